@@ -1,0 +1,105 @@
+/**
+ * The bake file as typed data: the contract between the converter and the emitters.
+ * Keys are spelled as bake spells them (`cache-from`, `dockerfile-inline`), so emitters need no rename table.
+ * Reference: ../shared/docs/buildx-bake-reference.md §6 (Target struct) and §8 (variables).
+ *
+ * Strings hold *literal* text: emitters escape `${` and `%{` so bake does not treat them as templates.
+ * A `BakeTemplate` is the one way to put a bake expression (such as a `${VAR}` reference) into a value.
+ */
+
+/** A literal string, or a template mixing literal text with bake expressions. */
+export type BakeString = string | BakeTemplate;
+
+export interface BakeTemplate {
+  /** Literal parts are escaped on output; `{ expr }` parts are written as `${expr}`. */
+  readonly template: ReadonlyArray<string | { readonly expr: string }>;
+}
+
+export function isTemplate(s: BakeString): s is BakeTemplate {
+  return typeof s !== "string";
+}
+
+/**
+ * One bake target. The property order of this interface is the order emitters write attributes in
+ * (the order of buildx's own Target struct, so our files read like `bake --print` output).
+ */
+export interface BakeTarget {
+  context?: BakeString;
+  contexts?: Record<string, BakeString>;
+  dockerfile?: BakeString;
+  "dockerfile-inline"?: BakeString;
+  args?: Record<string, BakeString>;
+  labels?: Record<string, BakeString>;
+  tags?: BakeString[];
+  "cache-from"?: BakeString[];
+  "cache-to"?: BakeString[];
+  target?: BakeString;
+  secret?: BakeString[];
+  ssh?: BakeString[];
+  platforms?: BakeString[];
+  output?: BakeString[];
+  pull?: boolean;
+  "no-cache"?: boolean;
+  network?: BakeString;
+  "no-cache-filter"?: BakeString[];
+  "shm-size"?: BakeString;
+  ulimits?: BakeString[];
+  entitlements?: BakeString[];
+  "extra-hosts"?: Record<string, BakeString>;
+  attest?: BakeString[];
+}
+
+/** Attribute names in emit order. Kept beside the interface so a new attribute is added in both places. */
+export const TARGET_ATTRIBUTE_ORDER: ReadonlyArray<keyof BakeTarget> = [
+  "context",
+  "contexts",
+  "dockerfile",
+  "dockerfile-inline",
+  "args",
+  "labels",
+  "tags",
+  "cache-from",
+  "cache-to",
+  "target",
+  "secret",
+  "ssh",
+  "platforms",
+  "output",
+  "pull",
+  "no-cache",
+  "network",
+  "no-cache-filter",
+  "shm-size",
+  "ulimits",
+  "entitlements",
+  "extra-hosts",
+  "attest",
+];
+
+export interface BakeGroup {
+  targets: string[];
+  description?: string;
+}
+
+export interface BakeVariableValidation {
+  /** A bake (HCL) boolean expression, written without `${ }`. */
+  condition: string;
+  error_message: string;
+}
+
+export interface BakeVariable {
+  /** Literal default value; absent means the variable has no default (bake then uses ""). */
+  default?: string;
+  description?: string;
+  validation?: BakeVariableValidation[];
+}
+
+/**
+ * A whole bake file. Emitters write variables, groups and targets each sorted by name,
+ * map-valued attributes sorted by key, and lists in the order given here (order matters to bake).
+ */
+export interface BakeFile {
+  variable: Record<string, BakeVariable>;
+  group: Record<string, BakeGroup>;
+  target: Record<string, BakeTarget>;
+}

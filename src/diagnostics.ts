@@ -1,0 +1,115 @@
+/**
+ * Diagnostics shared by every stage: one type for errors and warnings, positions kept as byte offsets
+ * and turned into line:column only when a message is printed (most runs print nothing).
+ * This module imports nothing from the rest of the project.
+ */
+
+/** A source text that positions point into. Line starts are computed on first use. */
+export class SourceFile {
+  private lineStarts: number[] | undefined;
+  constructor(
+    /** Absolute path of the file (or "-" for stdin). */
+    readonly path: string,
+    readonly text: string,
+  ) {}
+
+  /** 1-based line and column of a 0-based offset. Columns count UTF-16 code units, like editors do. */
+  lineCol(offset: number): { line: number; column: number } {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** Where something was written: a file and an offset in it, or only a file. */
+export interface SourcePos {
+  readonly file: SourceFile;
+  readonly offset?: number;
+}
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** Stable identifier, e.g. "undefined-secret"; lets users and tests refer to a message. */
+  readonly code: string;
+  /** One sentence; quotes keys as the user wrote them. Never contains a secret's value. */
+  readonly message: string;
+  readonly pos?: SourcePos;
+}
+
+/** Thrown by any stage when input cannot be compiled. Carries every error found (at least one). */
+export class CompileError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join("\n"));
+    this.name = "CompileError";
+  }
+}
+
+/** Collects warnings (and errors) while a stage runs; stages never print. */
+export class DiagnosticBag {
+  private readonly items: Diagnostic[] = [];
+  report(d: Diagnostic): void {
+    this.items.push(d);
+  }
+  warn(code: string, message: string, pos?: SourcePos): void {
+    this.items.push({ severity: "warning", code, message, pos });
+  }
+  get all(): readonly Diagnostic[] {
+    return this.items;
+  }
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+}
+
+/** Throws a CompileError with a single error. */
+export function fail(code: string, message: string, pos?: SourcePos): never {
+  throw new CompileError([{ severity: "error", code, message, pos }]);
+}
+
+/** Renders `file:line:col: severity: message [code]`, with file paths shown relative to `cwd` when below it. */
+export function formatDiagnostic(d: Diagnostic, cwd?: string): string {
+  let where = "";
+  if (d.pos) {
+    where = displayPath(d.pos.file.path, cwd);
+    if (d.pos.offset !== undefined) {
+      const { line, column } = d.pos.file.lineCol(d.pos.offset);
+      where += `:${line}:${column}`;
+    }
+    where += ": ";
+  }
+  return `${where}${d.severity}: ${d.message} [${d.code}]`;
+}
+
+/** Sorts diagnostics by file, position, severity and message so output never depends on work order. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => {
+    const fa = a.pos?.file.path ?? "";
+    const fb = b.pos?.file.path ?? "";
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const oa = a.pos?.offset ?? -1;
+    const ob = b.pos?.offset ?? -1;
+    if (oa !== ob) return oa - ob;
+    if (a.severity !== b.severity) return a.severity === "error" ? -1 : 1;
+    return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+  });
+}
+
+function displayPath(p: string, cwd: string | undefined): string {
+  if (!cwd || p === "-") return p;
+  const prefix = cwd.endsWith("/") ? cwd : cwd + "/";
+  return p.startsWith(prefix) ? p.slice(prefix.length) : p;
+}
