@@ -1,0 +1,3 @@
+FROM base AS runtime
+COPY . .
+CMD ["node", "worker.js"]

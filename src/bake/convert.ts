@@ -1,0 +1,291 @@
+/**
+ * ComposeProject → BakeFile, with Docker Compose's semantics for every build key
+ * (compose-build-bake-reference.md §1–§6, written from docker/compose `build_bake.go`), except where we
+ * deliberately differ for a file that is committed and reviewed; each difference is listed in the README:
+ * - paths are relative to the output file's folder (Compose writes absolute ones);
+ * - `dockerfile` stays relative to the context, as written;
+ * - no `com.docker.compose.*` labels and no `output`, which Compose adds for its own run;
+ * - tags are de-duplicated; lists Compose leaves in Go map order are sorted;
+ * - `provenance: false` / `sbom: false` become disabled attestations so bake's defaults cannot switch them on;
+ * - one extra group per profile, and a target for every service with `build` whatever the active profiles.
+ */
+import * as path from "node:path";
+import type { DiagnosticBag, SourcePos } from "../diagnostics";
+import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";
+import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
+import { applyXBake } from "./x-bake";
+
+export interface ConvertOptions {
+  /** Folder that relative paths in the output are relative to (the output file's folder, or the cwd on stdout). */
+  readonly outputDir: string;
+  /** Write absolute local paths, like `docker compose build --print`. */
+  readonly absolutePaths?: boolean;
+}
+
+export function convertProject(project: ComposeProject, options: ConvertOptions, diagnostics: DiagnosticBag): BakeFile {
+  const buildable = Object.values(project.services)
+    .filter((s): s is ComposeService & { build: ComposeBuild } => s.build !== undefined)
+    .sort((a, b) => compareStrings(a.name, b.name));
+  const names = targetNames(buildable.map((s) => s.name));
+  const ctx = new ConvertContext(project, options, diagnostics, names);
+
+  const target: Record<string, BakeTarget> = {};
+  const converted = new Set<string>();
+  for (const service of buildable) {
+    if (!service.active && !ctx.usableWhenInactive(service)) continue;
+    target[names.get(service.name)!] = ctx.convertService(service);
+    converted.add(service.name);
+  }
+
+  const group: Record<string, BakeGroup> = {};
+  const inFile = (n: string): boolean => n in target;
+  group.default = { targets: sortedTargets(defaultServices(project, buildable), names).filter(inFile) };
+  const profiles = new Set(buildable.flatMap((s) => s.profiles));
+  for (const profile of [...profiles].sort(compareStrings)) {
+    const members = buildable.filter((s) => s.profiles.includes(profile) && converted.has(s.name));
+    const groupName = profile;
+    if (groupName === "default" || groupName in target || !/^[a-zA-Z0-9_-]+$/.test(groupName)) {
+      diagnostics.warn(
+        "profile-group-skipped",
+        `no bake group for profile "${profile}": the name is not a valid bake group name or is already used by a target or the default group`,
+      );
+      continue;
+    }
+    group[groupName] = { targets: sortedTargets(closure(project, members.map((s) => s.name)), names).filter(inFile) };
+  }
+  return { variable: {}, group, target };
+}
+
+/** Compose's target naming: `.` → `_`, then `_` appended until the name is free, in sorted service order. */
+export function targetNames(serviceNames: readonly string[]): Map<string, string> {
+  const taken = new Set<string>();
+  const names = new Map<string, string>();
+  for (const service of [...serviceNames].sort(compareStrings)) {
+    let name = service.replace(/\./g, "_");
+    while (taken.has(name)) name += "_";
+    taken.add(name);
+    names.set(service, name);
+  }
+  return names;
+}
+
+/** What `docker compose build [SERVICE...]` builds: the named (or all active) services plus their `service:` contexts. */
+function defaultServices(project: ComposeProject, buildable: ReadonlyArray<ComposeService & { build: ComposeBuild }>): string[] {
+  const roots =
+    project.selectedServices.length > 0
+      ? project.selectedServices.filter((n) => project.services[n]?.build !== undefined)
+      : buildable.filter((s) => s.active).map((s) => s.name);
+  return closure(project, roots);
+}
+
+function closure(project: ComposeProject, roots: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const build = project.services[name]?.build;
+    if (!build) return;
+    for (const value of Object.values(build.additional_contexts)) {
+      if (value.startsWith("service:")) visit(value.slice("service:".length));
+    }
+  };
+  roots.forEach(visit);
+  return [...seen];
+}
+
+function sortedTargets(services: readonly string[], names: ReadonlyMap<string, string>): string[] {
+  return services
+    .map((s) => names.get(s))
+    .filter((n): n is string => n !== undefined)
+    .sort(compareStrings);
+}
+
+class ConvertContext {
+  constructor(
+    readonly project: ComposeProject,
+    readonly options: ConvertOptions,
+    readonly diagnostics: DiagnosticBag,
+    readonly names: ReadonlyMap<string, string>,
+  ) {}
+
+  pos(p: string): SourcePos | undefined {
+    return this.project.positions.get(p);
+  }
+
+  /**
+   * Compose does not check inactive services, so a problem there must not fail the run: such a service
+   * gets no target (with a warning) instead.
+   */
+  usableWhenInactive(service: ComposeService & { build: ComposeBuild }): boolean {
+    const problems: string[] = [];
+    for (const s of service.build.secrets) if (!(s.source in this.project.secrets)) problems.push(`undefined build secret ${s.source}`);
+    for (const v of Object.values(service.build.additional_contexts)) {
+      if (!v.startsWith("service:")) continue;
+      const ref = this.project.services[v.slice("service:".length)];
+      if (!ref?.build) problems.push(`unknown or non-buildable service ${v}`);
+    }
+    if (problems.length === 0) return true;
+    this.diagnostics.warn(
+      "inactive-service-skipped",
+      `service "${service.name}" is not enabled by the active profiles and cannot be converted (${problems.join(", ")}); it gets no target`,
+      this.pos(`services.${service.name}`),
+    );
+    return false;
+  }
+
+  convertService(service: ComposeService & { build: ComposeBuild }): BakeTarget {
+    const b = service.build;
+    const at = `services.${service.name}.build`;
+    const t: BakeTarget = {};
+    t.context = this.contextPath(b.context);
+    const contexts = this.contexts(b);
+    if (contexts) t.contexts = contexts;
+    if (b.dockerfile !== undefined) t.dockerfile = this.dockerfile(b);
+    if (b.dockerfile_inline !== undefined) t["dockerfile-inline"] = b.dockerfile_inline;
+    if (Object.keys(b.args).length > 0) t.args = { ...b.args };
+    if (Object.keys(b.labels).length > 0) t.labels = { ...b.labels };
+    t.tags = unique([...b.tags, this.imageName(service)]);
+    if (b.cache_from.length > 0) t["cache-from"] = [...b.cache_from];
+    if (b.cache_to.length > 0) t["cache-to"] = [...b.cache_to];
+    if (b.target !== undefined) t.target = b.target;
+    const secrets = this.secrets(service, at);
+    if (secrets.length > 0) t.secret = secrets;
+    if (b.ssh.length > 0) t.ssh = this.ssh(b);
+    const platforms = b.platforms.length > 0 ? [...b.platforms] : this.defaultPlatform(service);
+    if (platforms.length > 0) t.platforms = platforms;
+    if (b.pull === true) t.pull = true;
+    if (b.no_cache === true) t["no-cache"] = true;
+    if (b.network !== undefined) t.network = b.network;
+    if (b.no_cache_filter.length > 0) t["no-cache-filter"] = [...b.no_cache_filter];
+    if (b.shm_size !== undefined) t["shm-size"] = String(b.shm_size);
+    const ulimits = Object.keys(b.ulimits)
+      .sort(compareStrings)
+      .map((name) => {
+        const u = b.ulimits[name]!;
+        return u.single !== undefined ? `${name}=${u.single}` : `${name}=${u.soft}:${u.hard}`;
+      });
+    if (ulimits.length > 0) t.ulimits = ulimits;
+    const entitlements = unique([...b.entitlements, ...(b.privileged ? ["security.insecure"] : [])]);
+    if (entitlements.length > 0) t.entitlements = entitlements;
+    const hosts = Object.keys(b.extra_hosts);
+    if (hosts.length > 0) {
+      t["extra-hosts"] = Object.fromEntries(hosts.map((h) => [h, b.extra_hosts[h]!.join(",")]));
+    }
+    const attest = [attestation("provenance", b.provenance), attestation("sbom", b.sbom)].filter((a): a is string => a !== undefined);
+    if (attest.length > 0) t.attest = attest;
+    if (b.isolation !== undefined) {
+      this.diagnostics.warn("unsupported-isolation", `${at}.isolation has no bake equivalent and is ignored`, this.pos(`${at}.isolation`));
+    }
+    const xBake = b.extensions["x-bake"];
+    if (xBake !== undefined) applyXBake(t, xBake, { path: `${at}.x-bake`, pos: (p) => this.pos(p), diagnostics: this.diagnostics, names: this.names });
+    return t;
+  }
+
+  /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */
+  localPath(abs: string): string {
+    if (this.options.absolutePaths) return abs;
+    const rel = path.relative(this.options.outputDir, abs);
+    return rel === "" ? "." : rel.split(path.sep).join("/");
+  }
+
+  contextPath(context: string): string {
+    return path.isAbsolute(context) ? this.localPath(context) : context;
+  }
+
+  dockerfile(b: ComposeBuild): string {
+    const dockerfile = b.dockerfile!;
+    // With --absolute-paths, match Compose: the Dockerfile joined onto a local context.
+    if (this.options.absolutePaths && path.isAbsolute(b.context) && !path.isAbsolute(dockerfile)) {
+      return path.join(b.context, dockerfile);
+    }
+    return dockerfile;
+  }
+
+  contexts(b: ComposeBuild): Record<string, BakeString> | undefined {
+    const keys = Object.keys(b.additional_contexts);
+    if (keys.length === 0) return undefined;
+    const out: Record<string, BakeString> = {};
+    for (const key of keys) {
+      const value = b.additional_contexts[key]!;
+      if (value.startsWith("service:")) out[key] = `target:${this.names.get(value.slice("service:".length)) ?? value.slice(8)}`;
+      else out[key] = this.contextPath(value);
+    }
+    return out;
+  }
+
+  imageName(service: ComposeService): string {
+    if (service.image !== undefined) return service.image;
+    const sep = isTrue(this.project.environment.COMPOSE_COMPATIBILITY) ? "_" : "-";
+    return `${this.project.name}${sep}${service.name}`;
+  }
+
+  defaultPlatform(service: ComposeService): string[] {
+    if (service.platform) return [service.platform];
+    const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
+    return fromEnv ? [fromEnv] : [];
+  }
+
+  secrets(service: ComposeService & { build: ComposeBuild }, at: string): string[] {
+    const out: string[] = [];
+    service.build.secrets.forEach((ref, i) => {
+      const where = this.pos(`${at}.secrets.${i}`);
+      const id = ref.target ?? ref.source;
+      const secret = this.project.secrets[ref.source]!;
+      for (const field of ["uid", "gid", "mode"] as const) {
+        if (ref[field] !== undefined) {
+          this.diagnostics.warn(
+            "secret-attribute-dropped",
+            `${at}.secrets.${i}.${field} is dropped: bake build secrets have no ${field}`,
+            this.pos(`${at}.secrets.${i}.${field}`) ?? where,
+          );
+        }
+      }
+      if (secret.external) {
+        this.diagnostics.warn("external-secret-skipped", `build secret "${ref.source}" of service "${service.name}" is external and is skipped, as docker compose does`, where);
+        return;
+      }
+      if (secret.file !== undefined) {
+        out.push(`id=${id},src=${this.localPath(secret.file)}`);
+      } else if (secret.environment !== undefined) {
+        out.push(`id=${id},env=${secret.environment}`);
+        if (this.project.envFileVariables.has(secret.environment)) {
+          this.diagnostics.warn(
+            "secret-env-from-env-file",
+            `build secret "${ref.source}" reads variable ${secret.environment}, which is set only in an env file: docker buildx bake reads its own environment, so export ${secret.environment} before running bake`,
+            where,
+          );
+        }
+      } else {
+        this.diagnostics.warn("secret-without-source", `build secret "${ref.source}" has neither file nor environment and is skipped`, where);
+      }
+    });
+    return out;
+  }
+
+  ssh(b: ComposeBuild): string[] {
+    return [...b.ssh]
+      .sort((x, y) => compareStrings(x.id, y.id))
+      .map((s) => (s.path === undefined || s.path === "" ? s.id : `${s.id}=${this.localPath(s.path)}`));
+  }
+}
+
+/** `true` → the attestation; `false` → disabled, so bake's default does not switch it back on; else its options. */
+function attestation(type: "provenance" | "sbom", value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === "true") return `type=${type}`;
+  if (value === "false") return `type=${type},disabled=true`;
+  return `type=${type},${value}`;
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && ["1", "t", "T", "TRUE", "true", "True"].includes(v);
+}
+
+/** Plain code-unit order: the same on every machine, unlike localeCompare. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

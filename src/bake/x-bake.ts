@@ -1,0 +1,120 @@
+/**
+ * The `x-bake` extension inside `build:`, applied the way buildx's own Compose reader applies it
+ * (buildx-bake-reference.md §5). docker compose ignores x-bake; we honour it because users who wrote it
+ * meant it for bake. Unknown keys get a warning, where buildx ignores them silently.
+ */
+import type { DiagnosticBag, SourcePos } from "../diagnostics";
+import type { BakeString, BakeTarget } from "./model";
+
+export interface XBakeContext {
+  readonly path: string;
+  readonly pos: (path: string) => SourcePos | undefined;
+  readonly diagnostics: DiagnosticBag;
+  /** Service name → target name, for `service:` / `target:` contexts. */
+  readonly names: ReadonlyMap<string, string>;
+}
+
+const LIST_KEYS = ["tags", "cache-from", "cache-to", "secret", "ssh", "platforms", "output", "no-cache-filter"] as const;
+
+export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void {
+  if (raw === null || raw === undefined) return;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path} must be a mapping; it is ignored`, ctx.pos(ctx.path));
+    return;
+  }
+  const x = raw as Record<string, unknown>;
+  for (const key of Object.keys(x)) {
+    if (!(LIST_KEYS as readonly string[]).includes(key) && key !== "pull" && key !== "no-cache" && key !== "contexts") {
+      ctx.diagnostics.warn(
+        "x-bake-unknown-key",
+        `${ctx.path}.${key} is not read by buildx and is ignored (known keys: ${[...LIST_KEYS, "pull", "no-cache", "contexts"].join(", ")})`,
+        ctx.pos(`${ctx.path}.${key}`),
+      );
+    }
+  }
+  const list = (key: string): string[] | undefined => {
+    const v = x[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "string") return v.split(/\s+/).filter((s) => s !== "");
+    if (Array.isArray(v)) return v.map((item) => String(item));
+    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a list or a string; it is ignored`, ctx.pos(`${ctx.path}.${key}`));
+    return undefined;
+  };
+  const strings = (v: BakeString[] | undefined): string[] => (v ?? []).filter((s): s is string => typeof s === "string");
+
+  const tags = list("tags");
+  if (tags) t.tags = unique([...strings(t.tags), ...tags]);
+  for (const key of ["cache-from", "cache-to"] as const) {
+    const v = list(key);
+    if (v) t[key] = unique([...strings(t[key]), ...v]);
+  }
+  const secret = list("secret");
+  if (secret) t.secret = mergeById(strings(t.secret), secret, secretId);
+  const ssh = list("ssh");
+  if (ssh) t.ssh = mergeById(strings(t.ssh), ssh, sshId).sort((a, b) => (sshId(a) < sshId(b) ? -1 : sshId(a) > sshId(b) ? 1 : 0));
+  const platforms = list("platforms");
+  if (platforms) t.platforms = unique([...strings(t.platforms), ...platforms]);
+  const output = list("output");
+  if (output) t.output = unique([...strings(t.output), ...output]);
+  const filter = list("no-cache-filter");
+  if (filter) t["no-cache-filter"] = unique([...strings(t["no-cache-filter"]), ...filter]);
+  for (const key of ["pull", "no-cache"] as const) {
+    const v = x[key];
+    if (v === undefined || v === null) continue;
+    const b = toBool(v);
+    if (b === undefined) ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a boolean; it is ignored`, ctx.pos(`${ctx.path}.${key}`));
+    else t[key] = b;
+  }
+  const contexts = x.contexts;
+  if (contexts !== undefined && contexts !== null) {
+    if (typeof contexts !== "object" || Array.isArray(contexts)) {
+      ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts must be a mapping; it is ignored`, ctx.pos(`${ctx.path}.contexts`));
+    } else {
+      const merged: Record<string, BakeString> = { ...(t.contexts ?? {}) };
+      for (const [k, v] of Object.entries(contexts as Record<string, unknown>)) {
+        if (k in merged) continue; // buildx: the compose value wins
+        let value = String(v);
+        const m = /^(service|target):(.*)$/.exec(value);
+        if (m) value = `target:${ctx.names.get(m[2]!) ?? m[2]!.replace(/\./g, "_")}`;
+        merged[k] = value;
+      }
+      t.contexts = merged;
+    }
+  }
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}
+
+function mergeById(base: readonly string[], extra: readonly string[], idOf: (s: string) => string): string[] {
+  const out = [...base];
+  for (const item of extra) {
+    const at = out.findIndex((o) => idOf(o) === idOf(item));
+    if (at >= 0) out[at] = item;
+    else out.push(item);
+  }
+  return out;
+}
+
+function secretId(csv: string): string {
+  for (const field of csv.split(",")) {
+    const [k, v] = field.split("=", 2);
+    if (k === "id") return v ?? "";
+  }
+  return csv;
+}
+
+function sshId(entry: string): string {
+  const i = entry.indexOf("=");
+  return i < 0 ? entry : entry.slice(0, i);
+}
+
+function toBool(v: unknown): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") {
+    if (/^(true|1)$/i.test(v)) return true;
+    if (/^(false|0)$/i.test(v)) return false;
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * Which compose files a project is made of, as compose-go's CLI options decide (compose-loading-reference.md §4):
+ * `-f` files, else COMPOSE_FILE, else the first default name found walking up from the working folder,
+ * plus the override file beside it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fail } from "../diagnostics";
+import type { DiagnosticBag } from "../diagnostics";
+
+export const DEFAULT_FILE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+export const DEFAULT_OVERRIDE_NAMES = [
+  "compose.override.yml",
+  "compose.override.yaml",
+  "docker-compose.override.yml",
+  "docker-compose.override.yaml",
+];
+
+export function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Files named by COMPOSE_FILE, split on COMPOSE_PATH_SEPARATOR (default: the OS path-list separator). */
+export function filesFromEnv(value: string, separator: string | undefined, cwd: string): string[] {
+  const sep = separator && separator !== "" ? separator : path.delimiter;
+  return value
+    .split(sep)
+    .filter((f) => f !== "")
+    .map((f) => {
+      const abs = path.resolve(cwd, f);
+      if (!isFile(abs)) fail("compose-file-missing", `open ${abs}: no such file or directory`);
+      return abs;
+    });
+}
+
+/** Default discovery: walk up from `start` to the first folder holding a default file name. */
+export function discoverFiles(start: string, diagnostics: DiagnosticBag): string[] {
+  let dir = path.resolve(start);
+  for (;;) {
+    const found = DEFAULT_FILE_NAMES.filter((n) => isFile(path.join(dir, n)));
+    if (found.length > 0) {
+      if (found.length > 1) {
+        diagnostics.warn(
+          "several-compose-files",
+          `found multiple config files with supported names: ${found.map((f) => path.join(dir, f)).join(", ")}; using ${found[0]}`,
+        );
+      }
+      const files = [path.join(dir, found[0]!)];
+      const override = DEFAULT_OVERRIDE_NAMES.find((n) => isFile(path.join(dir, n)));
+      if (override) files.push(path.join(dir, override));
+      return files;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  fail("no-compose-file", `no configuration file provided: not found (looked for ${DEFAULT_FILE_NAMES.join(", ")} from ${path.resolve(start)} upwards)`);
+}

@@ -1,0 +1,215 @@
+/**
+ * The loader: from command-line style options to one typed, fully resolved ComposeProject, in compose-go's
+ * order (compose-loading-reference.md §0): environment and env files, file selection, YAML, project name,
+ * interpolation per document, `!reset`/`!override`, merge, normalisation, profiles, consistency checks.
+ * The only I/O here is reading input files; the process environment and folders arrive as options.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CompileError, DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
+import { discoverFiles, filesFromEnv } from "./discover";
+import { applyEnvFiles, expandHome, startEnvironment } from "./environment";
+import { InterpolationError, interpolate, interpolateValue, type Lookup } from "./interpolate";
+import { deletePaths, isMap, mergeDocuments } from "./merge";
+import type { ComposeProject, ComposeService } from "./model";
+import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
+import { chooseProjectName } from "./project-name";
+import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { checkProject, selectProfiles } from "./validate";
+
+export interface LoadOptions {
+  /** Folder that relative command-line paths are resolved from. */
+  readonly cwd: string;
+  /** The process environment (never read from `process` below the CLI). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Home folder for `~`; defaults to env.HOME. */
+  readonly home?: string;
+  /** `-f` files, in order. */
+  readonly files?: readonly string[];
+  readonly projectDirectory?: string;
+  readonly projectName?: string;
+  readonly envFiles?: readonly string[];
+  readonly profiles?: readonly string[];
+  /** Services named on the command line. */
+  readonly services?: readonly string[];
+}
+
+export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): ComposeProject {
+  const { cwd } = options;
+  const home = options.home ?? options.env.HOME ?? "/";
+  const env = startEnvironment(options.env, cwd);
+  const envFiles = options.envFiles ?? [];
+  const projectDirectory = options.projectDirectory ? path.resolve(cwd, expandHome(options.projectDirectory, home)) : undefined;
+  const cliFiles = (options.files ?? []).map((f) => path.resolve(cwd, expandHome(f, home)));
+
+  // First env pass: before the files are known (COMPOSE_FILE may come from .env).
+  const firstDir = projectDirectory ?? (cliFiles[0] ? path.dirname(cliFiles[0]) : cwd);
+  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env });
+
+  let files: string[];
+  if (cliFiles.length > 0) {
+    for (const f of cliFiles) {
+      if (!fs.existsSync(f)) fail("compose-file-missing", `open ${f}: no such file or directory`);
+    }
+    files = cliFiles;
+  } else if (env.values.COMPOSE_FILE) {
+    files = filesFromEnv(env.values.COMPOSE_FILE, env.values.COMPOSE_PATH_SEPARATOR, cwd);
+  } else {
+    files = discoverFiles(projectDirectory ?? cwd, diagnostics);
+  }
+  const workingDir = projectDirectory ?? path.dirname(files[0]!);
+  // Second pass, now that the project folder is known; keys from the first pass win.
+  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv: options.env });
+
+  const documents = files.flatMap((f) => parseComposeYaml(readSource(f)));
+  if (documents.length === 0 || documents.every((d) => d.value === null)) {
+    fail("empty-compose-file", "empty compose file", { file: documents[0]?.file ?? new SourceFile(files[0]!, "") });
+  }
+
+  const unset = new Set<string>();
+  const lookup: Lookup = (name) => env.values[name];
+  const onUnset = (name: string): void => {
+    if (unset.has(name)) return;
+    unset.add(name);
+    diagnostics.warn("variable-not-set", `The "${name}" variable is not set. Defaulting to a blank string.`);
+  };
+
+  const name = chooseProjectName({
+    flag: options.projectName,
+    env: env.values.COMPOSE_PROJECT_NAME,
+    fromFiles: lastName(documents, lookup, onUnset),
+    workingDir,
+  });
+  env.values.COMPOSE_PROJECT_NAME = name;
+
+  const positions = new Map<string, SourcePos>();
+  let model: PlainMap = Object.create(null) as PlainMap;
+  for (const doc of documents) {
+    if (doc.value === null) continue;
+    const value = interpolateDocument(doc, lookup, onUnset);
+    deletePaths(model, doc.resetPaths);
+    deletePaths(model, doc.overridePaths);
+    for (const [k, v] of doc.positions) positions.set(k, v);
+    model = mergeDocuments(model, value, (p) => positions.get(p));
+  }
+
+  const ctx: NormalizeContext = { workingDir, home, lookupEnv: lookup, positions };
+  const rawServices = model.services;
+  if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
+    fail("schema", "services must be a mapping", positions.get("services"));
+  }
+  const services: Record<string, ComposeService> = Object.create(null) as Record<string, ComposeService>;
+  const loaded = new Map<string, { raw: PlainMap; profiles: string[] }>();
+  for (const [serviceName, rawService] of Object.entries(rawServices ?? {})) {
+    const servicePath = `services.${serviceName}`;
+    if (!/^[a-zA-Z0-9._-]+$/.test(serviceName)) {
+      fail("schema", `services additional properties '${serviceName}' not allowed`, positions.get(servicePath));
+    }
+    const raw: PlainMap = rawService === null ? (Object.create(null) as PlainMap) : expectMap(rawService, servicePath, positions);
+    loaded.set(serviceName, { raw, profiles: stringList(raw.profiles, `${servicePath}.profiles`, positions) });
+  }
+
+  const selected = options.services ?? [];
+  const enabled = selectProfiles(
+    options.profiles && options.profiles.length > 0 ? options.profiles : splitProfiles(env.values.COMPOSE_PROFILES),
+    selected,
+    loaded,
+  );
+  for (const [serviceName, { raw, profiles }] of loaded) {
+    const servicePath = `services.${serviceName}`;
+    const active = profiles.length === 0 || enabled.includes("*") || profiles.some((p) => enabled.includes(p));
+    services[serviceName] = {
+      name: serviceName,
+      image: optionalString(raw.image, `${servicePath}.image`, positions),
+      platform: optionalString(raw.platform, `${servicePath}.platform`, positions),
+      profiles,
+      active,
+      build: raw.build === undefined ? undefined : normalizeBuild(raw.build, servicePath, ctx),
+    };
+  }
+  const secrets = normalizeSecrets(model.secrets, ctx);
+
+  const project: ComposeProject = {
+    name,
+    workingDir,
+    files,
+    services,
+    secrets,
+    activeProfiles: enabled,
+    selectedServices: selected,
+    envFileVariables: env.fromFiles,
+    environment: env.values,
+    positions,
+  };
+  checkProject(project);
+  return project;
+}
+
+function readSource(file: string): SourceFile {
+  let text: string;
+  try {
+    if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (e instanceof CompileError) throw e;
+    fail("compose-file-unreadable", `open ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : "permission denied or unreadable"}`);
+  }
+  return new SourceFile(file, text);
+}
+
+function interpolateDocument(doc: ParsedDocument, lookup: Lookup, onUnset: (name: string) => void): PlainMap {
+  try {
+    return interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap;
+  } catch (e) {
+    if (e instanceof InterpolationError) {
+      fail("interpolation", e.message, doc.positions.get(e.path) ?? { file: doc.file });
+    }
+    throw e;
+  }
+}
+
+/** The last non-empty `name:` across all documents, interpolated on its own (it decides COMPOSE_PROJECT_NAME). */
+function lastName(documents: readonly ParsedDocument[], lookup: Lookup, onUnset: (n: string) => void) {
+  let found: { value: string; pos?: SourcePos } | undefined;
+  for (const doc of documents) {
+    const raw = doc.value?.name;
+    if (raw === undefined || raw === null) continue;
+    if (typeof raw !== "string") fail("schema", "name must be a string", doc.positions.get("name"));
+    let value: string;
+    try {
+      value = interpolate(raw, lookup, { onUnset });
+    } catch (e) {
+      fail("interpolation", `error while interpolating name: ${(e as Error).message}`, doc.positions.get("name"));
+    }
+    if (value !== "") found = { value, pos: doc.positions.get("name") };
+  }
+  return found;
+}
+
+function splitProfiles(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
+function expectMap(v: PlainValue, p: string, positions: Map<string, SourcePos>): PlainMap {
+  if (!isMap(v)) fail("schema", `${p} must be a mapping`, positions.get(p));
+  return v;
+}
+
+function optionalString(v: PlainValue | undefined, p: string, positions: Map<string, SourcePos>): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") fail("schema", `${p} must be a string`, positions.get(p));
+  return v;
+}
+
+function stringList(v: PlainValue | undefined, p: string, positions: Map<string, SourcePos>): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) fail("schema", `${p} must be a array`, positions.get(p));
+  return v.map((item, i) => {
+    if (typeof item !== "string") fail("schema", `${p}.${i} must be a string`, positions.get(`${p}.${i}`));
+    return item;
+  });
+}

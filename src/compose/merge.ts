@@ -1,0 +1,193 @@
+/**
+ * Merges Compose documents the way compose-go's `override.Merge` does (compose-loading-reference.md §6):
+ * mappings by key, scalars replaced, sequences appended, plus the special mergers for the keys a build uses.
+ * Both sides are raw (not yet normalised) data, so each special merger first brings both sides to one form.
+ *
+ * Outside `build:` we never fail on a shape mismatch: buildx ignores keys a build does not use, and a file
+ * that Docker Compose accepts must not be rejected here, so the later value simply wins.
+ */
+import { fail, type SourcePos } from "../diagnostics";
+import type { PlainMap, PlainValue } from "./yaml";
+
+export type PositionLookup = (path: string) => SourcePos | undefined;
+
+/** Merges `override` into `base`, returning a new value; neither input is changed. */
+export function mergeDocuments(base: PlainMap, override: PlainMap, posOf: PositionLookup): PlainMap {
+  return mergeValue(base, override, [], posOf) as PlainMap;
+}
+
+function mergeValue(base: PlainValue | undefined, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  if (base === undefined) return override;
+  const special = specialMerger(path);
+  if (special) return special(base, override, path, posOf);
+  if (isMap(base) && isMap(override)) {
+    const out: PlainMap = Object.create(null) as PlainMap;
+    for (const [k, v] of Object.entries(base)) out[k] = v;
+    for (const [k, v] of Object.entries(override)) out[k] = mergeValue(base[k], v, [...path, k], posOf);
+    return out;
+  }
+  if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
+  if (inBuild(path) && (isMap(base) !== isMap(override) || Array.isArray(base) !== Array.isArray(override)) && base !== null && override !== null) {
+    fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
+  }
+  return override;
+}
+
+type Merger = (base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup) => PlainValue;
+
+function specialMerger(path: string[]): Merger | undefined {
+  if (path.length === 3 && path[0] === "services" && path[2] === "build") return mergeBuild;
+  if (path.length === 3 && path[0] === "services" && path[2] === "profiles") return mergeUniqueList;
+  if (path.length !== 4 || path[0] !== "services" || path[2] !== "build") return undefined;
+  switch (path[3]) {
+    case "args":
+    case "labels":
+    case "additional_contexts":
+      return mergeKeyValueLists;
+    case "extra_hosts":
+      return mergeExtraHosts;
+    case "tags":
+      return mergeUniqueList;
+    case "no_cache_filter":
+      return (b, o) => [...asList(b), ...asList(o)];
+    case "ssh":
+      return mergeSsh;
+    default:
+      return undefined;
+  }
+}
+
+function inBuild(path: string[]): boolean {
+  return path.length >= 3 && path[0] === "services" && path[2] === "build";
+}
+
+/** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
+function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  const b = typeof base === "string" ? { context: base } : base;
+  const o = typeof override === "string" ? { context: override } : override;
+  if (!isMap(b) || !isMap(o)) return override;
+  const out: PlainMap = Object.create(null) as PlainMap;
+  for (const [k, v] of Object.entries(b)) out[k] = v;
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  return out;
+}
+
+/**
+ * args, labels, additional_contexts: both sides become `K=V` lists (a mapping in sorted key order, null as a
+ * bare `K`), appended, then de-duplicated by key with a later item replacing the earlier one in place.
+ */
+function mergeKeyValueLists(base: PlainValue, override: PlainValue): PlainValue {
+  const items = [...toKeyValueList(base), ...toKeyValueList(override)];
+  const index = new Map<string, number>();
+  const out: string[] = [];
+  for (const item of items) {
+    const key = keyOf(item);
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, out.length);
+      out.push(item);
+    } else {
+      out[at] = item;
+    }
+  }
+  return out;
+}
+
+function toKeyValueList(v: PlainValue): string[] {
+  if (Array.isArray(v)) return v.map((x) => scalarText(x));
+  if (isMap(v)) {
+    return Object.keys(v)
+      .sort()
+      .map((k) => (v[k] === null ? k : `${k}=${scalarText(v[k]!)}`));
+  }
+  return [];
+}
+
+function keyOf(item: string): string {
+  const i = item.indexOf("=");
+  return i < 0 ? item : item.slice(0, i);
+}
+
+/** Items of the override that equal a base item are dropped, the rest appended (several IPs per host are kept). */
+function mergeExtraHosts(base: PlainValue, override: PlainValue): PlainValue {
+  const b = hostList(base);
+  const seen = new Set(b);
+  return [...b, ...hostList(override).filter((h) => !seen.has(h))];
+}
+
+function hostList(v: PlainValue): string[] {
+  if (Array.isArray(v)) return v.map((x) => scalarText(x));
+  if (isMap(v)) {
+    const out: string[] = [];
+    for (const k of Object.keys(v).sort()) {
+      const ips = v[k];
+      for (const ip of Array.isArray(ips) ? ips : [ips ?? ""]) out.push(`${k}=${scalarText(ip)}`);
+    }
+    return out;
+  }
+  return [];
+}
+
+/** `tags`, `profiles`: appended, a later duplicate replaces the earlier one at the earlier position. */
+function mergeUniqueList(base: PlainValue, override: PlainValue): PlainValue {
+  const out: PlainValue[] = [];
+  const seen = new Set<string>();
+  for (const item of [...asList(base), ...asList(override)]) {
+    const key = typeof item === "string" ? item : JSON.stringify(item);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(item);
+  }
+  return out;
+}
+
+/**
+ * compose-go turns `ssh` into a mapping (id → path) when a file is loaded, so across files entries merge
+ * by id and a later file's path wins.
+ */
+function mergeSsh(base: PlainValue, override: PlainValue): PlainValue {
+  const out: PlainMap = Object.create(null) as PlainMap;
+  for (const side of [base, override]) {
+    if (isMap(side)) for (const [k, v] of Object.entries(side)) out[k] = v;
+    else if (Array.isArray(side)) {
+      for (const item of side) {
+        const text = scalarText(item);
+        const i = text.indexOf("=");
+        if (i < 0) out[text] = null;
+        else out[text.slice(0, i)] = text.slice(i + 1);
+      }
+    }
+  }
+  return out;
+}
+
+function asList(v: PlainValue): PlainValue[] {
+  if (Array.isArray(v)) return v;
+  if (v === null) return [];
+  return [v];
+}
+
+function scalarText(v: PlainValue): string {
+  if (v === null) return "";
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+export function isMap(v: PlainValue | undefined): v is PlainMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Deletes each path (a key list) from `model`, in place: how `!reset` and `!override` clear earlier values. */
+export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
+  for (const path of paths) {
+    let node: PlainValue | undefined = model;
+    for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
+      const key = path[i]!;
+      if (isMap(node)) node = node[key];
+      else if (Array.isArray(node)) node = node[Number(key)];
+      else node = undefined;
+    }
+    const last = path[path.length - 1]!;
+    if (isMap(node)) delete node[last];
+  }
+}

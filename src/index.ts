@@ -1,0 +1,78 @@
+/**
+ * Public API of compose2bake. Everything a caller needs is re-exported here by name; other modules are internal.
+ *
+ *   import { compose2bake } from "compose2bake";
+ *   const { text, diagnostics } = compose2bake({ cwd: process.cwd(), env: process.env, format: "hcl" });
+ *
+ * The library never reads `process`, never prints and never exits: the environment, folders and options
+ * arrive as arguments, problems come back as diagnostics or a thrown CompileError.
+ */
+import * as path from "node:path";
+import { convertProject } from "./bake/convert";
+import { emitJson } from "./bake/json";
+import type { BakeFile } from "./bake/model";
+import { loadProject, type LoadOptions } from "./compose/load";
+import type { ComposeProject } from "./compose/model";
+import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
+
+export type OutputFormat = "json" | "hcl";
+
+export interface Compose2BakeOptions extends LoadOptions {
+  /** Output format; default: from `outputFile`'s extension, else JSON. */
+  readonly format?: OutputFormat;
+  /** Where the result will be written; paths in the output are made relative to its folder. */
+  readonly outputFile?: string;
+  /** Write absolute local paths instead of relative ones. */
+  readonly absolutePaths?: boolean;
+}
+
+export interface Compose2BakeResult {
+  readonly text: string;
+  readonly format: OutputFormat;
+  readonly bake: BakeFile;
+  readonly project: ComposeProject;
+  /** Warnings, sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Loads a Compose project, converts it and emits the bake file text. Throws CompileError on invalid input. */
+export function compose2bake(options: Compose2BakeOptions): Compose2BakeResult {
+  const diagnostics = new DiagnosticBag();
+  const project = loadProject(options, diagnostics);
+  const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
+  const bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
+  const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";
+  const text = emit(bake, format);
+  return { text, format, bake, project, diagnostics: sortDiagnostics(diagnostics.all) };
+}
+
+export function emit(bake: BakeFile, format: OutputFormat): string {
+  if (format === "json") return emitJson(bake);
+  // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hcl = require("./bake/hcl") as typeof import("./bake/hcl");
+  return hcl.emitHcl(bake);
+}
+
+/** `.hcl` → HCL, `.json` → JSON, anything else: no opinion. */
+export function formatFromFileName(file: string | undefined): OutputFormat | undefined {
+  if (!file) return undefined;
+  const ext = path.extname(file).toLowerCase();
+  if (ext === ".hcl") return "hcl";
+  if (ext === ".json") return "json";
+  return undefined;
+}
+
+export { loadProject, type LoadOptions } from "./compose/load";
+export { convertProject, type ConvertOptions } from "./bake/convert";
+export { emitJson } from "./bake/json";
+export type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeTemplate, BakeVariable } from "./bake/model";
+export type {
+  ComposeBuild,
+  ComposeProject,
+  ComposeSecret,
+  ComposeService,
+  ComposeServiceSecret,
+  ComposeSsh,
+} from "./compose/model";
+export { CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";

@@ -1,0 +1,71 @@
+import { parseComposeYaml } from "../../src/compose/yaml";
+import { CompileError, SourceFile, formatDiagnostic } from "../../src/diagnostics";
+
+function parse(text: string) {
+  return parseComposeYaml(new SourceFile("/p/compose.yaml", text));
+}
+function expectValue(text: string, expected: unknown) {
+  expect(JSON.parse(JSON.stringify(parse(text)[0]!.value))).toEqual(expected);
+}
+function expectError(text: string, expected: string) {
+  try {
+    parse(text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CompileError);
+    expect(formatDiagnostic((e as CompileError).diagnostics[0]!, "/p")).toBe(expected);
+    return;
+  }
+  throw new Error("expected an error");
+}
+
+describe("YAML as compose-go reads it", () => {
+  test("YAML 1.2 core schema: yes/no/on/off stay strings", () =>
+    expectValue("a: yes\nb: no\nc: on\nd: true\ne: 0x10\nf: ~\ng: 1.5\n", { a: "yes", b: "no", c: "on", d: true, e: 16, f: null, g: 1.5 }));
+  test("anchors and aliases are expanded", () => expectValue("x: &a {k: v}\ny: *a\n", { x: { k: "v" }, y: { k: "v" } }));
+  test("merge key: local keys win", () => expectValue("x: &a {k: v, j: 1}\ny:\n  <<: *a\n  k: w\n", { x: { k: "v", j: 1 }, y: { k: "w", j: 1 } }));
+  test("merge key is shallow", () =>
+    expectValue("x: &a {args: {A: 1, B: 2}}\ny:\n  <<: *a\n  args: {C: 3}\n", { x: { args: { A: 1, B: 2 } }, y: { args: { C: 3 } } }));
+  test("merge list: earlier mappings win", () => expectValue("a: &a {k: 1}\nb: &b {k: 2, j: 2}\nc:\n  <<: [*a, *b]\n", { a: { k: 1 }, b: { k: 2, j: 2 }, c: { k: 1, j: 2 } }));
+  test("merge with an inline mapping", () => expectValue("a: &a {k: 1}\nc:\n  <<: [*a, {j: 2}]\n", { a: { k: 1 }, c: { k: 1, j: 2 } }));
+  test("multi-document files give one entry per document", () => expect(parse("a: 1\n---\nb: 2\n").map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]));
+  test("empty document is null", () => expect(parse("")[0]?.value ?? null).toBeNull());
+  test("!reset drops the key and records its path", () => {
+    const [doc] = parse("services:\n  web:\n    build: !reset\n    image: x\n");
+    expect(doc!.value).toEqual({ services: { web: { image: "x" } } });
+    expect(doc!.resetPaths).toEqual([["services", "web", "build"]]);
+  });
+  test("!override keeps the value and records its path", () => {
+    const [doc] = parse("services:\n  web:\n    build: !override {context: x}\n");
+    expect(doc!.value).toEqual({ services: { web: { build: { context: "x" } } } });
+    expect(doc!.overridePaths).toEqual([["services", "web", "build"]]);
+  });
+  test("tags inside an anchor apply at every use", () => {
+    const [doc] = parse("x-b: &b\n  args: !reset {}\nservices:\n  a:\n    build:\n      <<: *b\n");
+    expect(doc!.resetPaths).toEqual([["x-b", "args"], ["services", "a", "build", "args"]]);
+  });
+  test("keys with dots stay one path element", () => {
+    const [doc] = parse("services:\n  a.b:\n    build: !reset\n");
+    expect(doc!.resetPaths).toEqual([["services", "a.b", "build"]]);
+  });
+  test("positions are recorded by dotted path", () => {
+    const [doc] = parse("services:\n  web:\n    build:\n      context: .\n");
+    const pos = doc!.positions.get("services.web.build.context")!;
+    expect(pos.file.lineCol(pos.offset!)).toEqual({ line: 4, column: 16 });
+  });
+  test("duplicate keys are an error with both lines", () =>
+    expectError("a: 1\nb: 2\na: 3\n", 'compose.yaml:3:1: error: failed to parse /p/compose.yaml: line 3: mapping key "a" already defined at line 1 [yaml-duplicate-key]'));
+  test("non-string keys are an error", () => expectError("services:\n  123: {}\n", "compose.yaml:2:3: error: non-string key in services: 123 [yaml-non-string-key]"));
+  test("top level must be a mapping", () => expectError("- a\n", "compose.yaml:1:1: error: top-level object must be a mapping [yaml-top-level]"));
+  test("syntax errors carry line and column", () => expect(() => parse("a: [1, 2\n")).toThrow(CompileError));
+  test("merging a scalar is an error", () => expectError("a: &a 1\nb:\n  <<: *a\n", "compose.yaml:3:7: error: map merge requires map or sequence of maps as the value [yaml-merge]"));
+  test("an alias bomb is refused", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill("*" + String.fromCharCode(97 + i)).join(", ")}]`);
+    expect(() => parse(lines.join("\n") + "\n")).toThrow(/maximum node visit limit/);
+  });
+  test("one anchor merged into many services is fine (no alias-count limit)", () => {
+    const services = Array.from({ length: 500 }, (_, i) => `  s${i}:\n    <<: *d`).join("\n");
+    const [doc] = parse(`x-d: &d\n  build: .\nservices:\n${services}\n`);
+    expect(Object.keys((doc!.value as { services: object }).services)).toHaveLength(500);
+  });
+});
