@@ -118,6 +118,7 @@ class ConvertContext {
    */
   usableWhenInactive(service: ComposeService & { build: ComposeBuild }): boolean {
     const problems: string[] = [];
+    if (service.build.dockerfile !== undefined && service.build.dockerfile_inline !== undefined) problems.push("both dockerfile and dockerfile_inline");
     for (const s of service.build.secrets) if (!(s.source in this.project.secrets)) problems.push(`undefined build secret ${s.source}`);
     for (const v of Object.values(service.build.additional_contexts)) {
       if (!v.startsWith("service:")) continue;

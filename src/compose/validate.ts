@@ -4,6 +4,7 @@
  */
 import { fail } from "../diagnostics";
 import type { ComposeProject } from "./model";
+import { checkDockerfileConflict } from "./normalize-build";
 
 /**
  * Enabled profiles: the requested ones plus the profiles of every service named on the command line
@@ -35,6 +36,7 @@ export function checkProject(project: ComposeProject): void {
       continue;
     }
     const build = service.build;
+    checkDockerfileConflict(build, service.name, project.positions);
     build.secrets.forEach((secret, i) => {
       if (!(secret.source in project.secrets)) {
         fail(

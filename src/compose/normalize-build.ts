@@ -1,0 +1,801 @@
+/**
+ * Turns one service's raw `build:` value (already interpolated and merged) into a ComposeBuild, and the raw
+ * top-level `secrets:` mapping into ComposeSecrets, the way compose-go loads them
+ * (compose-loading-reference.md §2.6, §8, §12, §13; compose-build-bake-reference.md §1).
+ *
+ * compose-go works in phases, and so does this file, because the phase decides which error a user sees:
+ * 1. JSON-schema validation (schema/compose-spec.json via santhosh-tekuri/jsonschema). Only the "most specific"
+ *    leaf error is reported: the deepest instance path wins, an `additionalProperties` error counts one level
+ *    deeper, and on a tie the first cause in schema order wins (`getMostSpecificError`). That tie rule is why
+ *    `args: 5` reads "must be a mapping" (the `oneOf` tries the mapping branch first). Messages use compose-go's
+ *    wording: `<path> must be a <type>` (one `object` type shown as `mapping`; several types mapped, sorted and
+ *    joined with "or"), `<path> additional properties 'k' not allowed`.
+ * 2. The canonical transforms (transform/*.go): short forms to long forms; their errors start with the path.
+ * 3. Binding to Go types: boolean strings (`toBoolean`), byte sizes (go-units `RAMInBytes`), extra hosts
+ *    (`types.HostsList`), args (`MappingWithEquals`, which rejects a list key with a trailing space).
+ * 4. Relative paths (paths/*.go) and normalisation (default context and dockerfile, value-less args).
+ * The dockerfile/dockerfile_inline clash is a consistency check that compose-go runs on *active* services only,
+ * after profiles, so it is a separate export (`checkDockerfileConflict`) for the caller to run.
+ *
+ * Everything Go leaves unordered (maps) keeps the written order here; the converter sorts where it must.
+ */
+import * as path from "node:path";
+import { fail, type SourcePos } from "../diagnostics";
+import type { Lookup } from "./interpolate";
+import type {
+  ComposeBuild,
+  ComposeSecret,
+  ComposeServiceSecret,
+  ComposeSsh,
+  ComposeUlimit,
+  PositionTable,
+} from "./model";
+
+export interface NormalizeContext {
+  /** Absolute project directory: relative local paths resolve from here. */
+  readonly workingDir: string;
+  /** Home directory for `~` expansion (never read process.env yourself). */
+  readonly home: string;
+  /** Project environment (process env + env files) for value-less args. */
+  readonly lookupEnv: Lookup;
+  /** Source positions by dotted path, e.g. "services.web.build.args.FOO"; the nearest ancestor with one is used. */
+  readonly positions: PositionTable;
+}
+
+type Raw = unknown;
+type RawMap = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public entry points
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Normalises `services.<name>.build` (`servicePath` is `services.<name>`). Throws a CompileError on invalid input. */
+export function normalizeBuild(raw: unknown, servicePath: string, ctx: NormalizeContext): ComposeBuild {
+  const buildPath = `${servicePath}.build`;
+  validateSchema(BUILD_SCHEMA, raw, buildPath.split("."), ctx);
+
+  // transform/build.go: `build: ./dir` is `{context: ./dir}`.
+  const build: RawMap = typeof raw === "string" ? { context: raw } : (raw as RawMap);
+  const at = (key: string) => `${buildPath}.${key}`;
+
+  const dockerfile = nonEmpty(build.dockerfile as string | undefined);
+  const dockerfileInline = nonEmpty(build.dockerfile_inline as string | undefined);
+  const extensions = dict<unknown>();
+  for (const [k, v] of Object.entries(build)) if (k.startsWith("x-")) extensions[k] = v;
+
+  return {
+    // transform/build.go and normalize.go default the context to "."; an empty one means the same.
+    context: contextPath(typeof build.context === "string" ? build.context : ".", ctx),
+    // normalize.go: the default Dockerfile only when neither key is set; both are kept for checkDockerfileConflict.
+    dockerfile: dockerfile ?? (dockerfileInline === undefined ? "Dockerfile" : undefined),
+    dockerfile_inline: dockerfileInline,
+    args: normalizeArgs(build.args, at("args"), ctx),
+    ssh: normalizeSsh(build.ssh, at("ssh"), ctx),
+    labels: keyValueMapping(build.labels, () => ""),
+    cache_from: strings(build.cache_from),
+    cache_to: strings(build.cache_to),
+    no_cache: optionalBoolean(build.no_cache, at("no_cache"), ctx),
+    no_cache_filter: typeof build.no_cache_filter === "string" ? [build.no_cache_filter] : strings(build.no_cache_filter),
+    additional_contexts: normalizeAdditionalContexts(build.additional_contexts, at("additional_contexts"), ctx),
+    network: nonEmpty(build.network as string | undefined),
+    provenance: attestation(build.provenance),
+    sbom: attestation(build.sbom),
+    pull: optionalBoolean(build.pull, at("pull"), ctx),
+    target: nonEmpty(build.target as string | undefined),
+    shm_size: shmSize(build.shm_size, at("shm_size"), ctx),
+    extra_hosts: normalizeExtraHosts(build.extra_hosts, at("extra_hosts"), ctx),
+    isolation: nonEmpty(build.isolation as string | undefined),
+    privileged: optionalBoolean(build.privileged, at("privileged"), ctx),
+    secrets: normalizeBuildSecrets(build.secrets),
+    tags: uniqueByKey(strings(build.tags)),
+    ulimits: normalizeUlimits(build.ulimits, at("ulimits"), ctx),
+    platforms: strings(build.platforms),
+    entitlements: strings(build.entitlements),
+    extensions,
+  };
+}
+
+/** Normalises the top-level `secrets:` value (undefined or null means none). */
+export function normalizeSecrets(raw: unknown, ctx: NormalizeContext): Record<string, ComposeSecret> {
+  const result = dict<ComposeSecret>();
+  if (raw === undefined || raw === null) return result;
+  validateSchema(SECRETS_SCHEMA, raw, ["secrets"], ctx);
+  for (const [key, value] of Object.entries(raw as RawMap)) {
+    const def = value as RawMap;
+    const p = `secrets.${key}`;
+    let external: boolean | undefined;
+    let name = nonEmpty(def.name as string | undefined);
+    const ext = def.external;
+    if (typeof ext === "boolean") external = ext;
+    else if (typeof ext === "string") external = toBoolean(ext, `${p}.external`, ctx);
+    else if (isMap(ext)) {
+      // transform/external.go: `external: {name: x}` means `external: true` plus the (deprecated) name.
+      external = true;
+      if ("name" in ext) {
+        if ("name" in def && ext.name !== def.name) {
+          fail("secret-name-conflict", `${p}: name and external.name conflict; only use name`, posOf(ctx, `${p}.external.name`));
+        }
+        name ??= nonEmpty(ext.name as string | undefined);
+      }
+    }
+    // validation/validation.go checkFileObject: keys are counted when present, whatever their value.
+    const count = ("file" in def ? 1 : 0) + ("environment" in def ? 1 : 0);
+    if (count > 1) {
+      fail("secret-source", `${p}: file|environment attributes are mutually exclusive`, posOf(ctx, p));
+    }
+    if (count === 0 && !("driver" in def) && !("external" in def)) {
+      fail("secret-source", `${p}: one of file|environment must be set`, posOf(ctx, p));
+    }
+    const file = nonEmpty(def.file as string | undefined);
+    result[key] = {
+      // compose-go names a non-external secret `<project>_<key>`; the project name is not known here, and bake
+      // only uses the key, so the key stands in for it (an explicit name always wins).
+      name: name ?? key,
+      file: file === undefined ? undefined : maybeUnixPath(file, ctx),
+      environment: nonEmpty(def.environment as string | undefined),
+      external,
+    };
+  }
+  return result;
+}
+
+/**
+ * loader/validate.go: `dockerfile` and `dockerfile_inline` cannot both be set. compose-go checks this after
+ * profiles, on active services only, so the caller runs it for those (normalizeBuild keeps both values).
+ */
+export function checkDockerfileConflict(build: ComposeBuild, serviceName: string, positions: PositionTable): void {
+  if (build.dockerfile !== undefined && build.dockerfile_inline !== undefined) {
+    fail(
+      "dockerfile-conflict",
+      `service "${serviceName}" declares mutualy exclusive dockerfile and dockerfile_inline`,
+      posOf({ positions }, `services.${serviceName}.build.dockerfile_inline`),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------------------------
+
+/** MappingWithEquals + normalize.go: value-less args are looked up in the project environment, or dropped. */
+function normalizeArgs(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string> {
+  const out = dict<string>();
+  const set = (key: string, value: string | undefined) => {
+    const v = value ?? ctx.lookupEnv(key);
+    if (v !== undefined) out[key] = v;
+    else delete out[key];
+  };
+  if (isMap(raw)) {
+    for (const [k, v] of Object.entries(raw)) set(k, v === null ? undefined : goString(v));
+  } else if (Array.isArray(raw)) {
+    (raw as string[]).forEach((item, i) => {
+      const key = item.split("=", 1)[0]!;
+      if (TRAILING_SPACE.test(key)) {
+        fail("arg-trailing-space", `environment variable ${key} is declared with a trailing space`, posOf(ctx, `${p}.${i}`));
+      }
+    });
+    for (const item of uniqueByKey(raw as string[])) {
+      const eq = item.indexOf("=");
+      set(eq < 0 ? item : item.slice(0, eq), eq < 0 ? undefined : item.slice(eq + 1));
+    }
+  }
+  return out;
+}
+
+/** Go's unicode.IsSpace for the last character of a list key (types.MappingWithEquals). */
+const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0]$/;
+
+/** labels (types.Labels): null and a bare `k` both give "". */
+function keyValueMapping(raw: Raw, missing: () => string): Record<string, string> {
+  const out = dict<string>();
+  if (isMap(raw)) {
+    for (const [k, v] of Object.entries(raw)) out[k] = v === null ? missing() : goString(v);
+  } else if (Array.isArray(raw)) {
+    for (const item of uniqueByKey(raw as string[])) {
+      const eq = item.indexOf("=");
+      out[eq < 0 ? item : item.slice(0, eq)] = eq < 0 ? missing() : item.slice(eq + 1);
+    }
+  }
+  return out;
+}
+
+/** transform/mapping.go transformKeyValue, then paths/context.go for each value. */
+function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string> {
+  const out = dict<string>();
+  if (isMap(raw)) {
+    for (const [k, v] of Object.entries(raw)) out[k] = contextPath(v === null ? "" : goString(v), ctx);
+  } else if (Array.isArray(raw)) {
+    (raw as string[]).forEach((item, i) => {
+      if (!item.includes("=")) {
+        fail("invalid-additional-context", `${p}: invalid value ${item}, expected key=value`, posOf(ctx, `${p}.${i}`));
+      }
+    });
+    for (const item of uniqueByKey(raw as string[])) {
+      const eq = item.indexOf("=");
+      out[item.slice(0, eq)] = contextPath(item.slice(eq + 1), ctx);
+    }
+  }
+  return out;
+}
+
+/** transform/ssh.go, then the ssh path rule of paths (compose-loading-reference.md §8). */
+function normalizeSsh(raw: Raw, p: string, ctx: NormalizeContext): ComposeSsh[] {
+  const byId = new Map<string, string | undefined>();
+  if (isMap(raw)) {
+    for (const [id, v] of Object.entries(raw)) byId.set(id, v === null ? undefined : goString(v));
+  } else if (Array.isArray(raw)) {
+    (raw as string[]).forEach((item, i) => {
+      const eq = item.indexOf("=");
+      if (eq < 0) {
+        if (item !== "default") fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, posOf(ctx, `${p}.${i}`));
+        byId.set(item, undefined);
+      } else {
+        // The list becomes a Go map: a repeated id keeps its first place and its last path.
+        byId.set(item.slice(0, eq), item.slice(eq + 1));
+      }
+    });
+  }
+  return [...byId].map(([id, sshPath]) =>
+    sshPath === undefined || sshPath === "" ? { id } : { id, path: maybeUnixPath(sshPath, ctx) },
+  );
+}
+
+/** transform/secrets.go transformFileMount: `- name` is `{source: name}`. Build secrets get no default target. */
+function normalizeBuildSecrets(raw: Raw): ComposeServiceSecret[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((item): ComposeServiceSecret => {
+    if (typeof item === "string") return { source: item };
+    const m = item as RawMap;
+    const secret: { -readonly [K in keyof ComposeServiceSecret]: ComposeServiceSecret[K] } = {
+      source: typeof m.source === "string" ? m.source : "",
+    };
+    if (typeof m.target === "string") secret.target = m.target;
+    if (typeof m.uid === "string") secret.uid = m.uid;
+    if (typeof m.gid === "string") secret.gid = m.gid;
+    if (typeof m.mode === "string" || typeof m.mode === "number") secret.mode = m.mode;
+    return secret;
+  });
+}
+
+/**
+ * transform/ulimits.go accepts an int or a mapping; build.ulimits values are never cast from strings
+ * (compose-loading-reference.md §2.6), so a string the schema lets through fails here.
+ */
+function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<string, ComposeUlimit> {
+  const out = dict<ComposeUlimit>();
+  if (!isMap(raw)) return out;
+  for (const [name, v] of Object.entries(raw)) {
+    const at = `${p}.${name}`;
+    if (typeof v === "number" && Number.isInteger(v)) {
+      out[name] = { single: v };
+    } else if (isMap(v)) {
+      const limit: { soft?: number; hard?: number } = {};
+      for (const key of ["soft", "hard"] as const) {
+        const n = v[key];
+        if (n === undefined) continue;
+        if (typeof n !== "number" || !Number.isInteger(n)) {
+          fail("invalid-ulimit", `${at}.${key}: invalid type ${goTypeName(n)} for ulimits`, posOf(ctx, `${at}.${key}`));
+        }
+        limit[key] = n;
+      }
+      out[name] = limit;
+    } else {
+      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(v)} for ulimits`, posOf(ctx, at));
+    }
+  }
+  return out;
+}
+
+/** types/hostList.go: `host=ip` / `host:ip` (first `=`, else first `:`), IPs split on `,`, brackets removed. */
+function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string[]> {
+  const out = dict<string[]>();
+  if (isMap(raw)) {
+    for (const [host, v] of Object.entries(raw)) out[host] = Array.isArray(v) ? v.map(goString) : [v === null ? "" : goString(v)];
+  } else if (Array.isArray(raw)) {
+    (raw as string[]).forEach((item, i) => {
+      let cut = item.indexOf("=");
+      if (cut < 0) cut = item.indexOf(":");
+      if (cut < 0) fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, posOf(ctx, `${p}.${i}`));
+      const host = item.slice(0, cut);
+      (out[host] ??= []).push(...item.slice(cut + 1).split(","));
+    });
+  } else {
+    return out;
+  }
+  for (const [host, ips] of Object.entries(out)) {
+    if (host === "" || /[:=]/.test(host)) fail("invalid-extra-host", `bad host name '${host}'`, posOf(ctx, `${p}.${host}`));
+    out[host] = ips.map((ip) => (ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip));
+  }
+  return out;
+}
+
+/** types/bytes.go: an int is bytes, a string goes through go-units RAMInBytes. 0 is Go's "unset". */
+function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | undefined {
+  if (raw === undefined) return undefined;
+  const bytes = typeof raw === "number" ? raw : ramInBytes(raw as string, p, ctx);
+  return bytes === 0 ? undefined : bytes;
+}
+
+/**
+ * go-units RAMInBytes (v0.5): the number is everything up to the last digit, `.` or space (one space before the
+ * suffix is dropped), parsed by strconv.ParseFloat; the suffix is `b`, or k/m/g/t/p (binary multiples) optionally
+ * followed by `b` or `ib`, any case. The result is truncated to an integer.
+ */
+function ramInBytes(s: string, p: string, ctx: NormalizeContext): number {
+  const at = posOf(ctx, p);
+  let sep = -1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    if ("0123456789. ".includes(s[i]!)) {
+      sep = i;
+      break;
+    }
+  }
+  if (sep < 0) fail("invalid-size", `invalid size: '${s}'`, at);
+  const num = s[sep] === " " ? s.slice(0, sep) : s.slice(0, sep + 1);
+  let sfx = s.slice(sep + 1);
+  if (!GO_FLOAT.test(num)) fail("invalid-size", `strconv.ParseFloat: parsing ${goQuote(num)}: invalid syntax`, at);
+  let size = Number(num);
+  if (!Number.isFinite(size)) fail("invalid-size", `strconv.ParseFloat: parsing ${goQuote(num)}: value out of range`, at);
+  if (size < 0) fail("invalid-size", `invalid size: '${s}'`, at);
+  if (sfx !== "") {
+    const bad = () => fail("invalid-size", `invalid suffix: '${sfx}'`, at);
+    if (sfx.length > 3) bad();
+    sfx = sfx.toLowerCase();
+    if (sfx[0] === "b") {
+      if (sfx.length > 1) bad();
+    } else {
+      const mul = BINARY_UNITS[sfx[0]!];
+      if (mul === undefined) bad();
+      size *= mul!;
+      if ((sfx.length === 2 && sfx[1] !== "b") || (sfx.length === 3 && sfx.slice(1) !== "ib")) bad();
+    }
+  }
+  return Math.trunc(size);
+}
+
+/** What strconv.ParseFloat accepts in decimal form (hex floats, inf and nan are left out: they never parse as sizes). */
+const GO_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const BINARY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+/** provenance / sbom: a string, or a bool written as "true"/"false". "" is Go's unset. */
+function attestation(raw: Raw): string | undefined {
+  if (typeof raw === "boolean") return String(raw);
+  return nonEmpty(raw as string | undefined);
+}
+
+function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | undefined {
+  if (raw === undefined) return undefined;
+  return typeof raw === "boolean" ? raw : toBoolean(raw as string, p, ctx);
+}
+
+/** loader/interpolate.go toBoolean (also used by the mapstructure `cast` hook). */
+function toBoolean(value: string, p: string, ctx: NormalizeContext): boolean {
+  switch (value.toLowerCase()) {
+    case "true":
+    case "y":
+    case "yes":
+    case "on":
+      return true;
+    case "false":
+    case "n":
+    case "no":
+    case "off":
+      return false;
+    default:
+      fail("invalid-boolean", `invalid boolean: ${value}`, posOf(ctx, p));
+  }
+}
+
+function strings(raw: Raw): string[] {
+  return Array.isArray(raw) ? [...(raw as string[])] : [];
+}
+
+/** override/uncity.go: a later `K=…` item replaces the earlier item with the same K, in the earlier place. */
+function uniqueByKey(items: readonly string[]): string[] {
+  const out: string[] = [];
+  const index = new Map<string, number>();
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = eq < 0 ? item : item.slice(0, eq);
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, out.length);
+      out.push(item);
+    } else {
+      out[at] = item;
+    }
+  }
+  return out;
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s === "" ? undefined : s;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Paths (paths/resolve.go, paths/context.go, paths/unix.go, paths/home.go)
+// ---------------------------------------------------------------------------------------------------------------
+
+const REMOTE_PREFIXES = ["https://", "http://", "git://", "ssh://", "github.com/", "git@"];
+
+/** Contexts: `://` anywhere, `service:` and git/http prefixes are kept; other values are local paths. */
+function contextPath(value: string, ctx: NormalizeContext): string {
+  if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r))) return value;
+  const expanded = expandUser(value, ctx.home);
+  return expanded.startsWith("/") ? expanded : goJoin(ctx.workingDir, expanded);
+}
+
+/** ssh keys and secret files: kept when absolute in Unix or Windows form, else joined with the project folder. */
+function maybeUnixPath(value: string, ctx: NormalizeContext): string {
+  const expanded = expandUser(value, ctx.home);
+  if (expanded.startsWith("/") || isWindowsAbs(expanded)) return expanded;
+  return goJoin(ctx.workingDir, expanded);
+}
+
+/** `~` followed by anything is the home folder joined with the rest (so `~user/x` is `$HOME/user/x`). */
+function expandUser(p: string, home: string): string {
+  return p.startsWith("~") ? goJoin(home, p.slice(1)) : p;
+}
+
+function isWindowsAbs(p: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(p) || /^[\\/]{2}[^\\/]/.test(p);
+}
+
+/** Go's filepath.Join: empty parts ignored, result cleaned (no trailing slash). */
+function goJoin(...parts: string[]): string {
+  const kept = parts.filter((x) => x !== "");
+  if (kept.length === 0) return "";
+  const joined = path.posix.normalize(kept.join("/"));
+  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Go value formatting
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * fmt.Sprint of a decoded YAML scalar. Integers print in full; other numbers follow Go's %v (shortest digits,
+ * exponent form below 1e-4 and from 1e+06, at least two exponent digits). The YAML layer hands over plain numbers,
+ * so a float written as `1.0` or `1e6` can no longer be told from the integer and prints as one.
+ */
+function goString(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return goNumber(v);
+  return String(v);
+}
+
+function goNumber(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
+  const [mantissa, exp] = n.toExponential().split("e") as [string, string];
+  const e = Number(exp);
+  if (e < -4 || e >= 6) return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return String(n);
+}
+
+/** Go's %T for a decoded YAML value, as shown in transform errors. */
+function goTypeName(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float64";
+  if (Array.isArray(v)) return "[]interface {}";
+  return "map[string]interface {}";
+}
+
+/** Go's %q (strconv.Quote) for the characters a compose file can hold. */
+function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === "\\") out += "\\" + ch;
+    else if (c === 7) out += "\\a";
+    else if (c === 8) out += "\\b";
+    else if (c === 12) out += "\\f";
+    else if (c === 10) out += "\\n";
+    else if (c === 13) out += "\\r";
+    else if (c === 9) out += "\\t";
+    else if (c === 11) out += "\\v";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Positions
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The position of `p`, or of its nearest ancestor that has one. */
+function posOf(ctx: { readonly positions: PositionTable }, p: string): SourcePos | undefined {
+  let key = p;
+  for (;;) {
+    const pos = ctx.positions.get(key);
+    if (pos) return pos;
+    const dot = key.lastIndexOf(".");
+    if (dot < 0) return undefined;
+    key = key.slice(0, dot);
+  }
+}
+
+/** A record without a prototype, so keys such as `__proto__` are plain keys. */
+function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+function isMap(v: unknown): v is RawMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The JSON schema subset used by `build` and `secrets` (compose-go schema/compose-spec.json), and a validator that
+// reports errors the way compose-go's schema package does.
+// ---------------------------------------------------------------------------------------------------------------
+
+type JsonType = "string" | "number" | "integer" | "boolean" | "null" | "array" | "object";
+
+interface Schema {
+  readonly type?: readonly JsonType[];
+  readonly properties?: Readonly<Record<string, Schema>>;
+  readonly patternProperties?: ReadonlyArray<readonly [RegExp, Schema]>;
+  readonly additionalProperties?: false;
+  readonly required?: readonly string[];
+  readonly items?: Schema;
+  readonly uniqueItems?: boolean;
+  readonly oneOf?: readonly Schema[];
+}
+
+const ANY: Schema = {};
+const EXTENSIONS: ReadonlyArray<readonly [RegExp, Schema]> = [[/^x-/, ANY]];
+const STRING: Schema = { type: ["string"] };
+const BOOL_OR_STRING: Schema = { type: ["boolean", "string"] };
+const STRING_ARRAY: Schema = { type: ["array"], items: STRING };
+const LIST_OF_STRINGS: Schema = { type: ["array"], items: STRING, uniqueItems: true };
+const STRING_OR_LIST: Schema = { oneOf: [STRING, LIST_OF_STRINGS] };
+const LIST_OR_DICT: Schema = {
+  oneOf: [
+    { type: ["object"], patternProperties: [[/.+/, { type: ["string", "number", "boolean", "null"] }]], additionalProperties: false },
+    LIST_OF_STRINGS,
+  ],
+};
+const EXTRA_HOSTS: Schema = {
+  oneOf: [
+    { type: ["object"], patternProperties: [[/.+/, { oneOf: [STRING, STRING_ARRAY] }]], additionalProperties: false },
+    LIST_OF_STRINGS,
+  ],
+};
+const SERVICE_SECRETS: Schema = {
+  type: ["array"],
+  items: {
+    oneOf: [
+      STRING,
+      {
+        type: ["object"],
+        properties: { source: STRING, target: STRING, uid: STRING, gid: STRING, mode: { type: ["number", "string"] } },
+        additionalProperties: false,
+        patternProperties: EXTENSIONS,
+      },
+    ],
+  },
+};
+const INT_OR_STRING: Schema = { type: ["integer", "string"] };
+const ULIMITS: Schema = {
+  type: ["object"],
+  patternProperties: [
+    [
+      /^[a-z]+$/,
+      {
+        oneOf: [
+          INT_OR_STRING,
+          {
+            type: ["object"],
+            properties: { hard: INT_OR_STRING, soft: INT_OR_STRING },
+            required: ["soft", "hard"],
+            additionalProperties: false,
+            patternProperties: EXTENSIONS,
+          },
+        ],
+      },
+    ],
+  ],
+};
+
+const BUILD_SCHEMA: Schema = {
+  oneOf: [
+    STRING,
+    {
+      type: ["object"],
+      properties: {
+        context: STRING,
+        dockerfile: STRING,
+        dockerfile_inline: STRING,
+        entitlements: STRING_ARRAY,
+        args: LIST_OR_DICT,
+        ssh: LIST_OR_DICT,
+        labels: LIST_OR_DICT,
+        cache_from: STRING_ARRAY,
+        cache_to: STRING_ARRAY,
+        no_cache: BOOL_OR_STRING,
+        no_cache_filter: STRING_OR_LIST,
+        additional_contexts: LIST_OR_DICT,
+        network: STRING,
+        provenance: { type: ["string", "boolean"] },
+        sbom: { type: ["string", "boolean"] },
+        pull: BOOL_OR_STRING,
+        target: STRING,
+        shm_size: INT_OR_STRING,
+        extra_hosts: EXTRA_HOSTS,
+        isolation: STRING,
+        privileged: BOOL_OR_STRING,
+        secrets: SERVICE_SECRETS,
+        tags: STRING_ARRAY,
+        ulimits: ULIMITS,
+        platforms: STRING_ARRAY,
+      },
+      additionalProperties: false,
+      patternProperties: EXTENSIONS,
+    },
+  ],
+};
+
+const SECRETS_SCHEMA: Schema = {
+  type: ["object"],
+  patternProperties: [
+    [
+      /^[a-zA-Z0-9._-]+$/,
+      {
+        type: ["object"],
+        properties: {
+          name: STRING,
+          environment: STRING,
+          file: STRING,
+          external: { type: ["boolean", "string", "object"], properties: { name: STRING } },
+          labels: LIST_OR_DICT,
+          driver: STRING,
+          driver_opts: { type: ["object"], patternProperties: [[/^.+$/, { type: ["string", "number"] }]] },
+          template_driver: STRING,
+        },
+        additionalProperties: false,
+        patternProperties: EXTENSIONS,
+      },
+    ],
+  ],
+  additionalProperties: false,
+};
+
+/** A validation failure; leaves have a message, inner nodes (oneOf, groups) have causes. */
+interface SchemaError {
+  readonly path: readonly string[];
+  readonly message?: string;
+  readonly additional?: boolean;
+  readonly causes?: readonly SchemaError[];
+}
+
+function validateSchema(schema: Schema, value: unknown, at: readonly string[], ctx: NormalizeContext): void {
+  const error = check(schema, value, at);
+  if (!error) return;
+  const leaf = mostSpecific(error)!;
+  const p = leaf.path.join(".");
+  fail("schema", `${p} ${leaf.message}`, posOf(ctx, p));
+}
+
+/** schema/schema.go getMostSpecificError: deepest path first, additionalProperties one deeper, ties to the first. */
+function mostSpecific(e: SchemaError): SchemaError | undefined {
+  if (!e.causes || e.causes.length === 0) return e;
+  let best: SchemaError | undefined;
+  for (const cause of e.causes) {
+    const c = mostSpecific(cause);
+    if (specificity(c) > specificity(best)) best = c;
+  }
+  return best;
+}
+
+function specificity(e: SchemaError | undefined): number {
+  if (!e) return -1;
+  return e.path.length + (e.additional ? 1 : 0);
+}
+
+/** Mirrors santhosh-tekuri/jsonschema v6: a type mismatch stops there; other failures are collected in order. */
+function check(schema: Schema, value: unknown, at: readonly string[]): SchemaError | undefined {
+  if (schema.type && !schema.type.some((t) => hasType(value, t))) {
+    return { path: at, message: `must be a ${humanReadableType(schema.type)}` };
+  }
+  const errors: SchemaError[] = [];
+  if (isMap(value)) {
+    const missing = (schema.required ?? []).filter((k) => !(k in value));
+    if (missing.length === 1) errors.push({ path: at, message: `missing property ${quote(missing[0]!)}` });
+    else if (missing.length > 1) errors.push({ path: at, message: `missing properties ${missing.map(quote).join(", ")}` });
+    const additional: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      const prop = schema.properties?.[k];
+      let matched = prop !== undefined;
+      if (prop) push(errors, check(prop, v, [...at, k]));
+      for (const [re, sub] of schema.patternProperties ?? []) {
+        if (!re.test(k)) continue;
+        matched = true;
+        push(errors, check(sub, v, [...at, k]));
+      }
+      if (!matched && schema.additionalProperties === false) additional.push(k);
+    }
+    if (additional.length > 0) {
+      errors.push({ path: at, additional: true, message: `additional properties ${additional.map(quote).join(", ")} not allowed` });
+    }
+  }
+  if (Array.isArray(value)) {
+    if (schema.uniqueItems) {
+      const dup = firstDuplicate(value);
+      if (dup) errors.push({ path: at, message: `items at ${dup[0]} and ${dup[1]} are equal` });
+    }
+    if (schema.items) value.forEach((item, i) => push(errors, check(schema.items!, item, [...at, String(i)])));
+  }
+  if (schema.oneOf) {
+    const failures: SchemaError[] = [];
+    let matched = false;
+    for (const sub of schema.oneOf) {
+      const e = check(sub, value, at);
+      if (!e) {
+        matched = true;
+        break;
+      }
+      failures.push(e);
+    }
+    if (!matched) errors.push({ path: at, causes: failures });
+  }
+  if (errors.length === 0) return undefined;
+  return errors.length === 1 ? errors[0] : { path: at, causes: errors };
+}
+
+function push(errors: SchemaError[], e: SchemaError | undefined): void {
+  if (e) errors.push(e);
+}
+
+function hasType(v: unknown, t: JsonType): boolean {
+  switch (t) {
+    case "null":
+      return v === null;
+    case "boolean":
+      return typeof v === "boolean";
+    case "string":
+      return typeof v === "string";
+    case "number":
+      return typeof v === "number";
+    case "integer":
+      return typeof v === "number" && Number.isInteger(v);
+    case "array":
+      return Array.isArray(v);
+    case "object":
+      return isMap(v);
+  }
+}
+
+/** schema/schema.go humanReadableType: one `object` is "mapping"; several types are mapped, sorted, joined. */
+function humanReadableType(want: readonly JsonType[]): string {
+  if (want.length === 1) return want[0] === "object" ? "mapping" : want[0]!;
+  const names = want.map((t) => (t === "object" ? "mapping" : t)).sort();
+  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
+/** jsonschema v6 `quote`: Go %q with single quotes outside. */
+function quote(s: string): string {
+  const q = goQuote(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return `'${q}'`;
+}
+
+function firstDuplicate(items: readonly unknown[]): [number, number] | undefined {
+  for (let j = 1; j < items.length; j++) {
+    for (let i = 0; i < j; i++) if (jsonEqual(items[i], items[j])) return [i, j];
+  }
+  return undefined;
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (isMap(a) && isMap(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
