@@ -89,7 +89,7 @@ function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
     .example("$0 -f compose.yaml -f compose.ci.yaml --format hcl -o docker-bake.hcl", "merge two files, write HCL")
     .example("$0 --check -o docker-bake.hcl", "fail in CI or pre-commit when the committed file is stale")
     .example("$0 --profile debug web", "only the web service (and its service: contexts), with the debug profile")
-    .strict()
+    .strictOptions()
     .exitProcess(false)
     .help()
     .alias("help", "h")

@@ -8,6 +8,7 @@ import * as path from "node:path";
 export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  fs.mkdirSync(dir, { recursive: true });
   try {
     fs.writeFileSync(tmp, text, { mode: modeOf(file) });
     fs.renameSync(tmp, file);
