@@ -31,6 +31,8 @@ export interface EnvFileOptions {
   /** Folder whose `.env` is read by default. */
   readonly dir: string;
   readonly processEnv: Readonly<Record<string, string | undefined>>;
+  /** Whether COMPOSE_ENV_FILES may supply the list (not for `include`, whose env files are its own). */
+  readonly useComposeEnvFiles?: boolean;
 }
 
 /** Reads the env files for one pass and adds their keys to `state` without overriding keys already set. */
@@ -39,7 +41,7 @@ export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions):
   let mustExist = true;
   if (options.envFiles.length > 0) {
     files = [...options.envFiles];
-  } else if (state.values.COMPOSE_ENV_FILES) {
+  } else if (options.useComposeEnvFiles !== false && state.values.COMPOSE_ENV_FILES) {
     files = state.values.COMPOSE_ENV_FILES.split(",").filter((f) => f !== "");
   } else {
     if (isTrue(options.processEnv.COMPOSE_DISABLE_ENV_FILE)) return;
@@ -49,6 +51,7 @@ export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions):
   // Later files override earlier ones, so collect them into one map first, then merge without overriding.
   const fromFiles = new Map<string, string>();
   for (const file of files) {
+    if (file === "/dev/null") continue;
     const abs = path.resolve(options.cwd, expandHome(file, options.home));
     let stat: fs.Stats | undefined;
     try {

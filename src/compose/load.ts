@@ -6,11 +6,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CompileError, DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
+import { DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { discoverFiles, filesFromEnv } from "./discover";
 import { applyEnvFiles, expandHome, startEnvironment } from "./environment";
-import { InterpolationError, interpolate, interpolateValue, type Lookup } from "./interpolate";
-import { deletePaths, isMap, mergeDocuments } from "./merge";
+import { interpolate, type Lookup } from "./interpolate";
+import { isMap } from "./merge";
+import { loadRawModel, readSource } from "./raw-model";
 import type { ComposeProject, ComposeService } from "./model";
 import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
 import { chooseProjectName } from "./project-name";
@@ -83,15 +84,14 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   env.values.COMPOSE_PROJECT_NAME = name;
 
   const positions = new Map<string, SourcePos>();
-  let model: PlainMap = Object.create(null) as PlainMap;
-  for (const doc of documents) {
-    if (doc.value === null) continue;
-    const value = interpolateDocument(doc, lookup, onUnset);
-    deletePaths(model, doc.resetPaths);
-    deletePaths(model, doc.overridePaths);
-    for (const [k, v] of doc.positions) positions.set(k, v);
-    model = mergeDocuments(model, value, (p) => positions.get(p));
-  }
+  const model = loadRawModel(documents, workingDir, {
+    env: env.values,
+    processEnv: options.env,
+    home,
+    onUnset,
+    positions,
+    includeStack: [],
+  });
 
   const ctx: NormalizeContext = { workingDir, home, lookupEnv: lookup, positions };
   const rawServices = model.services;
@@ -143,29 +143,6 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   };
   checkProject(project);
   return project;
-}
-
-function readSource(file: string): SourceFile {
-  let text: string;
-  try {
-    if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    if (e instanceof CompileError) throw e;
-    fail("compose-file-unreadable", `open ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : "permission denied or unreadable"}`);
-  }
-  return new SourceFile(file, text);
-}
-
-function interpolateDocument(doc: ParsedDocument, lookup: Lookup, onUnset: (name: string) => void): PlainMap {
-  try {
-    return interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap;
-  } catch (e) {
-    if (e instanceof InterpolationError) {
-      fail("interpolation", e.message, doc.positions.get(e.path) ?? { file: doc.file });
-    }
-    throw e;
-  }
 }
 
 /** The last non-empty `name:` across all documents, interpolated on its own (it decides COMPOSE_PROJECT_NAME). */

@@ -19,9 +19,9 @@
  *
  * Everything Go leaves unordered (maps) keeps the written order here; the converter sorts where it must.
  */
-import * as path from "node:path";
 import { fail, type SourcePos } from "../diagnostics";
 import type { Lookup } from "./interpolate";
+import { contextPath, maybeUnixPath } from "./paths";
 import type {
   ComposeBuild,
   ComposeSecret,
@@ -416,39 +416,7 @@ function nonEmpty(s: string | undefined): string | undefined {
 // Paths (paths/resolve.go, paths/context.go, paths/unix.go, paths/home.go)
 // ---------------------------------------------------------------------------------------------------------------
 
-const REMOTE_PREFIXES = ["https://", "http://", "git://", "ssh://", "github.com/", "git@"];
-
-/** Contexts: `://` anywhere, `service:` and git/http prefixes are kept; other values are local paths. */
-function contextPath(value: string, ctx: NormalizeContext): string {
-  if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r))) return value;
-  const expanded = expandUser(value, ctx.home);
-  return expanded.startsWith("/") ? expanded : goJoin(ctx.workingDir, expanded);
-}
-
-/** ssh keys and secret files: kept when absolute in Unix or Windows form, else joined with the project folder. */
-function maybeUnixPath(value: string, ctx: NormalizeContext): string {
-  const expanded = expandUser(value, ctx.home);
-  if (expanded.startsWith("/") || isWindowsAbs(expanded)) return expanded;
-  return goJoin(ctx.workingDir, expanded);
-}
-
-/** `~` followed by anything is the home folder joined with the rest (so `~user/x` is `$HOME/user/x`). */
-function expandUser(p: string, home: string): string {
-  return p.startsWith("~") ? goJoin(home, p.slice(1)) : p;
-}
-
-function isWindowsAbs(p: string): boolean {
-  return /^[A-Za-z]:[\\/]/.test(p) || /^[\\/]{2}[^\\/]/.test(p);
-}
-
-/** Go's filepath.Join: empty parts ignored, result cleaned (no trailing slash). */
-function goJoin(...parts: string[]): string {
-  const kept = parts.filter((x) => x !== "");
-  if (kept.length === 0) return "";
-  const joined = path.posix.normalize(kept.join("/"));
-  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
-}
-
+// Implemented in ./paths, shared with the include and extends loaders.
 // ---------------------------------------------------------------------------------------------------------------
 // Go value formatting
 // ---------------------------------------------------------------------------------------------------------------

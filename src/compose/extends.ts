@@ -1,0 +1,101 @@
+/**
+ * `extends` (compose-loading-reference.md §10): a service inherits another service's definition, from the
+ * same document or from another file, merged with the override-file rules (base = the extended service,
+ * override = the local definition; `!reset`/`!override` apply). Chains are followed; cycles are errors.
+ * A file reached through `extends` is read raw: interpolated with the same environment, its own same-file
+ * extends resolved, relative paths resolved from its own folder, no includes and no defaults — so a build
+ * without a context gets the *extending* project's folder later, as in compose-go.
+ */
+import * as path from "node:path";
+import { fail, type SourcePos } from "../diagnostics";
+import { deletePaths, isMap, mergeDocuments } from "./merge";
+import { expandUser, resolveRawServicePaths } from "./paths";
+import type { PlainMap, PlainValue } from "./yaml";
+
+export interface ExtendsContext {
+  readonly home: string;
+  /** Folder that `extends.file` resolves from (the project or include folder, or the extended file's folder). */
+  readonly resourceDir: string;
+  /** Absolute path of the file the services come from, for messages. */
+  readonly file: string;
+  readonly posOf: (path: string) => SourcePos | undefined;
+  /** Reads another file raw: parsed and interpolated documents merged into one mapping. */
+  readonly readRaw: (file: string) => PlainMap;
+  /** `!reset` / `!override` paths of the document the services come from. */
+  readonly tagPaths: readonly string[][];
+}
+
+/**
+ * Returns `services` with every `extends` resolved and removed (only `only`, when given). `trail` lists the
+ * services being resolved further up (`name in file`), to report cycles across files.
+ */
+export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: readonly string[] = [], only?: string): PlainMap {
+  const out: PlainMap = Object.create(null) as PlainMap;
+  const resolve = (name: string, upstream: readonly string[]): PlainValue => {
+    if (name in out) return out[name]!;
+    const here = `${name} in ${ctx.file}`;
+    if (upstream.includes(here)) cycle([...upstream, here], ctx.posOf(`services.${name}.extends`));
+    const service = services[name];
+    if (!isMap(service) || service.extends === undefined || service.extends === null) {
+      out[name] = service ?? null;
+      return out[name]!;
+    }
+    const where = `services.${name}.extends`;
+    const { service: baseName, file } = parseExtends(service.extends, name, where, ctx);
+    const next = [...upstream, here];
+    let base: PlainValue;
+    if (file === undefined) {
+      if (!(baseName in services)) {
+        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`, ctx.posOf(where));
+      }
+      base = resolve(baseName, next);
+    } else {
+      const abs = path.resolve(ctx.resourceDir, expandUser(file, ctx.home));
+      const raw = ctx.readRaw(abs);
+      const other = isMap(raw.services) ? raw.services : (Object.create(null) as PlainMap);
+      if (!(baseName in other)) {
+        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`, ctx.posOf(where));
+      }
+      const dir = path.dirname(abs);
+      const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: [], posOf: () => undefined }, next, baseName);
+      // Relative paths of the extended file are its own; a missing context is left for the top-level default.
+      base = resolveRawServicePaths(resolved[baseName]!, { workingDir: dir, home: ctx.home }, { defaultContext: false }) as PlainValue;
+    }
+    const local: PlainMap = Object.create(null) as PlainMap;
+    for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;
+    out[name] = mergeService(name, base, local, ctx.tagPaths);
+    return out[name]!;
+  };
+  for (const name of only !== undefined ? [only] : Object.keys(services)) resolve(name, trail);
+  if (only === undefined) return out;
+  return { ...services, ...out } as PlainMap;
+}
+
+function mergeService(name: string, base: PlainValue, local: PlainMap, tagPaths: readonly string[][]): PlainValue {
+  if (!isMap(base)) return local;
+  const baseDoc = { services: { [name]: structuredClone(base) } } as unknown as PlainMap;
+  deletePaths(
+    baseDoc,
+    tagPaths.filter((p) => p[0] === "services" && p[1] === name && p.length > 2),
+  );
+  const merged = mergeDocuments(baseDoc, { services: { [name]: local } } as unknown as PlainMap, () => undefined);
+  const result = (merged.services as PlainMap)[name]!;
+  if (isMap(result)) delete result.extends;
+  return result;
+}
+
+function parseExtends(raw: PlainValue, name: string, where: string, ctx: ExtendsContext): { service: string; file?: string } {
+  if (typeof raw === "string") return { service: raw };
+  if (!isMap(raw)) fail("schema", `${where} must be a mapping or string`, ctx.posOf(where));
+  if (typeof raw.service !== "string" || raw.service === "") {
+    fail("schema", `extends.${name}.service is required`, ctx.posOf(where));
+  }
+  if (raw.file !== undefined && raw.file !== null && typeof raw.file !== "string") {
+    fail("schema", `${where}.file must be a string`, ctx.posOf(`${where}.file`));
+  }
+  return { service: raw.service, file: typeof raw.file === "string" ? raw.file : undefined };
+}
+
+function cycle(trail: readonly string[], pos: SourcePos | undefined): never {
+  fail("extends-cycle", `circular reference: ${trail.join(" extends ")}`, pos);
+}

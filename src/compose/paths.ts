@@ -1,0 +1,102 @@
+/**
+ * Path rules of compose-go (paths/resolve.go, paths/context.go, paths/unix.go, paths/home.go;
+ * compose-loading-reference.md §8), shared by normalisation and by the include / extends loaders, which
+ * resolve an included or extended file's relative paths from its own folder before merging.
+ */
+import * as path from "node:path";
+
+interface PathContext {
+  readonly workingDir: string;
+  readonly home: string;
+}
+
+export const REMOTE_PREFIXES = ["https://", "http://", "git://", "ssh://", "github.com/", "git@"];
+
+/** Contexts: `://` anywhere, `service:` and git/http prefixes are kept; other values are local paths. */
+export function contextPath(value: string, ctx: PathContext): string {
+  if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r))) return value;
+  const expanded = expandUser(value, ctx.home);
+  return expanded.startsWith("/") ? expanded : goJoin(ctx.workingDir, expanded);
+}
+
+/** ssh keys and secret files: kept when absolute in Unix or Windows form, else joined with the project folder. */
+export function maybeUnixPath(value: string, ctx: PathContext): string {
+  const expanded = expandUser(value, ctx.home);
+  if (expanded.startsWith("/") || isWindowsAbs(expanded)) return expanded;
+  return goJoin(ctx.workingDir, expanded);
+}
+
+/** `~` followed by anything is the home folder joined with the rest (so `~user/x` is `$HOME/user/x`). */
+export function expandUser(p: string, home: string): string {
+  return p.startsWith("~") ? goJoin(home, p.slice(1)) : p;
+}
+
+function isWindowsAbs(p: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(p) || /^[\\/]{2}[^\\/]/.test(p);
+}
+
+/** Go's filepath.Join: empty parts ignored, result cleaned (no trailing slash). */
+export function goJoin(...parts: string[]): string {
+  const kept = parts.filter((x) => x !== "");
+  if (kept.length === 0) return "";
+  const joined = path.posix.normalize(kept.join("/"));
+  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
+}
+
+
+type Raw = unknown;
+type RawMap = { [key: string]: Raw };
+
+function isRawMap(v: Raw): v is RawMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Makes the relative paths of one raw (not yet normalised) service absolute against `ctx.workingDir`:
+ * build context, local additional contexts and ssh key paths. With `defaultContext`, a build without a
+ * context gets this folder (an included project's defaults); without it the context stays unset so the
+ * top-level default applies later (compose-go's rule for extended files).
+ */
+export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: { defaultContext: boolean }): Raw {
+  if (!isRawMap(service)) return service;
+  const build = service.build;
+  if (typeof build === "string") return { ...service, build: { context: contextPath(build, ctx) } };
+  if (!isRawMap(build)) return service;
+  const out: RawMap = { ...build };
+  if (typeof build.context === "string") out.context = contextPath(build.context, ctx);
+  else if (build.context === undefined && options.defaultContext) out.context = ctx.workingDir;
+  const contexts = build.additional_contexts;
+  if (isRawMap(contexts)) {
+    out.additional_contexts = Object.fromEntries(
+      Object.entries(contexts).map(([k, v]) => [k, typeof v === "string" ? contextPath(v, ctx) : v]),
+    );
+  } else if (Array.isArray(contexts)) {
+    out.additional_contexts = contexts.map((item) => {
+      if (typeof item !== "string" || !item.includes("=")) return item;
+      const i = item.indexOf("=");
+      return `${item.slice(0, i)}=${contextPath(item.slice(i + 1), ctx)}`;
+    });
+  }
+  const ssh = build.ssh;
+  if (isRawMap(ssh)) {
+    out.ssh = Object.fromEntries(Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" && v !== "" ? maybeUnixPath(v, ctx) : v]));
+  } else if (Array.isArray(ssh)) {
+    out.ssh = ssh.map((item) => {
+      if (typeof item !== "string" || !item.includes("=")) return item;
+      const i = item.indexOf("=");
+      const p = item.slice(i + 1);
+      return p === "" ? item : `${item.slice(0, i)}=${maybeUnixPath(p, ctx)}`;
+    });
+  }
+  return { ...service, build: out };
+}
+
+/** Makes `secrets.*.file` absolute against `ctx.workingDir`. */
+export function resolveRawSecretPaths(secrets: Raw, ctx: PathContext): Raw {
+  if (!isRawMap(secrets)) return secrets;
+  return Object.fromEntries(
+    Object.entries(secrets).map(([k, v]) =>
+      isRawMap(v) && typeof v.file === "string" ? [k, { ...v, file: maybeUnixPath(v.file, ctx) }] : [k, v],
+    ),
+  );
+}

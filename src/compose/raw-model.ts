@@ -1,0 +1,172 @@
+/**
+ * From parsed documents to one merged raw model (plain data, not yet normalised), per compose-go's per-file
+ * steps (compose-loading-reference.md §0): interpolate each document, process its `include`, clear the
+ * paths it tags `!reset`/`!override` in what was loaded before, resolve its `extends`, merge.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
+import { applyEnvFiles } from "./environment";
+import { resolveExtends } from "./extends";
+import { InterpolationError, interpolateValue, type Lookup } from "./interpolate";
+import { deletePaths, isMap, mergeDocuments } from "./merge";
+import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
+import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+
+export interface RawModelContext {
+  /** Interpolation environment for these documents (an include may add its own env file). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly processEnv: Readonly<Record<string, string | undefined>>;
+  readonly home: string;
+  readonly onUnset: (name: string) => void;
+  /** Positions of every value loaded, by dotted path; later documents overwrite earlier ones. */
+  readonly positions: Map<string, SourcePos>;
+  /** Files being included further up, to report include cycles. */
+  readonly includeStack: readonly string[];
+}
+
+export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
+  let model: PlainMap = Object.create(null) as PlainMap;
+  const rawFiles = new Map<string, PlainMap>();
+  const posOf = (p: string): SourcePos | undefined => ctx.positions.get(p);
+  for (const doc of documents) {
+    if (doc.value === null) continue;
+    let value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset);
+    value = applyIncludes(value, doc, workingDir, ctx);
+    deletePaths(model, doc.resetPaths);
+    deletePaths(model, doc.overridePaths);
+    for (const [k, v] of doc.positions) ctx.positions.set(k, v);
+    if (isMap(value.services)) {
+      value.services = resolveExtends(value.services, {
+        home: ctx.home,
+        resourceDir: workingDir,
+        file: doc.file.path,
+        posOf,
+        tagPaths: [...doc.resetPaths, ...doc.overridePaths],
+        readRaw: (file) => {
+          let raw = rawFiles.get(file);
+          if (!raw) rawFiles.set(file, (raw = readRawFile(file, ctx)));
+          return raw;
+        },
+      });
+    }
+    model = mergeDocuments(model, value, posOf);
+  }
+  return model;
+}
+
+export function readSource(file: string): SourceFile {
+  let text: string;
+  try {
+    if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (e instanceof CompileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    fail("compose-file-unreadable", `open ${file}: ${code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : "cannot be read"}`);
+  }
+  return new SourceFile(file, text);
+}
+
+export function interpolateDocument(doc: ParsedDocument, lookup: Lookup, onUnset: (name: string) => void): PlainMap {
+  try {
+    return interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap;
+  } catch (e) {
+    if (e instanceof InterpolationError) {
+      fail("interpolation", e.message, doc.positions.get(e.path) ?? { file: doc.file });
+    }
+    throw e;
+  }
+}
+
+/** A file reached through `extends`: its documents interpolated and merged, nothing else. */
+function readRawFile(file: string, ctx: RawModelContext): PlainMap {
+  let model: PlainMap = Object.create(null) as PlainMap;
+  for (const doc of parseComposeYaml(readSource(file))) {
+    if (doc.value === null) continue;
+    model = mergeDocuments(model, interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset), () => undefined);
+  }
+  return model;
+}
+
+interface IncludeItem {
+  readonly paths: string[];
+  readonly projectDirectory?: string;
+  readonly envFiles: string[];
+}
+
+/**
+ * `include` (compose-loading-reference.md §11): each item is loaded as a project of its own (own folder, own
+ * env file that never overrides the parent's environment), its services and secrets imported, and the local
+ * definitions merged over the imported ones.
+ */
+function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string, ctx: RawModelContext): PlainMap {
+  const include = value.include;
+  if (include === undefined || include === null) return value;
+  const rest: PlainMap = Object.create(null) as PlainMap;
+  for (const [k, v] of Object.entries(value)) if (k !== "include") rest[k] = v;
+  if (!Array.isArray(include)) fail("schema", "include must be a array", doc.positions.get("include"));
+
+  let imported: PlainMap = Object.create(null) as PlainMap;
+  const stack = [...ctx.includeStack, doc.file.path];
+  include.forEach((raw, i) => {
+    const where = `include.${i}`;
+    const item = parseInclude(raw, where, doc);
+    const files = item.paths.map((p) => path.resolve(workingDir, expandUser(p, ctx.home)));
+    for (const f of files) {
+      if (!fs.existsSync(f)) fail("include-missing", `open ${f}: no such file or directory`, doc.positions.get(where));
+    }
+    if (stack.includes(files[0]!)) {
+      fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));
+    }
+    const dir = item.projectDirectory ? path.resolve(workingDir, expandUser(item.projectDirectory, ctx.home)) : path.dirname(files[0]!);
+    const env = { values: { ...ctx.env } as Record<string, string>, fromFiles: new Set<string>() };
+    applyEnvFiles(env, {
+      cwd: workingDir,
+      home: ctx.home,
+      envFiles: item.envFiles,
+      dir,
+      processEnv: ctx.processEnv,
+      useComposeEnvFiles: false,
+    });
+    const documents = files.flatMap((f) => parseComposeYaml(readSource(f)));
+    const sub = loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
+    const pathCtx = { workingDir: dir, home: ctx.home };
+    const services: PlainMap = Object.create(null) as PlainMap;
+    if (isMap(sub.services)) {
+      for (const [name, service] of Object.entries(sub.services)) {
+        services[name] = resolveRawServicePaths(service, pathCtx, { defaultContext: true }) as PlainValue;
+      }
+    }
+    const part: PlainMap = Object.create(null) as PlainMap;
+    part.services = services;
+    if (sub.secrets !== undefined) part.secrets = resolveRawSecretPaths(sub.secrets, pathCtx) as PlainValue;
+    imported = mergeDocuments(imported, part, () => undefined);
+  });
+  // The including document's own `!reset` / `!override` apply to what it imported.
+  deletePaths(imported, doc.resetPaths);
+  deletePaths(imported, doc.overridePaths);
+  return mergeDocuments(imported, rest, (p) => doc.positions.get(p));
+}
+
+function parseInclude(raw: PlainValue, where: string, doc: ParsedDocument): IncludeItem {
+  const pos = doc.positions.get(where);
+  if (typeof raw === "string") return { paths: [raw], envFiles: [] };
+  if (!isMap(raw)) fail("schema", `${where} must be a mapping or string`, pos);
+  const list = (v: PlainValue | undefined, key: string): string[] => {
+    if (v === undefined || v === null) return [];
+    if (typeof v === "string") return [v];
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+    fail("schema", `${where}.${key} must be a array or string`, doc.positions.get(`${where}.${key}`) ?? pos);
+  };
+  for (const key of Object.keys(raw)) {
+    if (!["path", "project_directory", "env_file"].includes(key) && !key.startsWith("x-")) {
+      fail("schema", `${where} additional properties '${key}' not allowed`, doc.positions.get(`${where}.${key}`) ?? pos);
+    }
+  }
+  const paths = list(raw.path, "path");
+  if (paths.length === 0) fail("schema", `${where} missing property 'path'`, pos);
+  const pd = raw.project_directory;
+  if (pd !== undefined && pd !== null && typeof pd !== "string") fail("schema", `${where}.project_directory must be a string`, pos);
+  return { paths, projectDirectory: typeof pd === "string" ? pd : undefined, envFiles: list(raw.env_file, "env_file") };
+}
