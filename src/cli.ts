@@ -69,6 +69,7 @@ interface Args {
   format?: OutputFormat;
   "absolute-paths": boolean;
   check: boolean;
+  resolve: boolean;
 }
 
 function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
@@ -84,6 +85,11 @@ function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
     .option("output", { alias: "o", type: "string", describe: "Write to this file (atomically); the format follows its extension" })
     .option("format", { type: "string", choices: ["json", "hcl"], describe: "Output format (default: JSON, or the output file's extension)" })
     .option("absolute-paths", { type: "boolean", default: false, describe: "Write absolute local paths, like docker compose build --print" })
+    .option("resolve", {
+      type: "boolean",
+      default: false,
+      describe: "Substitute ${VAR} from the environment and .env like docker compose (default: keep them as bake variables)",
+    })
     .option("check", { type: "boolean", default: false, describe: "Exit 1 with a diff if the output file is stale or missing; never writes" })
     .example("$0 > docker-bake.json", "print the bake file for ./compose.yaml")
     .example("$0 -f compose.yaml -f compose.ci.yaml --format hcl -o docker-bake.hcl", "merge two files, write HCL")
@@ -114,6 +120,7 @@ function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
       format: parsed.format as OutputFormat | undefined,
       "absolute-paths": parsed["absolute-paths"] as boolean,
       check: parsed.check as boolean,
+      resolve: parsed.resolve as boolean,
     },
   };
 }
@@ -142,6 +149,7 @@ function run(argv: readonly string[], io: CliIO): number {
     format: args.format ?? fromName,
     outputFile,
     absolutePaths: args["absolute-paths"],
+    variables: args.resolve ? "resolve" : "keep",
   });
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd) + "\n");
 

@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { convertProject } from "./bake/convert";
+import { applyKeptVariables } from "./bake/variables";
 import { emitJson } from "./bake/json";
 import type { BakeFile } from "./bake/model";
 import { loadProject, type LoadOptions } from "./compose/load";
@@ -35,12 +36,17 @@ export interface Compose2BakeResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Loads a Compose project, converts it and emits the bake file text. Throws CompileError on invalid input. */
+/**
+ * Loads a Compose project, converts it and emits the bake file text. Throws CompileError on invalid input.
+ * By default `${VAR…}` references become bake variables (`variables: "keep"`); `variables: "resolve"`
+ * substitutes them from `env` like `docker compose build --print`.
+ */
 export function compose2bake(options: Compose2BakeOptions): Compose2BakeResult {
   const diagnostics = new DiagnosticBag();
-  const project = loadProject(options, diagnostics);
+  const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
-  const bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
+  let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
+  if (project.kept) bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables);
   const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";
   const text = emit(bake, format);
   return { text, format, bake, project, diagnostics: sortDiagnostics(diagnostics.all) };

@@ -15,10 +15,11 @@ const examples = fs
   .filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory())
   .sort();
 
-function convert(dir: string, format: OutputFormat) {
+function convert(dir: string, format: OutputFormat, variables: "keep" | "resolve" = "keep") {
   return compose2bake({
     cwd: dir,
     env: fixedEnv(),
+    variables,
     format,
     outputFile: path.join(dir, `docker-bake.${format}`),
   });
@@ -38,8 +39,10 @@ describe.each(examples)("examples/%s", (name) => {
       expect(convert(dir, format).text).toBe(text);
     });
   }
+  // hcl2json prints conditionals inside templates in its own form, so the two files are compared here
+  // without kept variables; with them, the real `docker buildx bake --print` compares them (test/realtools).
   test("the HCL file describes the same bake file as the JSON file (HashiCorp's parser)", async () => {
-    const json = JSON.parse(convert(dir, "json").text);
-    expect(await hclToBakeJson(convert(dir, "hcl").text)).toEqual(json);
+    const json = JSON.parse(convert(dir, "json", "resolve").text);
+    expect(await hclToBakeJson(convert(dir, "hcl", "resolve").text)).toEqual(json);
   });
 });

@@ -1,3 +1,11 @@
+variable "APP_ENV" {
+  default = ""
+}
+
+variable "TAG" {
+  default = ""
+}
+
 group "default" {
   targets = ["api", "base", "web", "worker"]
 }
@@ -9,24 +17,24 @@ target "api" {
   }
   dockerfile = "Dockerfile"
   args = {
-    APP_ENV      = "production"
+    APP_ENV      = "${APP_ENV == "" ? "production" : APP_ENV}"
     NODE_VERSION = "20"
     PORT         = "8080"
   }
   labels = {
     "org.opencontainers.image.title" = "shop-api"
   }
-  tags = ["registry.example.com/shop/api:latest"]
+  tags = ["registry.example.com/shop/api:${TAG == "" ? "latest" : TAG}"]
 }
 
 target "base" {
   context    = "base"
   dockerfile = "Dockerfile"
   args = {
-    APP_ENV      = "production"
+    APP_ENV      = "${APP_ENV == "" ? "production" : APP_ENV}"
     NODE_VERSION = "20"
   }
-  tags = ["shop/base:latest"]
+  tags = ["shop/base:${TAG == "" ? "latest" : TAG}"]
 }
 
 target "web" {
@@ -41,6 +49,6 @@ target "worker" {
     base = "target:base"
   }
   dockerfile = "worker.Dockerfile"
-  tags       = ["registry.example.com/shop/worker:latest"]
+  tags       = ["registry.example.com/shop/worker:${TAG == "" ? "latest" : TAG}"]
   target     = "runtime"
 }

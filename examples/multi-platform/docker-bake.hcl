@@ -1,3 +1,7 @@
+variable "VERSION" {
+  default = ""
+}
+
 group "default" {
   targets = ["api", "cli"]
 }
@@ -6,9 +10,12 @@ target "api" {
   context    = "."
   dockerfile = "Dockerfile"
   args = {
-    VERSION = "dev"
+    VERSION = "${VERSION == "" ? "dev" : VERSION}"
   }
-  tags       = ["registry.example.com/api:dev", "registry.example.com/api:latest"]
+  tags = [
+    "registry.example.com/api:${VERSION == "" ? "dev" : VERSION}",
+    "registry.example.com/api:latest",
+  ]
   cache-from = ["type=registry,ref=registry.example.com/api:buildcache"]
   cache-to   = ["type=registry,ref=registry.example.com/api:buildcache,mode=max"]
   platforms  = ["linux/amd64", "linux/arm64"]

@@ -1,3 +1,7 @@
+variable "TAG" {
+  default = ""
+}
+
 group "debug" {
   targets = ["debug-tools"]
 }
@@ -23,7 +27,7 @@ target "web" {
   labels = {
     "com.example.env" = "dev"
   }
-  tags       = ["example/web:latest"]
+  tags       = ["example/web:${TAG == "" ? "latest" : TAG}"]
   cache-from = ["example/web:cache", "example/web:dev-cache"]
   target     = "dev"
 }

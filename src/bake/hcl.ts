@@ -75,7 +75,10 @@ export function emitHcl(file: BakeFile): string {
 
 function variableView(name: string, v: BakeVariable): BlockView {
   const attributes: AttributeView[] = [];
-  if (v.default !== undefined) attributes.push(stringAttr("default", v.default));
+  if (v.type !== undefined) attributes.push({ kind: "raw", name: "type", pad: "", value: v.type });
+  if (v.default !== undefined) {
+    attributes.push(v.default === null ? { kind: "raw", name: "default", pad: "", value: "null" } : stringAttr("default", v.default));
+  }
   if (v.description !== undefined) attributes.push(stringAttr("description", v.description));
   const validations = (v.validation ?? []).map((rule) => ({
     attributes: align([

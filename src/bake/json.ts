@@ -26,7 +26,7 @@ import { TARGET_ATTRIBUTE_ORDER } from "./model";
 import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, jsonTemplateString, sortedKeys } from "./escape";
 
 /** A JSON value with objects as ordered entries. */
-type Json = string | boolean | Json[] | Entries;
+type Json = string | boolean | null | Json[] | Entries;
 interface Entries {
   readonly entries: ReadonlyArray<readonly [string, Json]>;
 }
@@ -44,7 +44,8 @@ export function emitJson(file: BakeFile): string {
 
 function variableJson(v: BakeVariable): Entries {
   const entries: Array<[string, Json]> = [];
-  if (v.default !== undefined) entries.push(["default", str(v.default)]);
+  if (v.type !== undefined) entries.push(["type", v.type]);
+  if (v.default !== undefined) entries.push(["default", v.default === null ? null : str(v.default)]);
   if (v.description !== undefined) entries.push(["description", str(v.description)]);
   if (v.validation !== undefined && v.validation.length > 0) {
     entries.push([
@@ -105,6 +106,7 @@ function str(s: BakeString): string {
 /** Same layout as JSON.stringify(value, null, 2), including `[]` and `{}` for empty containers. */
 function write(value: Json, indent: string): string {
   if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
   const inner = indent + "  ";
   if (Array.isArray(value)) {

@@ -88,8 +88,13 @@ export interface BakeVariableValidation {
 }
 
 export interface BakeVariable {
-  /** Literal default value; absent means the variable has no default (bake then uses ""). */
-  default?: string;
+  /**
+   * `string` makes an unset variable a typed null (distinct from an empty one), which Compose's `-`, `?` and
+   * `+` operators need; absent: untyped.
+   */
+  type?: "string";
+  /** Literal default value, or null (only with `type`); absent means no default (bake then uses ""). */
+  default?: string | null;
   description?: string;
   validation?: BakeVariableValidation[];
 }

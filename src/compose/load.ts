@@ -17,6 +17,7 @@ import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./norma
 import { chooseProjectName } from "./project-name";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkProject, selectProfiles } from "./validate";
+import { KeptVariables } from "./keep";
 
 export interface LoadOptions {
   /** Folder that relative command-line paths are resolved from. */
@@ -33,6 +34,11 @@ export interface LoadOptions {
   readonly profiles?: readonly string[];
   /** Services named on the command line. */
   readonly services?: readonly string[];
+  /**
+   * "resolve" substitutes variables like Docker Compose; "keep" leaves references for bake variables and
+   * ignores the environment's values for them, so the result depends only on the files (see keep.ts).
+   */
+  readonly variables?: "resolve" | "keep";
 }
 
 export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): ComposeProject {
@@ -67,8 +73,9 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     fail("empty-compose-file", "empty compose file", { file: documents[0]?.file ?? new SourceFile(files[0]!, "") });
   }
 
+  const kept = options.variables === "keep" ? new KeptVariables() : undefined;
   const unset = new Set<string>();
-  const lookup: Lookup = (name) => env.values[name];
+  const lookup: Lookup = kept ? () => undefined : (name) => env.values[name];
   const onUnset = (name: string): void => {
     if (unset.has(name)) return;
     unset.add(name);
@@ -91,9 +98,14 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     onUnset,
     positions,
     includeStack: [],
+    kept,
   });
 
-  const ctx: NormalizeContext = { workingDir, home, lookupEnv: lookup, positions };
+  // In keep mode a value-less build arg becomes a reference too: bake drops it when the variable is unset.
+  const lookupEnv: Lookup = kept
+    ? (name) => kept.token({ part: { kind: "var", name, braced: true, start: 0, end: 0 }, valueless: true })
+    : lookup;
+  const ctx: NormalizeContext = { workingDir, home, lookupEnv, positions };
   const rawServices = model.services;
   if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
     fail("schema", "services must be a mapping", positions.get("services"));
@@ -140,6 +152,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     envFileVariables: env.fromFiles,
     environment: env.values,
     positions,
+    kept,
   };
   checkProject(project);
   return project;

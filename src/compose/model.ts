@@ -6,6 +6,7 @@
  * Keys are spelled as the Compose spec spells them.
  */
 import type { SourcePos } from "../diagnostics";
+import type { KeptVariables } from "./keep";
 
 export interface ComposeProject {
   /** Normalised project name (`-p` > COMPOSE_PROJECT_NAME > `name:` > folder name). */
@@ -28,6 +29,8 @@ export interface ComposeProject {
   readonly environment: Readonly<Record<string, string>>;
   /** Where a value was written, by dotted path (`services.web.build.args.FOO`); see `pathKey`. */
   readonly positions: PositionTable;
+  /** In "keep" mode: the variable references left as tokens in string values (see compose/keep.ts). */
+  readonly kept?: KeptVariables;
 }
 
 /** Lookup of source positions by path; the winning file's position after merges. */

@@ -12,6 +12,7 @@ import { InterpolationError, interpolateValue, type Lookup } from "./interpolate
 import { deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { keepValue, type KeptVariables } from "./keep";
 
 export interface RawModelContext {
   /** Interpolation environment for these documents (an include may add its own env file). */
@@ -23,6 +24,8 @@ export interface RawModelContext {
   readonly positions: Map<string, SourcePos>;
   /** Files being included further up, to report include cycles. */
   readonly includeStack: readonly string[];
+  /** Present in "keep" mode: references are kept as tokens instead of substituted (see keep.ts). */
+  readonly kept?: KeptVariables;
 }
 
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
@@ -31,7 +34,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   const posOf = (p: string): SourcePos | undefined => ctx.positions.get(p);
   for (const doc of documents) {
     if (doc.value === null) continue;
-    let value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset);
+    let value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
     value = applyIncludes(value, doc, workingDir, ctx);
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
@@ -68,8 +71,14 @@ export function readSource(file: string): SourceFile {
   return new SourceFile(file, text);
 }
 
-export function interpolateDocument(doc: ParsedDocument, lookup: Lookup, onUnset: (name: string) => void): PlainMap {
+export function interpolateDocument(
+  doc: ParsedDocument,
+  lookup: Lookup,
+  onUnset: (name: string) => void,
+  kept?: KeptVariables,
+): PlainMap {
   try {
+    if (kept) return keepValue(doc.value, "", kept) as PlainMap;
     return interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap;
   } catch (e) {
     if (e instanceof InterpolationError) {
@@ -84,7 +93,7 @@ function readRawFile(file: string, ctx: RawModelContext): PlainMap {
   let model: PlainMap = Object.create(null) as PlainMap;
   for (const doc of parseComposeYaml(readSource(file))) {
     if (doc.value === null) continue;
-    model = mergeDocuments(model, interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset), () => undefined);
+    model = mergeDocuments(model, interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept), () => undefined);
   }
   return model;
 }

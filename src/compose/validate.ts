@@ -5,6 +5,7 @@
 import { fail } from "../diagnostics";
 import type { ComposeProject } from "./model";
 import { checkDockerfileConflict } from "./normalize-build";
+import { hasToken } from "./keep";
 
 /**
  * Enabled profiles: the requested ones plus the profiles of every service named on the command line
@@ -62,7 +63,8 @@ export function checkProject(project: ComposeProject): void {
         );
       }
     }
-    if (service.platform && build.platforms.length > 0 && !build.platforms.includes(service.platform)) {
+    // In keep mode a platform list holding a variable reference cannot be checked here; bake checks it.
+    if (service.platform && build.platforms.length > 0 && !build.platforms.some(hasToken) && !build.platforms.includes(service.platform)) {
       fail(
         "platform-conflict",
         `service.build.platforms MUST include service.platform "${service.platform}"`,

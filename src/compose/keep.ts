@@ -1,0 +1,137 @@
+/**
+ * "Keep" interpolation: instead of substituting `${VAR…}`, the loader leaves a token in each string that a bake
+ * file can keep parameterised, and the converter later turns the tokens into bake variables and expressions
+ * (src/bake/variables.ts). The output then depends only on the committed files, and `TAG=1.2 docker buildx bake`
+ * behaves like `TAG=1.2 docker compose build`.
+ *
+ * A token is `\uE000<id>\uE001` (private-use characters, which no Compose file needs), standing for one parsed
+ * reference. Tokens are only left in values that reach bake unchanged (args and label values, tags, image,
+ * cache entries, target, network, dockerfile, platforms, …): values that compose2bake parses or rewrites (paths,
+ * sizes, booleans, ssh, ulimits) are resolved as if every variable were unset, with a warning when that happened
+ * in a build section. Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
+ * `docker compose build` fails when it is unset.
+ */
+import { InterpolationError, InterpolationSyntaxError, parseTemplate, type TemplatePart } from "./interpolate";
+
+export type VarPart = Extract<TemplatePart, { kind: "var" }>;
+
+export const KEEP_OPEN = "\uE000";
+export const KEEP_CLOSE = "\uE001";
+const TOKEN = /\uE000(\d+)\uE001/g;
+
+export interface KeptReference {
+  readonly part: VarPart;
+  /** A value-less build arg (`- TOKEN`): the arg is dropped when the variable is unset. */
+  readonly valueless?: boolean;
+}
+
+export interface Requirement {
+  readonly name: string;
+  /** `:?` (unset or empty fails) or `?` (only unset fails). */
+  readonly op: ":?" | "?";
+  readonly message: readonly TemplatePart[];
+}
+
+export class KeptVariables {
+  readonly references: KeptReference[] = [];
+  /** Required variables found in values that were resolved rather than kept. */
+  readonly requirements: Requirement[] = [];
+  /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
+  readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+
+  token(ref: KeptReference): string {
+    this.references.push(ref);
+    return `${KEEP_OPEN}${this.references.length - 1}${KEEP_CLOSE}`;
+  }
+
+  /** Splits a string into literal text and kept references. */
+  split(value: string): Array<string | KeptReference> {
+    const out: Array<string | KeptReference> = [];
+    let last = 0;
+    for (const m of value.matchAll(TOKEN)) {
+      if (m.index! > last) out.push(value.slice(last, m.index));
+      out.push(this.references[Number(m[1])]!);
+      last = m.index! + m[0].length;
+    }
+    if (last < value.length) out.push(value.slice(last));
+    return out;
+  }
+}
+
+export function hasToken(value: string): boolean {
+  return value.includes(KEEP_OPEN);
+}
+
+const KEEPABLE: readonly RegExp[] = [
+  /^services\..+\.image$/,
+  /^services\..+\.build\.(args|labels)\..+$/,
+  /^services\..+\.build\.(tags|cache_from|cache_to|platforms|no_cache_filter)\.\d+$/,
+  /^services\..+\.build\.(target|network|dockerfile|dockerfile_inline|no_cache_filter)$/,
+  /^services\..+\.build\.x-bake\.(tags|cache-from|cache-to|platforms|output)(\.\d+)?$/,
+];
+const BUILD_RELEVANT = /^(services\..+\.(build|image|platform)(\..*)?|secrets\..*)$/;
+const KEY_VALUE_LIST = /^services\..+\.build\.(args|labels)\.\d+$/;
+
+/** Like `interpolateValue`, but keeps references as tokens where bake can keep them. */
+export function keepValue(value: unknown, path: string, kept: KeptVariables, inList = false): unknown {
+  if (typeof value === "string") {
+    if (!value.includes("$")) return value;
+    let parts: TemplatePart[];
+    try {
+      parts = parseTemplate(value);
+    } catch (e) {
+      if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path, e);
+      throw e;
+    }
+    if (isKeepable(path, parts, inList)) {
+      return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
+    }
+    const names: string[] = [];
+    const resolved = resolveUnset(parts, kept, names, true);
+    if (names.length > 0 && BUILD_RELEVANT.test(path)) kept.resolvedPlaces.push({ path, names });
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => keepValue(v, join(path, String(i)), kept, true));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = keepValue(v, join(path, k), kept);
+    return out;
+  }
+  return value;
+}
+
+function isKeepable(path: string, parts: readonly TemplatePart[], inList: boolean): boolean {
+  if (!KEEPABLE.some((r) => r.test(path))) return false;
+  // In `- KEY=${V}` only the value may be kept: the key must be literal.
+  if (inList && KEY_VALUE_LIST.test(path)) return parts[0]?.kind === "text" && parts[0].text.includes("=");
+  return true;
+}
+
+/** Evaluates parts as if every variable were unset; top-level required references are recorded, not raised. */
+function resolveUnset(parts: readonly TemplatePart[], kept: KeptVariables, names: string[], topLevel: boolean): string {
+  let out = "";
+  for (const p of parts) {
+    if (p.kind === "text") {
+      out += p.text;
+      continue;
+    }
+    if (!names.includes(p.name)) names.push(p.name);
+    switch (p.op) {
+      case ":-":
+      case "-":
+        out += resolveUnset(p.arg ?? [], kept, names, false);
+        break;
+      case ":?":
+      case "?":
+        if (topLevel) kept.requirements.push({ name: p.name, op: p.op, message: p.arg ?? [] });
+        break;
+      default:
+        break; // unset: plain and `+` references give ""
+    }
+  }
+  return out;
+}
+
+function join(path: string, key: string): string {
+  return path === "" ? key : `${path}.${key}`;
+}
