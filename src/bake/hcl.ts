@@ -176,14 +176,27 @@ function textWidth(s: string): number {
 }
 
 function compileTemplate(): Render {
-  // Loaded here, not at the top of the file: only HCL output needs handlebars.
+  // Loaded here, not at the top of the file: only HCL output needs handlebars. In the release bundle,
+  // `handlebars` is its runtime alone and the template comes precompiled (scripts/bundle.js).
   const Handlebars = require("handlebars") as typeof HandlebarsNS;
   const hb = Handlebars.create();
   // Helpers get handlebars' options object as an extra argument; pass on only the value.
   hb.registerHelper("hclString", (s: BakeString) => hclString(s));
   hb.registerHelper("hclKey", (k: string) => hclKey(k));
+  const spec = precompiledTemplate();
+  if (spec !== undefined) return hb.template(spec) as Render;
   const source = fs.readFileSync(templatePath(), "utf8");
   return hb.compile(source, { noEscape: true, strict: true });
+}
+
+/** The template precompiled at bundle time, or undefined when running from the sources. */
+function precompiledTemplate(): Parameters<typeof HandlebarsNS.template>[0] | undefined {
+  try {
+    // Provided only inside the bundle (scripts/bundle.js); there is no such file in src/.
+    return require("./precompiled-hcl-template") as Parameters<typeof HandlebarsNS.template>[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
