@@ -3,6 +3,11 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  // test/e2e needs a Docker engine: `npm run test:e2e` (jest.e2e.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
+  // Source maps on for tests only, so stack traces and code frames point at the right lines.
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: { ...require("./tsconfig.json").compilerOptions, sourceMap: true } }],
+  },
   testTimeout: 60000,
 };
