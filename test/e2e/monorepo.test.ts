@@ -72,4 +72,20 @@ describeE2E("e2e monorepo: a service: base image shared by two services", () => 
     const images = verifyImages();
     expect(labelsByTag(images)).toEqual(bakeLabels);
   });
+
+  // The committed file stays parameterised: bake's environment decides the tag, like Compose's did.
+  test("kept variables: TAG=x docker buildx bake tags the images …:x", () => {
+    project.removeImages();
+    const run = project.bake(project.compile("hcl"), { TAG: "x" });
+    expect(builtTargets(run)).toEqual(TARGETS);
+    expect(project.tags()).toEqual(
+      [
+        "c2b-e2e-monorepo/api:x",
+        `c2b-e2e-monorepo/api:${RELEASE}`,
+        "c2b-e2e-monorepo/base:x",
+        "c2b-e2e-monorepo/worker:x",
+        WEB, // no ${TAG} in its name
+      ].sort(),
+    );
+  });
 });

@@ -79,13 +79,13 @@ export class E2EProject {
     return path.join(this.dir, out);
   }
 
-  /** ONE `docker buildx bake -f FILE --load --no-cache` building the default group (every target). */
-  bake(file: string): BakeRun {
+  /** ONE `docker buildx bake -f FILE --load --no-cache` building the default group (every target); `extraEnv` sets bake variables. */
+  bake(file: string, extraEnv: Record<string, string> = {}): BakeRun {
     const metadataFile = path.join(this.dir, `bake-metadata-${path.basename(file)}.json`);
     const args = ["buildx", "bake", "-f", path.basename(file), "--load", "--no-cache", "--progress=plain"];
     args.push("--metadata-file", metadataFile);
     for (const a of this.options.allow ?? []) args.push(`--allow=${a}`);
-    const r = docker(this.engine, args, { cwd: path.dirname(file), env: this.env });
+    const r = docker(this.engine, args, { cwd: path.dirname(file), env: { ...this.env, ...extraEnv } });
     const metadata = JSON.parse(fs.readFileSync(metadataFile, "utf8")) as BakeRun["metadata"];
     return { file, metadata, log: r.stderr };
   }
