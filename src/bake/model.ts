@@ -84,7 +84,7 @@ export interface BakeGroup {
 export interface BakeVariableValidation {
   /** A bake (HCL) boolean expression, written without `${ }`. */
   condition: string;
-  error_message: string;
+  error_message: BakeString;
 }
 
 export interface BakeVariable {

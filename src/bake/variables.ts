@@ -16,30 +16,46 @@
  *   ${V:+a}   → V == "" ? "" : "a"             (nullable: V == null || V == "" ? "" : "a")
  *   ${V+a}    → V == null ? "" : "a"
  *   - ARG     → "${ARG}" alone, which HCL unwraps to null when unset, and bake drops a null arg
+ *
+ * A requirement nested in a default or alternative (`${A:-${B:?m}}`) is checked only when that branch is taken:
+ * its validation reads `A != "" || B != ""`. `target`, `network` and `dockerfile-inline` values that may come
+ * out empty become null when they do (`T == "" ? null : T`), because Compose treats an empty one as unset.
+ * Variables whose value is known when the file is generated (`fixed`, e.g. COMPOSE_PROJECT_NAME, which Compose
+ * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
  */
 import type { DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
-import { hasToken, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
+import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
+import { escapeTemplateText, hclQuoteText } from "./escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
 const RESERVED = new Set(["null", "true", "false", "for", "in", "if", "target", "group", "variable", "function", "BAKE_CMD_CONTEXT", "BAKE_LOCAL_PLATFORM"]);
 
-export function applyKeptVariables(bake: BakeFile, kept: KeptVariables, diagnostics: DiagnosticBag, envFileVariables: ReadonlySet<string>): BakeFile {
+/** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
+const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
+
+type Piece = string | { expr: string };
+
+/**
+ * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
+ *   Compose sets COMPOSE_PROJECT_NAME to the project name, so the caller passes `{ COMPOSE_PROJECT_NAME: name }`.
+ */
+export function applyKeptVariables(
+  bake: BakeFile,
+  kept: KeptVariables,
+  diagnostics: DiagnosticBag,
+  envFileVariables: ReadonlySet<string>,
+  fixed: Readonly<Record<string, string>> = {},
+): BakeFile {
   const nullable = new Set<string>();
   const used = new Set<string>();
-  const note = (parts: readonly TemplatePart[] | undefined, topLevel: boolean): void => {
+  const note = (parts: readonly TemplatePart[] | undefined): void => {
     for (const p of parts ?? []) {
       if (p.kind !== "var") continue;
       used.add(p.name);
       if (p.op === "-" || p.op === "?" || p.op === "+") nullable.add(p.name);
-      if (!topLevel && (p.op === ":?" || p.op === "?")) {
-        diagnostics.warn(
-          "kept-nested-requirement",
-          `\${${p.name}${p.op}…} inside another default is kept without its check: bake cannot make a requirement depend on another variable`,
-        );
-      }
-      note(p.arg, false);
+      note(p.arg);
     }
   };
 
@@ -52,55 +68,60 @@ export function applyKeptVariables(bake: BakeFile, kept: KeptVariables, diagnost
     for (const piece of kept.split(s)) {
       if (typeof piece === "string") continue;
       if (piece.valueless) nullable.add(piece.part.name);
-      note([piece.part], true);
+      note([piece.part]);
     }
   }
   for (const r of kept.requirements) {
     used.add(r.name);
     if (r.op === "?") nullable.add(r.name);
+    for (const g of r.guards) {
+      used.add(g.name);
+      if (g.op === "-" || g.op === "+") nullable.add(g.name);
+    }
   }
 
-  const fallback = new Set([...used].filter((n) => RESERVED.has(n)));
-  for (const name of [...fallback].sort()) {
+  // Known values: fixed ones, and reserved names (as if unset).
+  const known = new Map<string, string | undefined>();
+  const fallback = [...used].filter((n) => RESERVED.has(n) && !Object.prototype.hasOwnProperty.call(fixed, n)).sort();
+  for (const name of fallback) {
+    known.set(name, undefined);
     diagnostics.warn(
       "kept-variable-reserved",
       `variable ${name} cannot be a bake variable (the name means something else to bake or HCL); its references are resolved as if it were unset`,
     );
   }
-  const expr = new ExpressionWriter(nullable, fallback);
+  for (const [name, value] of Object.entries(fixed)) known.set(name, value);
+  const expr = new ExpressionWriter(nullable, known);
 
   // Second pass: rewrite strings into templates.
-  const rewrite = (s: BakeString): BakeString => {
+  const rewrite = (s: BakeString, attr: string): BakeString => {
     if (typeof s !== "string" || !hasToken(s)) return s;
-    const template: Array<string | { expr: string }> = [];
-    for (const piece of kept.split(s)) {
+    const split = kept.split(s);
+    const template: Piece[] = [];
+    for (const piece of split) {
       if (typeof piece === "string") template.push(piece);
-      else template.push(expr.reference(piece));
+      else template.push(...expr.reference(piece));
     }
-    return { template: mergeText(template) };
+    const merged = mergeText(template);
+    if (NULL_WHEN_EMPTY.has(attr) && split.every((p) => (typeof p === "string" ? p === "" : expr.canBeEmpty([p.part])))) {
+      return { template: [{ expr: nullWhenEmpty(merged) }] };
+    }
+    return { template: merged };
   };
   for (const target of Object.values(bake.target)) mapTarget(target, rewrite);
 
   // Variables and their validations.
   const variable: Record<string, BakeVariable> = { ...bake.variable };
   const validations = new Map<string, BakeVariableValidation[]>();
-  const addValidation = (r: Requirement): void => {
-    if (fallback.has(r.name)) return;
-    const list = validations.get(r.name) ?? [];
+  for (const r of kept.requirements) {
     const rule = expr.validation(r);
+    if (!rule) continue;
+    const list = validations.get(r.name) ?? [];
     if (!list.some((x) => x.condition === rule.condition && x.error_message === rule.error_message)) list.push(rule);
     validations.set(r.name, list);
-  };
-  for (const s of strings) {
-    for (const piece of kept.split(s)) {
-      if (typeof piece !== "string" && (piece.part.op === ":?" || piece.part.op === "?")) {
-        addValidation({ name: piece.part.name, op: piece.part.op, message: piece.part.arg ?? [] });
-      }
-    }
   }
-  kept.requirements.forEach(addValidation);
   for (const name of [...used].sort()) {
-    if (fallback.has(name)) continue;
+    if (known.has(name)) continue;
     const v: BakeVariable = nullable.has(name) ? { type: "string", default: null } : { default: "" };
     const rules = validations.get(name);
     if (rules && rules.length > 0) v.validation = rules;
@@ -126,24 +147,60 @@ export function applyKeptVariables(bake: BakeFile, kept: KeptVariables, diagnost
 class ExpressionWriter {
   constructor(
     private readonly nullable: ReadonlySet<string>,
-    private readonly fallback: ReadonlySet<string>,
+    /** Variables written as text: name → value (undefined: as if unset). */
+    private readonly known: ReadonlyMap<string, string | undefined>,
   ) {}
 
-  reference(ref: KeptReference): string | { expr: string } {
+  /** The template pieces for one reference at the top level of a value. */
+  reference(ref: KeptReference): Piece[] {
     const p = ref.part;
-    if (this.fallback.has(p.name)) return resolveUnset([p]);
-    if (ref.valueless) return { expr: p.name };
-    return { expr: this.expression(p) };
+    if (ref.valueless) {
+      if (!this.known.has(p.name)) return [{ expr: p.name }];
+      const value = this.known.get(p.name);
+      // Unset: the arg is dropped, as Compose drops it.
+      return [value === undefined ? { expr: "null" } : value];
+    }
+    return this.pieces([p]);
   }
 
-  /** An HCL expression with the value of one reference. */
+  /** Template pieces for parts: literal text, and an expression per reference to a kept variable. */
+  pieces(parts: readonly TemplatePart[]): Piece[] {
+    const out: Piece[] = [];
+    for (const p of parts) {
+      if (p.kind === "text") out.push(p.text);
+      else if (this.known.has(p.name)) out.push(...this.pieces(this.evaluateKnown(p)));
+      else out.push({ expr: this.expression(p) });
+    }
+    return mergeText(out);
+  }
+
+  /** What a reference to a known variable stands for (its value, or its default/alternative, still to render). */
+  private evaluateKnown(p: VarPart): TemplatePart[] {
+    const value = this.known.get(p.name);
+    const text = (t: string | undefined): TemplatePart[] => (t ? [{ kind: "text", text: t }] : []);
+    const set = value !== undefined;
+    const nonEmpty = set && value !== "";
+    switch (p.op) {
+      case ":-":
+        return nonEmpty ? text(value) : (p.arg ?? []);
+      case "-":
+        return set ? text(value) : (p.arg ?? []);
+      case ":+":
+        return nonEmpty ? (p.arg ?? []) : [];
+      case "+":
+        return set ? (p.arg ?? []) : [];
+      default:
+        return text(value);
+    }
+  }
+
+  /** An HCL expression with the value of one reference to a kept variable. */
   expression(p: VarPart): string {
     const v = p.name;
     const n = this.nullable.has(v);
-    if (this.fallback.has(v)) return quote([{ kind: "text", text: resolveUnset([p]) }], this);
     const empty = n ? `${v} == null || ${v} == ""` : `${v} == ""`;
     const plain = n ? `${v} == null ? "" : ${v}` : v;
-    const arg = (): string => quote(p.arg ?? [], this);
+    const arg = (): string => this.quote(p.arg ?? []);
     switch (p.op) {
       case undefined:
         return plain;
@@ -161,53 +218,126 @@ class ExpressionWriter {
     }
   }
 
-  validation(r: Requirement): BakeVariableValidation {
+  /** A quoted HCL template string for nested default/alternative text. */
+  quote(parts: readonly TemplatePart[]): string {
+    return hclTemplate(this.pieces(parts));
+  }
+
+  /**
+   * Whether parts can evaluate to "" (when no validation fails). `${V:?}` cannot: its validation applies exactly
+   * when it is evaluated (see `validation`).
+   */
+  canBeEmpty(parts: readonly TemplatePart[]): boolean {
+    return parts.every((p) => {
+      if (p.kind === "text") return p.text === "";
+      if (this.known.has(p.name)) return this.canBeEmpty(this.evaluateKnown(p));
+      return p.op === ":-" ? this.canBeEmpty(p.arg ?? []) : p.op !== ":?";
+    });
+  }
+
+  /** The validation for a requirement; undefined when it can never fail or names a variable written as text. */
+  validation(r: Requirement): BakeVariableValidation | undefined {
+    if (this.known.has(r.name)) return undefined;
     const v = r.name;
-    const condition = r.op === "?" ? `${v} != null` : this.nullable.has(v) ? `${v} != null && ${v} != ""` : `${v} != ""`;
-    const message = resolveUnset(r.message);
+    const n = this.nullable.has(v);
+    const terms: string[] = [];
+    for (const g of r.guards) {
+      const term = this.branchNotTaken(g);
+      if (term === true) return undefined; // the branch is never taken
+      if (term !== false) terms.push(term);
+    }
+    terms.push(r.op === "?" ? `${v} != null` : n ? `${v} != null && ${v} != ""` : `${v} != ""`);
+    const condition = terms.length === 1 ? terms[0]! : terms.map((t) => (t.includes("&&") ? `(${t})` : t)).join(" || ");
+    const message = resolveStatic(r.message, this.known);
     return { condition, error_message: `required variable ${v} is missing a value${message === "" ? "" : ": " + message}` };
+  }
+
+  /** An HCL condition that holds when the guard's branch is not taken; a boolean when that is known now. */
+  private branchNotTaken(g: Guard): string | boolean {
+    const v = g.name;
+    if (this.known.has(v)) {
+      const value = this.known.get(v);
+      const set = value !== undefined;
+      const nonEmpty = set && value !== "";
+      return g.op === ":-" ? nonEmpty : g.op === "-" ? set : g.op === ":+" ? !nonEmpty : !set;
+    }
+    const n = this.nullable.has(v);
+    switch (g.op) {
+      case ":-":
+        return n ? `${v} != null && ${v} != ""` : `${v} != ""`;
+      case "-":
+        return `${v} != null`;
+      case ":+":
+        return n ? `${v} == null || ${v} == ""` : `${v} == ""`;
+      case "+":
+        return `${v} == null`;
+    }
   }
 }
 
-/** A quoted HCL template string for nested default/alternative text. */
-function quote(parts: readonly TemplatePart[], w: ExpressionWriter): string {
+/**
+ * Pieces as one quoted HCL template string, for use inside an expression. Literal text is template-escaped and
+ * then quoted; a run of `$` right before an interpolation is written as an interpolated string (`${"$$"}`),
+ * because `$${` would read as the escape for a literal `${`.
+ */
+function hclTemplate(pieces: readonly Piece[]): string {
   let out = '"';
-  parts.forEach((p, i) => {
-    if (p.kind === "text") {
-      let text = p.text;
-      const next = parts[i + 1];
-      // A literal `$` right before an interpolation would read as the `$${` escape.
-      const dollarBefore = next?.kind === "var" && text.endsWith("$");
-      if (dollarBefore) text = text.slice(0, -1);
-      out += text
-        .replace(/\\/g, "\\\\")
-        .replace(/"/g, '\\"')
-        .replace(/\n/g, "\\n")
-        .replace(/\r/g, "\\r")
-        .replace(/\t/g, "\\t")
-        .replace(/\$\{/g, "$${")
-        .replace(/%\{/g, "%%{");
-      if (dollarBefore) out += '${"$"}';
-    } else {
-      out += "${" + w.expression(p) + "}";
+  pieces.forEach((piece, i) => {
+    if (typeof piece !== "string") {
+      out += "${" + piece.expr + "}";
+      return;
     }
+    const dollars = typeof pieces[i + 1] === "object" ? /\$+$/.exec(piece) : null;
+    const text = dollars ? piece.slice(0, dollars.index) : piece;
+    out += hclQuoteText(escapeTemplateText(text));
+    if (dollars) out += '${"' + dollars[0] + '"}';
   });
   return out + '"';
 }
 
-/** The value of parts when every variable is unset (how a reference falls back when it cannot be kept). */
-function resolveUnset(parts: readonly TemplatePart[]): string {
+/** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */
+function nullWhenEmpty(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  const x = typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclTemplate(pieces);
+  return `${x} == "" ? null : ${x}`;
+}
+
+/** The text of parts with known variables substituted and every other variable unset (for messages). */
+function resolveStatic(parts: readonly TemplatePart[], known: ReadonlyMap<string, string | undefined>): string {
   let out = "";
   for (const p of parts) {
-    if (p.kind === "text") out += p.text;
-    else if (p.op === ":-" || p.op === "-") out += resolveUnset(p.arg ?? []);
+    if (p.kind === "text") {
+      out += p.text;
+      continue;
+    }
+    const value = known.get(p.name);
+    const set = value !== undefined;
+    const nonEmpty = set && value !== "";
+    const arg = () => resolveStatic(p.arg ?? [], known);
+    switch (p.op) {
+      case ":-":
+        out += nonEmpty ? value : arg();
+        break;
+      case "-":
+        out += set ? value : arg();
+        break;
+      case ":+":
+        out += nonEmpty ? arg() : "";
+        break;
+      case "+":
+        out += set ? arg() : "";
+        break;
+      default:
+        out += value ?? "";
+    }
   }
   return out;
 }
 
-function mergeText(parts: Array<string | { expr: string }>): Array<string | { expr: string }> {
-  const out: Array<string | { expr: string }> = [];
+function mergeText(parts: readonly Piece[]): Piece[] {
+  const out: Piece[] = [];
   for (const p of parts) {
+    if (p === "") continue;
     const last = out[out.length - 1];
     if (typeof p === "string" && typeof last === "string") out[out.length - 1] = last + p;
     else out.push(p);
@@ -225,14 +355,14 @@ function forEachString(bake: BakeFile, f: (s: string) => void): void {
 }
 
 /** Applies `f` to every string value of a target, in place. */
-function mapTarget(t: BakeTarget, f: (s: BakeString) => BakeString): void {
+function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString): void {
   const record = t as Record<string, unknown>;
   for (const attr of TARGET_ATTRIBUTE_ORDER) {
     const value = record[attr];
     if (value === undefined || typeof value === "boolean") continue;
-    if (Array.isArray(value)) record[attr] = value.map((s: BakeString) => f(s));
+    if (Array.isArray(value)) record[attr] = value.map((s: BakeString) => f(s, attr));
     else if (typeof value === "object" && value !== null && !("template" in value)) {
-      record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s)]));
-    } else record[attr] = f(value as BakeString);
+      record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]));
+    } else record[attr] = f(value as BakeString, attr);
   }
 }

@@ -9,7 +9,9 @@
  * cache entries, target, network, dockerfile, platforms, …): values that compose2bake parses or rewrites (paths,
  * sizes, booleans, ssh, ulimits) are resolved as if every variable were unset, with a warning when that happened
  * in a build section. Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
- * `docker compose build` fails when it is unset.
+ * `docker compose build` fails when it is unset: also in values that never reach bake (a db service's
+ * `environment`, a value a later file overrides), and also inside a default or alternative, where the validation
+ * only applies when that branch is taken (`guards`), as Compose evaluates defaults lazily.
  */
 import { InterpolationError, InterpolationSyntaxError, parseTemplate, type TemplatePart } from "./interpolate";
 
@@ -25,16 +27,24 @@ export interface KeptReference {
   readonly valueless?: boolean;
 }
 
+/** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
+export interface Guard {
+  readonly name: string;
+  readonly op: ":-" | "-" | ":+" | "+";
+}
+
 export interface Requirement {
   readonly name: string;
   /** `:?` (unset or empty fails) or `?` (only unset fails). */
   readonly op: ":?" | "?";
   readonly message: readonly TemplatePart[];
+  /** The defaults/alternatives it sits in, outermost first: it is only checked when all of them are taken. */
+  readonly guards: readonly Guard[];
 }
 
 export class KeptVariables {
   readonly references: KeptReference[] = [];
-  /** Required variables found in values that were resolved rather than kept. */
+  /** Every `${V:?…}` / `${V?…}` of every document, kept or not, in document order. */
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
   readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
@@ -83,11 +93,14 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, inL
       if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path, e);
       throw e;
     }
+    // Compose interpolates every value of every file, so each requirement counts even if the value never reaches
+    // bake (another service, a value a later file overrides).
+    collectRequirements(parts, [], kept.requirements);
     if (isKeepable(path, parts, inList)) {
       return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
     }
     const names: string[] = [];
-    const resolved = resolveUnset(parts, kept, names, true);
+    const resolved = resolveUnset(parts, names);
     if (names.length > 0 && BUILD_RELEVANT.test(path)) kept.resolvedPlaces.push({ path, names });
     return resolved;
   }
@@ -107,8 +120,20 @@ function isKeepable(path: string, parts: readonly TemplatePart[], inList: boolea
   return true;
 }
 
-/** Evaluates parts as if every variable were unset; top-level required references are recorded, not raised. */
-function resolveUnset(parts: readonly TemplatePart[], kept: KeptVariables, names: string[], topLevel: boolean): string {
+/**
+ * Records the requirements in parts, with the branches they sit in. Messages are not searched: a requirement in
+ * the message of a failing one only changes which error Compose reports, not whether it fails.
+ */
+function collectRequirements(parts: readonly TemplatePart[], guards: readonly Guard[], out: Requirement[]): void {
+  for (const p of parts) {
+    if (p.kind === "text") continue;
+    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? [], guards });
+    else if (p.op !== undefined) collectRequirements(p.arg ?? [], [...guards, { name: p.name, op: p.op }], out);
+  }
+}
+
+/** Evaluates parts as if every variable were unset, collecting the names of the variables it read. */
+function resolveUnset(parts: readonly TemplatePart[], names: string[]): string {
   let out = "";
   for (const p of parts) {
     if (p.kind === "text") {
@@ -116,18 +141,8 @@ function resolveUnset(parts: readonly TemplatePart[], kept: KeptVariables, names
       continue;
     }
     if (!names.includes(p.name)) names.push(p.name);
-    switch (p.op) {
-      case ":-":
-      case "-":
-        out += resolveUnset(p.arg ?? [], kept, names, false);
-        break;
-      case ":?":
-      case "?":
-        if (topLevel) kept.requirements.push({ name: p.name, op: p.op, message: p.arg ?? [] });
-        break;
-      default:
-        break; // unset: plain and `+` references give ""
-    }
+    // Unset: plain, `:?`/`?` (checked by a bake validation) and `+` references give "".
+    if (p.op === ":-" || p.op === "-") out += resolveUnset(p.arg ?? [], names);
   }
   return out;
 }

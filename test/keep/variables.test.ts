@@ -1,0 +1,248 @@
+/**
+ * "Keep" mode (the default), unit level: the bake variables, expressions and validations generated for each
+ * `${…}` form (src/compose/keep.ts, src/bake/variables.ts), the fallbacks with their warnings, and the output's
+ * independence from the environment it is generated in. That bake evaluates them like Compose is checked with the
+ * real bake in property.test.ts; the last block pins one line per bug that test found.
+ */
+import { compose2bake, convertProject, DiagnosticBag, emit, loadProject, type BakeFile, type BakeString, type Diagnostic } from "../../src/index";
+import { applyKeptVariables } from "../../src/bake/variables";
+import { tempProject } from "../support/run";
+
+function keep(compose: string, options: { env?: Record<string, string>; files?: Record<string, string> } = {}) {
+  const cwd = tempProject({ "compose.yaml": compose, ...options.files });
+  const run = (format: "json" | "hcl") => compose2bake({ cwd, env: options.env ?? {}, format });
+  const json = run("json");
+  return { bake: json.bake, json: json.text, hcl: run("hcl").text, diagnostics: json.diagnostics, cwd };
+}
+
+/** One build arg `X` holding `value`, in a service `app`. */
+function arg(value: string) {
+  const r = keep(`services:\n  app:\n    build:\n      context: .\n      args:\n        X: ${JSON.stringify(value)}\n`);
+  return { ...r, value: r.bake.target.app!.args!.X as BakeString };
+}
+
+const warnings = (ds: readonly Diagnostic[], code?: string) => ds.filter((d) => d.severity === "warning" && (code === undefined || d.code === code)).map((d) => d.message);
+
+describe("each operator becomes one expression", () => {
+  const typed = { type: "string", default: null };
+  const plain = { default: "" };
+  test.each([
+    ["${V}", "V", plain],
+    ["$V", "V", plain],
+    ["${V:-d}", 'V == "" ? "d" : V', plain],
+    ["${V-d}", 'V == null ? "d" : V', typed],
+    ["${V:?m}", "V", { ...plain, validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value: m" }] }],
+    ["${V?m}", 'V == null ? "" : V', { ...typed, validation: [{ condition: "V != null", error_message: "required variable V is missing a value: m" }] }],
+    ["${V:?}", "V", { ...plain, validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value" }] }],
+    ["${V:+a}", 'V == "" ? "" : "a"', plain],
+    ["${V+a}", 'V == null ? "" : "a"', typed],
+  ])("%s → %s", (template, expr, variable) => {
+    const r = arg(template);
+    expect(r.value).toEqual({ template: [{ expr }] });
+    expect(r.bake.variable).toEqual({ V: variable });
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  test("a variable used with `-`, `?` or `+` anywhere is typed, and its `:-` checks null too", () => {
+    const r = arg("${V:-d}/${V+x}");
+    expect(r.value).toEqual({ template: [{ expr: 'V == null || V == "" ? "d" : V' }, "/", { expr: 'V == null ? "" : "x"' }] });
+    expect(r.bake.variable.V).toEqual({ type: "string", default: null });
+  });
+
+  test("text around references stays literal, and the HCL reads as written", () => {
+    const r = arg("img:${TAG:-latest}-x");
+    expect(r.value).toEqual({ template: ["img:", { expr: 'TAG == "" ? "latest" : TAG' }, "-x"] });
+    expect(r.hcl).toContain('X = "img:${TAG == "" ? "latest" : TAG}-x"');
+    expect(r.json).toContain('"X": "img:${TAG == \\"\\" ? \\"latest\\" : TAG}-x"');
+  });
+});
+
+describe("nesting, escapes and special text", () => {
+  test("a default holding a default: a quoted template inside the expression", () => {
+    expect(arg("${A:-${B:-x}_y}").value).toEqual({ template: [{ expr: 'A == "" ? "${B == "" ? "x" : B}_y" : A' }] });
+  });
+
+  test("three levels, every operator kind", () => {
+    expect(arg("${A-${B:+${C:-z}}}").value).toEqual({
+      template: [{ expr: 'A == null ? "${B == "" ? "" : "${C == "" ? "z" : C}"}" : A' }],
+    });
+  });
+
+  test("`$$` is a literal `$`, and `$${X}` a literal `${X}` with no variable", () => {
+    const r = arg("a$$b $${X}");
+    expect(r.value).toBe("a$b ${X}");
+    expect(r.bake.variable).toEqual({});
+    expect(r.hcl).toContain('X = "a$b $${X}"');
+  });
+
+  test("a literal `$` right before a reference is an interpolated string, not the `$${` escape", () => {
+    const r = arg("$$${A}");
+    expect(r.value).toEqual({ template: ["$", { expr: "A" }] });
+    expect(r.hcl).toContain('X = "${"$"}${A}"');
+  });
+
+  test("quotes, backslashes, `%{` and unicode in a default are HCL-escaped inside the expression", () => {
+    expect(arg('${A:-"q" \\ %{x} ü}').hcl).toContain('X = "${A == "" ? "\\"q\\" \\\\ %%{x} ü" : A}"');
+  });
+});
+
+describe("value-less args", () => {
+  test("list form `- TOKEN`: the variable alone (null when unset, so bake drops the arg)", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - TOKEN\n");
+    expect(r.bake.target.app!.args).toEqual({ TOKEN: { template: [{ expr: "TOKEN" }] } });
+    expect(r.bake.variable).toEqual({ TOKEN: { type: "string", default: null } });
+  });
+
+  test("map form `TOKEN:` is the same", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        TOKEN:\n");
+    expect(r.bake.target.app!.args).toEqual({ TOKEN: { template: [{ expr: "TOKEN" }] } });
+  });
+});
+
+describe("fallbacks, with a warning", () => {
+  test("a reserved name is resolved as if unset", () => {
+    const r = arg("${BAKE_LOCAL_PLATFORM:-linux/amd64}-${null}");
+    expect(r.value).toEqual({ template: ["linux/amd64-"] });
+    expect(r.bake.variable).toEqual({});
+    expect(warnings(r.diagnostics, "kept-variable-reserved")).toEqual([
+      "variable BAKE_LOCAL_PLATFORM cannot be a bake variable (the name means something else to bake or HCL); its references are resolved as if it were unset",
+      "variable null cannot be a bake variable (the name means something else to bake or HCL); its references are resolved as if it were unset",
+    ]);
+  });
+
+  test("a path or a size cannot be kept: resolved as unset, the warning names the place and the variables", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: ./${DIR}\n      shm_size: ${SHM:-1g}\n");
+    expect(r.bake.target.app!.context).toBe(".");
+    expect(r.bake.target.app!["shm-size"]).toBe("1073741824");
+    expect(r.bake.variable).toEqual({});
+    expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
+      "services.app.build.context uses $DIR where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+      "services.app.build.shm_size uses $SHM where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+    ]);
+  });
+
+  test("an arg key cannot be kept (`- ${K}=v`): resolved, with a warning", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}X=v\n");
+    expect(r.bake.target.app!.args).toEqual({ X: "v" });
+    expect(warnings(r.diagnostics, "variable-resolved")).toHaveLength(1);
+  });
+
+  test("variables set in .env are listed in a warning (bake does not read .env); the output ignores their values", () => {
+    const compose = "services:\n  app:\n    image: app:${TAG:-latest}\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n";
+    const r = keep(compose, { files: { ".env": "TAG=1.0\nA=a\nUNUSED=u\n" } });
+    expect(warnings(r.diagnostics, "kept-variable-in-env-file")).toEqual([
+      "A, TAG are set in an env file, which docker buildx bake does not read: export them (or pass --var) when running bake, or generate with --resolve",
+    ]);
+    expect(r.json).toBe(keep(compose).json);
+  });
+});
+
+describe("requirements", () => {
+  test("`${X:?msg}` outside the build section (a db service's environment) still becomes a validation", () => {
+    const r = keep("services:\n  app:\n    build: .\n  db:\n    image: postgres\n    environment:\n      PW: ${PW:?set a password}\n");
+    expect(r.bake.variable).toEqual({
+      PW: { default: "", validation: [{ condition: 'PW != ""', error_message: "required variable PW is missing a value: set a password" }] },
+    });
+    expect(r.hcl).toContain('condition     = PW != ""');
+  });
+
+  test("the same requirement twice gives one validation; different messages give one each", () => {
+    const r = arg("${V:?a}${V:?a}${V?b}");
+    expect(r.bake.variable.V!.validation).toEqual([
+      { condition: 'V != null && V != ""', error_message: "required variable V is missing a value: a" },
+      { condition: "V != null", error_message: "required variable V is missing a value: b" },
+    ]);
+  });
+
+  test("a message is written as text; its references as if unset", () => {
+    expect(arg("${V:?need ${W:-w} $$}").bake.variable.V!.validation).toEqual([{ condition: 'V != ""', error_message: "required variable V is missing a value: need w $" }]);
+  });
+});
+
+describe("the kept output does not depend on the environment it is generated in", () => {
+  const compose = [
+    "services:",
+    "  app:",
+    "    image: example/app:${TAG:-latest}",
+    "    build:",
+    "      context: .",
+    "      args:",
+    "        - TAG",
+    "        - A=${TAG}${OTHER-x}",
+    "        - B=${OTHER:?needed}",
+    "      labels:",
+    "        v: ${TAG:+v$TAG}",
+    "      tags: [\"${REG-r}/app:${TAG}\"]",
+    "      target: ${STAGE:-final}",
+    "",
+  ].join("\n");
+  const envs = [{ TAG: "a" }, {}, { TAG: "b", OTHER: "x" }, { TAG: "", OTHER: "", STAGE: "s" }];
+
+  test.each(["json", "hcl"] as const)("%s: byte-identical under every environment", (format) => {
+    const cwd = tempProject({ "compose.yaml": compose });
+    const [first, ...rest] = envs.map((env) => compose2bake({ cwd, env, format }).text);
+    for (const text of rest) expect(text).toBe(first);
+    // --resolve does depend on it, as it should.
+    expect(compose2bake({ cwd, env: { TAG: "a", OTHER: "o" }, format, variables: "resolve" }).text).not.toBe(compose2bake({ cwd, env: { TAG: "b", OTHER: "o" }, format, variables: "resolve" }).text);
+  });
+});
+
+// One line per bug found by property.test.ts (each failed before its fix).
+describe("regressions", () => {
+  test("`$${` in a default is escaped inside the nested string (was written as `${`: an unknown variable)", () => {
+    expect(arg("${A:-$${B}}").hcl).toContain('X = "${A == "" ? "$${B}" : A}"');
+  });
+
+  test("`$$$$` before a nested reference is one interpolated `$$` (was `$${…}`: the escape)", () => {
+    expect(arg("${A:-$$$$${B}}").hcl).toContain('X = "${A == "" ? "${"$$"}${B}" : A}"');
+  });
+
+  test("a requirement in a service without build (its image) is still validated (was dropped)", () => {
+    expect(keep("services:\n  app:\n    build: .\n  db:\n    image: postgres:${PG:?tag}\n").bake.variable.PG?.validation).toHaveLength(1);
+  });
+
+  test("a requirement in a value a later file overrides is still validated (was dropped)", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        X: ${X:?x}\n", {
+      files: { "compose.override.yaml": "services:\n  app:\n    build:\n      args:\n        X: y\n" },
+    });
+    expect(r.bake.variable.X?.validation).toEqual([{ condition: 'X != ""', error_message: "required variable X is missing a value: x" }]);
+  });
+
+  test("a requirement inside a default is checked when the default is used (was dropped, with a warning)", () => {
+    const r = arg("${A:-${B:?m}}${C+${D?n}}");
+    expect(r.bake.variable.B!.validation).toEqual([{ condition: 'A != "" || B != ""', error_message: "required variable B is missing a value: m" }]);
+    expect(r.bake.variable.D!.validation).toEqual([{ condition: "C == null || D != null", error_message: "required variable D is missing a value: n" }]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  test("a target, network or dockerfile_inline that comes out empty is null, as Compose leaves it out (was \"\")", () => {
+    const t = keep("services:\n  app:\n    build:\n      context: .\n      target: ${T}\n      network: ${N-}\n      dockerfile_inline: ${I}${T}\n").bake.target.app!;
+    expect([t.target, t.network, t["dockerfile-inline"]]).toEqual([
+      { template: [{ expr: 'T == "" ? null : T' }] },
+      { template: [{ expr: '(N == null ? "" : N) == "" ? null : (N == null ? "" : N)' }] },
+      { template: [{ expr: '"${I}${T}" == "" ? null : "${I}${T}"' }] },
+    ]);
+  });
+
+  test("…but not when it cannot be empty", () => {
+    expect(keep("services:\n  app:\n    build:\n      context: .\n      target: ${T:-final}\n      network: ${N:?}\n").bake.target.app!.target).toEqual({ template: [{ expr: 'T == "" ? "final" : T' }] });
+  });
+
+  test("a reserved name inside a default: only it is resolved, the rest stays kept (was resolved as unset too)", () => {
+    expect(arg("${A:-${null:-${B}}}").value).toEqual({ template: [{ expr: 'A == "" ? "${B}" : A' }] });
+  });
+
+  test("a value-less arg with a reserved name is dropped, as when unset (was an empty arg)", () => {
+    expect(keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - BAKE_LOCAL_PLATFORM\n").bake.target.app!.args).toEqual({ BAKE_LOCAL_PLATFORM: { template: [{ expr: "null" }] } });
+  });
+
+  test("COMPOSE_PROJECT_NAME, which Compose sets to the project name, is written as that name when passed as fixed", () => {
+    const cwd = tempProject({ "compose.yaml": "name: proj\nservices:\n  app:\n    build:\n      context: .\n      args:\n        P: ${COMPOSE_PROJECT_NAME}-${COMPOSE_PROJECT_NAME:+x}-${A:-${COMPOSE_PROJECT_NAME}}\n" });
+    const diagnostics = new DiagnosticBag();
+    const project = loadProject({ cwd, env: {}, variables: "keep" }, diagnostics);
+    const bake: BakeFile = applyKeptVariables(convertProject(project, { outputDir: cwd }, diagnostics), project.kept!, diagnostics, new Set(), { COMPOSE_PROJECT_NAME: project.name });
+    expect(bake.target.app!.args!.P).toEqual({ template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }] });
+    expect(Object.keys(bake.variable)).toEqual(["A"]);
+    expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
+  });
+});
