@@ -10,10 +10,11 @@
  * - one extra group per profile, and a target for every service with `build` whatever the active profiles.
  */
 import * as path from "node:path";
-import type { DiagnosticBag, SourcePos } from "../diagnostics";
+import { fail, type DiagnosticBag, type SourcePos } from "../diagnostics";
 import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
-import { applyXBake } from "./x-bake";
+import { applyXBake, uniqueBy } from "./x-bake";
+import { KEEP_CLOSE, KEEP_OPEN, hasToken } from "../compose/keep";
 
 export interface ConvertOptions {
   /** Folder that relative paths in the output are relative to (the output file's folder, or the cwd on stdout). */
@@ -32,6 +33,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
   const target: Record<string, BakeTarget> = {};
   const converted = new Set<string>();
   for (const service of buildable) {
+    if (service.active) ctx.checkDefaultPlatform(service);
     if (!service.active && !ctx.usableWhenInactive(service)) continue;
     target[names.get(service.name)!] = ctx.convertService(service);
     converted.add(service.name);
@@ -134,6 +136,23 @@ class ConvertContext {
     return false;
   }
 
+  /**
+   * docker compose 2.40's applyPlatforms: when DOCKER_DEFAULT_PLATFORM is set, an active service's platforms
+   * (`build.platforms`, else its `platform`, which compose-go copies there) must include it, whatever the
+   * service's own `platform` says; checked by test/realtools/differential.test.ts.
+   */
+  checkDefaultPlatform(service: ComposeService & { build: ComposeBuild }): void {
+    const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
+    const platforms = service.build.platforms.length > 0 ? service.build.platforms : service.platform ? [service.platform] : [];
+    if (!fromEnv || platforms.length === 0 || platforms.includes(fromEnv)) return;
+    fail(
+      "default-platform-conflict",
+      `service "${service.name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: ${fromEnv}`,
+      this.pos(`services.${service.name}.${service.build.platforms.length > 0 ? "build.platforms" : "platform"}`) ??
+        this.pos(`services.${service.name}.build`),
+    );
+  }
+
   convertService(service: ComposeService & { build: ComposeBuild }): BakeTarget {
     const b = service.build;
     const at = `services.${service.name}.build`;
@@ -145,7 +164,7 @@ class ConvertContext {
     if (b.dockerfile_inline !== undefined) t["dockerfile-inline"] = b.dockerfile_inline;
     if (Object.keys(b.args).length > 0) t.args = { ...b.args };
     if (Object.keys(b.labels).length > 0) t.labels = { ...b.labels };
-    t.tags = unique([...b.tags, this.imageName(service)]);
+    t.tags = uniqueBy([...b.tags, this.imageName(service)], this.valueKey);
     if (b.cache_from.length > 0) t["cache-from"] = [...b.cache_from];
     if (b.cache_to.length > 0) t["cache-to"] = [...b.cache_to];
     if (b.target !== undefined) t.target = b.target;
@@ -178,9 +197,24 @@ class ConvertContext {
       this.diagnostics.warn("unsupported-isolation", `${at}.isolation has no bake equivalent and is ignored`, this.pos(`${at}.isolation`));
     }
     const xBake = b.extensions["x-bake"];
-    if (xBake !== undefined) applyXBake(t, xBake, { path: `${at}.x-bake`, pos: (p) => this.pos(p), diagnostics: this.diagnostics, names: this.names });
+    if (xBake !== undefined) {
+      applyXBake(t, xBake, { path: `${at}.x-bake`, pos: (p) => this.pos(p), diagnostics: this.diagnostics, names: this.names, valueKey: this.valueKey });
+    }
     return t;
   }
+
+  /**
+   * What a string says, for de-duplication: in keep mode every `${…}` is its own token, so two copies of
+   * `app:${TAG:-latest}` differ as strings; here each token is replaced by the reference it stands for.
+   */
+  readonly valueKey = (s: string): string => {
+    const kept = this.project.kept;
+    if (!kept || !hasToken(s)) return s;
+    return kept
+      .split(s)
+      .map((piece) => (typeof piece === "string" ? piece : `${KEEP_OPEN}${JSON.stringify(piece, referenceFields)}${KEEP_CLOSE}`))
+      .join("");
+  };
 
   /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */
   localPath(abs: string): string {
@@ -215,7 +249,8 @@ class ConvertContext {
   }
 
   imageName(service: ComposeService): string {
-    if (service.image !== undefined) return service.image;
+    // Compose treats an empty `image:` like a missing one.
+    if (service.image !== undefined && service.image !== "") return service.image;
     const sep = isTrue(this.project.environment.COMPOSE_COMPATIBILITY) ? "_" : "-";
     return `${this.project.name}${sep}${service.name}`;
   }
@@ -280,6 +315,11 @@ function attestation(type: "provenance" | "sbom", value: string | undefined): st
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
+}
+
+/** JSON.stringify replacer: where a reference was written (and `$V` vs `${V}`) does not change what it means. */
+function referenceFields(key: string, value: unknown): unknown {
+  return key === "start" || key === "end" || key === "braced" ? undefined : value;
 }
 
 function isTrue(v: string | undefined): boolean {

@@ -12,6 +12,8 @@ export interface XBakeContext {
   readonly diagnostics: DiagnosticBag;
   /** Service name → target name, for `service:` / `target:` contexts. */
   readonly names: ReadonlyMap<string, string>;
+  /** What a value says, for de-duplication (kept variables make equal values different strings); default: itself. */
+  readonly valueKey?: (s: string) => string;
 }
 
 const LIST_KEYS = ["tags", "cache-from", "cache-to", "secret", "ssh", "platforms", "output", "no-cache-filter"] as const;
@@ -41,6 +43,7 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     return undefined;
   };
   const strings = (v: BakeString[] | undefined): string[] => (v ?? []).filter((s): s is string => typeof s === "string");
+  const unique = (items: readonly string[]): string[] => uniqueBy(items, ctx.valueKey ?? ((s) => s));
 
   const tags = list("tags");
   if (tags) t.tags = unique([...strings(t.tags), ...tags]);
@@ -83,8 +86,15 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
   }
 }
 
-function unique(items: readonly string[]): string[] {
-  return [...new Set(items)];
+/** The first of each group of items with the same key, in order. */
+export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function mergeById(base: readonly string[], extra: readonly string[], idOf: (s: string) => string): string[] {

@@ -3,6 +3,7 @@ import { convertProject, targetNames } from "../../src/bake/convert";
 import type { ComposeBuild, ComposeProject, ComposeSecret, ComposeService } from "../../src/compose/model";
 import { DiagnosticBag, formatDiagnostic } from "../../src/diagnostics";
 import type { BakeTarget } from "../../src/bake/model";
+import { KeptVariables } from "../../src/compose/keep";
 
 const ROOT = "/p";
 
@@ -199,4 +200,64 @@ describe("x-bake", () => {
   });
   test("contexts: the compose value wins", () =>
     expect(target({ additional_contexts: { a: "/p/a" }, extensions: { "x-bake": { contexts: { a: "x", b: "service:web" } } } }).contexts).toEqual({ a: "a", b: "target:web" }));
+});
+
+describe("DOCKER_DEFAULT_PLATFORM and build.platforms (docker compose applyPlatforms; found by test/realtools/differential.test.ts)", () => {
+  const env = { environment: { DOCKER_DEFAULT_PLATFORM: "linux/riscv64" } };
+  const compile = (services: Array<Partial<ComposeService> & { name: string }>) => () => convert(project(services, env));
+  const message = (name: string) => `service "${name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: linux/riscv64`;
+
+  test("an active service whose build.platforms leave it out is an error, as in docker compose", () => {
+    expect(compile([{ name: "multi", build: build({ platforms: ["linux/arm64", "linux/amd64"] }) }])).toThrow(message("multi"));
+  });
+  test("a service platform counts as build.platforms when they are empty (compose-go copies it there)", () => {
+    expect(compile([{ name: "own", platform: "linux/arm64", build: build() }])).toThrow(message("own"));
+    expect(compile([{ name: "own", platform: "linux/arm64", build: build({ platforms: ["linux/arm64"] }) }])).toThrow(message("own"));
+  });
+  test("no error when the platforms include it, when they are empty, when it is empty, or when the service is inactive", () => {
+    expect(compile([{ name: "a", platform: "linux/arm64", build: build({ platforms: ["linux/arm64", "linux/riscv64"] }) }])).not.toThrow();
+    expect(compile([{ name: "b", platform: "linux/riscv64", build: build() }])).not.toThrow();
+    expect(compile([{ name: "c", build: build() }])).not.toThrow();
+    expect(compile([{ name: "d", active: false, profiles: ["x"], build: build({ platforms: ["linux/arm64"] }) }])).not.toThrow();
+    const empty = { environment: { DOCKER_DEFAULT_PLATFORM: "" } };
+    expect(() => convert(project([{ name: "e", build: build({ platforms: ["linux/arm64"] }) }], empty))).not.toThrow();
+  });
+});
+
+describe("kept variables: the same reference written twice is one value (found by the fixture corpus)", () => {
+  // In keep mode every `${TAG:-latest}` becomes its own token, so two tags with the same text must still be
+  // recognised as equal: the README promises de-duplicated tags, and buildx de-duplicates x-bake lists.
+  const tagRef = () => ({ kind: "var" as const, name: "TAG", braced: true, op: ":-" as const, arg: [{ kind: "text" as const, text: "latest" }], start: 0, end: 0 });
+  function keptProject(b: (tok: () => string) => Partial<ComposeBuild>, service: Partial<ComposeService> = {}) {
+    const kept = new KeptVariables();
+    const tok = () => kept.token({ part: tagRef() });
+    return project([{ name: "web", build: build(b(tok)), ...service }], { kept });
+  }
+
+  test("build.tags and image with the same reference give one tag", () => {
+    const p = keptProject((tok) => ({ tags: [`app:${tok()}`, "app:stable"] }), {});
+    const web = p.services.web!;
+    const withImage = { ...p, services: { web: { ...web, image: `app:${p.kept!.token({ part: tagRef() })}` } } };
+    const tags = convert(withImage).bake.target.web!.tags!;
+    expect(tags).toHaveLength(2);
+    expect(tags[1]).toBe("app:stable");
+  });
+
+  test("x-bake tags, cache-from and platforms merge by what they say, not by token", () => {
+    const p = keptProject((tok) => ({
+      tags: [`app:${tok()}`],
+      cache_from: [`app:${tok()}`],
+      extensions: { "x-bake": { tags: [`app:${tok()}`, "app:edge"], "cache-from": [`app:${tok()}`] } },
+    }));
+    const t = convert(p).bake.target.web!;
+    expect(t.tags).toHaveLength(3); // app:${TAG}, proj-web, app:edge
+    expect(t["cache-from"]).toHaveLength(1);
+  });
+
+  test("different references stay apart", () => {
+    const kept = new KeptVariables();
+    const a = kept.token({ part: tagRef() });
+    const b = kept.token({ part: { ...tagRef(), arg: [{ kind: "text" as const, text: "edge" }] } });
+    expect(convert(project([{ name: "web", build: build({ tags: [`app:${a}`, `app:${b}`] }) }], { kept })).bake.target.web!.tags).toHaveLength(3);
+  });
 });

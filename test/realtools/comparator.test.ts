@@ -136,6 +136,34 @@ test("ignored tags, fields and targets", () => {
   expect(diff(ours, composeSide()).map((d) => d.field)).toEqual(["network", "tags"]);
 });
 
+test("disabledAttestations: a disabled attestation equals none, an enabled one is still compared", () => {
+  const ours = withTarget(oursSide(), (t) => {
+    t.attest = ["type=provenance,disabled=true", "type=sbom"];
+  });
+  const theirs = withTarget(composeSide(), (t) => {
+    t.attest = [{ type: "sbom" }];
+  });
+  expect(diff(ours, theirs)).toEqual([]);
+  expect(diff(ours, theirs, { ...COMPOSE_DOCUMENTED_DIFFERENCES, disabledAttestations: false })).toEqual([
+    { target: "web", field: "attest[provenance]", ours: "disabled=true", theirs: undefined },
+  ]);
+  const noSbom = withTarget(composeSide(), (t) => {
+    t.attest = [];
+  });
+  expect(diff(ours, noSbom).map((d) => d.field)).toEqual(["attest[sbom]"]);
+});
+
+test("compose's multi-platform output (type=image,push=false) is a documented difference", () => {
+  const theirs = withTarget(composeSide(), (t) => {
+    t.output = [{ type: "image", push: "false" }];
+  });
+  expect(diff(oursSide(), theirs)).toEqual([]);
+  const pushing = withTarget(composeSide(), (t) => {
+    t.output = [{ type: "image", push: "true" }];
+  });
+  expect(diff(oursSide(), pushing).map((d) => d.field)).toEqual(["output"]);
+});
+
 test("paths: relative ones resolve against baseDir, dockerfile against the context, symlinks are followed", () => {
   const n = normaliseBakePrint(
     {

@@ -24,7 +24,7 @@
  * - Each invocation takes about 0.15–0.25 s.
  * Reference: ../../shared/docs/compose-build-bake-reference.md, buildx-bake-reference.md §6.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as net from "net";
@@ -125,6 +125,33 @@ function run(bin: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): 
   return { status: r.error ? null : r.status, stdout: r.stdout ?? "", stderr, durationMs };
 }
 
+/**
+ * The asynchronous twin of {@link run}, so a test can keep several tool processes running at once
+ * (each one is a short-lived Go binary, ~0.2 s of CPU for bake and ~0.4 s for compose).
+ */
+function runAsync(bin: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    const child = spawn(bin, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"], timeout: TIMEOUT_MS });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    let failure: Error | undefined;
+    child.on("error", (e) => (failure = e));
+    child.on("close", (code) => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const stderr = Buffer.concat(err).toString("utf8");
+      resolve({
+        status: failure ? null : code,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: failure ? `${failure.message}\n${stderr}` : stderr,
+        durationMs,
+      });
+    });
+  });
+}
+
 function commandLine(bin: string, argv: string[]): string {
   return [path.basename(bin), ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
@@ -192,16 +219,29 @@ export interface BakePrintArgs {
   targets?: string[];
 }
 
+export type BakePrintResult = { ok: true; json: BakePrint; stderr: string; durationMs: number } | ToolFailure;
+
 /** `docker buildx bake --progress=quiet --print -f … [targets]`. */
-export function bakePrint(
-  tools: RealTools,
-  args: BakePrintArgs,
-): { ok: true; json: BakePrint; stderr: string; durationMs: number } | ToolFailure {
+export function bakePrint(tools: RealTools, args: BakePrintArgs): BakePrintResult {
+  const argv = bakePrintArgv(args);
+  return bakePrintResult(run(tools.buildx, argv, args.cwd, { ...tools.env, ...args.env }), commandLine(tools.buildx, argv));
+}
+
+/** {@link bakePrint}, without blocking the test process while bake runs. */
+export async function bakePrintAsync(tools: RealTools, args: BakePrintArgs): Promise<BakePrintResult> {
+  const argv = bakePrintArgv(args);
+  const r = await runAsync(tools.buildx, argv, args.cwd, { ...tools.env, ...args.env });
+  return bakePrintResult(r, commandLine(tools.buildx, argv));
+}
+
+function bakePrintArgv(args: BakePrintArgs): string[] {
   const argv = ["bake", "--progress=quiet", "--print"];
   for (const f of args.files) argv.push("-f", f);
   argv.push(...(args.targets ?? []));
-  const r = run(tools.buildx, argv, args.cwd, { ...tools.env, ...args.env });
-  const command = commandLine(tools.buildx, argv);
+  return argv;
+}
+
+function bakePrintResult(r: RunResult, command: string): BakePrintResult {
   if (r.status !== 0) return { ok: false, stderr: r.stderr, status: r.status, command, durationMs: r.durationMs };
   try {
     return { ok: true, json: JSON.parse(r.stdout) as BakePrint, stderr: r.stderr, durationMs: r.durationMs };
@@ -226,23 +266,52 @@ export interface ComposeBuildPrintArgs {
   /** Services to build; none means every active service with a build section. */
   services?: string[];
   projectName?: string;
+  /** More global flags, placed before `build` (e.g. `--env-file`, `--project-directory`). */
+  globalArgs?: string[];
 }
+
+export type ComposeBuildPrintResult = { ok: true; json: unknown; stderr: string; durationMs: number } | ToolFailure;
 
 /**
  * `docker-compose [-f …] [--profile …] [-p …] build --print [services]`. `json` is the raw bake JSON that
  * compose generates, or null when compose printed nothing ("No services to build").
  */
-export function composeBuildPrint(
+export function composeBuildPrint(tools: RealTools, args: ComposeBuildPrintArgs): ComposeBuildPrintResult {
+  const argv = composeArgv(args, ["build", "--print", ...(args.services ?? [])]);
+  return composeBuildPrintResult(run(tools.compose, argv, args.cwd, { ...tools.env, ...args.env }), commandLine(tools.compose, argv));
+}
+
+/** {@link composeBuildPrint}, without blocking the test process while compose runs. */
+export async function composeBuildPrintAsync(tools: RealTools, args: ComposeBuildPrintArgs): Promise<ComposeBuildPrintResult> {
+  const argv = composeArgv(args, ["build", "--print", ...(args.services ?? [])]);
+  const r = await runAsync(tools.compose, argv, args.cwd, { ...tools.env, ...args.env });
+  return composeBuildPrintResult(r, commandLine(tools.compose, argv));
+}
+
+/**
+ * Any docker-compose subcommand (e.g. `config --quiet`) with the project flags of `args`: for error cases,
+ * which only need to know whether compose accepts the project.
+ */
+export async function composeRunAsync(
   tools: RealTools,
   args: ComposeBuildPrintArgs,
-): { ok: true; json: unknown; stderr: string; durationMs: number } | ToolFailure {
+  subcommand: string[],
+): Promise<{ ok: boolean; status: number | null; stdout: string; stderr: string; command: string; durationMs: number }> {
+  const argv = composeArgv(args, subcommand);
+  const r = await runAsync(tools.compose, argv, args.cwd, { ...tools.env, ...args.env });
+  return { ok: r.status === 0, status: r.status, stdout: r.stdout, stderr: r.stderr, command: commandLine(tools.compose, argv), durationMs: r.durationMs };
+}
+
+function composeArgv(args: ComposeBuildPrintArgs, subcommand: string[]): string[] {
   const argv: string[] = [];
   for (const f of args.files ?? []) argv.push("-f", f);
   for (const p of args.profiles ?? []) argv.push("--profile", p);
   if (args.projectName !== undefined) argv.push("-p", args.projectName);
-  argv.push("build", "--print", ...(args.services ?? []));
-  const r = run(tools.compose, argv, args.cwd, { ...tools.env, ...args.env });
-  const command = commandLine(tools.compose, argv);
+  argv.push(...(args.globalArgs ?? []), ...subcommand);
+  return argv;
+}
+
+function composeBuildPrintResult(r: RunResult, command: string): ComposeBuildPrintResult {
   if (r.status !== 0) return { ok: false, stderr: r.stderr, status: r.status, command, durationMs: r.durationMs };
   if (r.stdout.trim() === "") return { ok: true, json: null, stderr: r.stderr, durationMs: r.durationMs };
   try {
@@ -260,27 +329,56 @@ export function composeBuildPrint(
  * of compose's file lists the services being built, so bake prints exactly those targets (plus `target:`
  * context dependencies, with `output: cacheonly`).
  */
-export function composeViaBake(
-  tools: RealTools,
-  args: ComposeBuildPrintArgs & { bakeEnv?: Record<string, string> },
-):
+export type ComposeViaBakeArgs = ComposeBuildPrintArgs & { bakeEnv?: Record<string, string> };
+export type ComposeViaBakeResult =
   | { ok: true; compose: unknown; json: BakePrint; durationMs: { compose: number; bake: number } }
-  | (ToolFailure & { stage: "compose" | "bake"; compose?: unknown }) {
+  | (ToolFailure & { stage: "compose" | "bake"; compose?: unknown });
+
+export function composeViaBake(tools: RealTools, args: ComposeViaBakeArgs): ComposeViaBakeResult {
   const c = composeBuildPrint(tools, args);
   if (!c.ok) return { ...c, stage: "compose" };
-  if (c.json === null) {
-    return { ok: true, compose: null, json: { group: {}, target: {} }, durationMs: { compose: c.durationMs, bake: 0 } };
-  }
+  if (c.json === null) return composeNothingToBuild(c.durationMs);
+  return withComposeJson(c.json, (file) => {
+    const b = bakePrint(tools, { files: [file], cwd: args.cwd, env: { ...args.env, ...args.bakeEnv } });
+    return composeBakeResult(c, b);
+  });
+}
+
+/** {@link composeViaBake}, without blocking the test process while the tools run. */
+export async function composeViaBakeAsync(tools: RealTools, args: ComposeViaBakeArgs): Promise<ComposeViaBakeResult> {
+  const c = await composeBuildPrintAsync(tools, args);
+  if (!c.ok) return { ...c, stage: "compose" };
+  if (c.json === null) return composeNothingToBuild(c.durationMs);
+  const json = c.json;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-compose-"));
   try {
     const file = path.join(dir, "compose-bake.json");
-    fs.writeFileSync(file, JSON.stringify(c.json, null, 2) + "\n");
-    const b = bakePrint(tools, { files: [file], cwd: args.cwd, env: { ...args.env, ...args.bakeEnv } });
-    if (!b.ok) return { ...b, stage: "bake", compose: c.json };
-    return { ok: true, compose: c.json, json: b.json, durationMs: { compose: c.durationMs, bake: b.durationMs } };
+    fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+    const b = await bakePrintAsync(tools, { files: [file], cwd: args.cwd, env: { ...args.env, ...args.bakeEnv } });
+    return composeBakeResult(c, b);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function composeNothingToBuild(durationMs: number): ComposeViaBakeResult {
+  return { ok: true, compose: null, json: { group: {}, target: {} }, durationMs: { compose: durationMs, bake: 0 } };
+}
+
+function withComposeJson<T>(json: unknown, f: (file: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-compose-"));
+  try {
+    const file = path.join(dir, "compose-bake.json");
+    fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+    return f(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function composeBakeResult(c: { json: unknown; durationMs: number }, b: BakePrintResult): ComposeViaBakeResult {
+  if (!b.ok) return { ...b, stage: "bake", compose: c.json };
+  return { ok: true, compose: c.json, json: b.json, durationMs: { compose: c.durationMs, bake: b.durationMs } };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -667,18 +765,29 @@ export interface IgnoreRules {
   groups?: "compare" | "default" | "ignore";
   /** Targets to leave out entirely (e.g. ones one side prints only as `cacheonly` dependencies). */
   targets?: string[];
+  /**
+   * Treat a disabled attestation (`type=provenance,disabled=true`) as absent, on both sides: for comparing with
+   * a tool that writes nothing for `provenance: false` and lets bake's default decide.
+   */
+  disabledAttestations?: boolean;
 }
 
 /**
- * The differences docker compose's own bake output has by design (compose-build-bake-reference.md §2):
- * the com.docker.compose.* labels and `output: type=docker` (load into the engine) are added to every
- * target. The automatic `<project>-<service>` tag depends on the project name, so it is listed per test
- * (`tags`), not here.
+ * The differences between docker compose's own bake output and ours that the README documents
+ * ("Deliberate differences from docker compose build --print"), each one checked by the differential tests:
+ * - `labels`: compose adds com.docker.compose.{project,service,version} to every target;
+ * - `outputs`: compose adds `type=docker` (load into its engine), or `type=image,push=false` when a target has
+ *   more than one platform (the docker exporter cannot load a multi-platform image); we write no output;
+ * - `groups`: we add one group per profile, so only `default` is compared;
+ * - `disabledAttestations`: for `provenance: false` / `sbom: false` compose writes nothing, we write a disabled
+ *   attestation (so bake's default does not switch provenance back on when the file is run by hand).
+ * Tags need no rule: both sides write `<project>-<service>` when there is no image, and tags are compared as sets.
  */
 export const COMPOSE_DOCUMENTED_DIFFERENCES: IgnoreRules = {
   labels: ["com.docker.compose."],
-  outputs: ["type=docker"],
+  outputs: ["type=docker", "type=image,push=false"],
   groups: "default",
+  disabledAttestations: true,
 };
 
 /** Compares target by target, field by field. An empty list means the two are equivalent. */
@@ -755,6 +864,12 @@ function applyIgnores(name: string, t: NormalisedTarget, ignore: IgnoreRules): N
     else delete out[field];
   };
   if (ignore.outputs?.length) filterList("output", (v) => ignore.outputs!.includes(v));
+  const attest = out.attest;
+  if (ignore.disabledAttestations && isMap(attest)) {
+    const kept = Object.fromEntries(Object.entries(attest).filter(([, v]) => !parseCsv(v ?? "").some(([k, x]) => k === "disabled" && x === "true")));
+    if (Object.keys(kept).length) out.attest = kept;
+    else delete out.attest;
+  }
   if (ignore.tags?.length) {
     filterList("tags", (v) => ignore.tags!.some((rule) => (typeof rule === "string" ? rule === v : rule.test(v))));
   }
