@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import yargs from "yargs";
 import { createTwoFilesPatch } from "diff";
-import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, type OutputFormat } from "./index";
+import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig, type OutputFormat } from "./index";
 import { writeFileAtomic } from "./write-file";
 
 export interface CliIO {
@@ -67,9 +67,12 @@ interface Args {
   profile: string[];
   output?: string;
   format?: OutputFormat;
-  "absolute-paths": boolean;
+  /** undefined when not given, so compose2bake.toml can decide (`--no-absolute-paths` gives false). */
+  "absolute-paths"?: boolean;
   check: boolean;
-  resolve: boolean;
+  /** undefined when not given, so compose2bake.toml's `variables` can decide. */
+  resolve?: boolean;
+  config?: string;
 }
 
 function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
@@ -77,20 +80,23 @@ function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
   const parser = yargs()
     .scriptName("compose2bake")
     .usage("$0 [options] [SERVICE...]\n\nCompile the build side of a Docker Compose project into a docker buildx bake file.")
-    .option("file", { alias: "f", type: "string", array: true, default: [], describe: "Compose configuration files (repeatable)" })
+    .option("file", { alias: "f", type: "string", array: true, nargs: 1, default: [], describe: "Compose configuration files (repeatable)" })
     .option("project-directory", { type: "string", describe: "Alternate working directory (default: the folder of the first file)" })
     .option("project-name", { alias: "p", type: "string", describe: "Project name" })
-    .option("env-file", { type: "string", array: true, default: [], describe: "Alternate environment files (repeatable; later wins)" })
-    .option("profile", { type: "string", array: true, default: [], describe: "Profiles to enable (repeatable)" })
+    .option("env-file", { type: "string", array: true, nargs: 1, default: [], describe: "Alternate environment files (repeatable; later wins)" })
+    .option("profile", { type: "string", array: true, nargs: 1, default: [], describe: "Profiles to enable (repeatable)" })
     .option("output", { alias: "o", type: "string", describe: "Write to this file (atomically); the format follows its extension" })
     .option("format", { type: "string", choices: ["json", "hcl"], describe: "Output format (default: JSON, or the output file's extension)" })
-    .option("absolute-paths", { type: "boolean", default: false, describe: "Write absolute local paths, like docker compose build --print" })
+    .option("absolute-paths", { type: "boolean", describe: "Write absolute local paths, like docker compose build --print" })
     .option("resolve", {
       type: "boolean",
-      default: false,
       describe: "Substitute ${VAR} from the environment and .env like docker compose (default: keep them as bake variables)",
     })
     .option("check", { type: "boolean", default: false, describe: "Exit 1 with a diff if the output file is stale or missing; never writes" })
+    .option("config", {
+      type: "string",
+      describe: "Settings file (default: compose2bake.toml in the project directory, if present); flags override it",
+    })
     .example("$0 > docker-bake.json", "print the bake file for ./compose.yaml")
     .example("$0 -f compose.yaml -f compose.ci.yaml --format hcl -o docker-bake.hcl", "merge two files, write HCL")
     .example("$0 --check -o docker-bake.hcl", "fail in CI or pre-commit when the committed file is stale")
@@ -118,9 +124,10 @@ function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
       profile: parsed.profile as string[],
       output: parsed.output as string | undefined,
       format: parsed.format as OutputFormat | undefined,
-      "absolute-paths": parsed["absolute-paths"] as boolean,
+      "absolute-paths": parsed["absolute-paths"] as boolean | undefined,
       check: parsed.check as boolean,
-      resolve: parsed.resolve as boolean,
+      resolve: parsed.resolve as boolean | undefined,
+      config: parsed.config as string | undefined,
     },
   };
 }
@@ -131,13 +138,15 @@ function run(argv: readonly string[], io: CliIO): number {
     io.stdout(text!.endsWith("\n") ? text! : text + "\n");
     return EXIT.ok;
   }
-  if (args.check && !args.output) throw new UsageError("--check needs the file to compare with: -o/--output FILE");
   const fromName = formatFromFileName(args.output);
   if (args.format && fromName && args.format !== fromName) {
     throw new UsageError(`--format ${args.format} does not match the output file's extension (${args.output})`);
   }
-  const outputFile = args.output ? path.resolve(io.cwd, args.output) : undefined;
-  const result = compose2bake({
+  // compose2bake.toml gives defaults for every flag; `-o -` prints to stdout even when it names an output file.
+  const found = loadConfig({ cwd: io.cwd, file: args.config, projectDirectory: args["project-directory"] });
+  const toStdout = args.output === "-";
+  if (toStdout && args.check) throw new UsageError("--check needs the file to compare with, not -o -");
+  const options = withConfig({
     cwd: io.cwd,
     env: io.env,
     files: args.file,
@@ -147,10 +156,19 @@ function run(argv: readonly string[], io: CliIO): number {
     profiles: args.profile,
     services: args.services,
     format: args.format ?? fromName,
-    outputFile,
+    outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
     absolutePaths: args["absolute-paths"],
-    variables: args.resolve ? "resolve" : "keep",
-  });
+    variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
+  }, found && toStdout ? { ...found, output: undefined } : found);
+  const outputFile = options.outputFile;
+  if (args.check && !outputFile) {
+    throw new UsageError("--check needs the file to compare with: -o/--output FILE, or output in compose2bake.toml");
+  }
+  const extension = formatFromFileName(outputFile);
+  if (options.format && extension && options.format !== extension) {
+    throw new UsageError(`the format ${options.format} does not match the output file's extension (${path.relative(io.cwd, outputFile!)})`);
+  }
+  const result = compose2bake(options);
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd) + "\n");
 
   if (!outputFile) {

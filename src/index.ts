@@ -15,6 +15,8 @@ import type { BakeFile } from "./bake/model";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
+import { customizeBake } from "./bake/customize";
+import { withConfig, type Config } from "./config";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -25,6 +27,11 @@ export interface Compose2BakeOptions extends LoadOptions {
   readonly outputFile?: string;
   /** Write absolute local paths instead of relative ones. */
   readonly absolutePaths?: boolean;
+  /**
+   * Settings from compose2bake.toml (see `loadConfig`): defaults for the options above, which win over them,
+   * and the renames, target attributes and groups applied to the converted bake file.
+   */
+  readonly config?: Config;
 }
 
 export interface Compose2BakeResult {
@@ -41,12 +48,17 @@ export interface Compose2BakeResult {
  * By default `${VAR…}` references become bake variables (`variables: "keep"`); `variables: "resolve"`
  * substitutes them from `env` like `docker compose build --print`.
  */
-export function compose2bake(options: Compose2BakeOptions): Compose2BakeResult {
+export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
+  const options = withConfig(given, given.config);
   const diagnostics = new DiagnosticBag();
   const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
   let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
-  if (project.kept) bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables);
+  if (project.kept) {
+    // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
+    bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
+  }
+  bake = customizeBake(bake, options.config?.customize);
   const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";
   const text = emit(bake, format);
   return { text, format, bake, project, diagnostics: sortDiagnostics(diagnostics.all) };
@@ -82,3 +94,5 @@ export type {
   ComposeSsh,
 } from "./compose/model";
 export { CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
+export { CONFIG_FILE_NAME, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
+export { customizeBake, type BakeCustomization } from "./bake/customize";

@@ -32,7 +32,8 @@ export function filesFromEnv(value: string, separator: string | undefined, cwd: 
     .filter((f) => f !== "")
     .map((f) => {
       const abs = path.resolve(cwd, f);
-      if (!isFile(abs)) fail("compose-file-missing", `open ${abs}: no such file or directory`);
+      // compose-go stats every COMPOSE_FILE entry first.
+      if (!isFile(abs)) fail("compose-file-missing", `stat ${abs}: no such file or directory`);
       return abs;
     });
 }

@@ -26,30 +26,81 @@ export function startEnvironment(processEnv: Readonly<Record<string, string | un
 export interface EnvFileOptions {
   readonly cwd: string;
   readonly home: string;
-  /** `--env-file` values as given; when empty, COMPOSE_ENV_FILES, then `<dir>/.env`. */
+  /** `--env-file` values (see defaultEnvFiles); when empty, `<dir>/.env`. */
   readonly envFiles: readonly string[];
   /** Folder whose `.env` is read by default. */
   readonly dir: string;
   readonly processEnv: Readonly<Record<string, string | undefined>>;
-  /** Whether COMPOSE_ENV_FILES may supply the list (not for `include`, whose env files are its own). */
+  /**
+   * False for `include`, whose env files are its own: COMPOSE_DISABLE_ENV_FILE does not apply there
+   * (compose-go's include.go reads `<include folder>/.env` whenever it exists).
+   */
   readonly useComposeEnvFiles?: boolean;
+}
+
+/**
+ * The `--env-file` list: the flags, else COMPOSE_ENV_FILES split on `,`. That variable is the flag's default
+ * value, read from the process environment docker compose starts with, so one written in `.env` is ignored.
+ */
+export function defaultEnvFiles(
+  flags: readonly string[] | undefined,
+  processEnv: Readonly<Record<string, string | undefined>>,
+): readonly string[] {
+  if (flags && flags.length > 0) return flags;
+  return (processEnv.COMPOSE_ENV_FILES ?? "").split(",").filter((f) => f.trim() !== "");
 }
 
 /** Reads the env files for one pass and adds their keys to `state` without overriding keys already set. */
 export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions): void {
+  const topLevel = options.useComposeEnvFiles !== false;
+  // COMPOSE_DISABLE_ENV_FILE is looked up in the environment built so far (compose-go's WithEnvFiles).
+  const fromFiles = readEnvFiles(state, options, topLevel && parseGoBool(state.values.COMPOSE_DISABLE_ENV_FILE));
+  for (const [k, v] of fromFiles) {
+    if (state.values[k] === undefined) {
+      state.values[k] = v;
+      state.fromFiles.add(k);
+    }
+  }
+}
+
+/**
+ * What docker compose does before loading anything (cmd/compose/compose.go `setEnvWithDotEnv`): the env files
+ * of the first pass are read and their `COMPOSE_*` keys are copied into its own process environment, unless set
+ * there already. So a `COMPOSE_DISABLE_ENV_FILE=true` written in `.env` disables that very `.env` (only its
+ * `COMPOSE_*` keys remain), and those keys are process variables for the passes that follow.
+ * Returns the process environment to use from then on.
+ */
+export function liftComposeVariables(
+  state: EnvironmentState,
+  options: EnvFileOptions,
+): Readonly<Record<string, string | undefined>> {
+  const processEnv: Record<string, string | undefined> = { ...options.processEnv };
+  const prepass: EnvironmentState = { values: { ...options.processEnv } as Record<string, string>, fromFiles: new Set() };
+  for (const k of Object.keys(prepass.values)) if (prepass.values[k] === undefined) delete prepass.values[k];
+  const fromFiles = readEnvFiles(prepass, options, parseGoBool(options.processEnv.COMPOSE_DISABLE_ENV_FILE));
+  for (const [k, v] of fromFiles) {
+    if (!k.startsWith("COMPOSE_") || processEnv[k] !== undefined) continue;
+    processEnv[k] = v;
+    if (state.values[k] === undefined) {
+      state.values[k] = v;
+      state.fromFiles.add(k);
+    }
+  }
+  return processEnv;
+}
+
+/** The merged content of one pass's env files (a later file overrides an earlier one). */
+function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled: boolean): Map<string, string> {
   let files: string[];
   let mustExist = true;
+  const fromFiles = new Map<string, string>();
   if (options.envFiles.length > 0) {
     files = [...options.envFiles];
-  } else if (options.useComposeEnvFiles !== false && state.values.COMPOSE_ENV_FILES) {
-    files = state.values.COMPOSE_ENV_FILES.split(",").filter((f) => f !== "");
   } else {
-    if (isTrue(options.processEnv.COMPOSE_DISABLE_ENV_FILE)) return;
+    if (disabled) return fromFiles;
     files = [path.join(options.dir, ".env")];
     mustExist = false;
   }
-  // Later files override earlier ones, so collect them into one map first, then merge without overriding.
-  const fromFiles = new Map<string, string>();
   for (const file of files) {
     if (file === "/dev/null") continue;
     const abs = path.resolve(options.cwd, expandHome(file, options.home));
@@ -68,8 +119,9 @@ export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions):
       continue;
     }
     const text = fs.readFileSync(abs, "utf8");
-    // Inside an env file the process environment wins, then keys read earlier (this file or a previous one).
-    const lookup = (name: string): string | undefined => options.processEnv[name] ?? fromFiles.get(name);
+    // Inside an env file, ${} looks at the environment built so far (process environment, PWD, keys of an
+    // earlier pass), then at keys read earlier in this pass (this file or a previous one).
+    const lookup = (name: string): string | undefined => state.values[name] ?? fromFiles.get(name);
     let parsed: Map<string, string>;
     try {
       parsed = parseDotenv(text, lookup);
@@ -82,12 +134,15 @@ export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions):
     }
     for (const [k, v] of parsed) fromFiles.set(k, v);
   }
-  for (const [k, v] of fromFiles) {
-    if (state.values[k] === undefined) {
-      state.values[k] = v;
-      state.fromFiles.add(k);
-    }
-  }
+  return fromFiles;
+}
+
+/** Go's strconv.ParseBool, as WithEnvFiles applies it to COMPOSE_DISABLE_ENV_FILE: anything else is an error. */
+function parseGoBool(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(v)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(v)) return false;
+  fail("invalid-boolean", `strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
 function lineOffset(text: string, line: number): number {

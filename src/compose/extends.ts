@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { fail, type SourcePos } from "../diagnostics";
-import { deletePaths, isMap, mergeDocuments } from "./merge";
+import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawServicePaths } from "./paths";
 import type { PlainMap, PlainValue } from "./yaml";
 
@@ -60,10 +60,12 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
       const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: [], posOf: () => undefined }, next, baseName);
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(resolved[baseName]!, { workingDir: dir, home: ctx.home }, { defaultContext: false }) as PlainValue;
+      // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.
+      canonicalizeSsh({ services: { [baseName]: base } } as unknown as PlainMap);
     }
     const local: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;
-    out[name] = mergeService(name, base, local, ctx.tagPaths);
+    out[name] = mergeService(name, base, local, ctx.tagPaths, ctx.posOf);
     return out[name]!;
   };
   for (const name of only !== undefined ? [only] : Object.keys(services)) resolve(name, trail);
@@ -71,14 +73,21 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
   return { ...services, ...out } as PlainMap;
 }
 
-function mergeService(name: string, base: PlainValue, local: PlainMap, tagPaths: readonly string[][]): PlainValue {
+function mergeService(
+  name: string,
+  base: PlainValue,
+  local: PlainMap,
+  tagPaths: readonly string[][],
+  posOf: (path: string) => SourcePos | undefined,
+): PlainValue {
   if (!isMap(base)) return local;
   const baseDoc = { services: { [name]: structuredClone(base) } } as unknown as PlainMap;
   deletePaths(
     baseDoc,
     tagPaths.filter((p) => p[0] === "services" && p[1] === name && p.length > 2),
   );
-  const merged = mergeDocuments(baseDoc, { services: { [name]: local } } as unknown as PlainMap, () => undefined);
+  // Merge errors point into the local definition, whose paths are those of the document being loaded.
+  const merged = mergeDocuments(baseDoc, { services: { [name]: local } } as unknown as PlainMap, posOf);
   const result = (merged.services as PlainMap)[name]!;
   if (isMap(result)) delete result.extends;
   return result;

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { discoverFiles, filesFromEnv } from "./discover";
-import { applyEnvFiles, expandHome, startEnvironment } from "./environment";
+import { applyEnvFiles, defaultEnvFiles, expandHome, liftComposeVariables, startEnvironment } from "./environment";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./merge";
 import { loadRawModel, readSource } from "./raw-model";
@@ -16,7 +16,7 @@ import type { ComposeProject, ComposeService } from "./model";
 import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
 import { chooseProjectName } from "./project-name";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
-import { checkProject, selectProfiles } from "./validate";
+import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
 
 export interface LoadOptions {
@@ -45,13 +45,15 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   const { cwd } = options;
   const home = options.home ?? options.env.HOME ?? "/";
   const env = startEnvironment(options.env, cwd);
-  const envFiles = options.envFiles ?? [];
+  const envFiles = defaultEnvFiles(options.envFiles, options.env);
   const projectDirectory = options.projectDirectory ? path.resolve(cwd, expandHome(options.projectDirectory, home)) : undefined;
   const cliFiles = (options.files ?? []).map((f) => path.resolve(cwd, expandHome(f, home)));
 
   // First env pass: before the files are known (COMPOSE_FILE may come from .env).
   const firstDir = projectDirectory ?? (cliFiles[0] ? path.dirname(cliFiles[0]) : cwd);
-  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env });
+  // docker compose first copies the COMPOSE_* keys of these env files into its own process environment.
+  const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env });
+  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv });
 
   let files: string[];
   if (cliFiles.length > 0) {
@@ -66,7 +68,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   }
   const workingDir = projectDirectory ?? path.dirname(files[0]!);
   // Second pass, now that the project folder is known; keys from the first pass win.
-  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv: options.env });
+  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv });
 
   const documents = files.flatMap((f) => parseComposeYaml(readSource(f)));
   if (documents.length === 0 || documents.every((d) => d.value === null)) {
@@ -85,7 +87,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   const name = chooseProjectName({
     flag: options.projectName,
     env: env.values.COMPOSE_PROJECT_NAME,
-    fromFiles: lastName(documents, lookup, onUnset),
+    // `name:` names the project like -p does, so it is resolved from the environment even in keep mode.
+    fromFiles: lastName(documents, (n) => env.values[n], onUnset),
     workingDir,
   });
   env.values.COMPOSE_PROJECT_NAME = name;
@@ -93,7 +96,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   const positions = new Map<string, SourcePos>();
   const model = loadRawModel(documents, workingDir, {
     env: env.values,
-    processEnv: options.env,
+    processEnv,
     home,
     onUnset,
     positions,
@@ -154,26 +157,31 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     positions,
     kept,
   };
+  const states = new Map([...loaded].map(([n, l]) => [n, { raw: l.raw, active: services[n]!.active }]));
+  checkDependencies(states, selected, positions);
   checkProject(project);
   return project;
 }
 
-/** The last non-empty `name:` across all documents, interpolated on its own (it decides COMPOSE_PROJECT_NAME). */
+/**
+ * The project name from the files, as compose 2.40.3 finds it: the last document whose `name:` is a non-empty
+ * string *as written*, then interpolated on its own (it decides COMPOSE_PROJECT_NAME). An empty result is not
+ * skipped: it normalises to "" and the project name is then an error.
+ */
 function lastName(documents: readonly ParsedDocument[], lookup: Lookup, onUnset: (n: string) => void) {
-  let found: { value: string; pos?: SourcePos } | undefined;
+  let found: { raw: string; pos?: SourcePos } | undefined;
   for (const doc of documents) {
     const raw = doc.value?.name;
     if (raw === undefined || raw === null) continue;
     if (typeof raw !== "string") fail("schema", "name must be a string", doc.positions.get("name"));
-    let value: string;
-    try {
-      value = interpolate(raw, lookup, { onUnset });
-    } catch (e) {
-      fail("interpolation", `error while interpolating name: ${(e as Error).message}`, doc.positions.get("name"));
-    }
-    if (value !== "") found = { value, pos: doc.positions.get("name") };
+    if (raw !== "") found = { raw, pos: doc.positions.get("name") };
   }
-  return found;
+  if (!found) return undefined;
+  try {
+    return { value: interpolate(found.raw, lookup, { onUnset }), pos: found.pos };
+  } catch (e) {
+    fail("interpolation", `error while interpolating name: ${(e as Error).message}`, found.pos);
+  }
 }
 
 function splitProfiles(value: string | undefined): string[] {

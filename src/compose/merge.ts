@@ -38,6 +38,7 @@ type Merger = (base: PlainValue, override: PlainValue, path: string[], posOf: Po
 function specialMerger(path: string[]): Merger | undefined {
   if (path.length === 3 && path[0] === "services" && path[2] === "build") return mergeBuild;
   if (path.length === 3 && path[0] === "services" && path[2] === "profiles") return mergeUniqueList;
+  if (path.length === 3 && path[0] === "services" && path[2] === "depends_on") return mergeDependsOn;
   if (path.length !== 4 || path[0] !== "services" || path[2] !== "build") return undefined;
   switch (path[3]) {
     case "args":
@@ -142,22 +143,60 @@ function mergeUniqueList(base: PlainValue, override: PlainValue): PlainValue {
 }
 
 /**
- * compose-go turns `ssh` into a mapping (id → path) when a file is loaded, so across files entries merge
- * by id and a later file's path wins.
+ * compose-go turns `ssh` into a mapping (id → path) once a file is loaded (see canonicalizeSsh), so across files
+ * entries merge by id and a later file's path wins. Otherwise there is no special merger: two lists (a service
+ * extending another one of the same document) are appended, and a list meeting a mapping is an error
+ * (`cannot override services.X.build.ssh`, compose-loading-reference.md §6.4; `!override` is the way out).
  */
-function mergeSsh(base: PlainValue, override: PlainValue): PlainValue {
-  const out: PlainMap = Object.create(null) as PlainMap;
-  for (const side of [base, override]) {
-    if (isMap(side)) for (const [k, v] of Object.entries(side)) out[k] = v;
-    else if (Array.isArray(side)) {
-      for (const item of side) {
-        const text = scalarText(item);
-        const i = text.indexOf("=");
-        if (i < 0) out[text] = null;
-        else out[text.slice(0, i)] = text.slice(i + 1);
-      }
-    }
+function mergeSsh(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  if (base === null || override === null) return override;
+  if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
+  if (isMap(base) && isMap(override)) {
+    const out: PlainMap = Object.create(null) as PlainMap;
+    for (const side of [base, override]) for (const [k, v] of Object.entries(side)) out[k] = v;
+    return out;
   }
+  fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
+}
+
+/**
+ * compose-go's canonical transform of a loaded file (transform/ssh.go): every `build.ssh` list becomes a mapping,
+ * `default` → `{default: null}`, `id=path` → `{id: path}` (a repeated id keeps its last path). Applied in place to
+ * the model after each file, and to a file reached through `extends`. A list holding anything else is left as it
+ * is, for normalisation to report.
+ */
+export function canonicalizeSsh(model: PlainMap): void {
+  if (!isMap(model.services)) return;
+  for (const service of Object.values(model.services)) {
+    if (!isMap(service) || !isMap(service.build) || !Array.isArray(service.build.ssh)) continue;
+    const items = service.build.ssh;
+    if (!items.every((x) => typeof x === "string" && (x === "default" || x.includes("=")))) continue;
+    const out: PlainMap = Object.create(null) as PlainMap;
+    for (const item of items as string[]) {
+      const i = item.indexOf("=");
+      if (i < 0) out[item] = null;
+      else out[item.slice(0, i)] = item.slice(i + 1);
+    }
+    service.build.ssh = out;
+  }
+}
+
+/** `depends_on`: a list becomes a mapping (each name `{condition: service_started, required: true}`), then mappings merge. */
+function mergeDependsOn(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  const b = dependsOnMap(base);
+  const o = dependsOnMap(override);
+  if (!b || !o) return override;
+  const out: PlainMap = Object.create(null) as PlainMap;
+  for (const [k, v] of Object.entries(b)) out[k] = v;
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  return out;
+}
+
+function dependsOnMap(v: PlainValue): PlainMap | undefined {
+  if (isMap(v)) return v;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return undefined;
+  const out: PlainMap = Object.create(null) as PlainMap;
+  for (const name of v as string[]) out[name] = { condition: "service_started", required: true };
   return out;
 }
 

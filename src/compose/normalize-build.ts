@@ -52,7 +52,7 @@ type RawMap = Record<string, unknown>;
 /** Normalises `services.<name>.build` (`servicePath` is `services.<name>`). Throws a CompileError on invalid input. */
 export function normalizeBuild(raw: unknown, servicePath: string, ctx: NormalizeContext): ComposeBuild {
   const buildPath = `${servicePath}.build`;
-  validateSchema(BUILD_SCHEMA, raw, buildPath.split("."), ctx);
+  validateSchema(BUILD_SCHEMA, withUniqueKeyedLists(raw), buildPath.split("."), ctx);
 
   // transform/build.go: `build: ./dir` is `{context: ./dir}`.
   const build: RawMap = typeof raw === "string" ? { context: raw } : (raw as RawMap);
@@ -93,6 +93,21 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     entitlements: strings(build.entitlements),
     extensions,
   };
+}
+
+/**
+ * compose-go de-duplicates args, labels and additional_contexts lists by key (override/uncity.go) before it
+ * validates the schema, so `args: [A=1, A=1]` never meets `uniqueItems` (ssh and extra_hosts lists still do).
+ * Only the schema sees this copy; the keys below resolve duplicates themselves, keeping list positions intact.
+ */
+function withUniqueKeyedLists(raw: unknown): unknown {
+  if (!isMap(raw)) return raw;
+  const out: RawMap = { ...raw };
+  for (const key of ["args", "labels", "additional_contexts"]) {
+    const v = raw[key];
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) out[key] = uniqueByKey(v as string[]);
+  }
+  return out;
 }
 
 /** Normalises the top-level `secrets:` value (undefined or null means none). */

@@ -9,7 +9,7 @@ import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { resolveExtends } from "./extends";
 import { InterpolationError, interpolateValue, type Lookup } from "./interpolate";
-import { deletePaths, isMap, mergeDocuments } from "./merge";
+import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { keepValue, type KeptVariables } from "./keep";
@@ -54,6 +54,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
       });
     }
     model = mergeDocuments(model, value, posOf);
+    canonicalizeSsh(model);
   }
   return model;
 }
@@ -106,8 +107,10 @@ interface IncludeItem {
 
 /**
  * `include` (compose-loading-reference.md §11): each item is loaded as a project of its own (own folder, own
- * env file that never overrides the parent's environment), its services and secrets imported, and the local
- * definitions merged over the imported ones.
+ * env file that never overrides the parent's environment), and its resources imported into the including
+ * document. Two includes that define one name differently are an error (`services.x conflicts with imported
+ * resource`). A local definition is merged over the imported one, as current compose-go does (PR #835, what the
+ * issue and reference §11 ask for); compose 2.40.3 still rejected it (test/loading/include-local-override).
  */
 function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string, ctx: RawModelContext): PlainMap {
   const include = value.include;
@@ -116,8 +119,8 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
   for (const [k, v] of Object.entries(value)) if (k !== "include") rest[k] = v;
   if (!Array.isArray(include)) fail("schema", "include must be a array", doc.positions.get("include"));
 
-  let imported: PlainMap = Object.create(null) as PlainMap;
   const stack = [...ctx.includeStack, doc.file.path];
+  const imported: PlainMap = Object.create(null) as PlainMap;
   include.forEach((raw, i) => {
     const where = `include.${i}`;
     const item = parseInclude(raw, where, doc);
@@ -128,13 +131,22 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     if (stack.includes(files[0]!)) {
       fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));
     }
-    const dir = item.projectDirectory ? path.resolve(workingDir, expandUser(item.projectDirectory, ctx.home)) : path.dirname(files[0]!);
+    // The include's folder (its default .env) is project_directory. Its relative paths are resolved from
+    // compose-go's `loader.Dir(project_directory)`: that folder when it exists, else its parent (an absolute
+    // project_directory is taken as it is).
+    const projectDir = item.projectDirectory ? path.resolve(workingDir, expandUser(item.projectDirectory, ctx.home)) : undefined;
+    const dir =
+      projectDir === undefined
+        ? path.dirname(files[0]!)
+        : path.isAbsolute(expandUser(item.projectDirectory!, ctx.home)) || isDirectory(projectDir)
+          ? projectDir
+          : path.dirname(projectDir);
     const env = { values: { ...ctx.env } as Record<string, string>, fromFiles: new Set<string>() };
     applyEnvFiles(env, {
       cwd: workingDir,
       home: ctx.home,
       envFiles: item.envFiles,
-      dir,
+      dir: projectDir ?? dir,
       processEnv: ctx.processEnv,
       useComposeEnvFiles: false,
     });
@@ -150,12 +162,54 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     const part: PlainMap = Object.create(null) as PlainMap;
     part.services = services;
     if (sub.secrets !== undefined) part.secrets = resolveRawSecretPaths(sub.secrets, pathCtx) as PlainValue;
-    imported = mergeDocuments(imported, part, () => undefined);
+    // Resources without a build are imported too: compose reports their conflicts as well.
+    for (const key of ["volumes", "networks"]) if (sub[key] !== undefined) part[key] = sub[key]!;
+    if (sub.configs !== undefined) part.configs = resolveRawSecretPaths(sub.configs, pathCtx) as PlainValue;
+    importResources(part, imported, (key, name) =>
+      fail("include-conflict", `${key}.${name} conflicts with imported resource`, doc.positions.get(`${key}.${name}`) ?? doc.positions.get(where)),
+    );
   });
-  // The including document's own `!reset` / `!override` apply to what it imported.
+  // The including document's definitions are merged over the imported ones, with its own `!reset` /
+  // `!override` applied to them first.
   deletePaths(imported, doc.resetPaths);
   deletePaths(imported, doc.overridePaths);
   return mergeDocuments(imported, rest, (p) => doc.positions.get(p));
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** compose-go's importResources: copies each resource into `target`; an equal one is skipped, another one conflicts. */
+function importResources(source: PlainMap, target: PlainMap, conflict: (key: string, name: string) => never): void {
+  for (const key of ["services", "volumes", "networks", "secrets", "configs"]) {
+    const from = source[key];
+    if (!isMap(from)) continue;
+    const current = target[key];
+    const to: PlainMap = Object.assign(Object.create(null) as PlainMap, isMap(current) ? current : {});
+    for (const [name, value] of Object.entries(from)) {
+      if (name in to) {
+        if (deepEqual(to[name]!, value)) continue;
+        conflict(key, name);
+      }
+      to[name] = value;
+    }
+    target[key] = to;
+  }
+}
+
+function deepEqual(a: PlainValue, b: PlainValue): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]!));
+  }
+  if (!isMap(a) || !isMap(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k]!, b[k]!));
 }
 
 function parseInclude(raw: PlainValue, where: string, doc: ParsedDocument): IncludeItem {

@@ -3,7 +3,8 @@
  * (compose-loading-reference.md §9, §13.2), limited to what concerns a build.
  */
 import { fail } from "../diagnostics";
-import type { ComposeProject } from "./model";
+import type { ComposeProject, PositionTable } from "./model";
+import type { PlainMap } from "./yaml";
 import { checkDockerfileConflict } from "./normalize-build";
 import { hasToken } from "./keep";
 
@@ -72,4 +73,80 @@ export function checkProject(project: ComposeProject): void {
       );
     }
   }
+}
+
+interface Dependency {
+  readonly name: string;
+  /** `required: false` lets the dependency be a service that profiles disabled. */
+  readonly required: boolean;
+  readonly at: string;
+}
+
+/** `depends_on` as a list of names or a mapping of name → {condition, required, restart}. */
+function dependencies(raw: PlainMap, at: string): Dependency[] {
+  const v = raw.depends_on;
+  if (Array.isArray(v)) {
+    return v.flatMap((item, i) => (typeof item === "string" ? [{ name: item, required: true, at: `${at}.depends_on.${i}` }] : []));
+  }
+  if (typeof v !== "object" || v === null) return [];
+  return Object.entries(v).map(([name, d]) => {
+    const required = typeof d === "object" && d !== null && !Array.isArray(d) ? d.required : undefined;
+    const off = required === false || (typeof required === "string" && ["false", "n", "no", "off"].includes(required.toLowerCase()));
+    return { name, required: !off, at: `${at}.depends_on.${name}` };
+  });
+}
+
+/**
+ * compose-go's checks of `depends_on` once profiles are applied (types/project.go WithSelectedServices,
+ * loader/validate.go, graph.go), with its messages:
+ * - a service named on the command line pulls in what it depends on, which must be active: `no such service: db`;
+ * - every active service may only depend on active services (a `required: false` dependency on a service that
+ *   profiles disabled is dropped): `service "web" depends on undefined service "db": invalid compose project`;
+ * - no cycles: `dependency cycle detected: a -> b -> a`, searched from the services in name order.
+ */
+export function checkDependencies(
+  services: ReadonlyMap<string, { readonly raw: PlainMap; readonly active: boolean }>,
+  selected: readonly string[],
+  positions: PositionTable,
+): void {
+  const deps = (name: string) => dependencies(services.get(name)!.raw, `services.${name}`);
+  const seen = new Set<string>(selected);
+  const queue = [...selected];
+  while (queue.length > 0) {
+    for (const d of deps(queue.shift()!)) {
+      const target = services.get(d.name);
+      if (target?.active) {
+        if (!seen.has(d.name)) {
+          seen.add(d.name);
+          queue.push(d.name);
+        }
+      } else if (target === undefined || d.required) {
+        fail("no-such-service", `no such service: ${d.name}`, positions.get(d.at));
+      }
+    }
+  }
+  const edges = new Map<string, string[]>();
+  for (const [name, service] of services) {
+    if (!service.active) continue;
+    const children: string[] = [];
+    for (const d of deps(name)) {
+      const target = services.get(d.name);
+      if (target?.active) children.push(d.name);
+      else if (target === undefined || d.required) {
+        fail("undefined-dependency", `service "${name}" depends on undefined service "${d.name}": invalid compose project`, positions.get(d.at));
+      }
+    }
+    edges.set(name, [...new Set(children)].sort());
+  }
+  const search = (trail: string[]): void => {
+    for (const child of edges.get(trail[trail.length - 1]!) ?? []) {
+      const i = trail.indexOf(child);
+      if (i >= 0) {
+        const at = `services.${trail[trail.length - 1]}.depends_on`;
+        fail("dependency-cycle", `dependency cycle detected: ${[...trail.slice(i), child].join(" -> ")}`, positions.get(at));
+      }
+      search([...trail, child]);
+    }
+  };
+  for (const name of [...edges.keys()].sort()) search([name]);
 }

@@ -10,7 +10,7 @@
  * (c) bound alias expansion by a node-visit limit like compose-go instead of `yaml`'s alias count,
  *     which rejects ordinary files that merge one anchor into many services.
  */
-import { Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from "yaml";
+import { Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { CompileError, fail, type SourceFile, type SourcePos } from "../diagnostics";
 
 /** compose-go refuses documents whose expansion visits more nodes than this. */
@@ -152,7 +152,7 @@ class DocumentWalker {
       });
       return out;
     }
-    if (isScalar(node)) return scalarValue(node.value);
+    if (isScalar(node)) return plainScalar(node);
     return null;
   }
 
@@ -218,7 +218,7 @@ class DocumentWalker {
     const keyNode = pair.key as Node | null;
     let key: unknown = keyNode;
     if (isAlias(keyNode)) key = keyNode.resolve(this.doc);
-    if (isScalar(key) && typeof key.value === "string") return key.value;
+    if (isScalar(key) && typeof plainScalar(key) === "string") return String(key.value);
     const shown = isScalar(key) ? String(key.value) : "a non-scalar";
     fail("yaml-non-string-key", `non-string key in ${path || "top level"}: ${shown}`, this.pos(keyNode));
   }
@@ -232,6 +232,48 @@ function isMergeKey(key: unknown): boolean {
 
 function hasTag(node: Node, tag: string): boolean {
   return (node as { tag?: string }).tag === tag;
+}
+
+/**
+ * A scalar's value. Untagged plain scalars that look like numbers are read the way go-yaml v3 (compose-go's
+ * YAML decoder) reads them, which is not quite YAML 1.2: `0755` is octal (493), underscores are dropped
+ * (`1_000` is 1000, `1_0.5` is 10.5), `0b101` is 5, `08` is the float 8. Everything else (booleans, nulls,
+ * `.inf`, quoted and tagged scalars) is the YAML 1.2 core result. A date such as `2024-01-01` stays a string
+ * (compose-go makes it a time.Time, which its schema then rejects outside `x-*` keys).
+ */
+function plainScalar(node: Scalar): PlainValue {
+  const src = (node as { source?: unknown }).source;
+  if (node.type !== "PLAIN" || node.tag !== undefined || typeof src !== "string" || src === "") return scalarValue(node.value);
+  const first = src[0]!;
+  const hint = first === "+" || first === "-" ? "S" : first >= "0" && first <= "9" ? "D" : first === "." ? "." : "";
+  if (hint === "" || GO_YAML_SPECIAL.has(src)) return scalarValue(node.value);
+  if (hint === ".") return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(src) ? Number(src) : src;
+  const plain = src.replace(/_/g, "");
+  const int = goParseInt(plain);
+  if (int !== undefined) return int;
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) {
+    const f = Number(plain);
+    if (Number.isFinite(f)) return f;
+  }
+  return src;
+}
+
+/** Plain scalars go-yaml looks up in a table (the same values as the YAML 1.2 core schema gives). */
+const GO_YAML_SPECIAL = new Set([".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]);
+
+/** Go's strconv.ParseInt(s, 0, 64), then ParseUint(s, 0, 64): prefixes 0x, 0o, 0b, and a leading 0 for octal. */
+function goParseInt(s: string): number | undefined {
+  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]*)|([1-9][0-9]*))$/.exec(s);
+  if (!m) return undefined;
+  let n: bigint;
+  if (m[2] !== undefined) n = BigInt(`0x${m[2]}`);
+  else if (m[3] !== undefined) n = BigInt(`0o${m[3]}`);
+  else if (m[4] !== undefined) n = BigInt(`0b${m[4]}`);
+  else if (m[5] !== undefined) n = m[5] === "" ? 0n : BigInt(`0o${m[5]}`);
+  else n = BigInt(m[6]!);
+  if (m[1] === "-") n = -n;
+  if (n < -(2n ** 63n) || n > 2n ** 64n - 1n) return undefined;
+  return Number(n);
 }
 
 function scalarValue(v: unknown): PlainValue {

@@ -199,6 +199,8 @@ describe("build: args", () => {
     expectBuildError({ args: ["B\t"] }, "environment variable B\t is declared with a trailing space", "services.web.build.args.0"));
   test("mapping keys are not checked for trailing spaces", () => expectBuild({ args: { "A ": 1 } }, {}, { args: { "A ": "1" } }));
   test("a number is not a mapping", () => expectBuildError({ args: 5 }, "services.web.build.args must be a mapping", "services.web.build.args"));
+  test("identical list items are de-duplicated before the schema sees them (no uniqueItems error)", () =>
+    expectBuild({ args: ["A=1", "B", "A=1"], labels: ["l=1", "l=1"], additional_contexts: ["c=./c", "c=./c"] }, { env: { B: "b" } }, { args: { A: "1", B: "b" }, labels: { l: "1" }, additional_contexts: { c: "/proj/c" } }));
   test("a list value in the mapping", () =>
     expectBuildError({ args: { A: [1] } }, "services.web.build.args.A must be a boolean, null, number or string", "services.web.build.args.A"));
   test("a number in the list", () => expectBuildError({ args: ["A", 1] }, "services.web.build.args.1 must be a string", "services.web.build.args.1"));

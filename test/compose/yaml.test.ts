@@ -21,6 +21,8 @@ function expectError(text: string, expected: string) {
 describe("YAML as compose-go reads it", () => {
   test("YAML 1.2 core schema: yes/no/on/off stay strings", () =>
     expectValue("a: yes\nb: no\nc: on\nd: true\ne: 0x10\nf: ~\ng: 1.5\n", { a: "yes", b: "no", c: "on", d: true, e: 16, f: null, g: 1.5 }));
+  test("numbers as go-yaml v3 reads them: 0755 octal, underscores dropped, 0b binary, 08 a float", () =>
+    expectValue("a: 0755\nb: 1_000\nc: 0b101\nd: 08\ne: 1_0.5\nf: '0755'\ng: -0755\nh: .5\ni: 2024-01-01\nj: !!str 0755\n", { a: 493, b: 1000, c: 5, d: 8, e: 10.5, f: "0755", g: -493, h: 0.5, i: "2024-01-01", j: "0755" }));
   test("anchors and aliases are expanded", () => expectValue("x: &a {k: v}\ny: *a\n", { x: { k: "v" }, y: { k: "v" } }));
   test("merge key: local keys win", () => expectValue("x: &a {k: v, j: 1}\ny:\n  <<: *a\n  k: w\n", { x: { k: "v", j: 1 }, y: { k: "w", j: 1 } }));
   test("merge key is shallow", () =>

@@ -106,10 +106,6 @@ const CASE_NOTES: Record<string, CaseNote> = {
     },
     keepKnownBug: 'a variable in a list-form arg key (`- "${KEY}=from-list"`) is resolved as if unset, giving an arg named "" (a warning says so)',
   },
-  "project-name-field": {
-    keepKnownBug:
-      "the project name is computed with the variables of `name:` unset (myproject-dev, not myproject-ci, so the default tags differ), and `${COMPOSE_PROJECT_NAME}` is kept as a bake variable defaulting to \"\" instead of the project name",
-  },
   "context-remote": {
     ignore: {
       fields: ["tarball.dockerfile"],

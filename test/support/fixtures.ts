@@ -15,10 +15,7 @@ export const FIXTURES = path.join(__dirname, "..", "fixtures");
  * bug in code this suite may not change, gives another: their comparison tests are marked `test.failing`, so the
  * bug shows in every run and the test turns red once it is fixed (then remove the entry).
  */
-export const KNOWN_BUGS: Readonly<Record<string, string>> = {
-  "positional-after-flags":
-    "src/cli.ts: --file/--profile/--env-file are yargs array options, which swallow the SERVICE names after them (`--profile debug web` enables a profile named web)",
-};
+export const KNOWN_BUGS: Readonly<Record<string, string>> = {};
 
 /** Files of a case folder that are test metadata, not project input. */
 export const FIXTURE_META_FILES = ["args", "env.json", "expected.json", "expected.hcl", "expected.stderr"];
