@@ -10,7 +10,7 @@ import * as path from "node:path";
 import yargs from "yargs";
 import { createTwoFilesPatch } from "diff";
 import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig, type OutputFormat } from "./index";
-import { writeFileAtomic } from "./write-file";
+import { readExisting, writeFileAtomic } from "./write-file";
 
 export interface CliIO {
   readonly cwd: string;
@@ -144,6 +144,7 @@ function run(argv: readonly string[], io: CliIO): number {
   }
   // compose2bake.toml gives defaults for every flag; `-o -` prints to stdout even when it names an output file.
   const found = loadConfig({ cwd: io.cwd, file: args.config, projectDirectory: args["project-directory"] });
+  if (args.output === "") throw new UsageError("-o/--output needs a file name (or - for stdout)");
   const toStdout = args.output === "-";
   if (toStdout && args.check) throw new UsageError("--check needs the file to compare with, not -o -");
   const options = withConfig({
@@ -176,12 +177,7 @@ function run(argv: readonly string[], io: CliIO): number {
     return EXIT.ok;
   }
   if (args.check) {
-    let current: string | undefined;
-    try {
-      current = fs.readFileSync(outputFile, "utf8");
-    } catch {
-      current = undefined;
-    }
+    const current = readExisting(outputFile);
     if (current === result.text) return EXIT.ok;
     const shown = path.relative(io.cwd, outputFile) || outputFile;
     if (current === undefined) {

@@ -38,8 +38,9 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     const v = x[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v === "string") return v.split(/\s+/).filter((s) => s !== "");
-    if (Array.isArray(v)) return v.map((item) => String(item));
-    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a list or a string; it is ignored`, ctx.pos(`${ctx.path}.${key}`));
+    // buildx reads these as strings: a list or a mapping inside is an error there, never "[object Object]".
+    if (Array.isArray(v) && v.every(isScalar)) return v.map((item) => String(item));
+    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a list of strings or a string; it is ignored`, ctx.pos(`${ctx.path}.${key}`));
     return undefined;
   };
   const strings = (v: BakeString[] | undefined): string[] => (v ?? []).filter((s): s is string => typeof s === "string");
@@ -76,6 +77,10 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
       const merged: Record<string, BakeString> = { ...(t.contexts ?? {}) };
       for (const [k, v] of Object.entries(contexts as Record<string, unknown>)) {
         if (k in merged) continue; // buildx: the compose value wins
+        if (!isScalar(v)) {
+          ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts.${k} must be a string; it is ignored`, ctx.pos(`${ctx.path}.contexts.${k}`));
+          continue;
+        }
         let value = String(v);
         const m = /^(service|target):(.*)$/.exec(value);
         if (m) value = `target:${ctx.names.get(m[2]!) ?? m[2]!.replace(/\./g, "_")}`;
@@ -118,6 +123,10 @@ function secretId(csv: string): string {
 function sshId(entry: string): string {
   const i = entry.indexOf("=");
   return i < 0 ? entry : entry.slice(0, i);
+}
+
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v !== "object";
 }
 
 function toBool(v: unknown): boolean | undefined {

@@ -16,6 +16,56 @@ export const DEFAULT_OVERRIDE_NAMES = [
   "docker-compose.override.yaml",
 ];
 
+/**
+ * Why a file cannot be opened, in the words Go's errors use (docker compose prints `open <file>: <this>`):
+ * undefined when `stat` succeeds.
+ */
+export function statProblem(p: string): string | undefined {
+  try {
+    fs.statSync(p);
+    return undefined;
+  } catch (e) {
+    return fsErrorText(e);
+  }
+}
+
+/** The strerror text of a Node file-system error (`ELOOP` → "too many levels of symbolic links"). */
+export function fsErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return (code && ERRNO_TEXT[code]) ?? (code ? `cannot be read (${code})` : "cannot be read");
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ELOOP: "too many levels of symbolic links",
+  ENOTDIR: "not a directory",
+  EISDIR: "is a directory",
+  ENAMETOOLONG: "file name too long",
+  EIO: "input/output error",
+  ENXIO: "no such device or address",
+};
+
+/** The content of a file, or undefined when it has more than `limit` bytes (`/dev/zero` never ends). */
+export function readAtMost(file: string, limit: number): Buffer | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return undefined;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function isFile(p: string): boolean {
   try {
     return fs.statSync(p).isFile();

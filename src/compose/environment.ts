@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics";
 import { DotenvError, parseDotenv } from "./dotenv";
+import { fsErrorText, readAtMost } from "./discover";
+import { MAX_FILE_BYTES } from "./yaml";
 import { SourceFile } from "../diagnostics";
 
 export interface EnvironmentState {
@@ -107,7 +109,10 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(abs);
-    } catch {
+    } catch (e) {
+      // Only a missing file is skipped or "not found": docker compose reports a symlink loop, for one.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") fail("env-file-unreadable", `stat ${abs}: ${fsErrorText(e)}`);
       stat = undefined;
     }
     if (!stat) {
@@ -118,7 +123,15 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
       if (mustExist) fail("env-file-directory", `${abs} is a directory`);
       continue;
     }
-    const text = fs.readFileSync(abs, "utf8");
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readAtMost(abs, MAX_FILE_BYTES);
+    } catch (e) {
+      fail("env-file-unreadable", `open ${abs}: ${fsErrorText(e)}`);
+    }
+    if (!bytes) fail("env-file-too-large", `read ${abs}: env file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+    // Invalid UTF-8 becomes U+FFFD, as docker compose's JSON output shows it.
+    const text = bytes.toString("utf8");
     // Inside an env file, ${} looks at the environment built so far (process environment, PWD, keys of an
     // earlier pass), then at keys read earlier in this pass (this file or a previous one).
     const lookup = (name: string): string | undefined => state.values[name] ?? fromFiles.get(name);

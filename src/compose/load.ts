@@ -4,10 +4,9 @@
  * interpolation per document, `!reset`/`!override`, merge, normalisation, profiles, consistency checks.
  * The only I/O here is reading input files; the process environment and folders arrive as options.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
-import { discoverFiles, filesFromEnv } from "./discover";
+import { discoverFiles, filesFromEnv, statProblem } from "./discover";
 import { applyEnvFiles, defaultEnvFiles, expandHome, liftComposeVariables, startEnvironment } from "./environment";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./merge";
@@ -58,7 +57,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   let files: string[];
   if (cliFiles.length > 0) {
     for (const f of cliFiles) {
-      if (!fs.existsSync(f)) fail("compose-file-missing", `open ${f}: no such file or directory`);
+      const problem = statProblem(f);
+      if (problem) fail("compose-file-missing", `open ${f}: ${problem}`);
     }
     files = cliFiles;
   } else if (env.values.COMPOSE_FILE) {

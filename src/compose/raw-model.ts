@@ -11,7 +11,8 @@ import { resolveExtends } from "./extends";
 import { InterpolationError, interpolateValue, type Lookup } from "./interpolate";
 import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
-import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { decodeComposeSource, MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { fsErrorText, readAtMost, statProblem } from "./discover";
 import { keepValue, type KeptVariables } from "./keep";
 
 export interface RawModelContext {
@@ -59,17 +60,22 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   return model;
 }
 
+/** Reads and decodes a compose file (at most MAX_FILE_BYTES: `-f /dev/zero` must not read forever). */
 export function readSource(file: string): SourceFile {
-  let text: string;
+  let bytes: Buffer | undefined;
   try {
     if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
-    text = fs.readFileSync(file, "utf8");
+    bytes = readAtMost(file, MAX_FILE_BYTES);
   } catch (e) {
     if (e instanceof CompileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    fail("compose-file-unreadable", `open ${file}: ${code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : "cannot be read"}`);
+    fail("compose-file-unreadable", `open ${file}: ${fsErrorText(e)}`);
   }
-  return new SourceFile(file, text);
+  if (!bytes) {
+    fail("compose-file-too-large", `read ${file}: compose file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, {
+      file: new SourceFile(file, ""),
+    });
+  }
+  return decodeComposeSource(file, bytes);
 }
 
 export function interpolateDocument(
@@ -126,7 +132,9 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     const item = parseInclude(raw, where, doc);
     const files = item.paths.map((p) => path.resolve(workingDir, expandUser(p, ctx.home)));
     for (const f of files) {
-      if (!fs.existsSync(f)) fail("include-missing", `open ${f}: no such file or directory`, doc.positions.get(where));
+      const problem = statProblem(f);
+      if (problem) fail("include-missing", `open ${f}: ${problem}`, doc.positions.get(where));
+      if (isDirectory(f)) fail("compose-file-directory", `read ${f}: is a directory`, doc.positions.get(where));
     }
     if (stack.includes(files[0]!)) {
       fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));

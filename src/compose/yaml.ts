@@ -10,11 +10,23 @@
  * (c) bound alias expansion by a node-visit limit like compose-go instead of `yaml`'s alias count,
  *     which rejects ordinary files that merge one anchor into many services.
  */
-import { Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar } from "yaml";
-import { CompileError, fail, type SourceFile, type SourcePos } from "../diagnostics";
+import { isUtf8 } from "node:buffer";
+import { Alias, isAlias, isMap, isScalar, isSeq, Lexer, parseAllDocuments, type Document, type Node, type Pair, type Scalar } from "yaml";
+import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 
 /** compose-go refuses documents whose expansion visits more nodes than this. */
 export const MAX_NODE_VISITS = 100_000;
+
+/**
+ * Limits of our own, so that no input can exhaust the stack, the heap or the user's patience (compose-go has
+ * go-yaml's `exceeded max depth of 10000` and the visit limit above; docker compose 2.40.3 runs out of memory on
+ * the inputs these stop). The `yaml` package needs about 1 KB of heap per node, so nodes are counted with its
+ * lexer (a few MB of memory) before a document is built; nesting beyond MAX_DEPTH, whether written out or reached
+ * through aliases, would overflow the stack of the walk below and of every later stage.
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_YAML_NODES = 4 * MAX_NODE_VISITS;
+export const MAX_DEPTH = 1000;
 
 export type PlainValue = null | string | number | boolean | PlainValue[] | PlainMap;
 export interface PlainMap {
@@ -23,7 +35,7 @@ export interface PlainMap {
 
 export interface ParsedDocument {
   readonly file: SourceFile;
-  /** The document's top-level mapping; null for an empty document. */
+  /** The document's top-level mapping (parseComposeYaml refuses an empty document; null is left for callers). */
   readonly value: PlainMap | null;
   /** Source position of every value (and of every key, under `<path>` when the value is absent), by dotted path. */
   readonly positions: Map<string, SourcePos>;
@@ -34,6 +46,7 @@ export interface ParsedDocument {
 }
 
 export function parseComposeYaml(file: SourceFile): ParsedDocument[] {
+  checkSize(file);
   const docs = parseAllDocuments(file.text, {
     version: "1.2",
     schema: "core",
@@ -47,11 +60,57 @@ export function parseComposeYaml(file: SourceFile): ParsedDocument[] {
   for (const doc of list) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
+      // The yaml package reports a stack overflow while building deeply nested collections this way.
+      if (e.code === "RESOURCE_EXHAUSTION") fail("yaml-too-deep", tooDeep(file), { file, offset: e.pos[0] });
       fail("yaml-syntax", `failed to parse ${file.path}: ${firstLine(e.message)}`, { file, offset: e.pos[0] });
     }
     result.push(new DocumentWalker(file, doc).run());
   }
   return result;
+}
+
+function tooDeep(file: SourceFile): string {
+  return `failed to parse ${file.path}: exceeded max depth of ${MAX_DEPTH}`;
+}
+
+/**
+ * Counts the nodes (scalars, flow collections, aliases, documents) and the flow nesting of a file with the
+ * `yaml` lexer, which stops early and keeps nothing, and refuses the file before a document is built from it.
+ */
+function checkSize(file: SourceFile): void {
+  let nodes = 0;
+  let flowDepth = 0;
+  let offset = 0;
+  let scalarText = false;
+  for (const token of new Lexer().lex(file.text)) {
+    const c = token[0];
+    // Markers that the lexer inserts (document start, flow end, scalar start) are not source text.
+    if (c === "\x02" || c === "\x18" || c === "\x1f") {
+      if (c !== "\x18") nodes++;
+      scalarText = c === "\x1f";
+    } else if (scalarText) {
+      // the text of a plain or block scalar, which may start with any character
+      scalarText = false;
+      offset += token.length;
+    } else {
+      if (c === "[" || c === "{") {
+        nodes++;
+        if (++flowDepth > MAX_DEPTH) fail("yaml-too-deep", tooDeep(file), { file, offset });
+      } else if (c === "]" || c === "}") {
+        flowDepth--;
+      } else if (c === "*" || c === '"' || c === "'") {
+        nodes++;
+      }
+      offset += token.length;
+    }
+    if (nodes > MAX_YAML_NODES) {
+      fail(
+        "yaml-too-many-nodes",
+        `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS}): it has more than ${MAX_YAML_NODES} YAML nodes`,
+        { file, offset },
+      );
+    }
+  }
 }
 
 function firstLine(message: string): string {
@@ -68,6 +127,10 @@ class DocumentWalker {
   private readonly keys: string[] = [];
   /** Anchored nodes being expanded right now, to detect an alias that refers to its own ancestor. */
   private readonly expanding: Array<{ node: Node; path: string }> = [];
+  /** Collections and aliases from the root to the node being walked. */
+  private depth = 0;
+  /** What each alias refers to, computed once: `Alias.resolve` searches the whole document at every call. */
+  private aliasTargets: Map<Alias, Node> | undefined;
 
   constructor(
     private readonly file: SourceFile,
@@ -76,13 +139,12 @@ class DocumentWalker {
 
   run(): ParsedDocument {
     const root = this.doc.contents;
-    let value: PlainMap | null = null;
-    if (root !== null && !(isScalar(root) && root.value === null)) {
-      if (!isMap(root) && !(isAlias(root) && isMap(root.resolve(this.doc)))) {
-        fail("yaml-top-level", "top-level object must be a mapping", this.pos(root as Node));
-      }
-      value = this.walk(root as Node, "") as PlainMap;
+    // A document that is there but empty (`---` and nothing, a trailing `---`, `~`) is refused like any other
+    // non-mapping, as docker compose does; a file with no document at all is the loader's "empty compose file".
+    if (!isMap(root) && !(isAlias(root) && isMap(this.resolve(root)))) {
+      fail("yaml-top-level", "top-level object must be a mapping", this.pos(root as Node | null));
     }
+    const value = this.walk(root as Node, "") as PlainMap;
     return {
       file: this.file,
       value,
@@ -97,6 +159,48 @@ class DocumentWalker {
   }
 
   private walk(node: Node, path: string): PlainValue {
+    if (this.depth >= MAX_DEPTH) fail("yaml-too-deep", tooDeep(this.file), this.pos(node));
+    this.depth++;
+    try {
+      return this.walkNode(node, path);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * The target of an alias: the last node anchored with its name before it, in document order (as
+   * `Alias.resolve` finds it), for every alias of the document in one pass.
+   */
+  private resolve(alias: Alias): Node | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node>();
+      const anchors = new Map<string, Node>();
+      const stack: unknown[] = [this.doc.contents];
+      while (stack.length > 0) {
+        const item = stack.pop();
+        if (isAlias(item)) {
+          const target = anchors.get(item.source);
+          if (target) targets.set(item, target);
+          continue;
+        }
+        if (!isScalar(item) && !isMap(item) && !isSeq(item)) {
+          // a Pair: its key, then its value
+          const pair = item as Pair | null | undefined;
+          if (pair && typeof pair === "object" && "key" in pair) stack.push(pair.value, pair.key);
+          continue;
+        }
+        if (item.anchor) anchors.set(item.anchor, item);
+        if (isMap(item) || isSeq(item)) {
+          for (let i = item.items.length - 1; i >= 0; i--) stack.push(item.items[i]);
+        }
+      }
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
+
+  private walkNode(node: Node, path: string): PlainValue {
     if (++this.visits > MAX_NODE_VISITS) {
       fail("yaml-too-many-nodes", `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS})`, this.pos(node));
     }
@@ -177,7 +281,7 @@ class DocumentWalker {
   }
 
   private walkAlias(alias: Alias, path: string): PlainValue {
-    const target = alias.resolve(this.doc) as Node | undefined;
+    const target = this.resolve(alias);
     if (!target) fail("yaml-unknown-anchor", `unknown anchor '${alias.source}' referenced`, this.pos(alias));
     const cycle = this.expanding.find((e) => e.node === target);
     if (cycle) {
@@ -200,7 +304,7 @@ class DocumentWalker {
     const items: Array<Node | null> = isSeq(value) ? (value.items as Array<Node | null>) : [value];
     const maps: PlainMap[] = [];
     for (const item of items) {
-      const resolved = isAlias(item) ? (item.resolve(this.doc) as Node | undefined) : item;
+      const resolved = isAlias(item) ? this.resolve(item) : item;
       if (isSeq(resolved) && isAlias(item)) {
         // `<<: *alias-to-a-sequence-of-mappings`
         maps.push(...this.mergeSources(resolved, path));
@@ -217,7 +321,7 @@ class DocumentWalker {
   private keyOf(pair: Pair, path: string): string {
     const keyNode = pair.key as Node | null;
     let key: unknown = keyNode;
-    if (isAlias(keyNode)) key = keyNode.resolve(this.doc);
+    if (isAlias(keyNode)) key = this.resolve(keyNode);
     if (isScalar(key) && typeof plainScalar(key) === "string") return String(key.value);
     const shown = isScalar(key) ? String(key.value) : "a non-scalar";
     fail("yaml-non-string-key", `non-string key in ${path || "top level"}: ${shown}`, this.pos(keyNode));
@@ -290,3 +394,88 @@ export function joinPath(path: string, key: string): string {
 
 /** Re-export for callers that catch parse failures. */
 export { CompileError };
+
+/**
+ * The text of a compose file from its bytes, read the way go-yaml's reader reads them: UTF-8, or UTF-16 when the
+ * file starts with a UTF-16 byte-order mark; a leading BOM dropped (and a second one, which go-yaml's scanner
+ * skips at the start of the stream); invalid encodings and characters outside YAML's printable set refused with
+ * go-yaml's messages (docker compose: `yaml: invalid leading UTF-8 octet`, `yaml: control characters are not
+ * allowed`), where Node's decoder would silently put U+FFFD in their place. A lone CR (and NEL, U+0085) is a
+ * line break for go-yaml but not for the `yaml` package, so it becomes LF; offsets do not move.
+ */
+export function decodeComposeSource(path: string, bytes: Buffer): SourceFile {
+  let text: string;
+  let bad: { offset: number; code: string; message: string } | undefined;
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const body = Buffer.from(bytes.subarray(2));
+    if (bytes[0] === 0xfe) {
+      // big-endian: swap each pair of bytes (an odd last byte stays, and is reported below)
+      for (let i = 0; i + 1 < body.length; i += 2) [body[i], body[i + 1]] = [body[i + 1]!, body[i]!];
+    }
+    text = body.toString("utf16le");
+    const e = firstUtf16Error(body);
+    if (e) bad = { offset: e.at >> 1, code: "yaml-encoding", message: e.message };
+  } else {
+    const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    text = bytes.toString("utf8", start);
+    if (!isUtf8(bytes.subarray(start))) {
+      const e = firstUtf8Error(bytes, start)!;
+      bad = { offset: bytes.toString("utf8", start, e.at).length, code: "yaml-encoding", message: e.message };
+    }
+  }
+  // go-yaml reads character by character, so whichever problem comes first is the one reported.
+  const control = NOT_PRINTABLE.exec(text);
+  if (control && (!bad || control.index < bad.offset)) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    bad = { offset: control.index, code: "yaml-control-character", message: `control characters are not allowed (U+${code})` };
+  }
+  if (bad) fail(bad.code, `failed to parse ${path}: ${bad.message}`, { file: new SourceFile(path, text), offset: bad.offset });
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return new SourceFile(path, text.replace(LONE_BREAK, "\n"));
+}
+
+/**
+ * Line breaks that go-yaml reads as LF (libyaml's `read_line`: CR, NEL) and the yaml package does not. (LS and
+ * PS are breaks for go-yaml too, but kept as themselves inside quoted scalars: not mirrored.)
+ */
+const LONE_BREAK = /\r(?!\n)|\u0085/g;
+
+/** Characters outside YAML's printable set, as go-yaml's reader checks them (tab, LF and CR are allowed). */
+const NOT_PRINTABLE = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+/** The first encoding error of UTF-8 bytes, with go-yaml's message (readerc.go). */
+function firstUtf8Error(b: Buffer, start: number): { at: number; message: string } | undefined {
+  for (let i = start; i < b.length; ) {
+    const c = b[i]!;
+    const width = c < 0x80 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 0;
+    if (width === 0) return { at: i, message: "invalid leading UTF-8 octet" };
+    if (i + width > b.length) return { at: i, message: "incomplete UTF-8 octet sequence" };
+    let value = width === 1 ? c : width === 2 ? c & 0x1f : width === 3 ? c & 0x0f : c & 0x07;
+    for (let k = 1; k < width; k++) {
+      const t = b[i + k]!;
+      if ((t & 0xc0) !== 0x80) return { at: i, message: "invalid trailing UTF-8 octet" };
+      value = (value << 6) | (t & 0x3f);
+    }
+    if (!(width === 1 || (width === 2 && value >= 0x80) || (width === 3 && value >= 0x800) || (width === 4 && value >= 0x10000))) {
+      return { at: i, message: "invalid length of a UTF-8 sequence" };
+    }
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return { at: i, message: "invalid Unicode character" };
+    i += width;
+  }
+  return undefined;
+}
+
+/** The first encoding error of UTF-16 code units (little-endian here), with go-yaml's message. */
+function firstUtf16Error(b: Buffer): { at: number; message: string } | undefined {
+  for (let i = 0; i < b.length; i += 2) {
+    if (i + 1 >= b.length) return { at: i, message: "incomplete UTF-16 character" };
+    const unit = b.readUInt16LE(i);
+    if ((unit & 0xfc00) === 0xdc00) return { at: i, message: "unexpected low surrogate area" };
+    if ((unit & 0xfc00) === 0xd800) {
+      if (i + 3 >= b.length) return { at: i, message: "incomplete UTF-16 surrogate pair" };
+      if ((b.readUInt16LE(i + 2) & 0xfc00) !== 0xdc00) return { at: i, message: "expected low surrogate area" };
+      i += 2;
+    }
+  }
+  return undefined;
+}
