@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BIN, fixedEnv, runCli } from "../support/run";
-import { OUTPUT, PREVIOUS, expectCleanFailure, expectOutputUntouched, hostileProject, readsEverything, runAsNobody, runHostile } from "./support";
+import { OUTPUT, PREVIOUS, expectCleanFailure, expectOutputUntouched, hostileProject, runHostile, runUnprivileged } from "./support";
 
 const COMPOSE = { "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${A:-default}\n" };
 
@@ -159,7 +159,8 @@ describe("hostile output paths", () => {
   test("a read-only output folder: a clean error, the old file kept, no temporary file", () => {
     const dir = hostileProject(SIMPLE);
     fs.chmodSync(path.join(dir, path.dirname(OUTPUT)), 0o555);
-    const r = readsEverything() ? runAsNobody(dir, []) : runHostile(dir);
+    const r = runUnprivileged(dir, []);
+    if (!r) return;
     expectCleanFailure(r, dir, { position: "none", message: `cannot write ${dir}/${OUTPUT}: permission denied` });
     expectOutputUntouched(dir);
   });

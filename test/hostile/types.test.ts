@@ -129,6 +129,24 @@ describe("wrong types at every key", () => {
     }
   }, 120_000);
 
+  // Was: exit 0 with `"output": ["1,2", "[object Object]"]` and the tag "x" taken from `[[x]]`.
+  test("x-bake lists and contexts with non-string items are ignored with a warning", () => {
+    const dir = hostileProject({
+      "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      x-bake:\n        output: [[1, [2]], {a: b}]\n        tags: [[x]]\n        contexts: {a: [1], b: docker-image://b}\n",
+    });
+    const r = runHostile(dir);
+    expect(r.status).toBe(0);
+    expect(r.stderr.split("\n").filter((l) => l !== "")).toEqual([
+      "compose.yaml:6:17: warning: services.web.build.x-bake.output must be a list of strings or a string; it is ignored [x-bake-invalid]",
+      "compose.yaml:7:15: warning: services.web.build.x-bake.tags must be a list of strings or a string; it is ignored [x-bake-invalid]",
+      "compose.yaml:8:23: warning: services.web.build.x-bake.contexts.a must be a string; it is ignored [x-bake-invalid]",
+    ]);
+    const target = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")).target.web;
+    expect(target.output).toBeUndefined();
+    expect(target.tags).toEqual([`${path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, "")}-web`]);
+    expect(target.contexts).toEqual({ b: "docker-image://b" });
+  });
+
   test.each(BUILD_KEYS)("build.%s: {a: {b: [1]}} through the built CLI", (key) => {
     const dir = hostileProject({ "compose.yaml": `services:\n  web:\n    build:\n      context: .\n      ${key}: {a: {b: [1]}}\n` });
     expectResultOrCleanFailure(runHostile(dir), dir);
