@@ -14,6 +14,8 @@ import { fail, type DiagnosticBag, type SourcePos } from "../diagnostics";
 import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
 import { applyXBake, uniqueBy } from "./x-bake";
+import { compareCodeUnits } from "./escape";
+import { isTrue } from "../compose/environment";
 import { KEEP_CLOSE, KEEP_OPEN, hasToken } from "../compose/keep";
 
 export interface ConvertOptions {
@@ -26,7 +28,7 @@ export interface ConvertOptions {
 export function convertProject(project: ComposeProject, options: ConvertOptions, diagnostics: DiagnosticBag): BakeFile {
   const buildable = Object.values(project.services)
     .filter((s): s is ComposeService & { build: ComposeBuild } => s.build !== undefined)
-    .sort((a, b) => compareStrings(a.name, b.name));
+    .sort((a, b) => compareCodeUnits(a.name, b.name));
   const names = targetNames(buildable.map((s) => s.name));
   const ctx = new ConvertContext(project, options, diagnostics, names);
 
@@ -43,7 +45,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
   const inFile = (n: string): boolean => n in target;
   group.default = { targets: sortedTargets(defaultServices(project, buildable), names).filter(inFile) };
   const profiles = new Set(buildable.flatMap((s) => s.profiles));
-  for (const profile of [...profiles].sort(compareStrings)) {
+  for (const profile of [...profiles].sort(compareCodeUnits)) {
     const members = buildable.filter((s) => s.profiles.includes(profile) && converted.has(s.name));
     const groupName = profile;
     if (groupName === "default" || groupName in target || !/^[a-zA-Z0-9_-]+$/.test(groupName)) {
@@ -62,7 +64,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
 export function targetNames(serviceNames: readonly string[]): Map<string, string> {
   const taken = new Set<string>();
   const names = new Map<string, string>();
-  for (const service of [...serviceNames].sort(compareStrings)) {
+  for (const service of [...serviceNames].sort(compareCodeUnits)) {
     let name = service.replace(/\./g, "_");
     while (taken.has(name)) name += "_";
     taken.add(name);
@@ -99,7 +101,7 @@ function sortedTargets(services: readonly string[], names: ReadonlyMap<string, s
   return services
     .map((s) => names.get(s))
     .filter((n): n is string => n !== undefined)
-    .sort(compareStrings);
+    .sort(compareCodeUnits);
 }
 
 class ConvertContext {
@@ -179,7 +181,7 @@ class ConvertContext {
     if (b.no_cache_filter.length > 0) t["no-cache-filter"] = [...b.no_cache_filter];
     if (b.shm_size !== undefined) t["shm-size"] = String(b.shm_size);
     const ulimits = Object.keys(b.ulimits)
-      .sort(compareStrings)
+      .sort(compareCodeUnits)
       .map((name) => {
         const u = b.ulimits[name]!;
         return u.single !== undefined ? `${name}=${u.single}` : `${name}=${u.soft}:${u.hard}`;
@@ -300,7 +302,7 @@ class ConvertContext {
 
   ssh(b: ComposeBuild): string[] {
     return [...b.ssh]
-      .sort((x, y) => compareStrings(x.id, y.id))
+      .sort((x, y) => compareCodeUnits(x.id, y.id))
       .map((s) => (s.path === undefined || s.path === "" ? s.id : `${s.id}=${this.localPath(s.path)}`));
   }
 }
@@ -322,11 +324,3 @@ function referenceFields(key: string, value: unknown): unknown {
   return key === "start" || key === "end" || key === "braced" ? undefined : value;
 }
 
-function isTrue(v: string | undefined): boolean {
-  return v !== undefined && ["1", "t", "T", "TRUE", "true", "True"].includes(v);
-}
-
-/** Plain code-unit order: the same on every machine, unlike localeCompare. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -9,6 +9,7 @@ import { fail } from "../diagnostics";
 import { DotenvError, parseDotenv } from "./dotenv";
 import { fsErrorText, readAtMost } from "./discover";
 import { MAX_FILE_BYTES } from "./yaml";
+import { expandUser } from "./paths";
 import { SourceFile } from "../diagnostics";
 
 export interface EnvironmentState {
@@ -105,7 +106,7 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
   }
   for (const file of files) {
     if (file === "/dev/null") continue;
-    const abs = path.resolve(options.cwd, expandHome(file, options.home));
+    const abs = path.resolve(options.cwd, expandUser(file, options.home));
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(abs);
@@ -166,11 +167,6 @@ function lineOffset(text: string, line: number): number {
     offset = next + 1;
   }
   return offset;
-}
-
-/** compose-go's `~` rule: any value starting with `~` becomes home + the rest. */
-export function expandHome(p: string, home: string): string {
-  return p.startsWith("~") ? home + p.slice(1) : p;
 }
 
 /** Go's strconv.ParseBool, which COMPOSE_DISABLE_ENV_FILE and friends use. */

@@ -7,7 +7,8 @@
 import * as path from "node:path";
 import { DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { discoverFiles, filesFromEnv, statProblem } from "./discover";
-import { applyEnvFiles, defaultEnvFiles, expandHome, liftComposeVariables, startEnvironment } from "./environment";
+import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment } from "./environment";
+import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./merge";
 import { loadRawModel, readSource } from "./raw-model";
@@ -45,8 +46,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   const home = options.home ?? options.env.HOME ?? "/";
   const env = startEnvironment(options.env, cwd);
   const envFiles = defaultEnvFiles(options.envFiles, options.env);
-  const projectDirectory = options.projectDirectory ? path.resolve(cwd, expandHome(options.projectDirectory, home)) : undefined;
-  const cliFiles = (options.files ?? []).map((f) => path.resolve(cwd, expandHome(f, home)));
+  const projectDirectory = options.projectDirectory ? path.resolve(cwd, expandUser(options.projectDirectory, home)) : undefined;
+  const cliFiles = (options.files ?? []).map((f) => path.resolve(cwd, expandUser(f, home)));
 
   // First env pass: before the files are known (COMPOSE_FILE may come from .env).
   const firstDir = projectDirectory ?? (cliFiles[0] ? path.dirname(cliFiles[0]) : cwd);
