@@ -7,15 +7,32 @@
  * We walk the `yaml` package's node tree ourselves instead of calling `toJS()` so that we can
  * (a) record the source offset of every value by its dotted path for diagnostics,
  * (b) record the custom tags at every place an anchored node is used, and
- * (c) bound alias expansion by a node-visit limit like compose-go instead of `yaml`'s alias count,
- *     which rejects ordinary files that merge one anchor into many services.
+ * (c) bound alias expansion the way compose-go does instead of by `yaml`'s alias count, which rejects
+ *     ordinary files that merge one anchor into many services: a visit limit on the nodes as written (each
+ *     anchored node counted once, however often it is used) and go-yaml's ratio of expanded to written nodes.
  */
 import { isUtf8 } from "node:buffer";
 import { Alias, isAlias, isMap, isScalar, isSeq, Lexer, parseAllDocuments, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 
-/** compose-go refuses documents whose expansion visits more nodes than this. */
+/**
+ * compose-go refuses documents with more nodes than this, counting each written value node and each alias
+ * once (its reset/override pass caches every anchored node, so using an anchor again costs one visit).
+ */
 export const MAX_NODE_VISITS = 100_000;
+
+/**
+ * go-yaml's decoder stops "excessive aliasing": once more than 100 of more than 1,000 decoded nodes came
+ * from alias expansion, the share that may come from aliases falls from 99% (up to 400,000 decoded nodes)
+ * to 10% (from 4,000,000), linearly in between. This is what stops a billion-laughs bomb in compose-go.
+ */
+function allowedAliasRatio(decoded: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decoded <= low) return 0.99;
+  if (decoded >= high) return 0.1;
+  return 0.99 - 0.89 * ((decoded - low) / (high - low));
+}
 
 /**
  * Limits of our own, so that no input can exhaust the stack, the heap or the user's patience (compose-go has
@@ -78,6 +95,20 @@ function tooDeep(file: SourceFile): string {
  * `yaml` lexer, which stops early and keeps nothing, and refuses the file before a document is built from it.
  */
 function checkSize(file: SourceFile): void {
+  // The lexer costs about a fifth of a full parse; most files are far too small to need it.
+  if (nodeCountBound(file.text) <= MAX_YAML_NODES) return;
+  const { nodes, offset } = lexerNodeCount(file, MAX_YAML_NODES);
+  if (nodes > MAX_YAML_NODES) {
+    fail(
+      "yaml-too-many-nodes",
+      `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS}): it has more than ${MAX_YAML_NODES} YAML nodes`,
+      { file, offset },
+    );
+  }
+}
+
+/** The nodes the lexer finds, up to the first one past `limit` (and where that is); refuses deep flow nesting. */
+export function lexerNodeCount(file: SourceFile, limit: number): { nodes: number; offset: number } {
   let nodes = 0;
   let flowDepth = 0;
   let offset = 0;
@@ -103,14 +134,44 @@ function checkSize(file: SourceFile): void {
       }
       offset += token.length;
     }
-    if (nodes > MAX_YAML_NODES) {
-      fail(
-        "yaml-too-many-nodes",
-        `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS}): it has more than ${MAX_YAML_NODES} YAML nodes`,
-        { file, offset },
-      );
+    if (nodes > limit) break;
+  }
+  return { nodes, offset };
+}
+
+/**
+ * An upper bound on what checkSize counts, without the lexer: every scalar, alias or quoted string it counts
+ * starts a run of characters other than spaces, or is one of `,[]{}"'` (each counted on its own: a `,` is a
+ * scalar in block context and a separator in flow context, and a quote can follow a run, as in `{"a":b}`). Nesting needs no check here: the yaml package reports a
+ * too-deep document as RESOURCE_EXHAUSTION, and the walk enforces MAX_DEPTH.
+ */
+export function nodeCountBound(text: string): number {
+  let count = 1;
+  let inRun = false;
+  for (let i = 0; i < text.length; i++) {
+    switch (text.charCodeAt(i)) {
+      case 0x5b: // [
+      case 0x7b: // {
+      case 0x5d: // ]
+      case 0x7d: // }
+      case 0x2c: // ,
+      case 0x22: // "
+      case 0x27: // '
+        count++;
+        inRun = false;
+        break;
+      case 0x20:
+      case 0x09:
+      case 0x0a:
+      case 0x0d:
+        inRun = false;
+        break;
+      default:
+        if (!inRun) count++;
+        inRun = true;
     }
   }
+  return count;
 }
 
 function firstLine(message: string): string {
@@ -119,7 +180,17 @@ function firstLine(message: string): string {
 }
 
 class DocumentWalker {
+  /** Written nodes walked, for MAX_NODE_VISITS: nodes reached again through an alias are not counted. */
   private visits = 0;
+  /** Nodes (keys included) produced, and how many of them came from expanding an alias, for allowedAliasRatio. */
+  private decoded = 0;
+  private decodedFromAliases = 0;
+  /** Aliases being expanded right now: > 0 while walking a node a second time. */
+  private expansionDepth = 0;
+  /** The same, without the `<<: *mapping` merges that compose-go hands to go-yaml as the mapping itself. */
+  private aliasDecodeDepth = 0;
+  /** Set just before walking the alias of a `<<: *mapping` entry. */
+  private mergingMapping = false;
   private readonly positions = new Map<string, SourcePos>();
   private readonly resetPaths: string[][] = [];
   private readonly overridePaths: string[][] = [];
@@ -200,17 +271,36 @@ class DocumentWalker {
     return this.aliasTargets.get(alias);
   }
 
+  /** Counts one node produced by the walk, and refuses the document as go-yaml would once aliases dominate. */
+  private countDecoded(node: Node | null | undefined): void {
+    this.decoded++;
+    if (this.aliasDecodeDepth > 0) this.decodedFromAliases++;
+    if (
+      this.decodedFromAliases > 100 &&
+      this.decoded > 1000 &&
+      this.decodedFromAliases / this.decoded > allowedAliasRatio(this.decoded)
+    ) {
+      fail("yaml-excessive-aliasing", `failed to parse ${this.file.path}: document contains excessive aliasing`, this.pos(node));
+    }
+  }
+
   private walkNode(node: Node, path: string): PlainValue {
-    if (++this.visits > MAX_NODE_VISITS) {
+    if (this.expansionDepth === 0 && ++this.visits > MAX_NODE_VISITS) {
       fail("yaml-too-many-nodes", `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS})`, this.pos(node));
     }
-    if (isAlias(node)) return this.walkAlias(node, path);
+    if (isAlias(node)) {
+      const decodedAsAlias = !this.mergingMapping;
+      this.mergingMapping = false;
+      return this.walkAlias(node, path, decodedAsAlias);
+    }
+    this.countDecoded(node);
     this.positions.set(path, this.pos(node));
     if (isMap(node)) {
       const out: PlainMap = Object.create(null) as PlainMap;
       const written = new Map<string, number>(); // key → offset where it was written locally
       const merged: Array<Pair> = [];
       for (const pair of node.items as Pair[]) {
+        this.countDecoded(pair.key as Node | null);
         if (isMergeKey(pair.key)) {
           merged.push(pair);
           continue;
@@ -280,7 +370,8 @@ class DocumentWalker {
     }
   }
 
-  private walkAlias(alias: Alias, path: string): PlainValue {
+  /** `decodedAsAlias`: false for `<<: *mapping`, which compose-go resolves before go-yaml decodes it. */
+  private walkAlias(alias: Alias, path: string, decodedAsAlias: boolean): PlainValue {
     const target = this.resolve(alias);
     if (!target) fail("yaml-unknown-anchor", `unknown anchor '${alias.source}' referenced`, this.pos(alias));
     const cycle = this.expanding.find((e) => e.node === target);
@@ -292,10 +383,14 @@ class DocumentWalker {
       );
     }
     this.expanding.push({ node: target, path });
+    this.expansionDepth++;
+    if (decodedAsAlias) this.aliasDecodeDepth++;
     try {
       return this.walk(target, path);
     } finally {
       this.expanding.pop();
+      this.expansionDepth--;
+      if (decodedAsAlias) this.aliasDecodeDepth--;
     }
   }
 
@@ -306,13 +401,20 @@ class DocumentWalker {
     for (const item of items) {
       const resolved = isAlias(item) ? this.resolve(item) : item;
       if (isSeq(resolved) && isAlias(item)) {
-        // `<<: *alias-to-a-sequence-of-mappings`
-        maps.push(...this.mergeSources(resolved, path));
+        // `<<: *alias-to-a-sequence-of-mappings`: compose-go hands go-yaml the sequence itself.
+        this.expansionDepth++;
+        try {
+          maps.push(...this.mergeSources(resolved, path));
+        } finally {
+          this.expansionDepth--;
+        }
         continue;
       }
       if (!isMap(resolved)) {
         fail("yaml-merge", `map merge requires map or sequence of maps as the value`, this.pos(item ?? undefined));
       }
+      // `<<: *mapping`: compose-go hands go-yaml the mapping itself, so its nodes are not alias expansion there.
+      this.mergingMapping = isAlias(item) && !isSeq(value);
       maps.push(this.walk(item as Node, path) as PlainMap);
     }
     return maps;

@@ -63,7 +63,20 @@ describe("YAML as compose-go reads it", () => {
   test("an alias bomb is refused", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill("*" + String.fromCharCode(97 + i)).join(", ")}]`);
-    expect(() => parse(lines.join("\n") + "\n")).toThrow(/maximum node visit limit/);
+    expect(() => parse(lines.join("\n") + "\n")).toThrow("failed to parse /p/compose.yaml: document contains excessive aliasing");
+  });
+  test("more than 100,000 written nodes are refused, as compose-go's visit limit does", () => {
+    const half = Array.from({ length: 50_001 }, (_, i) => `  k${i}: v`).join("\n");
+    expect(() => parse(`x-a:\n${half}\nx-b:\n${half}\n`)).toThrow("compose file exceeds maximum node visit limit (100000)");
+  });
+  // Was: refused with the visit limit, because every use of the anchor counted all of its nodes again.
+  test("an anchor of 100 nodes used by 2,000 services is counted once", () => {
+    const anchor = Array.from({ length: 50 }, (_, i) => `    A${i}: v`).join("\n");
+    const services = Array.from({ length: 2_000 }, (_, i) => `  s${i}:\n    build:\n      context: .\n      args: *args`).join("\n");
+    const [doc] = parse(`x-args: &args\n${anchor}\nservices:\n${services}\n`);
+    const parsed = doc!.value as { services: Record<string, { build: { args: object } }> };
+    expect(Object.keys(parsed.services)).toHaveLength(2_000);
+    expect(Object.keys(parsed.services.s1999!.build.args)).toHaveLength(50);
   });
   test("one anchor merged into many services is fine (no alias-count limit)", () => {
     const services = Array.from({ length: 500 }, (_, i) => `  s${i}:\n    <<: *d`).join("\n");
