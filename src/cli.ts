@@ -7,9 +7,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import yargs from "yargs";
-import { createTwoFilesPatch } from "diff";
-import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig, type OutputFormat } from "./index";
+import { parseCommandLine, UsageError } from "./cli-args";
+import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig } from "./index";
 import { readExisting, writeFileAtomic } from "./write-file";
 
 export interface CliIO {
@@ -18,8 +17,6 @@ export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }
-
-class UsageError extends Error {}
 
 const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
 
@@ -53,89 +50,38 @@ function processIO(): CliIO {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: (t) => process.stdout.write(t),
+    stdout: writeStdout,
     stderr: (t) => process.stderr.write(t),
   };
 }
 
-interface Args {
-  services: string[];
-  file: string[];
-  "project-directory"?: string;
-  "project-name"?: string;
-  "env-file": string[];
-  profile: string[];
-  output?: string;
-  format?: OutputFormat;
-  /** undefined when not given, so compose2bake.toml can decide (`--no-absolute-paths` gives false). */
-  "absolute-paths"?: boolean;
-  check: boolean;
-  /** undefined when not given, so compose2bake.toml's `variables` can decide. */
-  resolve?: boolean;
-  config?: string;
-}
-
-function parseArgs(argv: readonly string[]): { args?: Args; text?: string } {
-  let text = "";
-  const parser = yargs()
-    .scriptName("compose2bake")
-    .usage("$0 [options] [SERVICE...]\n\nCompile the build side of a Docker Compose project into a docker buildx bake file.")
-    .option("file", { alias: "f", type: "string", array: true, nargs: 1, default: [], describe: "Compose configuration files (repeatable)" })
-    .option("project-directory", { type: "string", describe: "Alternate working directory (default: the folder of the first file)" })
-    .option("project-name", { alias: "p", type: "string", describe: "Project name" })
-    .option("env-file", { type: "string", array: true, nargs: 1, default: [], describe: "Alternate environment files (repeatable; later wins)" })
-    .option("profile", { type: "string", array: true, nargs: 1, default: [], describe: "Profiles to enable (repeatable)" })
-    .option("output", { alias: "o", type: "string", describe: "Write to this file (atomically); the format follows its extension" })
-    .option("format", { type: "string", choices: ["json", "hcl"], describe: "Output format (default: JSON, or the output file's extension)" })
-    .option("absolute-paths", { type: "boolean", describe: "Write absolute local paths, like docker compose build --print" })
-    .option("resolve", {
-      type: "boolean",
-      describe: "Substitute ${VAR} from the environment and .env like docker compose (default: keep them as bake variables)",
-    })
-    .option("check", { type: "boolean", default: false, describe: "Exit 1 with a diff if the output file is stale or missing; never writes" })
-    .option("config", {
-      type: "string",
-      describe: "Settings file (default: compose2bake.toml in the project directory, if present); flags override it",
-    })
-    .example("$0 > docker-bake.json", "print the bake file for ./compose.yaml")
-    .example("$0 -f compose.yaml -f compose.ci.yaml --format hcl -o docker-bake.hcl", "merge two files, write HCL")
-    .example("$0 --check -o docker-bake.hcl", "fail in CI or pre-commit when the committed file is stale")
-    .example("$0 --profile debug web", "only the web service (and its service: contexts), with the debug profile")
-    .strictOptions()
-    .exitProcess(false)
-    .help()
-    .alias("help", "h")
-    .version(readVersion())
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? "invalid arguments");
-    });
-  const parsed = parser.parse([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
-    text = output;
-  }) as unknown as Record<string, unknown>;
-  if (parsed.help || parsed.version) return { text };
-  return {
-    args: {
-      services: ((parsed._ as Array<string | number>) ?? []).map(String),
-      file: parsed.file as string[],
-      "project-directory": parsed["project-directory"] as string | undefined,
-      "project-name": parsed["project-name"] as string | undefined,
-      "env-file": parsed["env-file"] as string[],
-      profile: parsed.profile as string[],
-      output: parsed.output as string | undefined,
-      format: parsed.format as OutputFormat | undefined,
-      "absolute-paths": parsed["absolute-paths"] as boolean | undefined,
-      check: parsed.check as boolean,
-      resolve: parsed.resolve as boolean | undefined,
-      config: parsed.config as string | undefined,
-    },
-  };
+/**
+ * Writes straight to file descriptor 1: creating `process.stdout` loads Node's stream machinery, a twentieth
+ * of a small run. A non-blocking stdout that is full (EAGAIN) gets the rest through `process.stdout`, which
+ * waits for it; a reader that has gone away (EPIPE, as in `compose2bake | head`) gets nothing more.
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += fs.writeSync(1, bytes, written);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        process.stdout.write(bytes.subarray(written));
+        return;
+      }
+      if (code === "EPIPE") return;
+      throw e;
+    }
+  }
 }
 
 function run(argv: readonly string[], io: CliIO): number {
-  const { args, text } = parseArgs(argv);
+  const { args, text } = parseCommandLine(argv, readVersion);
   if (!args) {
-    io.stdout(text!.endsWith("\n") ? text! : text + "\n");
+    io.stdout(text.endsWith("\n") ? text : text + "\n");
     return EXIT.ok;
   }
   const fromName = formatFromFileName(args.output);
@@ -184,6 +130,8 @@ function run(argv: readonly string[], io: CliIO): number {
       io.stderr(`compose2bake: ${shown} does not exist; run compose2bake without --check to create it\n`);
     } else {
       io.stderr(`compose2bake: ${shown} is stale; run compose2bake without --check to update it\n`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createTwoFilesPatch } = require("diff") as typeof import("diff");
       io.stderr(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, result.text, "", "", { context: 3 }));
     }
     return EXIT.stale;
