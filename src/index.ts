@@ -56,7 +56,8 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
   if (project.kept) {
     // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
-    bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
+    const envFileVariables = new Set([...project.envFileVariables, ...project.includedEnvFileVariables.keys()]);
+    bake = applyKeptVariables(bake, project.kept, diagnostics, envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
   }
   bake = customizeBake(bake, options.config?.customize);
   const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";

@@ -73,7 +73,8 @@ export function jsonTemplateString(s: BakeString): string {
 /**
  * A quoted HCL string literal (a template) for this value. Literal text gets template escaping and then HCL
  * quoted-string escaping (`\\`, `\"`, `\n`, `\r`, `\t`, other control characters as `\uXXXX`); expressions are
- * written as `${expr}` untouched. The result is always on one line.
+ * written as `${expr}` untouched. The result is always on one line. Used for values in HCL files and for the
+ * strings nested inside kept-variable expressions (variables.ts) in both formats.
  */
 export function hclString(s: BakeString): string {
   let out = '"';
@@ -81,8 +82,8 @@ export function hclString(s: BakeString): string {
   return out + '"';
 }
 
-/** HCL quoted-string escaping of text that is already template-escaped. Exported for tests. */
-export function hclQuoteText(s: string): string {
+/** HCL quoted-string escaping of text that is already template-escaped. */
+function hclQuoteText(s: string): string {
   // C0 controls, `"`, `\`, DEL and C1 controls; everything else (including non-ASCII) is written as is.
   return s.replace(/["\\\u0000-\u001f\u007f-\u009f]/g, (c) => {
     switch (c) {

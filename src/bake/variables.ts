@@ -26,7 +26,7 @@
 import type { DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
 import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
-import { escapeTemplateText, hclQuoteText } from "./escape";
+import { hclString } from "./escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
@@ -141,6 +141,12 @@ export function applyKeptVariables(
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values`,
     );
   }
+  for (const place of kept.resolvedKeys) {
+    diagnostics.warn(
+      "variable-key-resolved",
+      `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated`,
+    );
+  }
   return { ...bake, variable };
 }
 
@@ -200,7 +206,8 @@ class ExpressionWriter {
     const n = this.nullable.has(v);
     const empty = n ? `${v} == null || ${v} == ""` : `${v} == ""`;
     const plain = n ? `${v} == null ? "" : ${v}` : v;
-    const arg = (): string => this.quote(p.arg ?? []);
+    // A nested default/alternative is a quoted template inside the expression, escaped like any HCL string.
+    const arg = (): string => hclString({ template: this.pieces(p.arg ?? []) });
     switch (p.op) {
       case undefined:
         return plain;
@@ -216,11 +223,6 @@ class ExpressionWriter {
       case "+":
         return `${v} == null ? "" : ${arg()}`;
     }
-  }
-
-  /** A quoted HCL template string for nested default/alternative text. */
-  quote(parts: readonly TemplatePart[]): string {
-    return hclTemplate(this.pieces(parts));
   }
 
   /**
@@ -275,30 +277,10 @@ class ExpressionWriter {
   }
 }
 
-/**
- * Pieces as one quoted HCL template string, for use inside an expression. Literal text is template-escaped and
- * then quoted; a run of `$` right before an interpolation is written as an interpolated string (`${"$$"}`),
- * because `$${` would read as the escape for a literal `${`.
- */
-function hclTemplate(pieces: readonly Piece[]): string {
-  let out = '"';
-  pieces.forEach((piece, i) => {
-    if (typeof piece !== "string") {
-      out += "${" + piece.expr + "}";
-      return;
-    }
-    const dollars = typeof pieces[i + 1] === "object" ? /\$+$/.exec(piece) : null;
-    const text = dollars ? piece.slice(0, dollars.index) : piece;
-    out += hclQuoteText(escapeTemplateText(text));
-    if (dollars) out += '${"' + dollars[0] + '"}';
-  });
-  return out + '"';
-}
-
 /** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */
 function nullWhenEmpty(pieces: readonly Piece[]): string {
   const only = pieces.length === 1 ? pieces[0] : undefined;
-  const x = typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclTemplate(pieces);
+  const x = typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
   return `${x} == "" ? null : ${x}`;
 }
 

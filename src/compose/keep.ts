@@ -8,12 +8,22 @@
  * reference. Tokens are only left in values that reach bake unchanged (args and label values, tags, image,
  * cache entries, target, network, dockerfile, platforms, …): values that compose2bake parses or rewrites (paths,
  * sizes, booleans, ssh, ulimits) are resolved as if every variable were unset, with a warning when that happened
- * in a build section. Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
+ * in a build section. The one exception to "only the files": a variable in the key of a list-form arg or label
+ * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning).
+ * Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
  * `docker compose build` fails when it is unset: also in values that never reach bake (a db service's
  * `environment`, a value a later file overrides), and also inside a default or alternative, where the validation
  * only applies when that branch is taken (`guards`), as Compose evaluates defaults lazily.
  */
-import { InterpolationError, InterpolationSyntaxError, parseTemplate, type TemplatePart } from "./interpolate";
+import {
+  interpolate,
+  InterpolationError,
+  InterpolationSyntaxError,
+  parseTemplate,
+  RequiredVariableError,
+  type Lookup,
+  type TemplatePart,
+} from "./interpolate";
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
@@ -48,6 +58,8 @@ export class KeptVariables {
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
   readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  /** `- KEY=value` items whose KEY held variables, resolved from the environment when the file was generated. */
+  readonly resolvedKeys: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
 
   token(ref: KeptReference): string {
     this.references.push(ref);
@@ -82,8 +94,14 @@ const KEEPABLE: readonly RegExp[] = [
 const BUILD_RELEVANT = /^(services\..+\.(build|image|platform)(\..*)?|secrets\..*)$/;
 const KEY_VALUE_LIST = /^services\..+\.build\.(args|labels)\.\d+$/;
 
+/** The environment that list-item keys are resolved in (bake keys cannot hold variables). */
+export interface KeyEnvironment {
+  readonly lookup: Lookup;
+  readonly onUnset: (name: string) => void;
+}
+
 /** Like `interpolateValue`, but keeps references as tokens where bake can keep them. */
-export function keepValue(value: unknown, path: string, kept: KeptVariables, inList = false): unknown {
+export function keepValue(value: unknown, path: string, kept: KeptVariables, env?: KeyEnvironment, inList = false): unknown {
   if (typeof value === "string") {
     if (!value.includes("$")) return value;
     let parts: TemplatePart[];
@@ -92,6 +110,10 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, inL
     } catch (e) {
       if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path, e);
       throw e;
+    }
+    if (inList && env && KEY_VALUE_LIST.test(path)) {
+      const entry = keepKeyValueItem(value, parts, path, kept, env);
+      if (entry !== undefined) return entry;
     }
     // Compose interpolates every value of every file, so each requirement counts even if the value never reaches
     // bake (another service, a value a later file overrides).
@@ -104,13 +126,42 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, inL
     if (names.length > 0 && BUILD_RELEVANT.test(path)) kept.resolvedPlaces.push({ path, names });
     return resolved;
   }
-  if (Array.isArray(value)) return value.map((v, i) => keepValue(v, join(path, String(i)), kept, true));
+  if (Array.isArray(value)) return value.map((v, i) => keepValue(v, join(path, String(i)), kept, env, true));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = keepValue(v, join(path, k), kept);
+    for (const [k, v] of Object.entries(value)) out[k] = keepValue(v, join(path, k), kept, env);
     return out;
   }
   return value;
+}
+
+/**
+ * `- KEY=value` (args, labels) whose KEY holds a reference: bake keys are literal, so the key (everything before
+ * the first literal `=`, or the whole item) is resolved from the environment now, like --resolve, and the rest
+ * stays kept. Compose splits after interpolating, so a `=` in the key's value still splits there. Undefined when
+ * the key is literal.
+ */
+function keepKeyValueItem(value: string, parts: readonly TemplatePart[], path: string, kept: KeptVariables, env: KeyEnvironment) {
+  const eq = parts.findIndex((p) => p.kind === "text" && p.text.includes("="));
+  const keyParts = eq < 0 ? parts : parts.slice(0, eq);
+  const vars = keyParts.filter((p): p is VarPart => p.kind === "var");
+  if (vars.length === 0) return undefined;
+  // Text parts have `$$` reduced, so find the `=` in the raw value, after the key's last reference.
+  const rawEq = eq < 0 ? value.length : value.indexOf("=", vars[vars.length - 1]!.end);
+  let key: string;
+  try {
+    key = interpolate(value.slice(0, rawEq), env.lookup, { onUnset: env.onUnset });
+  } catch (e) {
+    if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) throw new InterpolationError(path, e);
+    throw e;
+  }
+  const names: string[] = [];
+  resolveUnset(keyParts, names);
+  kept.resolvedKeys.push({ path, names });
+  const rest = parseTemplate(value.slice(rawEq));
+  // The key's requirements were checked just now; only the value's are left for bake.
+  collectRequirements(rest, [], kept.requirements);
+  return key + rest.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
 }
 
 function isKeepable(path: string, parts: readonly TemplatePart[], inList: boolean): boolean {

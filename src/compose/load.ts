@@ -95,6 +95,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   env.values.COMPOSE_PROJECT_NAME = name;
 
   const positions = new Map<string, SourcePos>();
+  const includedEnvFileVariables = new Map<string, string>();
   const model = loadRawModel(documents, workingDir, {
     env: env.values,
     processEnv,
@@ -103,12 +104,19 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     positions,
     includeStack: [],
     kept,
+    includedEnvFileVariables,
   });
 
   // In keep mode a value-less build arg becomes a reference too: bake drops it when the variable is unset.
+  // An empty key (`- ${UNSET}`) names no variable: dropped, as the environment never holds "".
   const lookupEnv: Lookup = kept
-    ? (name) => kept.token({ part: { kind: "var", name, braced: true, start: 0, end: 0 }, valueless: true })
+    ? (name) => (name === "" ? undefined : kept.token({ part: { kind: "var", name, braced: true, start: 0, end: 0 }, valueless: true }))
     : lookup;
+  // compose-go refuses an empty project after the merge, so `{}` alone fails but `{}` as an override does not.
+  if (Object.keys(model).length === 0) {
+    const first = documents.find((d) => d.value !== null) ?? documents[0]!;
+    fail("empty-compose-file", "empty compose file", first.positions.get("") ?? { file: first.file });
+  }
   const ctx: NormalizeContext = { workingDir, home, lookupEnv, positions };
   const rawServices = model.services;
   if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
@@ -154,6 +162,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     activeProfiles: enabled,
     selectedServices: selected,
     envFileVariables: env.fromFiles,
+    includedEnvFileVariables,
     environment: env.values,
     positions,
     kept,

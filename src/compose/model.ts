@@ -25,6 +25,11 @@ export interface ComposeProject {
   readonly selectedServices: readonly string[];
   /** Variables read from env files (`.env`, `--env-file`); names only matter to the converter's warnings. */
   readonly envFileVariables: ReadonlySet<string>;
+  /**
+   * Variables that only included projects' env files set (`include: env_file`, their `.env`), with the value
+   * the first include read. Apart from envFileVariables: they never reach the main project's environment.
+   */
+  readonly includedEnvFileVariables: ReadonlyMap<string, string>;
   /** Process environment plus env files, as used for interpolation. */
   readonly environment: Readonly<Record<string, string>>;
   /** Where a value was written, by dotted path (`services.web.build.args.FOO`); see `pathKey`. */

@@ -27,6 +27,8 @@ export interface RawModelContext {
   readonly includeStack: readonly string[];
   /** Present in "keep" mode: references are kept as tokens instead of substituted (see keep.ts). */
   readonly kept?: KeptVariables;
+  /** Collects what included projects' env files set, name → value (the first include wins; bake reads no env file). */
+  readonly includedEnvFileVariables?: Map<string, string>;
 }
 
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
@@ -36,6 +38,10 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   for (const doc of documents) {
     if (doc.value === null) continue;
     let value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
+    // Per document and before `include`, as compose-go checks it (so `services:` with no value fails too).
+    if ("services" in value && !isMap(value.services)) {
+      fail("schema", "services must be a mapping", doc.positions.get("services") ?? { file: doc.file });
+    }
     value = applyIncludes(value, doc, workingDir, ctx);
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
@@ -85,7 +91,7 @@ export function interpolateDocument(
   kept?: KeptVariables,
 ): PlainMap {
   try {
-    if (kept) return keepValue(doc.value, "", kept) as PlainMap;
+    if (kept) return keepValue(doc.value, "", kept, { lookup, onUnset }) as PlainMap;
     return interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap;
   } catch (e) {
     if (e instanceof InterpolationError) {
@@ -158,6 +164,9 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       processEnv: ctx.processEnv,
       useComposeEnvFiles: false,
     });
+    for (const name of env.fromFiles) {
+      if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
+    }
     const documents = files.flatMap((f) => parseComposeYaml(readSource(f)));
     const sub = loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const pathCtx = { workingDir: dir, home: ctx.home };
@@ -168,7 +177,8 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       }
     }
     const part: PlainMap = Object.create(null) as PlainMap;
-    part.services = services;
+    // Only what the include defines: an include of empty files leaves an empty (so refused) project.
+    if (sub.services !== undefined) part.services = services;
     if (sub.secrets !== undefined) part.secrets = resolveRawSecretPaths(sub.secrets, pathCtx) as PlainValue;
     // Resources without a build are imported too: compose reports their conflicts as well.
     for (const key of ["volumes", "networks"]) if (sub[key] !== undefined) part[key] = sub[key]!;

@@ -39,6 +39,7 @@ function project(services: Array<Partial<ComposeService> & { name: string }>, ex
     activeProfiles: [],
     selectedServices: [],
     envFileVariables: new Set(),
+    includedEnvFileVariables: new Map(),
     environment: {},
     positions: new Map(),
     ...extra,

@@ -121,10 +121,48 @@ describe("fallbacks, with a warning", () => {
     ]);
   });
 
-  test("an arg key cannot be kept (`- ${K}=v`): resolved, with a warning", () => {
-    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}X=v\n");
-    expect(r.bake.target.app!.args).toEqual({ X: "v" });
-    expect(warnings(r.diagnostics, "variable-resolved")).toHaveLength(1);
+  describe("a key in list form cannot be kept (bake keys are literal): resolved when generating, like --resolve", () => {
+    const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}X=${V:-d}\n      labels:\n        - l.${K}=l\n";
+    const keyWarnings = [
+      "services.app.build.args.0 uses $K in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated",
+      "services.app.build.labels.0 uses $K in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated",
+    ];
+
+    test("from the environment; the value after `=` stays kept", () => {
+      const r = keep(compose, { env: { K: "KEY", V: "ignored" } });
+      expect(r.bake.target.app!.args).toEqual({ KEYX: { template: [{ expr: 'V == "" ? "d" : V' }] } });
+      expect(r.bake.target.app!.labels).toEqual({ "l.KEY": "l" });
+      expect(r.bake.variable).toEqual({ V: { default: "" } });
+      expect(warnings(r.diagnostics, "variable-key-resolved")).toEqual(keyWarnings);
+      expect(warnings(r.diagnostics, "variable-resolved")).toEqual([]);
+    });
+
+    test("from .env, and as Compose does when unset (with Compose's not-set warning)", () => {
+      expect(keep(compose, { files: { ".env": "K=DOT\n" } }).bake.target.app!.labels).toEqual({ "l.DOT": "l" });
+      const r = keep(compose);
+      expect(Object.keys(r.bake.target.app!.args!)).toEqual(["X"]);
+      expect(warnings(r.diagnostics, "variable-not-set")).toEqual(['The "K" variable is not set. Defaulting to a blank string.']);
+      expect(warnings(r.diagnostics, "variable-key-resolved")).toEqual(keyWarnings);
+    });
+
+    test("a `=` in the key's value splits there, as Compose splits after interpolating", () => {
+      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${KV}\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n", { env: { KV: "P=1=2" } });
+      expect(r.bake.target.app!.args).toEqual({ P: "1=2", A: { template: ["b=", { expr: "V" }] }, "$Q$": "$" });
+    });
+
+    test("a value-less `- ${N}` is the arg N names, kept as a variable", () => {
+      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n", { env: { N: "TOKEN" } });
+      expect(r.bake.target.app!.args).toEqual({ TOKEN: { template: [{ expr: "TOKEN" }] } });
+      expect(r.bake.variable).toEqual({ TOKEN: { type: "string", default: null } });
+    });
+
+    test("a required variable in a key must be set now (no bake validation is left for it)", () => {
+      const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:?need K}=v\n";
+      expect(() => keep(compose)).toThrow("required variable K is missing a value: need K");
+      const r = keep(compose, { env: { K: "KEY" } });
+      expect(r.bake.target.app!.args).toEqual({ KEY: "v" });
+      expect(r.bake.variable).toEqual({});
+    });
   });
 
   test("variables set in .env are listed in a warning (bake does not read .env); the output ignores their values", () => {
@@ -135,6 +173,24 @@ describe("fallbacks, with a warning", () => {
     ]);
     expect(r.json).toBe(keep(compose).json);
   });
+});
+
+test("variables set only in an included project's env file get the same warning (they were not listed)", () => {
+  const files = {
+    "sub/compose.yaml": "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n",
+    "sub/vars.env": "A=from-include\n",
+    "sub/.env": "B=from-include-dotenv\n",
+  };
+  const withEnvFile = "include:\n  - path: sub/compose.yaml\n    env_file: sub/vars.env\n";
+  expect(warnings(keep(withEnvFile, { files }).diagnostics, "kept-variable-in-env-file")).toEqual([
+    "A is set in an env file, which docker buildx bake does not read: export it (or pass --var) when running bake, or generate with --resolve",
+  ]);
+  // Without env_file, the include's own .env is its env file.
+  expect(warnings(keep("include:\n  - sub/compose.yaml\n", { files }).diagnostics, "kept-variable-in-env-file")).toEqual([
+    "B is set in an env file, which docker buildx bake does not read: export it (or pass --var) when running bake, or generate with --resolve",
+  ]);
+  // A variable of the process environment is not from a file.
+  expect(warnings(keep(withEnvFile, { files, env: { A: "exported" } }).diagnostics, "kept-variable-in-env-file")).toEqual([]);
 });
 
 describe("requirements", () => {
@@ -234,6 +290,12 @@ describe("regressions", () => {
 
   test("a value-less arg with a reserved name is dropped, as when unset (was an empty arg)", () => {
     expect(keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - BAKE_LOCAL_PLATFORM\n").bake.target.app!.args).toEqual({ BAKE_LOCAL_PLATFORM: { template: [{ expr: "null" }] } });
+  });
+
+  test("a value-less arg whose key comes out empty (`- ${UNSET}`) is dropped (was a variable named \"\")", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}\n");
+    expect(r.bake.target.app!.args ?? {}).toEqual({});
+    expect(r.bake.variable).toEqual({});
   });
 
   test("COMPOSE_PROJECT_NAME, which Compose sets to the project name, is written as that name when passed as fixed", () => {

@@ -94,17 +94,12 @@ const CASE_NOTES: Record<string, CaseNote> = {
   "dockerfile-inline-percent": {
     composeFails: { stage: "bake", reason: "compose does not escape `%{` in dockerfile-inline: bake reads it as a template directive" },
   },
-  include: {
-    keepKnownBug:
-      "a variable set only in an included project's env file (lib/.env) is kept as a bake variable without the kept-variable-in-env-file warning, so nothing says to export LIB_VALUE and bake uses the default",
-  },
   "interpolation-keys-not-interpolated": {
     ignore: {
       fields: ["app.labels"],
       reason:
         "the label key `$${literal.key}` (keys are not interpolated) is written unescaped by compose, so bake reads it as `${literal.key}`; ours keeps the key",
     },
-    keepKnownBug: 'a variable in a list-form arg key (`- "${KEY}=from-list"`) is resolved as if unset, giving an arg named "" (a warning says so)',
   },
   "context-remote": {
     ignore: {
@@ -350,6 +345,10 @@ async function runProject(tools: RealTools, p: Project, root: string): Promise<O
   for (const name of loaded.envFileVariables) {
     const value = loaded.environment[name];
     if (value !== undefined && !(name in outcome.bakeEnv)) outcome.bakeEnv[name] = value;
+  }
+  // Included projects' env files too: the kept-variable-in-env-file warning lists them as well.
+  for (const [name, value] of loaded.includedEnvFileVariables) {
+    if (!(name in outcome.bakeEnv)) outcome.bakeEnv[name] = value;
   }
 
   const mainMode = parsed.resolve ? "resolve" : "keep";
