@@ -3,23 +3,30 @@
  * `npm run bench`: times the compose2bake CLI as a whole process (cold start included) on generated
  * projects of 10, 100, 1,000 and 5,000 buildable services, and, when scripts/fetch-docker-tools.sh has
  * fetched them, `docker-compose build --print` and `docker-buildx bake --print -f compose.yaml` on the same
- * projects, side by side. Reports the median wall time and peak memory (max RSS, from /usr/bin/time) per
- * size, the per-service slope, and ratios; writes bench/results.md. Not part of `npm test`: timings belong
- * here, never in assertions.
+ * projects, side by side. Runs are interleaved (one run of each command in turn) so that a change in the
+ * machine's load affects every command alike. Reports the median wall time and the peak memory (max RSS,
+ * from /usr/bin/time) per size, the per-service slope, ratios and the targets of issue #7; times a 50 MB
+ * compose file (refused at the size limit) and the parts of a small run's start-up; writes bench/results.md.
+ * Not part of `npm test`: timings belong here, never in assertions.
  *
  *   npm run bench                 # all sizes, 7 runs each
  *   BENCH_SIZES=10,100 BENCH_RUNS=5 npm run bench
  */
 "use strict";
-const { spawnSync } = require("node:child_process");
+const { spawnSync, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
+const cli = path.join(root, "bin", "compose2bake.js");
 const sizes = (process.env.BENCH_SIZES || "10,100,1000,5000").split(",").map(Number);
 const runs = Number(process.env.BENCH_RUNS || 7);
 const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+const YAML_ONLY =
+  `require(${JSON.stringify(require.resolve("yaml", { paths: [root] }))}).parseAllDocuments(` +
+  'require("fs").readFileSync("compose.yaml", "utf8"), { version: "1.2", schema: "core", merge: true, uniqueKeys: false, strict: true })';
 
 /** A project with anchors, secrets, SSH, args and `service:` contexts: every 10th service is a base. */
 function generate(n) {
@@ -52,19 +59,38 @@ function generate(n) {
   return dir;
 }
 
-function measure(cmd, args, cwd, env) {
-  const wall = [];
-  const rss = [];
+/** One run: wall time in ms and peak RSS in MB, or the error that stopped it. */
+function runOnce(command, cwd, env, expectStatus = 0) {
+  const [cmd, args] = timeBin ? [timeBin, ["-f", "%M", ...command]] : [command[0], command.slice(1)];
+  const start = process.hrtime.bigint();
+  const res = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const stderr = res.stderr || "";
+  if (res.status !== expectStatus) return { error: stderr.trim().split("\n").slice(-3).join(" ") || `exit ${res.status}` };
+  const rss = timeBin ? Number(stderr.trim().split("\n").pop()) / 1024 : undefined;
+  return { ms, rss, stderr };
+}
+
+/** Runs every command `runs` times, interleaved; median wall time and maximum RSS per command. */
+function measure(commands, cwd) {
+  const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, { wall: [], rss: [] }]));
+  const result = {};
   for (let r = 0; r < runs; r++) {
-    const full = timeBin ? [timeBin, ["-f", "%M", cmd, ...args]] : [cmd, args];
-    const start = process.hrtime.bigint();
-    const res = spawnSync(full[0], full[1], { cwd, env, encoding: "utf8", maxBuffer: 1 << 30 });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (res.status !== 0) return { error: (res.stderr || "").trim().split("\n").slice(-3).join(" ") };
-    wall.push(ms);
-    if (timeBin) rss.push(Number(res.stderr.trim().split("\n").pop()) / 1024);
+    for (const [name, c] of Object.entries(commands)) {
+      if (result[name]) continue; // failed earlier
+      const one = runOnce(c.command, cwd, c.env, c.status);
+      if (one.error) {
+        result[name] = { error: one.error };
+        continue;
+      }
+      samples[name].wall.push(one.ms);
+      if (one.rss !== undefined) samples[name].rss.push(one.rss);
+    }
   }
-  return { wall: median(wall), rss: rss.length ? Math.max(...rss) : undefined };
+  for (const [name, s] of Object.entries(samples)) {
+    if (!result[name]) result[name] = { wall: median(s.wall), rss: s.rss.length ? Math.max(...s.rss) : undefined };
+  }
+  return result;
 }
 
 function median(xs) {
@@ -72,6 +98,7 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
+/** The real tools, an SSH agent for buildx (it reads the agent for `ssh: [default]` even with --print). */
 function tools() {
   const bin = path.join(root, ".tools", "bin");
   const buildx = path.join(bin, "docker-buildx");
@@ -82,63 +109,185 @@ function tools() {
     HOME: os.tmpdir(),
     DOCKER_CONFIG: path.join(root, ".tools", "docker-config"),
     DOCKER_HOST: "unix:///nonexistent/docker.sock",
+    GH_TOKEN: "not-a-token",
   };
+  let agent;
+  try {
+    const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "c2b-bench-agent-")), "agent.sock");
+    const out = execFileSync("ssh-agent", ["-s", "-a", sock], { encoding: "utf8" });
+    agent = { sock, pid: Number(/SSH_AGENT_PID=(\d+)/.exec(out)[1]) };
+    env.SSH_AUTH_SOCK = sock;
+  } catch {
+    // no ssh-agent: buildx will report that it cannot forward `ssh: [default]`
+  }
   const v = (b, a) => spawnSync(b, a, { env, encoding: "utf8" }).stdout.trim().split("\n")[0];
-  return { buildx, compose, env, versions: { buildx: v(buildx, ["version"]), compose: v(compose, ["version"]) } };
+  return { buildx, compose, env, agent, versions: { buildx: v(buildx, ["version"]), compose: v(compose, ["version"]) } };
 }
 
 const fmt = (ms) => (ms === undefined ? "–" : `${ms.toFixed(0)} ms`);
 const mb = (x) => (x === undefined ? "–" : `${x.toFixed(0)} MB`);
 const ratio = (a, b) => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}×`);
+const cell = (m) => (m.error ? "failed" : fmt(m.wall));
 
 function main() {
-  const cli = path.join(root, "bin", "compose2bake.js");
   if (!fs.existsSync(path.join(root, "dist", "compose2bake.cjs"))) {
     console.error("bench: dist/compose2bake.cjs is missing; run npm run build first");
     process.exit(2);
   }
   const t = tools();
   const env = { PATH: process.env.PATH, HOME: os.tmpdir() };
+  const node = process.execPath;
   const rows = [];
-  const node = measure(process.execPath, ["-e", "0"], root, env);
-  for (const n of sizes) {
-    const dir = generate(n);
-    const row = { n };
-    row.ours = measure(process.execPath, [cli], dir, env);
-    row.oursHcl = measure(process.execPath, [cli, "--format", "hcl"], dir, env);
-    if (t) {
-      row.compose = measure(t.compose, ["-p", "bench", "build", "--print"], dir, { ...t.env, GH_TOKEN: "x" });
-      row.bake = measure(t.buildx, ["bake", "--print", "--progress=quiet", "-f", "compose.yaml"], dir, { ...t.env, SSH_AUTH_SOCK: "/dev/null" });
+  let startup;
+  try {
+    for (const n of sizes) {
+      const dir = generate(n);
+      const commands = {
+        ours: { command: [node, cli], env },
+        oursHcl: { command: [node, cli, "--format", "hcl"], env },
+      };
+      // The floor under our figures: the yaml package alone parsing the file, with the options we use.
+      commands.yamlOnly = { command: [node, "-e", YAML_ONLY], env };
+      if (t) {
+        commands.compose = { command: [t.compose, "-p", "bench", "build", "--print"], env: t.env };
+        commands.bake = { command: [t.buildx, "bake", "--print", "--progress=quiet", "-f", "compose.yaml"], env: t.env };
+      }
+      if (n === Math.min(...sizes)) {
+        // Where a small run's time goes: Node itself, loading the bundle, the whole run.
+        commands.bareNode = { command: [node, "-e", "0"], env };
+        commands.loadOnly = {
+          command: [node, "-e", `require(${JSON.stringify(path.join(root, "bin", "load-bundle.js"))}).loadBundle(${JSON.stringify(path.join(root, "dist", "compose2bake.cjs"))})`],
+          env,
+        };
+      }
+      const m = measure(commands, dir);
+      if (m.bareNode) startup = { n, bareNode: m.bareNode, loadOnly: m.loadOnly, ours: m.ours };
+      rows.push({ n, bytes: fs.statSync(path.join(dir, "compose.yaml")).size, ...m });
+      fs.rmSync(dir, { recursive: true, force: true });
+      console.error(`bench: ${n} services done`);
     }
-    rows.push(row);
-    fs.rmSync(dir, { recursive: true, force: true });
-    console.error(`bench: ${n} services done`);
+  } finally {
+    if (t && t.agent) {
+      try {
+        process.kill(t.agent.pid);
+      } catch {
+        // already gone
+      }
+      fs.rmSync(path.dirname(t.agent.sock), { recursive: true, force: true });
+    }
   }
+  const big = bigFile(env);
+
   const out = [];
   out.push("# compose2bake benchmark", "");
-  out.push(`Generated by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}, ${runs} runs per figure (median wall time of the whole process, cold start included; peak RSS).`);
+  out.push(
+    `Generated by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}, ` +
+      `load average ${os.loadavg()[0].toFixed(2)} at the end; ${runs} interleaved runs per figure: median wall time of the whole ` +
+      "process (cold start included) and the highest peak RSS.",
+  );
   if (t) out.push(`Real tools: ${t.versions.compose}; ${t.versions.buildx}.`);
-  out.push(`Bare \`node -e 0\`: ${fmt(node.wall)}, ${mb(node.rss)}.`, "");
-  out.push("| services | compose2bake (JSON) | compose2bake (HCL) | docker-compose build --print | docker-buildx bake --print | ours / compose | ours / bake | peak RSS ours | peak RSS compose | peak RSS bake |");
-  out.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  out.push("");
+  out.push("| services | file | compose2bake (JSON) | compose2bake (HCL) | docker-compose build --print | docker-buildx bake --print | ours / compose | ours / bake | peak RSS ours | peak RSS compose | peak RSS bake |");
+  out.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const c = r.compose || {};
     const b = r.bake || {};
-    out.push(`| ${r.n} | ${fmt(r.ours.wall)} | ${fmt(r.oursHcl.wall)} | ${c.error ? "failed" : fmt(c.wall)} | ${b.error ? "failed" : fmt(b.wall)} | ${ratio(r.ours.wall, c.wall)} | ${ratio(r.ours.wall, b.wall)} | ${mb(r.ours.rss)} | ${mb(c.rss)} | ${mb(b.rss)} |`);
+    out.push(
+      `| ${r.n} | ${(r.bytes / 1024).toFixed(0)} KB | ${cell(r.ours)} | ${cell(r.oursHcl)} | ${t ? cell(c) : "–"} | ${t ? cell(b) : "–"} | ` +
+        `${ratio(r.ours.wall, c.wall)} | ${ratio(r.ours.wall, b.wall)} | ${mb(r.ours.rss)} | ${mb(c.rss)} | ${mb(b.rss)} |`,
+    );
   }
   out.push("");
   const by = Object.fromEntries(rows.map((r) => [r.n, r]));
-  if (by[1000] && by[5000]) {
+  if (by[1000] && by[5000] && !by[1000].ours.error && !by[5000].ours.error) {
     const slope = (by[5000].ours.wall - by[1000].ours.wall) / 4000;
-    out.push(`Per-service slope (1,000 → 5,000): ${slope.toFixed(3)} ms per service; 5,000 / 1,000 = ${ratio(by[5000].ours.wall, by[1000].ours.wall)} (linear would be 5×).`);
+    out.push(`Per-service slope (1,000 → 5,000 services): ${slope.toFixed(3)} ms per service; 5,000 / 1,000 = ${ratio(by[5000].ours.wall, by[1000].ours.wall)} (linear cost would be at most 5×).`, "");
   }
   for (const r of rows) {
-    if (r.compose && r.compose.error) out.push(`- docker-compose failed at ${r.n} services: ${r.compose.error}`);
-    if (r.bake && r.bake.error) out.push(`- docker-buildx failed at ${r.n} services: ${r.bake.error}`);
+    for (const [name, label] of [["ours", "compose2bake"], ["compose", "docker-compose"], ["bake", "docker-buildx"]]) {
+      if (r[name] && r[name].error) out.push(`- ${label} failed at ${r.n} services: ${r[name].error}`);
+    }
+  }
+  out.push(...targets(by, t));
+  out.push("", "## The YAML parse alone", "");
+  out.push("What the `yaml` package alone costs on each file (`parseAllDocuments` with our options, in a fresh `node`), next to the whole run:", "");
+  out.push("| services | yaml parse only | peak RSS | whole compose2bake run | peak RSS | docker-compose build --print | peak RSS |", "|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    const y = r.yamlOnly || {};
+    const c = r.compose || {};
+    out.push(`| ${r.n} | ${cell(y)} | ${mb(y.rss)} | ${cell(r.ours)} | ${mb(r.ours.rss)} | ${t ? cell(c) : "–"} | ${mb(c.rss)} |`);
+  }
+  if (startup) {
+    out.push("", `## Start-up (${startup.n} services)`, "");
+    out.push("| step | median wall time | peak RSS |", "|---|---:|---:|");
+    out.push(`| \`node -e 0\` | ${fmt(startup.bareNode.wall)} | ${mb(startup.bareNode.rss)} |`);
+    out.push(`| Node + load the bundle with its code cache | ${fmt(startup.loadOnly.wall)} | ${mb(startup.loadOnly.rss)} |`);
+    out.push(`| the whole run | ${fmt(startup.ours.wall)} | ${mb(startup.ours.rss)} |`);
+  }
+  if (big) {
+    out.push("", "## A 50 MB compose file", "");
+    out.push(big.error ? `Failed: ${big.error}` : `Refused cleanly (exit 2) in ${fmt(big.wall)}, peak RSS ${mb(big.rss)}: \`${big.message}\``);
   }
   const text = out.join("\n") + "\n";
   fs.writeFileSync(path.join(__dirname, "results.md"), text);
   process.stdout.write(text);
 }
 
-main();
+/** Issue #7's targets, each with the figures it was judged on. */
+function targets(by, t) {
+  const out = ["", "## Targets (issue #7)", "", "| target | figures | met |", "|---|---|:---:|"];
+  const row = (name, figures, ok) => out.push(`| ${name} | ${figures} | ${ok === undefined ? "–" : ok ? "yes" : "**no**"} |`);
+  const ok = (m) => m && !m.error && m.wall !== undefined;
+  if (t && by[10] && ok(by[10].ours) && ok(by[10].bake)) {
+    row("10 services: at most bake's wall time", `${fmt(by[10].ours.wall)} vs ${fmt(by[10].bake.wall)}`, by[10].ours.wall <= by[10].bake.wall);
+  }
+  if (t && by[1000] && ok(by[1000].ours) && ok(by[1000].compose)) {
+    const a = by[1000].ours.wall;
+    const c = by[1000].compose.wall;
+    row("1,000 services: faster than compose", `${fmt(a)} vs ${fmt(c)} (${ratio(a, c)})`, a < c);
+    row("1,000 services: half of compose's time (aim)", `${fmt(a)} vs ${fmt(c / 2)}`, a <= c / 2);
+  }
+  if (by[1000] && by[5000] && ok(by[1000].ours) && ok(by[5000].ours)) {
+    const r = by[5000].ours.wall / by[1000].ours.wall;
+    row("linear: 5,000 at most 5.5× the 1,000 figure", `${r.toFixed(2)}×`, r <= 5.5);
+  }
+  if (t) {
+    for (const n of Object.keys(by).map(Number)) {
+      const r = by[n];
+      const others = [r.compose, r.bake].filter((m) => m && m.rss !== undefined && !m.error).map((m) => m.rss);
+      if (r.ours.rss === undefined || others.length === 0) continue;
+      row(`${n} services: peak memory below both Go tools`, `${mb(r.ours.rss)} vs ${others.map(mb).join(", ")}`, r.ours.rss < Math.min(...others));
+    }
+  }
+  return out;
+}
+
+/** A 50 MB file: refused at the 16 MiB limit before it is parsed; timed once, like the other figures. */
+function bigFile(env) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-bench-big-"));
+  try {
+    const file = path.join(dir, "compose.yaml");
+    const fd = fs.openSync(file, "w");
+    fs.writeSync(fd, "services:\n  web:\n    build: .\nx-big:\n");
+    const chunk = "  - [a, b, c, d, e, f, g, h]\n".repeat(4096);
+    let size = 0;
+    while (size < 50 << 20) size += fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+    const wall = [];
+    const rss = [];
+    let message = "";
+    for (let r = 0; r < Math.min(runs, 3); r++) {
+      const one = runOnce([process.execPath, cli], dir, env, 2);
+      if (one.error) return { error: one.error };
+      wall.push(one.ms);
+      if (one.rss !== undefined) rss.push(one.rss);
+      message = one.stderr.split("\n")[0].replace(dir + "/", "");
+    }
+    return { wall: median(wall), rss: rss.length ? Math.max(...rss) : undefined, message };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) main();
+module.exports = { generate };
