@@ -51,18 +51,35 @@ const ERRNO_TEXT: Record<string, string> = {
 export function readAtMost(file: string, limit: number): Buffer | undefined {
   const fd = fs.openSync(file, "r");
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > limit) return undefined;
-    }
+    return readFdAtMost(fd, limit);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** What an open file descriptor (a file, a pipe: stdin) gives until its end, or undefined past `limit` bytes. */
+export function readFdAtMost(fd: number, limit: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      // A non-blocking pipe with nothing in it yet: wait for the writer, as a blocking read would.
+      if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      // Windows reports the end of a pipe as EOF
+      if ((e as NodeJS.ErrnoException).code === "EOF") return Buffer.concat(chunks, total);
+      throw e;
+    }
+    if (n === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > limit) return undefined;
   }
 }
 

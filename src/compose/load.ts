@@ -6,16 +6,16 @@
  */
 import * as path from "node:path";
 import { DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
-import { discoverFiles, filesFromEnv, statProblem } from "./discover";
+import { discoverFiles, filesFromEnv, readFdAtMost, statProblem } from "./discover";
 import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment } from "./environment";
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./merge";
-import { loadRawModel, readSource } from "./raw-model";
+import { loadRawModel, readSource, STDIN } from "./raw-model";
 import type { ComposeProject, ComposeService } from "./model";
 import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
 import { chooseProjectName } from "./project-name";
-import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
 
@@ -26,8 +26,10 @@ export interface LoadOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Home folder for `~`; defaults to env.HOME. */
   readonly home?: string;
-  /** `-f` files, in order. */
+  /** `-f` files, in order; `-` is standard input, as in docker compose. */
   readonly files?: readonly string[];
+  /** What `-f -` reads (default: file descriptor 0, at most 16 MiB; undefined when it is larger). */
+  readonly readStdin?: () => Buffer | undefined;
   readonly projectDirectory?: string;
   readonly projectName?: string;
   readonly envFiles?: readonly string[];
@@ -41,16 +43,20 @@ export interface LoadOptions {
   readonly variables?: "resolve" | "keep";
 }
 
+const defaultReadStdin = (): Buffer | undefined => readFdAtMost(0, MAX_FILE_BYTES);
+
 export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): ComposeProject {
   const { cwd } = options;
   const home = options.home ?? options.env.HOME ?? "/";
   const env = startEnvironment(options.env, cwd);
   const envFiles = defaultEnvFiles(options.envFiles, options.env);
   const projectDirectory = options.projectDirectory ? path.resolve(cwd, expandUser(options.projectDirectory, home)) : undefined;
-  const cliFiles = (options.files ?? []).map((f) => path.resolve(cwd, expandUser(f, home)));
+  const cliFiles = (options.files ?? []).map((f) => (f === STDIN ? f : path.resolve(cwd, expandUser(f, home))));
+  // docker compose takes the folder of the first file as the project's, and the current folder for stdin.
+  const folderOf = (file: string) => (file === STDIN ? cwd : path.dirname(file));
 
   // First env pass: before the files are known (COMPOSE_FILE may come from .env).
-  const firstDir = projectDirectory ?? (cliFiles[0] ? path.dirname(cliFiles[0]) : cwd);
+  const firstDir = projectDirectory ?? (cliFiles[0] ? folderOf(cliFiles[0]) : cwd);
   // docker compose first copies the COMPOSE_* keys of these env files into its own process environment.
   const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env });
   applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv });
@@ -58,7 +64,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   let files: string[];
   if (cliFiles.length > 0) {
     for (const f of cliFiles) {
-      const problem = statProblem(f);
+      const problem = f === STDIN ? undefined : statProblem(f);
       if (problem) fail("compose-file-missing", `open ${f}: ${problem}`);
     }
     files = cliFiles;
@@ -67,11 +73,14 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   } else {
     files = discoverFiles(projectDirectory ?? cwd, diagnostics);
   }
-  const workingDir = projectDirectory ?? path.dirname(files[0]!);
+  const workingDir = projectDirectory ?? folderOf(files[0]!);
   // Second pass, now that the project folder is known; keys from the first pass win.
   if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv });
 
-  const documents = files.flatMap((f) => parseComposeYaml(readSource(f)));
+  // Standard input is read once, however often `-` is named.
+  let stdin: Buffer | undefined | null = null;
+  const readStdin = () => (stdin === null ? (stdin = (options.readStdin ?? defaultReadStdin)()) : stdin);
+  const documents = files.flatMap((f) => parseComposeYaml(readSource(f, readStdin)));
   if (documents.length === 0 || documents.every((d) => d.value === null)) {
     fail("empty-compose-file", "empty compose file", { file: documents[0]?.file ?? new SourceFile(files[0]!, "") });
   }

@@ -12,7 +12,7 @@ import { InterpolationError, interpolateValue, type Lookup } from "./interpolate
 import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
 import { decodeComposeSource, MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
-import { fsErrorText, readAtMost, statProblem } from "./discover";
+import { fsErrorText, readAtMost, readFdAtMost, statProblem } from "./discover";
 import { keepValue, type KeptVariables } from "./keep";
 
 export interface RawModelContext {
@@ -66,12 +66,22 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   return model;
 }
 
-/** Reads and decodes a compose file (at most MAX_FILE_BYTES: `-f /dev/zero` must not read forever). */
-export function readSource(file: string): SourceFile {
+/** Names standard input in `-f -`, as in docker compose. */
+export const STDIN = "-";
+
+/**
+ * Reads and decodes a compose file (at most MAX_FILE_BYTES: `-f /dev/zero` must not read forever); `-` is
+ * standard input, read by `readStdin`.
+ */
+export function readSource(file: string, readStdin: () => Buffer | undefined = () => readFdAtMost(0, MAX_FILE_BYTES)): SourceFile {
   let bytes: Buffer | undefined;
   try {
-    if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
-    bytes = readAtMost(file, MAX_FILE_BYTES);
+    if (file === STDIN) {
+      bytes = readStdin();
+    } else {
+      if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
+      bytes = readAtMost(file, MAX_FILE_BYTES);
+    }
   } catch (e) {
     if (e instanceof CompileError) throw e;
     fail("compose-file-unreadable", `open ${file}: ${fsErrorText(e)}`);
