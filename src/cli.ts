@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, UsageError } from "./cli-args";
+import { collectGarbage } from "./collect-garbage";
 import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig } from "./index";
 import { readExisting, writeFileAtomic } from "./write-file";
 
@@ -19,6 +20,9 @@ export interface CliIO {
 }
 
 const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
+
+/** From this size (in characters) a parsed file's garbage is worth a collection (src/collect-garbage.ts). */
+const LARGE_FILE = 512 * 1024;
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   try {
@@ -106,6 +110,9 @@ function run(argv: readonly string[], io: CliIO): number {
     outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
     absolutePaths: args["absolute-paths"],
     variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
+    onFileParsed: (_file, size) => {
+      if (size >= LARGE_FILE) collectGarbage();
+    },
   }, found && toStdout ? { ...found, output: undefined } : found);
   const outputFile = options.outputFile;
   if (args.check && !outputFile) {

@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly files?: readonly string[];
   /** What `-f -` reads (default: file descriptor 0, at most 16 MiB; undefined when it is larger). */
   readonly readStdin?: () => Buffer | undefined;
+  /** Called after each of the project's files is parsed, with its size in characters (the CLI's memory hook). */
+  readonly onFileParsed?: (file: string, size: number) => void;
   readonly projectDirectory?: string;
   readonly projectName?: string;
   readonly envFiles?: readonly string[];
@@ -80,7 +82,12 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   // Standard input is read once, however often `-` is named.
   let stdin: Buffer | undefined | null = null;
   const readStdin = () => (stdin === null ? (stdin = (options.readStdin ?? defaultReadStdin)()) : stdin);
-  const documents = files.flatMap((f) => parseComposeYaml(readSource(f, readStdin)));
+  const documents = files.flatMap((f) => {
+    const source = readSource(f, readStdin);
+    const parsed = parseComposeYaml(source);
+    options.onFileParsed?.(f, source.text.length);
+    return parsed;
+  });
   if (documents.length === 0 || documents.every((d) => d.value === null)) {
     fail("empty-compose-file", "empty compose file", { file: documents[0]?.file ?? new SourceFile(files[0]!, "") });
   }

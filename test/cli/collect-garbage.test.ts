@@ -1,0 +1,38 @@
+/** The CLI's memory hook: a full collection after a large file is parsed (src/collect-garbage.ts, src/cli.ts). */
+import { collectGarbage } from "../../src/collect-garbage";
+import { compose2bake } from "../../src/index";
+import { fixedEnv, runCli, tempProject } from "../support/run";
+
+test("collectGarbage frees unreachable memory and leaves no `gc` in the caller's global scope", () => {
+  let big: number[][] | undefined = Array.from({ length: 200 }, () => new Array<number>(10_000).fill(1));
+  const before = process.memoryUsage().heapUsed;
+  big = undefined;
+  collectGarbage();
+  collectGarbage();
+  expect(big).toBeUndefined();
+  expect(process.memoryUsage().heapUsed).toBeLessThan(before - 8_000_000);
+  expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+});
+
+test("onFileParsed reports each file of the project with its size", () => {
+  const base = "services:\n  web:\n    build: .\n";
+  const override = "services:\n  web:\n    build:\n      target: prod\n";
+  const dir = tempProject({ "compose.yaml": base, "compose.override.yaml": override });
+  const seen: Array<[string, number]> = [];
+  compose2bake({ cwd: dir, env: fixedEnv(), onFileParsed: (file, size) => seen.push([file, size]) });
+  expect(seen).toEqual([
+    [`${dir}/compose.yaml`, base.length],
+    [`${dir}/compose.override.yaml`, override.length],
+  ]);
+});
+
+test("a file large enough for the collection converts exactly as the library converts it", () => {
+  const services = Array.from({ length: 2_500 }, (_, i) => `  svc${i}:\n    build:\n      context: ./s${i}\n      args:\n        NAME: "service number ${i} ${"x".repeat(150)}"`);
+  const text = `services:\n${services.join("\n")}\n`;
+  expect(text.length).toBeGreaterThan(512 * 1024);
+  const dir = tempProject({ "compose.yaml": text });
+  const r = runCli([], { cwd: dir });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(compose2bake({ cwd: dir, env: fixedEnv() }).text);
+});
