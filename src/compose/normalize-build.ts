@@ -19,6 +19,7 @@
  *
  * Everything Go leaves unordered (maps) keeps the written order here; the converter sorts where it must.
  */
+import { goFloatText } from "./go-format";
 import { fail, type SourcePos } from "../diagnostics";
 import type { Lookup } from "./interpolate";
 import { contextPath, maybeUnixPath } from "./paths";
@@ -437,9 +438,9 @@ function nonEmpty(s: string | undefined): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * fmt.Sprint of a decoded YAML scalar. Integers print in full; other numbers follow Go's %v (shortest digits,
- * exponent form below 1e-4 and from 1e+06, at least two exponent digits). The YAML layer hands over plain numbers,
- * so a float written as `1.0` or `1e6` can no longer be told from the integer and prints as one.
+ * fmt.Sprint of a decoded YAML scalar. Integers print in full; other numbers follow Go's %v (go-format.ts). In
+ * build args and labels the YAML layer already gives numbers as Go's text, floats written as `1.0` or `1e6`
+ * included; elsewhere such a float can no longer be told from the integer and prints as one.
  */
 function goString(v: unknown): string {
   if (typeof v === "string") return v;
@@ -449,13 +450,8 @@ function goString(v: unknown): string {
 }
 
 function goNumber(n: number): string {
-  if (Number.isNaN(n)) return "NaN";
-  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
-  const [mantissa, exp] = n.toExponential().split("e") as [string, string];
-  const e = Number(exp);
-  if (e < -4 || e >= 6) return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  return String(n);
+  return goFloatText(n);
 }
 
 /** Go's %T for a decoded YAML value, as shown in transform errors. */

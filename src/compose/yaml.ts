@@ -14,6 +14,7 @@
 import { isUtf8 } from "node:buffer";
 import { Alias, isAlias, isMap, isScalar, isSeq, Lexer, parseAllDocuments, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
+import { goFloatText } from "./go-format";
 
 /**
  * compose-go refuses documents with more nodes than this, counting each written value node and each alias
@@ -346,8 +347,14 @@ class DocumentWalker {
       });
       return out;
     }
-    if (isScalar(node)) return plainScalar(node);
+    if (isScalar(node)) return (this.inBuildStringMap() && goNumberText(node)) || plainScalar(node);
     return null;
+  }
+
+  /** Walking a value of `services.<name>.build.args` or `.labels` (map form), where numbers become text. */
+  private inBuildStringMap(): boolean {
+    const k = this.keys;
+    return k.length === 5 && k[0] === "services" && k[2] === "build" && (k[3] === "args" || k[3] === "labels");
   }
 
   private setEntry(out: PlainMap, key: string, pair: Pair, path: string): void {
@@ -467,8 +474,28 @@ function plainScalar(node: Scalar): PlainValue {
 /** Plain scalars go-yaml looks up in a table (the same values as the YAML 1.2 core schema gives). */
 const GO_YAML_SPECIAL = new Set([".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]);
 
-/** Go's strconv.ParseInt(s, 0, 64), then ParseUint(s, 0, 64): prefixes 0x, 0o, 0b, and a leading 0 for octal. */
 function goParseInt(s: string): number | undefined {
+  const n = goParseBigInt(s);
+  return n === undefined ? undefined : Number(n);
+}
+
+/**
+ * A number in a build `args` or `labels` map as the text docker compose makes of it (go-format.ts): go-yaml
+ * decodes `1.0` and `1e6` as floats and `12345678901234567890` as an exact uint64, all of which a JavaScript
+ * number would blur. Undefined for anything but an untagged plain scalar that go-yaml reads as a number.
+ */
+function goNumberText(node: Scalar): string | undefined {
+  const src = (node as { source?: unknown }).source;
+  if (node.type !== "PLAIN" || node.tag !== undefined || typeof src !== "string") return undefined;
+  const value = plainScalar(node);
+  if (typeof value !== "number") return undefined;
+  if (GO_YAML_SPECIAL.has(src)) return goFloatText(value);
+  const int = goParseBigInt(src.replace(/_/g, ""));
+  return int !== undefined ? int.toString() : goFloatText(value);
+}
+
+/** Go's strconv.ParseInt(s, 0, 64), then ParseUint(s, 0, 64): prefixes 0x, 0o, 0b, and a leading 0 for octal. */
+function goParseBigInt(s: string): bigint | undefined {
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]*)|([1-9][0-9]*))$/.exec(s);
   if (!m) return undefined;
   let n: bigint;
@@ -479,7 +506,7 @@ function goParseInt(s: string): number | undefined {
   else n = BigInt(m[6]!);
   if (m[1] === "-") n = -n;
   if (n < -(2n ** 63n) || n > 2n ** 64n - 1n) return undefined;
-  return Number(n);
+  return n;
 }
 
 function scalarValue(v: unknown): PlainValue {
