@@ -90,18 +90,22 @@ export function parseCommon(argv: readonly string[]): Args | undefined {
     if (!spec.array && seen.has(spec.name)) return undefined;
     seen.add(spec.name);
   }
-  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const format = v.format as string | undefined;
-  if (format !== undefined && !FORMATS.includes(format as OutputFormat)) return undefined;
+  const format = parsed.values.format;
+  if (typeof format === "string" && !FORMATS.includes(format as OutputFormat)) return undefined;
+  return toArgs(parsed.values, parsed.positionals);
+}
+
+/** Args from either reader's values by flag name (yargs adds aliases and camelCase names, which are ignored). */
+function toArgs(v: Readonly<Record<string, unknown>>, services: readonly unknown[]): Args {
   return {
-    services: parsed.positionals,
+    services: services.map(String),
     file: (v.file as string[] | undefined) ?? [],
     "project-directory": v["project-directory"] as string | undefined,
     "project-name": v["project-name"] as string | undefined,
     "env-file": (v["env-file"] as string[] | undefined) ?? [],
     profile: (v.profile as string[] | undefined) ?? [],
     output: v.output as string | undefined,
-    format: format as OutputFormat | undefined,
+    format: v.format as OutputFormat | undefined,
     "absolute-paths": v["absolute-paths"] as boolean | undefined,
     check: (v.check as boolean | undefined) ?? false,
     resolve: v.resolve as boolean | undefined,
@@ -153,20 +157,5 @@ export function parseWithYargs(argv: readonly string[], version: () => string): 
     text = output;
   }) as unknown as Record<string, unknown>;
   if (parsed.help || parsed.version) return { text };
-  return {
-    args: {
-      services: ((parsed._ as Array<string | number>) ?? []).map(String),
-      file: parsed.file as string[],
-      "project-directory": parsed["project-directory"] as string | undefined,
-      "project-name": parsed["project-name"] as string | undefined,
-      "env-file": parsed["env-file"] as string[],
-      profile: parsed.profile as string[],
-      output: parsed.output as string | undefined,
-      format: parsed.format as OutputFormat | undefined,
-      "absolute-paths": parsed["absolute-paths"] as boolean | undefined,
-      check: parsed.check as boolean,
-      resolve: parsed.resolve as boolean | undefined,
-      config: parsed.config as string | undefined,
-    },
-  };
+  return { args: toArgs(parsed, (parsed._ as unknown[] | undefined) ?? []) };
 }
