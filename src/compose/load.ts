@@ -11,8 +11,8 @@ import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment 
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./merge";
-import { loadRawModel, readSource, STDIN } from "./raw-model";
-import type { ComposeProject, ComposeService } from "./model";
+import { LayeredPositions, loadRawModel, readSource, STDIN } from "./raw-model";
+import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
 import { chooseProjectName } from "./project-name";
 import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
@@ -110,7 +110,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   });
   env.values.COMPOSE_PROJECT_NAME = name;
 
-  const positions = new Map<string, SourcePos>();
+  const positions = new LayeredPositions();
   const includedEnvFileVariables = new Map<string, string>();
   const model = loadRawModel(documents, workingDir, {
     env: env.values,
@@ -218,18 +218,18 @@ function splitProfiles(value: string | undefined): string[] {
     .filter((p) => p !== "");
 }
 
-function expectMap(v: PlainValue, p: string, positions: Map<string, SourcePos>): PlainMap {
+function expectMap(v: PlainValue, p: string, positions: PositionTable): PlainMap {
   if (!isMap(v)) fail("schema", `${p} must be a mapping`, positions.get(p));
   return v;
 }
 
-function optionalString(v: PlainValue | undefined, p: string, positions: Map<string, SourcePos>): string | undefined {
+function optionalString(v: PlainValue | undefined, p: string, positions: PositionTable): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string") fail("schema", `${p} must be a string`, positions.get(p));
   return v;
 }
 
-function stringList(v: PlainValue | undefined, p: string, positions: Map<string, SourcePos>): string[] {
+function stringList(v: PlainValue | undefined, p: string, positions: PositionTable): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail("schema", `${p} must be a array`, positions.get(p));
   return v.map((item, i) => {

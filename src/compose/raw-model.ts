@@ -14,6 +14,27 @@ import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./pat
 import { decodeComposeSource, MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { fsErrorText, readAtMost, readFdAtMost, statProblem } from "./discover";
 import { keepValue, type KeptVariables } from "./keep";
+import type { PositionTable } from "./model";
+
+/**
+ * Source positions by path across the merged documents: the latest document that has a path wins, as if each
+ * document's table were copied over the previous ones, without the copy (a value per YAML node of every file).
+ */
+export class LayeredPositions implements PositionTable {
+  private readonly layers: Array<ReadonlyMap<string, SourcePos>> = [];
+
+  add(layer: ReadonlyMap<string, SourcePos>): void {
+    this.layers.push(layer);
+  }
+
+  get(path: string): SourcePos | undefined {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const pos = this.layers[i]!.get(path);
+      if (pos !== undefined) return pos;
+    }
+    return undefined;
+  }
+}
 
 export interface RawModelContext {
   /** Interpolation environment for these documents (an include may add its own env file). */
@@ -22,7 +43,8 @@ export interface RawModelContext {
   readonly home: string;
   readonly onUnset: (name: string) => void;
   /** Positions of every value loaded, by dotted path; later documents overwrite earlier ones. */
-  readonly positions: Map<string, SourcePos>;
+  /** Receives each document's positions as it is merged in (later documents win). */
+  readonly positions: LayeredPositions;
   /** Files being included further up, to report include cycles. */
   readonly includeStack: readonly string[];
   /** Present in "keep" mode: references are kept as tokens instead of substituted (see keep.ts). */
@@ -45,7 +67,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     value = applyIncludes(value, doc, workingDir, ctx);
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
-    for (const [k, v] of doc.positions) ctx.positions.set(k, v);
+    ctx.positions.add(doc.positions);
     if (isMap(value.services)) {
       value.services = resolveExtends(value.services, {
         home: ctx.home,
