@@ -3,27 +3,46 @@
  * Loads the single-file release bundle as require() would, but hands V8 the code cache that
  * scripts/code-cache.js recorded at build time (dist/compose2bake.cjs.cache): the bytecode of every
  * function a typical run calls, so a run compiles almost nothing. Node 20 has no compile cache of its
- * own (Node 22's module.enableCompileCache). V8 rejects a cache from another Node version or for other
- * source text, and the bundle is then compiled as usual.
+ * own (Node 22's module.enableCompileCache). V8 rejects a cache from another Node version, and the bundle
+ * is then compiled as usual; a cache made for another bundle is never handed over (readCache).
  */
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 const { wrap } = require("node:module");
 
+/** The first line of a bundle from scripts/bundle.js: a hash of the rest, which the cache's first line repeats. */
+const BUNDLE_ID = /^\/\* compose2bake bundle ([0-9a-f]+) \*\/\n/;
+
 function loadBundle(file) {
   const source = fs.readFileSync(file, "utf8");
-  let cachedData;
+  return compile(file, source, readCache(file, source));
+}
+
+/**
+ * The cached data recorded for exactly this bundle, else undefined. V8 itself only checks the source's length
+ * (and its own version and flags), so a cache left from another bundle of the same length would be taken.
+ */
+function readCache(file, source) {
+  const id = BUNDLE_ID.exec(source.slice(0, 100));
+  if (!id) return undefined;
+  let cache;
   try {
-    cachedData = fs.readFileSync(`${file}.cache`);
+    cache = fs.readFileSync(`${file}.cache`);
   } catch {
-    // no cache (a development build): compile as usual
+    return undefined; // no cache (a development build): compile as usual
   }
+  const header = Buffer.from(`${id[1]}\n`);
+  return cache.subarray(0, header.length).equals(header) ? cache.subarray(header.length) : undefined;
+}
+
+function compile(file, source, cachedData) {
   const script = new vm.Script(wrap(source), { filename: file, cachedData });
   const module = { exports: {} };
-  // The bundle requires only Node's own modules, which this file's require resolves alike.
+  // The bundle requires Node's own modules, and yargs and diff from this package's node_modules, which this
+  // file's require resolves alike.
   script.runInThisContext()(module.exports, require, module, file, path.dirname(file));
   return { exports: module.exports, script };
 }
 
-module.exports = { loadBundle };
+module.exports = { loadBundle, BUNDLE_ID };

@@ -9,6 +9,7 @@
  */
 "use strict";
 const { spawnSync } = require("node:child_process");
+const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const esbuild = require("esbuild");
@@ -29,10 +30,15 @@ const precompiledTemplate = {
   },
 };
 
+const outfile = process.env.BUNDLE_OUTFILE || path.join(root, "dist", "compose2bake.cjs");
+// A cache from the previous bundle must never meet the new one (see bin/load-bundle.js).
+fs.rmSync(`${outfile}.cache`, { force: true });
+
 esbuild
   .build({
     entryPoints: [path.join(root, "src", "cli.ts")],
-    outfile: process.env.BUNDLE_OUTFILE || path.join(root, "dist", "compose2bake.cjs"),
+    outfile,
+    write: false,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -46,7 +52,19 @@ esbuild
     external: ["yargs", "diff"],
     logLevel: "warning",
   })
-  .then(() => {
+  .then((result) => {
+    for (const out of result.outputFiles) {
+      let text = out.text;
+      if (out.path === outfile) {
+        // The bundle's first line names its content; the code cache records the name it was made for.
+        const id = crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
+        text = `/* compose2bake bundle ${id} */\n${text}`;
+      }
+      fs.mkdirSync(path.dirname(out.path), { recursive: true });
+      const tmp = `${out.path}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, out.path);
+    }
     if (process.env.BUNDLE_OUTFILE) return; // a one-off bundle for profiling: no cache
     // In a fresh process, so that the cache holds what a cold run compiles (scripts/code-cache.js).
     const r = spawnSync(process.execPath, [path.join(__dirname, "code-cache.js")], { stdio: "inherit" });

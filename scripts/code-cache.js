@@ -9,7 +9,7 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const { loadBundle } = require("../bin/load-bundle.js");
+const { BUNDLE_ID, loadBundle } = require("../bin/load-bundle.js");
 
 const root = path.resolve(__dirname, "..");
 const bundle = path.join(root, "dist", "compose2bake.cjs");
@@ -29,8 +29,10 @@ async function main() {
       if (code !== 0) throw new Error(`code cache warm-up: examples/${name} ${args.join(" ")} exited ${code}: ${errors.join("")}`);
     }
   }
+  const id = BUNDLE_ID.exec(fs.readFileSync(bundle, "utf8").slice(0, 100));
+  if (!id) throw new Error(`${bundle} does not start with its bundle id`);
   const tmp = `${cacheFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, script.createCachedData());
+  fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${id[1]}\n`), script.createCachedData()]));
   fs.renameSync(tmp, cacheFile);
 }
 
