@@ -63,28 +63,147 @@ export interface ParsedDocument {
   readonly overridePaths: string[][];
 }
 
+const PARSE_OPTIONS = {
+  version: "1.2",
+  schema: "core",
+  merge: true,
+  uniqueKeys: false, // we report duplicates ourselves, with compose-go's wording and both lines
+  strict: true,
+  prettyErrors: false,
+} as const;
+
 export function parseComposeYaml(file: SourceFile): ParsedDocument[] {
   checkSize(file);
-  const docs = parseAllDocuments(file.text, {
-    version: "1.2",
-    schema: "core",
-    merge: true,
-    uniqueKeys: false, // we report duplicates ourselves, with compose-go's wording and both lines
-    strict: true,
-    prettyErrors: false,
-  });
-  const list = Array.isArray(docs) ? docs : [docs];
+  const { docs, toOriginal } = parseLeniently(file.text);
   const result: ParsedDocument[] = [];
-  for (const doc of list) {
+  for (const doc of docs) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
+      const offset = toOriginal(e.pos[0]);
       // The yaml package reports a stack overflow while building deeply nested collections this way.
-      if (e.code === "RESOURCE_EXHAUSTION") fail("yaml-too-deep", tooDeep(file), { file, offset: e.pos[0] });
-      fail("yaml-syntax", `failed to parse ${file.path}: ${firstLine(e.message)}`, { file, offset: e.pos[0] });
+      if (e.code === "RESOURCE_EXHAUSTION") fail("yaml-too-deep", tooDeep(file), { file, offset });
+      fail("yaml-syntax", `failed to parse ${file.path}: ${firstLine(e.message)}`, { file, offset });
     }
-    result.push(new DocumentWalker(file, doc).run());
+    result.push(new DocumentWalker(file, doc, toOriginal).run());
   }
   return result;
+}
+
+/** How often parseLeniently mends and parses again before it reports the yaml package's errors as they are. */
+const MAX_MENDING_ROUNDS = 4;
+
+/**
+ * go-yaml reads a quoted scalar up to its closing quote however its continuation lines are indented
+ * (`A: "first` / `second"` at column 0, or at the key's column), where the yaml package ends it at the first
+ * line indented no deeper than the scalar's parent and then reports a missing quote or a stray key. When a
+ * file does not parse, the under-indented continuation lines of every quoted scalar cut short that way get
+ * spaces in front (a quoted scalar's line breaks fold their leading white space away, so no value changes)
+ * and the file is parsed again; `toOriginal` maps offsets in the parsed text back to the file's own.
+ */
+export function parseLeniently(text: string): { docs: Document[]; toOriginal: (offset: number) => number } {
+  const added = new Map<number, number>(); // line start in `text` → spaces put in front of it
+  let parsed = text;
+  let toOriginal = (offset: number): number => offset;
+  for (let round = 0; ; round++) {
+    const docs = parseAllDocuments(parsed, PARSE_OPTIONS);
+    const list = Array.isArray(docs) ? docs : [docs];
+    if (round === MAX_MENDING_ROUNDS || list.every((d) => d.errors.length === 0)) return { docs: list, toOriginal };
+    let changed = false;
+    for (const start of cutQuotedScalars(parsed)) changed = mendContinuations(text, toOriginal(start), added) || changed;
+    if (!changed) return { docs: list, toOriginal };
+    ({ parsed, toOriginal } = withSpaces(text, added));
+  }
+}
+
+/** Where the quoted scalars start that the yaml lexer ends before their closing quote (go-yaml reads on). */
+function cutQuotedScalars(text: string): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  let scalarText = false;
+  for (const token of new Lexer().lex(text)) {
+    const first = token[0];
+    // Markers that the lexer inserts (document start, flow end, plain or block scalar start) are not source text.
+    if (first === "\x02" || first === "\x18" || first === "\x1f") {
+      scalarText = first === "\x1f";
+      continue;
+    }
+    if (!scalarText && (first === '"' || first === "'")) {
+      const close = closingQuote(text, at);
+      if (close !== undefined && close > at + token.length - 1) starts.push(at);
+    }
+    scalarText = false;
+    at += token.length;
+  }
+  return starts;
+}
+
+/** The offset of the quote that closes the quoted scalar opening at `start`, as go-yaml finds it. */
+function closingQuote(text: string, start: number): number | undefined {
+  const quote = text[start]!;
+  let end = start + 1;
+  for (;;) {
+    end = text.indexOf(quote, end);
+    if (end < 0) return undefined;
+    if (quote === "'") {
+      if (text[end + 1] !== "'") return end;
+      end += 2;
+      continue;
+    }
+    let backslashes = 0;
+    while (text[end - 1 - backslashes] === "\\") backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end++;
+  }
+}
+
+/**
+ * Records in `added` the spaces that the continuation lines of the quoted scalar opening at `start` (in the
+ * file's text) need to be indented deeper than the line it opens on; false when none needs more.
+ */
+function mendContinuations(text: string, start: number, added: Map<number, number>): boolean {
+  const end = closingQuote(text, start);
+  if (end === undefined) return false;
+  const lineStart = text.lastIndexOf("\n", start) + 1;
+  const need = leadingSpaces(text, lineStart) + 1;
+  let changed = false;
+  for (let nl = text.indexOf("\n", start); nl >= 0 && nl < end; nl = text.indexOf("\n", nl + 1)) {
+    const line = nl + 1;
+    const spaces = leadingSpaces(text, line);
+    const next = text[line + spaces];
+    const blank = next === undefined || next === "\n" || next === "\r";
+    if (blank || spaces + (added.get(line) ?? 0) >= need) continue;
+    added.set(line, need - spaces);
+    changed = true;
+  }
+  return changed;
+}
+
+function leadingSpaces(text: string, at: number): number {
+  let n = 0;
+  while (text[at + n] === " ") n++;
+  return n;
+}
+
+/** `text` with the spaces of `added` put in, and the map from offsets in the result back to `text`. */
+function withSpaces(text: string, added: ReadonlyMap<number, number>): { parsed: string; toOriginal: (offset: number) => number } {
+  const points = [...added].sort((a, b) => a[0] - b[0]);
+  let parsed = "";
+  let from = 0;
+  for (const [at, count] of points) {
+    parsed += text.slice(from, at) + " ".repeat(count);
+    from = at;
+  }
+  parsed += text.slice(from);
+  const toOriginal = (offset: number): number => {
+    let shift = 0;
+    for (const [at, count] of points) {
+      if (offset < at + shift) break;
+      if (offset < at + shift + count) return at; // inside the added spaces
+      shift += count;
+    }
+    return offset - shift;
+  };
+  return { parsed, toOriginal };
 }
 
 function tooDeep(file: SourceFile): string {
@@ -207,6 +326,8 @@ class DocumentWalker {
   constructor(
     private readonly file: SourceFile,
     private readonly doc: Document,
+    /** From offsets in the text the yaml package parsed to offsets in the file (see parseLeniently). */
+    private readonly toOriginal: (offset: number) => number,
   ) {}
 
   run(): ParsedDocument {
@@ -227,7 +348,7 @@ class DocumentWalker {
   }
 
   private pos(node: Node | null | undefined): SourcePos {
-    return node?.range ? { file: this.file, offset: node.range[0] } : { file: this.file };
+    return node?.range ? { file: this.file, offset: this.toOriginal(node.range[0]) } : { file: this.file };
   }
 
   private walk(node: Node, path: string): PlainValue {
@@ -310,7 +431,7 @@ class DocumentWalker {
         const keyNode = pair.key as Node | null;
         const previous = written.get(key);
         if (previous !== undefined) {
-          const line = this.file.lineCol(keyNode?.range?.[0] ?? 0).line;
+          const line = this.file.lineCol(this.toOriginal(keyNode?.range?.[0] ?? 0)).line;
           const prevLine = this.file.lineCol(previous).line;
           fail(
             "yaml-duplicate-key",
@@ -318,7 +439,7 @@ class DocumentWalker {
             this.pos(keyNode),
           );
         }
-        written.set(key, keyNode?.range?.[0] ?? 0);
+        written.set(key, this.toOriginal(keyNode?.range?.[0] ?? 0));
         this.setEntry(out, key, pair, joinPath(path, key));
       }
       // `<<` entries: a local key always wins; among merged mappings the first one to define a key wins.

@@ -84,3 +84,27 @@ describe("YAML as compose-go reads it", () => {
     expect(Object.keys((doc!.value as { services: object }).services)).toHaveLength(500);
   });
 });
+
+// Was: `Missing closing "quote`. go-yaml reads a quoted scalar to its closing quote whatever the indentation.
+describe("quoted scalars with under-indented continuation lines, as go-yaml reads them", () => {
+  test.each([
+    ["at column 0", 'a:\n  b: "one\ntwo"\n  c: x\n', { a: { b: "one two", c: "x" } }],
+    ["at the key's column", 'a:\n  b: "one\n  two\n  three"\n  c: x\n', { a: { b: "one two three", c: "x" } }],
+    ["single quotes with ''", "a:\n  b: 'it''s\nfine'\n", { a: { b: "it's fine" } }],
+    ["escaped quotes before the break", 'a:\n  b: "say \\"hi\\"\nthere"\n', { a: { b: 'say "hi" there' } }],
+    ["a blank line", 'a:\n  b: "one\n\ntwo"\n', { a: { b: "one\ntwo" } }],
+    ["in a sequence", 'a:\n  - "one\ntwo"\n  - x\n', { a: ["one two", "x"] }],
+    ["two scalars", 'a:\n  b: "one\ntwo"\n  c: "three\nfour"\n', { a: { b: "one two", c: "three four" } }],
+  ])("%s", (_name, text, expected) => expectValue(text, expected));
+
+  test("positions after a mended scalar are the file's own", () => {
+    const [doc] = parse('a:\n  b: "one\ntwo"\n  c: x\n');
+    const pos = doc!.positions.get("a.c")!;
+    expect(pos.file.lineCol(pos.offset!)).toEqual({ line: 4, column: 6 });
+  });
+
+  test("an error after a mended scalar points into the file's own text", () =>
+    expectError('a:\n  b: "one\ntwo"\n  b: x\n', 'compose.yaml:4:3: error: failed to parse /p/compose.yaml: line 4: mapping key "b" already defined at line 2 [yaml-duplicate-key]'));
+
+  test("a quote that never closes is still an error", () => expect(() => parse('a:\n  b: "one\ntwo\n')).toThrow(CompileError));
+});
