@@ -21,9 +21,9 @@ import type { PositionTable } from "./model";
  * document's table were copied over the previous ones, without the copy (a value per YAML node of every file).
  */
 export class LayeredPositions implements PositionTable {
-  private readonly layers: Array<ReadonlyMap<string, SourcePos>> = [];
+  private readonly layers: PositionTable[] = [];
 
-  add(layer: ReadonlyMap<string, SourcePos>): void {
+  add(layer: PositionTable): void {
     this.layers.push(layer);
   }
 

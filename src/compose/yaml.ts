@@ -56,7 +56,7 @@ export interface ParsedDocument {
   /** The document's top-level mapping (parseComposeYaml refuses an empty document; null is left for callers). */
   readonly value: PlainMap | null;
   /** Source position of every value (and of every key, under `<path>` when the value is absent), by dotted path. */
-  readonly positions: Map<string, SourcePos>;
+  readonly positions: DocumentPositions;
   /** Paths (as key lists, since keys may contain dots) tagged `!reset`; the key is already absent from `value`. */
   readonly resetPaths: string[][];
   /** Paths tagged `!override`; the value is kept. */
@@ -299,6 +299,23 @@ function firstLine(message: string): string {
   return (i >= 0 ? message.slice(0, i) : message.split("\n")[0]!).trim();
 }
 
+/**
+ * A document's source positions by dotted path. Offsets are kept as numbers and a SourcePos is made when one is
+ * asked for: a document has one per YAML value (84,000 in a 5,000-service file), and few are ever needed.
+ */
+export class DocumentPositions {
+  constructor(
+    private readonly file: SourceFile,
+    private readonly offsets: ReadonlyMap<string, number>,
+  ) {}
+
+  get(path: string): SourcePos | undefined {
+    const offset = this.offsets.get(path);
+    if (offset === undefined) return undefined;
+    return offset < 0 ? { file: this.file } : { file: this.file, offset };
+  }
+}
+
 class DocumentWalker {
   /** Written nodes walked, for MAX_NODE_VISITS: nodes reached again through an alias are not counted. */
   private visits = 0;
@@ -311,7 +328,8 @@ class DocumentWalker {
   private aliasDecodeDepth = 0;
   /** Set just before walking the alias of a `<<: *mapping` entry. */
   private mergingMapping = false;
-  private readonly positions = new Map<string, SourcePos>();
+  /** Offset of every value by dotted path; -1 where only the file is known. */
+  private readonly offsets = new Map<string, number>();
   private readonly resetPaths: string[][] = [];
   private readonly overridePaths: string[][] = [];
   /** Keys from the root to the node being walked. */
@@ -341,10 +359,14 @@ class DocumentWalker {
     return {
       file: this.file,
       value,
-      positions: this.positions,
+      positions: new DocumentPositions(this.file, this.offsets),
       resetPaths: this.resetPaths,
       overridePaths: this.overridePaths,
     };
+  }
+
+  private offsetOf(node: Node | null | undefined): number {
+    return node?.range ? this.toOriginal(node.range[0]) : -1;
   }
 
   private pos(node: Node | null | undefined): SourcePos {
@@ -416,7 +438,7 @@ class DocumentWalker {
       return this.walkAlias(node, path, decodedAsAlias);
     }
     this.countDecoded(node);
-    this.positions.set(path, this.pos(node));
+    this.offsets.set(path, this.offsetOf(node));
     if (isMap(node)) {
       const out: PlainMap = Object.create(null) as PlainMap;
       const written = new Map<string, number>(); // key → offset where it was written locally
@@ -488,7 +510,7 @@ class DocumentWalker {
       }
       if (valueNode && hasTag(valueNode, "!override")) this.overridePaths.push([...this.keys]);
       if (valueNode === null) {
-        this.positions.set(path, this.pos(pair.key as Node | null));
+        this.offsets.set(path, this.offsetOf(pair.key as Node | null));
         out[key] = null;
         return;
       }
