@@ -39,7 +39,6 @@ import {
   comparableBuild,
   composeErrorText,
   composeGlobalArgs,
-  inPool,
   normaliseComposeConfig,
   relativeTo,
   runCompose,
@@ -50,6 +49,7 @@ import {
   type StableSecret,
 } from "./support/compose-config";
 import { findRealTools, whyNoRealTools } from "./support/realtools";
+import { pool } from "./support/pool";
 
 const ROOT = path.join(__dirname, "loading");
 const update = Boolean(process.env.UPDATE_GOLDEN);
@@ -234,10 +234,8 @@ async function runComposeConfig(s: Scenario): Promise<ComposeResult> {
 
 const composeRuns = new Map<string, Promise<ComposeResult>>();
 if (tools) {
-  const promises = inPool(
-    4,
-    names.map((n) => () => runComposeConfig(scenarios.get(n)!)),
-  );
+  const limit = pool(4);
+  const promises = names.map((n) => limit(() => runComposeConfig(scenarios.get(n)!)));
   names.forEach((n, i) => {
     const p = promises[i]!;
     p.catch(() => undefined); // reported by the test that awaits it

@@ -33,6 +33,7 @@ import {
   type NormalisedBake,
   type RealTools,
 } from "../support/realtools";
+import { pool } from "../support/pool";
 
 const projects = keepProjects();
 const ENVIRONMENTS = projects[0]!.environments.map((e) => e.name);
@@ -199,22 +200,6 @@ async function runAll(t: RealTools): Promise<{ invocations: number; ms: number }
 
 function pick(b: NormalisedBake, targets: readonly string[]): NormalisedBake {
   return { groups: {}, targets: Object.fromEntries(targets.filter((t) => b.targets[t]).map((t) => [t, b.targets[t]!])) };
-}
-
-/** Runs at most `n` jobs at once. */
-function pool(n: number): <T>(job: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(job: () => Promise<T>) => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await job();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 const RESOLVE_REQUIRED = /(required variable \S+ is missing a value.*)$/s;

@@ -51,6 +51,7 @@ import {
   type RealTools,
 } from "../support/realtools";
 import { REPO } from "../support/run";
+import { pool } from "../support/pool";
 
 // ---------------------------------------------------------------------------------------------------------------
 // What is known to differ, case by case (every entry says why; the README lists the general ones)
@@ -369,22 +370,6 @@ async function runProject(tools: RealTools, p: Project, root: string): Promise<O
   if (other.reuse) other.allJson = main.allJson;
   Object.assign(outcome, { main, other, compose, native });
   return outcome;
-}
-
-/** Runs at most `n` jobs at once. */
-function pool(n: number): <T>(job: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(job: () => Promise<T>) => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await job();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 function mergeIgnores(a: IgnoreRules, b: IgnoreRules | undefined): IgnoreRules {

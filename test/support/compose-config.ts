@@ -16,9 +16,9 @@
  *   that release) and leaves out `x-*` keys inside `build`; `--format yaml` has neither problem, so it is used
  *   for those scenarios (parsed as YAML 1.2 — compose quotes every string that could read as another type).
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { commandLine, runAsync } from "./realtools";
 
 /** The options a scenario gives (args.json), as the CLI would receive them. */
 export interface ScenarioArgs {
@@ -112,52 +112,9 @@ export interface ComposeRun {
   readonly stderr: string;
 }
 
-export function runCompose(bin: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ComposeRun> {
-  const command = ["docker-compose", ...argv].map((a) => (/^[\w@%+=:,./*-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
-  return new Promise((resolve) => {
-    const child = spawn(bin, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    let failure: Error | undefined;
-    child.on("error", (e) => (failure = e));
-    child.on("close", (code) => {
-      const stderr = Buffer.concat(err).toString("utf8");
-      resolve({
-        command,
-        status: failure ? null : code,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: failure ? `${failure.message}\n${stderr}` : stderr,
-      });
-    });
-  });
-}
-
-/** Runs `tasks` with at most `limit` of them at once; the promises are returned in task order. */
-export function inPool<T>(limit: number, tasks: ReadonlyArray<() => Promise<T>>): Array<Promise<T>> {
-  let next = 0;
-  const results = tasks.map(() => {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  });
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
-      try {
-        results[i]!.resolve(await tasks[i]!());
-      } catch (e) {
-        results[i]!.reject(e);
-      }
-    }
-  };
-  for (let i = 0; i < Math.min(limit, tasks.length); i++) void worker();
-  return results.map((r) => r.promise);
+export async function runCompose(bin: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ComposeRun> {
+  const r = await runAsync(bin, [...argv], cwd, env);
+  return { command: commandLine(bin, [...argv]), status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The names in compose's `The "X" variable is not set` warnings, sorted. */

@@ -129,7 +129,7 @@ function run(bin: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): 
  * The asynchronous twin of {@link run}, so a test can keep several tool processes running at once
  * (each one is a short-lived Go binary, ~0.2 s of CPU for bake and ~0.4 s for compose).
  */
-function runAsync(bin: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+export function runAsync(bin: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
     const child = spawn(bin, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"], timeout: TIMEOUT_MS });
@@ -152,7 +152,7 @@ function runAsync(bin: string, argv: string[], cwd: string, env: NodeJS.ProcessE
   });
 }
 
-function commandLine(bin: string, argv: string[]): string {
+export function commandLine(bin: string, argv: string[]): string {
   return [path.basename(bin), ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
 
