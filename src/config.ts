@@ -23,6 +23,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isFile } from "./compose/discover";
 import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
 import { TARGET_ATTRIBUTE_KINDS } from "./bake/escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "./bake/model";
@@ -94,7 +95,7 @@ export function withConfig(options: Compose2BakeOptions, config: Config | undefi
     projectDirectory: options.projectDirectory ?? config.projectDirectory,
     projectName: options.projectName ?? config.projectName,
     outputFile: options.outputFile ?? config.output,
-    format: options.format ?? extensionFormat(options.outputFile) ?? config.format ?? extensionFormat(config.output),
+    format: options.format ?? formatFromFileName(options.outputFile) ?? config.format ?? formatFromFileName(config.output),
     variables: options.variables ?? config.variables,
     absolutePaths: options.absolutePaths ?? config.absolutePaths,
     config,
@@ -175,7 +176,7 @@ class Validator {
     out.format = this.check(["format"], doc.format, TOP_LEVEL.format!) as OutputFormat | undefined;
     out.variables = this.check(["variables"], doc.variables, TOP_LEVEL.variables!) as "keep" | "resolve" | undefined;
     out.absolutePaths = this.check(["absolute_paths"], doc.absolute_paths, "boolean") as boolean | undefined;
-    const fromName = extensionFormat(output);
+    const fromName = formatFromFileName(output);
     if (out.format && fromName && out.format !== fromName) {
       this.error("config-format-mismatch", `format "${out.format}" does not match the extension of output "${output}"`, ["format"], "value");
     }
@@ -367,17 +368,10 @@ function isPlainTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-function extensionFormat(file: string | undefined): OutputFormat | undefined {
+/** `.hcl` → HCL, `.json` → JSON, anything else: no opinion. */
+export function formatFromFileName(file: string | undefined): OutputFormat | undefined {
   const ext = file ? path.extname(file).toLowerCase() : "";
   return ext === ".hcl" ? "hcl" : ext === ".json" ? "json" : undefined;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function configError(code: string, message: string): CompileError {

@@ -16,7 +16,7 @@ import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { customizeBake } from "./bake/customize";
-import { withConfig, type Config } from "./config";
+import { formatFromFileName, withConfig, type Config } from "./config";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -73,15 +73,6 @@ export function emit(bake: BakeFile, format: OutputFormat): string {
   return hcl.emitHcl(bake);
 }
 
-/** `.hcl` → HCL, `.json` → JSON, anything else: no opinion. */
-export function formatFromFileName(file: string | undefined): OutputFormat | undefined {
-  if (!file) return undefined;
-  const ext = path.extname(file).toLowerCase();
-  if (ext === ".hcl") return "hcl";
-  if (ext === ".json") return "json";
-  return undefined;
-}
-
 export { loadProject, type LoadOptions } from "./compose/load";
 export { convertProject, type ConvertOptions } from "./bake/convert";
 export { emitJson } from "./bake/json";
@@ -95,5 +86,5 @@ export type {
   ComposeSsh,
 } from "./compose/model";
 export { CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
-export { CONFIG_FILE_NAME, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
+export { CONFIG_FILE_NAME, formatFromFileName, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
