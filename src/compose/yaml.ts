@@ -118,21 +118,10 @@ export function parseLeniently(text: string): { docs: Document[]; toOriginal: (o
 /** Where the quoted scalars start that the yaml lexer ends before their closing quote (go-yaml reads on). */
 function cutQuotedScalars(text: string): number[] {
   const starts: number[] = [];
-  let at = 0;
-  let scalarText = false;
-  for (const token of new Lexer().lex(text)) {
-    const first = token[0];
-    // Markers that the lexer inserts (document start, flow end, plain or block scalar start) are not source text.
-    if (first === "\x02" || first === "\x18" || first === "\x1f") {
-      scalarText = first === "\x1f";
-      continue;
-    }
-    if (!scalarText && (first === '"' || first === "'")) {
-      const close = closingQuote(text, at);
-      if (close !== undefined && close > at + token.length - 1) starts.push(at);
-    }
-    scalarText = false;
-    at += token.length;
+  for (const { token, at, kind } of sourceTokens(text)) {
+    if (kind !== "syntax" || (token[0] !== '"' && token[0] !== "'")) continue;
+    const close = closingQuote(text, at);
+    if (close !== undefined && close > at + token.length - 1) starts.push(at);
   }
   return starts;
 }
@@ -232,31 +221,45 @@ export function lexerNodeCount(file: SourceFile, limit: number): { nodes: number
   let nodes = 0;
   let flowDepth = 0;
   let offset = 0;
-  let scalarText = false;
-  for (const token of new Lexer().lex(file.text)) {
+  for (const { token, at, kind } of sourceTokens(file.text)) {
     const c = token[0];
-    // Markers that the lexer inserts (document start, flow end, scalar start) are not source text.
-    if (c === "\x02" || c === "\x18" || c === "\x1f") {
-      if (c !== "\x18") nodes++;
-      scalarText = c === "\x1f";
-    } else if (scalarText) {
-      // the text of a plain or block scalar, which may start with any character
-      scalarText = false;
-      offset += token.length;
-    } else {
+    if (kind === "marker") {
+      if (c !== "\x18") nodes++; // a document or a plain or block scalar starts; not the end of a flow collection
+    } else if (kind === "syntax") {
       if (c === "[" || c === "{") {
         nodes++;
-        if (++flowDepth > MAX_DEPTH) fail("yaml-too-deep", tooDeep(file), { file, offset });
+        if (++flowDepth > MAX_DEPTH) fail("yaml-too-deep", tooDeep(file), { file, offset: at });
       } else if (c === "]" || c === "}") {
         flowDepth--;
       } else if (c === "*" || c === '"' || c === "'") {
         nodes++;
       }
-      offset += token.length;
     }
+    if (kind !== "marker") offset = at + token.length;
     if (nodes > limit) break;
   }
   return { nodes, offset };
+}
+
+/**
+ * The yaml lexer's tokens with their offsets in `text`. `kind` tells apart the markers the lexer inserts
+ * (document start, flow end, plain or block scalar start), which are not source text; the text of a plain or
+ * block scalar, which may start with any character; and the rest (indicators, quoted scalars, space).
+ */
+function* sourceTokens(text: string): Generator<{ token: string; at: number; kind: "marker" | "scalar" | "syntax" }> {
+  let at = 0;
+  let scalar = false;
+  for (const token of new Lexer().lex(text)) {
+    const c = token[0];
+    if (c === "\x02" || c === "\x18" || c === "\x1f") {
+      yield { token, at, kind: "marker" };
+      scalar = c === "\x1f";
+      continue;
+    }
+    yield { token, at, kind: scalar ? "scalar" : "syntax" };
+    scalar = false;
+    at += token.length;
+  }
 }
 
 /**
