@@ -329,8 +329,6 @@ class DocumentWalker {
   private expansionDepth = 0;
   /** The same, without the `<<: *mapping` merges that compose-go hands to go-yaml as the mapping itself. */
   private aliasDecodeDepth = 0;
-  /** Set just before walking the alias of a `<<: *mapping` entry. */
-  private mergingMapping = false;
   /** Offset of every value by dotted path; -1 where only the file is known. */
   private readonly offsets = new Map<string, number>();
   private readonly resetPaths: string[][] = [];
@@ -376,11 +374,12 @@ class DocumentWalker {
     return node?.range ? { file: this.file, offset: this.toOriginal(node.range[0]) } : { file: this.file };
   }
 
-  private walk(node: Node, path: string): PlainValue {
+  /** `aliasDecoded`: false for the alias of a `<<: *mapping`, which compose-go hands go-yaml as the mapping. */
+  private walk(node: Node, path: string, aliasDecoded = true): PlainValue {
     if (this.depth >= MAX_DEPTH) fail("yaml-too-deep", tooDeep(this.file), this.pos(node));
     this.depth++;
     try {
-      return this.walkNode(node, path);
+      return this.walkNode(node, path, aliasDecoded);
     } finally {
       this.depth--;
     }
@@ -431,15 +430,11 @@ class DocumentWalker {
     }
   }
 
-  private walkNode(node: Node, path: string): PlainValue {
+  private walkNode(node: Node, path: string, aliasDecoded: boolean): PlainValue {
     if (this.expansionDepth === 0 && ++this.visits > MAX_NODE_VISITS) {
       fail("yaml-too-many-nodes", `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS})`, this.pos(node));
     }
-    if (isAlias(node)) {
-      const decodedAsAlias = !this.mergingMapping;
-      this.mergingMapping = false;
-      return this.walkAlias(node, path, decodedAsAlias);
-    }
+    if (isAlias(node)) return this.walkAlias(node, path, aliasDecoded);
     this.countDecoded(node);
     this.offsets.set(path, this.offsetOf(node));
     if (isMap(node)) {
@@ -567,8 +562,7 @@ class DocumentWalker {
         fail("yaml-merge", `map merge requires map or sequence of maps as the value`, this.pos(item ?? undefined));
       }
       // `<<: *mapping`: compose-go hands go-yaml the mapping itself, so its nodes are not alias expansion there.
-      this.mergingMapping = isAlias(item) && !isSeq(value);
-      maps.push(this.walk(item as Node, path) as PlainMap);
+      maps.push(this.walk(item as Node, path, !(isAlias(item) && !isSeq(value))) as PlainMap);
     }
     return maps;
   }
