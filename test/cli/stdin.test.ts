@@ -1,13 +1,11 @@
 /** `-f -` reads the Compose file from standard input, as docker compose does; the project folder is the current one. */
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { BIN, fixedEnv, runCli, tempProject } from "../support/run";
+import { runCli, tempProject } from "../support/run";
 
 const COMPOSE = "services:\n  web:\n    build: ./web\n    image: example/web:${TAG:-1}\n";
 
 function runWithStdin(args: string[], cwd: string, input: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: fixedEnv(), input, encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { cwd, input });
 }
 
 test("-f - gives what the same file named with -f gives, paths resolved from the current folder", () => {
