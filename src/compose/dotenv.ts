@@ -44,15 +44,19 @@ export class DotenvError extends Error {
  * Parses env-file text. `lookup` resolves `${X}` and bare keys: compose-go looks at the process env first, then keys
  * already read (this file or earlier files) — the caller passes a lookup that does that; inside, keys read earlier in
  * *this* text are visible to later `${X}` through a fallback to the values parsed so far. Returns entries in file
- * order (a later duplicate key overrides the value, keeping the first position). `options.onUnset` is called for
+ * order (a later duplicate key overrides the value, keeping the first position). `earlier` (the keys of earlier env
+ * files of the same pass) comes last: after this text's own keys for `${X}`, right after `lookup` for a bare key.
+ * `options.onUnset` is called for
  * `$X`/`${X}` that nothing resolves (compose-go logs its usual warning for those).
  */
-export function parseDotenv(text: string, lookup: Lookup, options?: InterpolateOptions): Map<string, string> {
+export function parseDotenv(
+  text: string,
+  lookup: Lookup,
+  options?: InterpolateOptions,
+  earlier?: Lookup,
+): Map<string, string> {
   const out = new Map<string, string>();
-  const resolve: Lookup = (name) => {
-    const v = lookup(name);
-    return v !== undefined ? v : out.get(name);
-  };
+  const resolve: Lookup = (name) => lookup(name) ?? out.get(name) ?? earlier?.(name);
   const n = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a UTF-8 BOM is skipped
 
@@ -91,7 +95,7 @@ export function parseDotenv(text: string, lookup: Lookup, options?: InterpolateO
 
     if (sep >= 0 && text.charCodeAt(sep) === 0x0a) {
       // A bare key: inherits from lookup only (compose-go does not look at this file's keys here).
-      const inherited = lookup(key);
+      const inherited = lookup(key) ?? earlier?.(key);
       if (inherited !== undefined) out.set(key, inherited);
       pos = sep + 1;
       continue;

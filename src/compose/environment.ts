@@ -134,11 +134,13 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     // Invalid UTF-8 becomes U+FFFD, as docker compose's JSON output shows it.
     const text = bytes.toString("utf8");
     // Inside an env file, ${} looks at the environment built so far (process environment, PWD, keys of an
-    // earlier pass), then at keys read earlier in this pass (this file or a previous one).
-    const lookup = (name: string): string | undefined => state.values[name] ?? fromFiles.get(name);
+    // earlier pass), then at keys read earlier in this file, then at those of the pass's earlier files: with
+    // `--env-file base.env --env-file override.env`, override.env's own `H=…` is what its `${H}` means
+    // (checked against docker compose: test/loading/env-file-later-file-own-keys).
+    const lookup = (name: string): string | undefined => state.values[name];
     let parsed: Map<string, string>;
     try {
-      parsed = parseDotenv(text, lookup);
+      parsed = parseDotenv(text, lookup, undefined, (name) => fromFiles.get(name));
     } catch (e) {
       if (e instanceof DotenvError) {
         const source = new SourceFile(abs, text);
