@@ -12,6 +12,12 @@ import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawServicePaths } from "./paths";
 import type { PlainMap, PlainValue } from "./yaml";
 
+/** A file reached through `extends`: its documents merged, and the paths they tag `!reset` / `!override`. */
+export interface RawFile {
+  readonly model: PlainMap;
+  readonly tagPaths: readonly string[][];
+}
+
 export interface ExtendsContext {
   readonly home: string;
   /** Folder that `extends.file` resolves from (the project or include folder, or the extended file's folder). */
@@ -20,7 +26,7 @@ export interface ExtendsContext {
   readonly file: string;
   readonly posOf: (path: string) => SourcePos | undefined;
   /** Reads another file raw: parsed and interpolated documents merged into one mapping. */
-  readonly readRaw: (file: string) => PlainMap;
+  readonly readRaw: (file: string) => RawFile;
   /** `!reset` / `!override` paths of the document the services come from. */
   readonly tagPaths: readonly string[][];
 }
@@ -52,12 +58,13 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
     } else {
       const abs = path.resolve(ctx.resourceDir, expandUser(file, ctx.home));
       const raw = ctx.readRaw(abs);
-      const other = isMap(raw.services) ? raw.services : (Object.create(null) as PlainMap);
+      const other = isMap(raw.model.services) ? raw.model.services : (Object.create(null) as PlainMap);
       if (!(baseName in other)) {
         fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`, ctx.posOf(where));
       }
       const dir = path.dirname(abs);
-      const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: [], posOf: () => undefined }, next, baseName);
+      // Its own `!reset` / `!override` tags apply to its own extends (a base that resets what it extends).
+      const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: raw.tagPaths, posOf: () => undefined }, next, baseName);
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(resolved[baseName]!, { workingDir: dir, home: ctx.home }, { defaultContext: false }) as PlainValue;
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
-import { resolveExtends } from "./extends";
+import { resolveExtends, type RawFile } from "./extends";
 import { InterpolationError, interpolateValue, type Lookup } from "./interpolate";
 import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
@@ -55,7 +55,7 @@ export interface RawModelContext {
 
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
   let model: PlainMap = Object.create(null) as PlainMap;
-  const rawFiles = new Map<string, PlainMap>();
+  const rawFiles = new Map<string, RawFile>();
   const posOf = (p: string): SourcePos | undefined => ctx.positions.get(p);
   for (const doc of documents) {
     if (doc.value === null) continue;
@@ -134,13 +134,18 @@ export function interpolateDocument(
 }
 
 /** A file reached through `extends`: its documents interpolated and merged, nothing else. */
-function readRawFile(file: string, ctx: RawModelContext): PlainMap {
+function readRawFile(file: string, ctx: RawModelContext): RawFile {
   let model: PlainMap = Object.create(null) as PlainMap;
+  const tagPaths: string[][] = [];
   for (const doc of parseComposeYaml(readSource(file))) {
     if (doc.value === null) continue;
-    model = mergeDocuments(model, interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept), () => undefined);
+    const value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
+    deletePaths(model, doc.resetPaths);
+    deletePaths(model, doc.overridePaths);
+    model = mergeDocuments(model, value, () => undefined);
+    tagPaths.push(...doc.resetPaths, ...doc.overridePaths);
   }
-  return model;
+  return { model, tagPaths };
 }
 
 interface IncludeItem {
