@@ -3,8 +3,11 @@
  * mappings by key, scalars replaced, sequences appended, plus the special mergers for the keys a build uses.
  * Both sides are raw (not yet normalised) data, so each special merger first brings both sides to one form.
  *
- * Outside `build:` we never fail on a shape mismatch: buildx ignores keys a build does not use, and a file
- * that Docker Compose accepts must not be rejected here, so the later value simply wins.
+ * As in compose-go's MergeYaml, a null override keeps the base value (`!reset` is how a value is removed), and a
+ * mapping or sequence overridden by anything else is an error (`cannot override services.s.healthcheck`), a
+ * scalar base simply replaced. Paths where compose-go has a special merger that we do not reproduce (keys a build
+ * never reads: `environment`, `networks`, `ulimits.*`, …) and `x-` extensions (newer compose-go replaces those)
+ * keep the later value instead: a file Docker Compose accepts must never be rejected here.
  */
 import { fail, type SourcePos } from "../diagnostics";
 import type { PlainMap, PlainValue } from "./yaml";
@@ -20,17 +23,43 @@ function mergeValue(base: PlainValue | undefined, override: PlainValue, path: st
   if (base === undefined) return override;
   const special = specialMerger(path);
   if (special) return special(base, override, path, posOf);
-  if (isMap(base) && isMap(override)) {
+  if (override === null) return base;
+  if (isMap(base)) {
+    if (!isMap(override)) return mismatch(base, override, path, posOf);
     const out: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(base)) out[k] = v;
     for (const [k, v] of Object.entries(override)) out[k] = mergeValue(base[k], v, [...path, k], posOf);
     return out;
   }
-  if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
-  if (inBuild(path) && (isMap(base) !== isMap(override) || Array.isArray(base) !== Array.isArray(override)) && base !== null && override !== null) {
-    fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
+  if (Array.isArray(base)) {
+    if (!Array.isArray(override)) return mismatch(base, override, path, posOf);
+    return [...base, ...override];
   }
   return override;
+}
+
+/** compose-go's `cannot override <path>`, except where its special mergers (or newer releases) accept the change. */
+function mismatch(_base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  if (path.some((k) => k.startsWith("x-")) || TOLERANT.some((pattern) => matchesPattern(path, pattern))) return override;
+  fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
+}
+
+/**
+ * Paths compose-go merges with a special rule that converts between forms (any of its releases), and that no
+ * build reads, so we do not reproduce the rule: the later value wins there.
+ */
+const TOLERANT: readonly (readonly string[])[] = [
+  ...[
+    "annotations", "command", "entrypoint", "healthcheck.test", "environment", "labels", "label_file", "env_file",
+    "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tmpfs", "logging", "networks", "models", "ulimits.*",
+    "deploy.labels", "volumes.*.volume.labels",
+  ].flatMap((rest) => ["services", "jobs"].map((top) => [top, "*", ...rest.split(".")])),
+  ...["networks", "volumes", "secrets", "configs"].map((top) => [top, "*", "labels"]),
+  ["networks", "*", "ipam", "config"],
+];
+
+function matchesPattern(path: readonly string[], pattern: readonly string[]): boolean {
+  return path.length === pattern.length && pattern.every((p, i) => p === "*" || p === path[i]);
 }
 
 type Merger = (base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup) => PlainValue;
@@ -58,12 +87,9 @@ function specialMerger(path: string[]): Merger | undefined {
   }
 }
 
-function inBuild(path: string[]): boolean {
-  return path.length >= 3 && path[0] === "services" && path[2] === "build";
-}
-
 /** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
 function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  if (override === null) return base;
   const b = typeof base === "string" ? { context: base } : base;
   const o = typeof override === "string" ? { context: override } : override;
   if (!isMap(b) || !isMap(o)) return override;
@@ -130,7 +156,8 @@ function hostList(v: PlainValue): string[] {
 }
 
 /** `tags`, `profiles`: appended, a later duplicate replaces the earlier one at the earlier position. */
-function mergeUniqueList(base: PlainValue, override: PlainValue): PlainValue {
+function mergeUniqueList(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  if (Array.isArray(base) && override !== null && !Array.isArray(override)) return mismatch(base, override, path, posOf);
   const out: PlainValue[] = [];
   const seen = new Set<string>();
   for (const item of [...asList(base), ...asList(override)]) {
@@ -153,7 +180,9 @@ function mergeSsh(base: PlainValue, override: PlainValue, path: string[], posOf:
   if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
   if (isMap(base) && isMap(override)) {
     const out: PlainMap = Object.create(null) as PlainMap;
-    for (const side of [base, override]) for (const [k, v] of Object.entries(side)) out[k] = v;
+    for (const [k, v] of Object.entries(base)) out[k] = v;
+    // `{default: null}` over `{default: keys/id}` keeps the key: a null override keeps the base value.
+    for (const [k, v] of Object.entries(override)) if (v !== null || !Object.prototype.hasOwnProperty.call(base, k)) out[k] = v;
     return out;
   }
   fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
@@ -222,6 +251,10 @@ export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
     let node: PlainValue | undefined = model;
     for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
       const key = path[i]!;
+      // `build: ./dir` is `{context: ./dir}` to a `!reset` below it, as to a merge (mergeBuild).
+      if (i === 2 && path[0] === "services" && key === "build" && isMap(node) && typeof node.build === "string") {
+        node.build = Object.assign(Object.create(null) as PlainMap, { context: node.build });
+      }
       if (isMap(node)) node = node[key];
       else if (Array.isArray(node)) node = node[Number(key)];
       else node = undefined;
