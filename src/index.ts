@@ -17,6 +17,7 @@ import type { ComposeProject } from "./compose/model";
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { customizeBake } from "./bake/customize";
 import { formatFromFileName, withConfig, type Config } from "./config";
+import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -32,6 +33,11 @@ export interface Compose2BakeOptions extends LoadOptions {
    * and the renames, target attributes and groups applied to the converted bake file.
    */
   readonly config?: Config;
+  /**
+   * Start the output with a comment (HCL) or a `"//"` key (JSON, which bake ignores) saying what it was
+   * generated from, how to regenerate it and how to run bake. Default: true when `outputFile` is set.
+   */
+  readonly header?: boolean;
 }
 
 export interface Compose2BakeResult {
@@ -41,6 +47,8 @@ export interface Compose2BakeResult {
   readonly project: ComposeProject;
   /** Warnings, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
+  /** With `outputFile`: the command that writes it again (the header and `--check`'s hint quote it). */
+  readonly regenerate?: Regenerate;
 }
 
 /**
@@ -61,16 +69,29 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   }
   bake = customizeBake(bake, options.config?.customize);
   const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";
-  const text = emit(bake, format);
-  return { text, format, bake, project, diagnostics: sortDiagnostics(diagnostics.all) };
+  const regenerate = options.outputFile ? regenerateCommand({ ...options, format }, project.workingDir) : undefined;
+  const header =
+    regenerate && options.outputFile && options.header !== false
+      ? headerLines({
+          outputFile: path.resolve(options.cwd, options.outputFile),
+          format,
+          composeFiles: project.files,
+          configFile: options.config?.file,
+          regenerate,
+          absolutePaths: options.absolutePaths ?? false,
+        })
+      : undefined;
+  const text = emit(bake, format, header);
+  return { text, format, bake, project, diagnostics: sortDiagnostics(diagnostics.all), regenerate };
 }
 
-export function emit(bake: BakeFile, format: OutputFormat): string {
-  if (format === "json") return emitJson(bake);
+/** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
+export function emit(bake: BakeFile, format: OutputFormat, comment?: readonly string[]): string {
+  if (format === "json") return emitJson(bake, comment);
   // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hcl = require("./bake/hcl") as typeof import("./bake/hcl");
-  return hcl.emitHcl(bake);
+  return hcl.emitHcl(bake, comment);
 }
 
 export { loadProject, type LoadOptions } from "./compose/load";
@@ -88,3 +109,4 @@ export type {
 export { CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
 export { CONFIG_FILE_NAME, formatFromFileName, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
+export { regenerateHint, type Regenerate } from "./regenerate";
