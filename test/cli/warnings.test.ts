@@ -6,10 +6,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fixedEnv, REPO, runCli, tempProject } from "../support/run";
+import { noteSkip } from "../support/skips";
 
 const GIT = spawnSync("git", ["--version"]).status === 0;
 const withGit = GIT ? test : test.skip;
-if (!GIT) console.warn("git not found: SKIPPING the git warnings' tests");
+if (!GIT) noteSkip("the git warnings' tests", "git is not installed");
 
 function git(dir: string, ...args: string[]): void {
   const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" });
