@@ -3,7 +3,6 @@
  * wrong: it depends on a file git does not have, on the checkout's folder name, or is read by bake in a way
  * that changes it (merged with a Compose file beside it, run from another folder); or it builds nothing.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BakeFile } from "./bake/model";
@@ -159,6 +158,9 @@ function runGit(
   ok: readonly number[] = [0],
   input?: string,
 ): string | undefined {
+  // Loaded here: most runs never start git, and need not load child_process.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
   const r = spawnSync("git", args, {
     input,
     cwd: root,
