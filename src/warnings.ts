@@ -1,7 +1,8 @@
 /**
- * Warnings about the run as a whole (issue #11 item 5), each about a way a committed bake file silently goes
- * wrong: it depends on a file git does not have, on the checkout's folder name, or is read by bake in a way
- * that changes it (merged with a Compose file beside it, run from another folder); or it builds nothing.
+ * Warnings about the run as a whole (issue #11 item 5): it builds nothing, or names an unknown profile; and, for
+ * an output file in a git work tree (a file that is committed), each way it silently goes wrong: it depends on a
+ * file git does not have or on the checkout's folder name, or bake reads it in a way that changes it (merged with
+ * a Compose file beside it, run from another folder).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -54,19 +55,12 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
     }
   }
 
-  // The rest is about a file that is kept (and committed), not one printed to standard output.
+  // The rest is about a file that is kept and committed, not one printed to standard output: said only when the
+  // project is in a git work tree (looked for with a few stats; git itself runs only for the inputs below).
   if (facts.outputFile === undefined) return;
+  const root = workTreeRoot(project.workingDir);
+  if (root === undefined) return;
 
-  // The project name, and the default tags made of it, from the folder's name.
-  const untagged = Object.values(project.services).filter((s) => s.build && !s.image);
-  if (untagged.length > 0 && nameFromFolder(facts)) {
-    const examples = untagged.slice(0, 2).map((s) => `${project.name}-${s.name}`);
-    diagnostics.warn(
-      "project-name-from-folder",
-      `the project name "${project.name}" comes from the folder's name, and so do the tags of services without image: (${examples.join(", ")}${untagged.length > 2 ? ", …" : ""}): a checkout in a folder named otherwise writes another file; set name: in the Compose file or project_name in compose2bake.toml`,
-      at(firstFile),
-    );
-  }
   const output = path.resolve(facts.cwd, facts.outputFile);
   const outDir = path.dirname(output);
   const name = path.basename(output);
@@ -93,9 +87,21 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
     );
   }
 
+  // The project name, and the default tags made of it, from the folder's name: a checkout
+  // in another folder (CI, a `git worktree`) writes other tags.
+  const untagged = Object.values(project.services).filter((s) => s.build && !s.image);
+  if (untagged.length > 0 && nameFromFolder(facts)) {
+    const examples = untagged.slice(0, 2).map((s) => `${project.name}-${s.name}`);
+    diagnostics.warn(
+      "project-name-from-folder",
+      `the project name "${project.name}" comes from the folder's name, and so do the tags of services without image: (${examples.join(", ")}${untagged.length > 2 ? ", …" : ""}): a checkout in a folder named otherwise writes another file; set name: in the Compose file or project_name in compose2bake.toml`,
+      at(firstFile),
+    );
+  }
+
   // Inputs git does not have: the committed file depends on them, so another checkout (CI, a worktree) differs.
   const inputs = [...project.files.filter((f) => f !== "-"), ...(facts.configFile ? [facts.configFile] : []), ...envFilesThatMatter(facts)];
-  for (const { file, state } of gitStates(project.workingDir, inputs, facts.env)) {
+  for (const { file, state } of gitStates(root, inputs, facts.env)) {
     diagnostics.warn(
       "input-not-in-git",
       `${state === "ignored" ? "ignored by git" : "not tracked by git"}, but ${name} depends on it: a checkout without it (CI's --check, a git worktree) writes another file`,
@@ -130,13 +136,12 @@ interface GitState {
 }
 
 /**
- * Which of `files` git ignores or does not track, in the work tree holding `folder`. Nothing (and no `git`
- * process) outside a work tree: a `.git` entry is looked for first, so most runs pay a few `stat`s only.
- * A missing or failing git says nothing.
+ * Which of `files` git ignores or does not track, in the work tree at `root` (see workTreeRoot: a `.git` entry is
+ * looked for first, so runs outside a work tree pay a few `stat`s and start no git). A missing or failing git
+ * says nothing.
  */
-export function gitStates(folder: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): GitState[] {
-  const root = workTreeRoot(folder);
-  if (root === undefined || files.length === 0) return [];
+export function gitStates(root: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): GitState[] {
+  if (files.length === 0) return [];
   const inside = files.filter((f) => !path.relative(root, f).startsWith(".."));
   if (inside.length === 0) return [];
   const rel = inside.map((f) => path.relative(root, f).split(path.sep).join("/"));
@@ -172,7 +177,8 @@ function runGit(
   return r.status !== null && ok.includes(r.status) && typeof r.stdout === "string" ? r.stdout : undefined;
 }
 
-function workTreeRoot(folder: string): string | undefined {
+/** The nearest folder at or above `folder` holding a `.git` entry (a folder, or a file in a linked worktree). */
+export function workTreeRoot(folder: string): string | undefined {
   for (let dir = folder; ; ) {
     if (fs.existsSync(path.join(dir, ".git"))) return dir;
     const parent = path.dirname(dir);

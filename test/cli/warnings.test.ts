@@ -23,9 +23,18 @@ function warnings(stderr: string): string[] {
 
 const NAMED = "name: demo\nservices:\n  web:\n    build: ./app\n";
 
+/** A project in a fresh git repository, its files committed. */
+function gitProject(files: Record<string, string>): string {
+  const dir = tempProject(files);
+  git(dir, "init", "-q");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "project");
+  return dir;
+}
+
 describe("issue #11 rows", () => {
-  test("`docker buildx bake` without -f beside compose.yaml: said when the file is created, and in its header", () => {
-    const dir = tempProject({ "compose.yaml": NAMED });
+  withGit("`docker buildx bake` without -f beside compose.yaml: said when the file is created, and in its header", () => {
+    const dir = gitProject({ "compose.yaml": NAMED });
     const first = runCli(["-o", "docker-bake.hcl"], { cwd: dir });
     expect(warnings(first.stderr)).toEqual([
       "warning: docker buildx bake run without -f in this folder reads compose.yaml too and merges it with docker-bake.hcl (renamed secrets twice, .env values back): always run docker buildx bake -f docker-bake.hcl [bake-reads-compose-file]",
@@ -35,13 +44,15 @@ describe("issue #11 rows", () => {
     expect(runCli(["-o", "docker-bake.hcl"], { cwd: dir }).stderr).toBe("");
     expect(runCli(["--check", "-o", "docker-bake.hcl"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
     // A name bake does not read by default, or no Compose file beside it: nothing to say.
-    const other = tempProject({ "compose.yaml": NAMED });
+    const other = gitProject({ "compose.yaml": NAMED });
     expect(runCli(["-o", "ci.hcl"], { cwd: other }).stderr).toBe("");
     expect(runCli(["-o", "out/docker-bake.hcl", "--absolute-paths"], { cwd: other }).stderr).toBe("");
+    // Outside a git work tree (a file that is not committed), only the header says it.
+    expect(runCli(["-o", "docker-bake.hcl"], { cwd: tempProject({ "compose.yaml": NAMED }) }).stderr).toBe("");
   });
 
-  test("-o docker/docker-bake.hcl: the warning and the header say to run bake in docker/", () => {
-    const dir = tempProject({ "compose.yaml": NAMED });
+  withGit("-o docker/docker-bake.hcl: the warning and the header say to run bake in docker/", () => {
+    const dir = gitProject({ "compose.yaml": NAMED });
     const r = runCli(["-o", "docker/docker-bake.hcl"], { cwd: dir });
     expect(warnings(r.stderr)).toEqual([
       "warning: the paths in docker/docker-bake.hcl are relative to its folder, not to the project folder: run bake there (cd docker && docker buildx bake -f docker-bake.hcl), or write absolute paths with --absolute-paths [bake-working-folder]",
@@ -96,8 +107,12 @@ describe("issue #11 rows", () => {
     expect(fs.readFileSync(path.join(dir, "bin", "calls"), "utf8")).toBe("called\n");
   });
 
-  test("a checkout in a differently named folder: the folder-derived project name and tags are named", () => {
+  withGit("a checkout in a differently named folder: the folder-derived project name and tags are named", () => {
     const dir = tempProject({ "compose.yaml": "services:\n  web:\n    build: .\n  api:\n    build: .\n    image: ex/api\n" });
+    // Outside a git work tree there is no checkout to differ: nothing said.
+    expect(runCli(["-o", "ci.hcl"], { cwd: dir }).stderr).toBe("");
+    git(dir, "init", "-q");
+    git(dir, "add", "compose.yaml");
     const r = runCli(["-o", "ci.hcl"], { cwd: dir });
     const project = path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, "");
     expect(warnings(r.stderr)).toEqual([
@@ -106,12 +121,14 @@ describe("issue #11 rows", () => {
     // Each of the usual fixes silences it.
     expect(runCli(["-o", "ci.hcl", "-p", "demo"], { cwd: dir }).stderr).toBe("");
     fs.writeFileSync(path.join(dir, "compose2bake.toml"), 'project_name = "demo"\n');
+    git(dir, "add", "compose2bake.toml");
     expect(runCli(["-o", "ci.hcl"], { cwd: dir }).stderr).toBe("");
     fs.rmSync(path.join(dir, "compose2bake.toml"));
     fs.writeFileSync(path.join(dir, "compose.yaml"), "name: demo\n" + fs.readFileSync(path.join(dir, "compose.yaml"), "utf8"));
     expect(runCli(["-o", "ci.hcl"], { cwd: dir }).stderr).toBe("");
     // On standard output there is no kept file to depend on it.
-    expect(runCli([], { cwd: tempProject({ "compose.yaml": "services:\n  web:\n    build: .\n" }) }).stderr).toBe("");
+    fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  web:\n    build: .\n");
+    expect(runCli([], { cwd: dir }).stderr).toBe("");
   });
 
   test("`--profile nosuch`: a warning", () => {
