@@ -98,7 +98,6 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
     regenerate && options.outputFile && options.header !== false
       ? headerLines({
           outputFile: path.resolve(options.cwd, options.outputFile),
-          format,
           composeFiles: project.files,
           configFile: options.config?.file,
           regenerate,

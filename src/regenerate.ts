@@ -92,7 +92,6 @@ export function regenerateHint(regenerate: Regenerate, cwd: string): string {
 
 export interface HeaderInput {
   readonly outputFile: string;
-  readonly format: OutputFormat;
   /** Absolute paths of the Compose files, `-` for standard input. */
   readonly composeFiles: readonly string[];
   readonly configFile?: string;
