@@ -10,4 +10,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: { ...require("./tsconfig.json").compilerOptions, sourceMap: true } }],
   },
   testTimeout: 60000,
+  // What could not be checked (no real docker buildx, …) is said at the end; under CI=true it fails the run.
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  reporters: ["default", "<rootDir>/test/support/skip-reporter.js"],
 };

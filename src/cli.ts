@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, UsageError } from "./cli-args";
 import { collectGarbage } from "./collect-garbage";
-import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig } from "./index";
+import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, regenerateHint, withConfig } from "./index";
 import { readExisting, writeFileAtomic } from "./write-file";
 
 export interface CliIO {
@@ -133,10 +133,11 @@ function run(argv: readonly string[], io: CliIO): number {
     const current = readExisting(outputFile);
     if (current === result.text) return EXIT.ok;
     const shown = path.relative(io.cwd, outputFile) || outputFile;
+    const hint = regenerateHint(result.regenerate!, io.cwd);
     if (current === undefined) {
-      io.stderr(`compose2bake: ${shown} does not exist; run compose2bake without --check to create it\n`);
+      io.stderr(`compose2bake: ${shown} does not exist; run ${hint} to create it\n`);
     } else {
-      io.stderr(`compose2bake: ${shown} is stale; run compose2bake without --check to update it\n`);
+      io.stderr(`compose2bake: ${shown} is stale; run ${hint} to update it\n`);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createTwoFilesPatch } = require("diff") as typeof import("diff");
       io.stderr(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, result.text, "", "", { context: 3 }));

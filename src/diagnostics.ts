@@ -58,14 +58,22 @@ export class CompileError extends Error {
   }
 }
 
-/** Collects warnings (and errors) while a stage runs; stages never print. */
+/**
+ * Collects warnings (and errors) while a stage runs; stages never print. A diagnostic equal to one already
+ * reported (severity, code, message and position) is dropped: one anchor merged into many services is one
+ * place, and says so once.
+ */
 export class DiagnosticBag {
   private readonly items: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
   report(d: Diagnostic): void {
+    const key = `${d.severity}\0${d.code}\0${d.message}\0${positionKey(d)}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.items.push(d);
   }
   warn(code: string, message: string, pos?: SourcePos): void {
-    this.items.push({ severity: "warning", code, message, pos });
+    this.report({ severity: "warning", code, message, pos });
   }
   get all(): readonly Diagnostic[] {
     return this.items;
@@ -73,6 +81,39 @@ export class DiagnosticBag {
   get hasErrors(): boolean {
     return this.items.some((d) => d.severity === "error");
   }
+}
+
+function positionKey(d: Diagnostic): string {
+  return d.pos ? `${d.pos.file.path}\0${d.pos.offset ?? ""}` : "";
+}
+
+/**
+ * Keeps one warning per code and source position (file and offset): the same anchor or `extends` base reached
+ * from many services gives warnings that differ only by the service's name. The first one (in the given
+ * order) stays and says how many more it stands for. Errors and warnings without an offset are kept as they are.
+ */
+export function collapseRepeats(ds: readonly Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const first = new Map<string, { index: number; more: number }>();
+  for (const d of ds) {
+    if (d.severity !== "warning" || d.pos?.offset === undefined) {
+      out.push(d);
+      continue;
+    }
+    const key = `${d.code}\0${positionKey(d)}`;
+    const seen = first.get(key);
+    if (seen) seen.more++;
+    else {
+      first.set(key, { index: out.length, more: 0 });
+      out.push(d);
+    }
+  }
+  for (const { index, more } of first.values()) {
+    if (more === 0) continue;
+    const d = out[index]!;
+    out[index] = { ...d, message: `${d.message} (and ${more} more like it from this place)` };
+  }
+  return out;
 }
 
 /** Throws a CompileError with a single error. */

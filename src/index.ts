@@ -14,9 +14,11 @@ import { emitJson } from "./bake/json";
 import type { BakeFile } from "./bake/model";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
-import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
+import { collapseRepeats, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { customizeBake } from "./bake/customize";
 import { formatFromFileName, withConfig, type Config } from "./config";
+import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
+import { runWarnings } from "./warnings";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -32,6 +34,17 @@ export interface Compose2BakeOptions extends LoadOptions {
    * and the renames, target attributes and groups applied to the converted bake file.
    */
   readonly config?: Config;
+  /**
+   * Start the output with a comment (HCL) or a `"//"` key (JSON, which bake ignores) saying what it was
+   * generated from, how to regenerate it and how to run bake. Default: true when `outputFile` is set.
+   */
+  readonly header?: boolean;
+  /**
+   * Warn about the run as a whole (default true): inputs git ignores or does not track (this runs `git` when
+   * the project is in a work tree), a project name taken from the folder, an output that bake would merge with a
+   * Compose file or must be run beside, nothing to build, an unknown profile.
+   */
+  readonly runWarnings?: boolean;
 }
 
 export interface Compose2BakeResult {
@@ -41,6 +54,8 @@ export interface Compose2BakeResult {
   readonly project: ComposeProject;
   /** Warnings, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
+  /** With `outputFile`: the command that writes it again (the header and `--check`'s hint quote it). */
+  readonly regenerate?: Regenerate;
 }
 
 /**
@@ -60,17 +75,46 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
     bake = applyKeptVariables(bake, project.kept, diagnostics, envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
   }
   bake = customizeBake(bake, options.config?.customize);
+  if (options.runWarnings !== false) {
+    runWarnings(
+      {
+        cwd: options.cwd,
+        env: options.env,
+        project,
+        bake,
+        outputFile: options.outputFile,
+        absolutePaths: options.absolutePaths ?? false,
+        variables: options.variables ?? "keep",
+        projectName: options.projectName,
+        envFiles: options.envFiles,
+        configFile: options.config?.file,
+      },
+      diagnostics,
+    );
+  }
   const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";
-  const text = emit(bake, format);
-  return { text, format, bake, project, diagnostics: sortDiagnostics(diagnostics.all) };
+  const regenerate = options.outputFile ? regenerateCommand({ ...options, format }, project.workingDir) : undefined;
+  const header =
+    regenerate && options.outputFile && options.header !== false
+      ? headerLines({
+          outputFile: path.resolve(options.cwd, options.outputFile),
+          composeFiles: project.files,
+          configFile: options.config?.file,
+          regenerate,
+          absolutePaths: options.absolutePaths ?? false,
+        })
+      : undefined;
+  const text = emit(bake, format, header);
+  return { text, format, bake, project, diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)), regenerate };
 }
 
-export function emit(bake: BakeFile, format: OutputFormat): string {
-  if (format === "json") return emitJson(bake);
+/** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
+export function emit(bake: BakeFile, format: OutputFormat, comment?: readonly string[]): string {
+  if (format === "json") return emitJson(bake, comment);
   // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hcl = require("./bake/hcl") as typeof import("./bake/hcl");
-  return hcl.emitHcl(bake);
+  return hcl.emitHcl(bake, comment);
 }
 
 export { loadProject, type LoadOptions } from "./compose/load";
@@ -85,6 +129,7 @@ export type {
   ComposeServiceSecret,
   ComposeSsh,
 } from "./compose/model";
-export { CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
+export { collapseRepeats, CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
 export { CONFIG_FILE_NAME, formatFromFileName, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
+export { regenerateHint, type Regenerate } from "./regenerate";

@@ -62,15 +62,16 @@ interface BlockView {
   validations: Array<{ attributes: AttributeView[] }>;
 }
 
-type Render = (view: { blocks: BlockView[] }) => string;
+type Render = (view: { header: string[]; blocks: BlockView[] }) => string;
 let render: Render | undefined;
 
-export function emitHcl(file: BakeFile): string {
+/** `comment` lines go first, each as a `# ` line, then a blank line. */
+export function emitHcl(file: BakeFile, comment?: readonly string[]): string {
   const blocks: BlockView[] = [];
   for (const name of sortedKeys(file.variable)) blocks.push(variableView(name, file.variable[name]!));
   for (const name of sortedKeys(file.group)) blocks.push(groupView(name, file.group[name]!));
   for (const name of sortedKeys(file.target)) blocks.push(targetView(name, file.target[name]!));
-  return (render ??= compileTemplate())({ blocks });
+  return (render ??= compileTemplate())({ header: [...(comment ?? [])], blocks });
 }
 
 function variableView(name: string, v: BakeVariable): BlockView {

@@ -31,8 +31,13 @@ interface Entries {
   readonly entries: ReadonlyArray<readonly [string, Json]>;
 }
 
-export function emitJson(file: BakeFile): string {
+/**
+ * `comment` lines go first under the key `"//"`: HCL's JSON syntax reads that key as a comment, so bake
+ * ignores it (buildx 0.29.1; any other unknown top-level key would become a bake variable).
+ */
+export function emitJson(file: BakeFile, comment?: readonly string[]): string {
   const top: Array<[string, Json]> = [];
+  if (comment && comment.length > 0) top.push(["//", [...comment]]);
   const variables = sortedKeys(file.variable).map((name): [string, Json] => [name, variableJson(file.variable[name]!)]);
   const groups = sortedKeys(file.group).map((name): [string, Json] => [name, groupJson(file.group[name]!)]);
   const targets = sortedKeys(file.target).map((name): [string, Json] => [name, targetJson(name, file.target[name]!)]);

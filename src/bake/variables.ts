@@ -132,7 +132,7 @@ export function applyKeptVariables(
   if (fromEnvFiles.length > 0) {
     diagnostics.warn(
       "kept-variable-in-env-file",
-      `${fromEnvFiles.join(", ")} ${fromEnvFiles.length === 1 ? "is" : "are"} set in an env file, which docker buildx bake does not read: export ${fromEnvFiles.length === 1 ? "it" : "them"} (or pass --var) when running bake, or generate with --resolve`,
+      `${fromEnvFiles.join(", ")} ${fromEnvFiles.length === 1 ? "is" : "are"} set in an env file, which docker buildx bake does not read: export ${fromEnvFiles.length === 1 ? "it" : "them"} when running bake, or generate with --resolve`,
     );
   }
   for (const place of kept.resolvedPlaces) {

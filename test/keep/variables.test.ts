@@ -169,7 +169,7 @@ describe("fallbacks, with a warning", () => {
     const compose = "services:\n  app:\n    image: app:${TAG:-latest}\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n";
     const r = keep(compose, { files: { ".env": "TAG=1.0\nA=a\nUNUSED=u\n" } });
     expect(warnings(r.diagnostics, "kept-variable-in-env-file")).toEqual([
-      "A, TAG are set in an env file, which docker buildx bake does not read: export them (or pass --var) when running bake, or generate with --resolve",
+      "A, TAG are set in an env file, which docker buildx bake does not read: export them when running bake, or generate with --resolve",
     ]);
     expect(r.json).toBe(keep(compose).json);
   });
@@ -183,11 +183,11 @@ test("variables set only in an included project's env file get the same warning 
   };
   const withEnvFile = "include:\n  - path: sub/compose.yaml\n    env_file: sub/vars.env\n";
   expect(warnings(keep(withEnvFile, { files }).diagnostics, "kept-variable-in-env-file")).toEqual([
-    "A is set in an env file, which docker buildx bake does not read: export it (or pass --var) when running bake, or generate with --resolve",
+    "A is set in an env file, which docker buildx bake does not read: export it when running bake, or generate with --resolve",
   ]);
   // Without env_file, the include's own .env is its env file.
   expect(warnings(keep("include:\n  - sub/compose.yaml\n", { files }).diagnostics, "kept-variable-in-env-file")).toEqual([
-    "B is set in an env file, which docker buildx bake does not read: export it (or pass --var) when running bake, or generate with --resolve",
+    "B is set in an env file, which docker buildx bake does not read: export it when running bake, or generate with --resolve",
   ]);
   // A variable of the process environment is not from a file.
   expect(warnings(keep(withEnvFile, { files, env: { A: "exported" } }).diagnostics, "kept-variable-in-env-file")).toEqual([]);

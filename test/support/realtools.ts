@@ -1,7 +1,8 @@
 /**
  * Differential-test support: runs the real `docker-buildx` and `docker-compose` CLI plugins (fetched into
- * `<repo>/.tools/` by scripts/fetch-docker-tools.sh) and compares bake definitions after both have been
- * resolved by `docker buildx bake --print`.
+ * `<repo>/.tools/` by scripts/fetch-docker-tools.sh, or, without `.tools/`, the ones Docker installed: see
+ * discoverTools) and compares bake definitions after both have been resolved by `docker buildx bake --print`.
+ * Which tools were used, or why none were, is noted for the end of the run (test/support/skips.ts).
  *
  * Why both sides go through bake: bake's `--print` is the one place where a bake file's meaning is made
  * explicit (defaults filled in, CSV strings parsed into objects, `${`-escapes checked). Compose's
@@ -30,6 +31,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { noteSkip, noteTools } from "./skips";
 
 // ---------------------------------------------------------------------------------------------------
 // Finding and running the tools
@@ -48,21 +50,25 @@ export interface RealTools {
    */
   env: NodeJS.ProcessEnv;
   versions: { buildx: string; compose: string };
+  /** Where they were found: `.tools` (scripts/fetch-docker-tools.sh) or the user's Docker installation. */
+  origin: string;
 }
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const FETCH_HINT = "run scripts/fetch-docker-tools.sh to fetch them";
+const FETCH_HINT = "install Docker's buildx and compose plugins, or run scripts/fetch-docker-tools.sh to fetch them into .tools/";
 const TIMEOUT_MS = 60_000;
 
 let lookup: { tools?: RealTools; reason?: string } | undefined;
 
 /**
- * Looks for `.tools/bin/docker-buildx` and `.tools/bin/docker-compose` under the repository (or under
- * `$COMPOSE2BAKE_TOOLS_DIR`) and checks that both run. Undefined when they are absent or do not run;
- * {@link whyNoRealTools} then says why. The result is cached for the process.
+ * The real `docker-buildx` and `docker-compose`, checked to run: from `.tools/` (or `$COMPOSE2BAKE_TOOLS_DIR`)
+ * when it exists, else where Docker installs its CLI plugins (see {@link discoverTools}). Undefined when
+ * they are absent or do not run; {@link whyNoRealTools} then says why. The result is cached for the process.
  */
 export function findRealTools(): RealTools | undefined {
   if (!lookup) lookup = lookUpTools();
+  if (lookup.tools) noteTools(describeRealTools(lookup.tools));
+  else noteSkip("the differential tests (real docker buildx and docker compose)", lookup.reason!);
   return lookup.tools;
 }
 
@@ -72,20 +78,79 @@ export function whyNoRealTools(): string | undefined {
   return lookup?.reason;
 }
 
-function lookUpTools(): { tools?: RealTools; reason?: string } {
-  const toolsDir = path.resolve(process.env.COMPOSE2BAKE_TOOLS_DIR ?? path.join(REPO_ROOT, ".tools"));
-  const buildx = path.join(toolsDir, "bin", "docker-buildx");
-  const compose = path.join(toolsDir, "bin", "docker-compose");
-  const dockerConfig = path.join(toolsDir, "docker-config");
-  for (const bin of [buildx, compose]) {
-    if (!isExecutable(bin)) return { reason: `${bin} not found; ${FETCH_HINT}` };
+/** One line naming the tools and their versions, for the start of a test run. */
+export function describeRealTools(tools: RealTools): string {
+  return `real tools (${tools.origin}): ${tools.versions.buildx} at ${tools.buildx}; ${tools.versions.compose} at ${tools.compose}`;
+}
+
+export interface DiscoverOptions {
+  /** `.tools`-style folder (bin/, docker-config/); used when it exists. */
+  readonly toolsDir: string;
+  readonly home?: string;
+  /** The PATH to search last. */
+  readonly pathEnv?: string;
+  /** The system plugin folders, in Docker's order. */
+  readonly systemPluginDirs: readonly string[];
+}
+
+/** Docker's system CLI-plugin folders (docker/cli's `defaultSystemPluginDirs` on Linux), in its order. */
+export const SYSTEM_PLUGIN_DIRS = [
+  "/usr/local/lib/docker/cli-plugins",
+  "/usr/local/libexec/docker/cli-plugins",
+  "/usr/lib/docker/cli-plugins",
+  "/usr/libexec/docker/cli-plugins",
+];
+
+/**
+ * Where the two binaries are, without running them: `<toolsDir>/bin` when `toolsDir` exists (then it must have
+ * both); otherwise, for each, the first of `~/.docker/cli-plugins`, the system plugin folders and PATH that
+ * holds an executable `docker-buildx` / `docker-compose`.
+ */
+export function discoverTools(o: DiscoverOptions): { buildx: string; compose: string; dockerConfig?: string; origin: string } | { reason: string } {
+  if (fs.existsSync(o.toolsDir)) {
+    const buildx = path.join(o.toolsDir, "bin", "docker-buildx");
+    const compose = path.join(o.toolsDir, "bin", "docker-compose");
+    const dockerConfig = path.join(o.toolsDir, "docker-config");
+    for (const bin of [buildx, compose]) {
+      if (!isExecutable(bin)) return { reason: `${bin} not found; ${FETCH_HINT}` };
+    }
+    if (!fs.existsSync(path.join(dockerConfig, "cli-plugins", "docker-buildx"))) {
+      return { reason: `${dockerConfig}/cli-plugins/docker-buildx missing; ${FETCH_HINT}` };
+    }
+    return { buildx, compose, dockerConfig, origin: o.toolsDir };
   }
-  if (!fs.existsSync(path.join(dockerConfig, "cli-plugins", "docker-buildx"))) {
-    return { reason: `${dockerConfig}/cli-plugins/docker-buildx missing; ${FETCH_HINT}` };
+  const dirs = [
+    ...(o.home ? [path.join(o.home, ".docker", "cli-plugins")] : []),
+    ...o.systemPluginDirs,
+    ...(o.pathEnv ?? "").split(path.delimiter).filter((d) => d !== ""),
+  ];
+  const find = (name: string) => dirs.map((d) => path.join(d, name)).find(isExecutable);
+  const buildx = find("docker-buildx");
+  const compose = find("docker-compose");
+  if (!buildx || !compose) {
+    const missing = [!buildx && "docker-buildx", !compose && "docker-compose"].filter(Boolean).join(" and ");
+    return { reason: `${missing} not found in ${o.toolsDir}, ~/.docker/cli-plugins, ${o.systemPluginDirs.join(", ")} or PATH; ${FETCH_HINT}` };
   }
+  return { buildx, compose, origin: "installed Docker plugins" };
+}
+
+/**
+ * Finds the tools as {@link findRealTools} does, from the given environment, uncached (tests of the discovery
+ * pass a fake HOME, COMPOSE2BAKE_TOOLS_DIR, COMPOSE2BAKE_PLUGIN_DIRS instead of the system folders, PATH).
+ */
+export function lookUpTools(processEnv: NodeJS.ProcessEnv = process.env): { tools?: RealTools; reason?: string } {
+  const found = discoverTools({
+    toolsDir: path.resolve(processEnv.COMPOSE2BAKE_TOOLS_DIR ?? path.join(REPO_ROOT, ".tools")),
+    home: processEnv.HOME,
+    pathEnv: processEnv.PATH,
+    systemPluginDirs: processEnv.COMPOSE2BAKE_PLUGIN_DIRS?.split(path.delimiter).filter((d) => d !== "") ?? SYSTEM_PLUGIN_DIRS,
+  });
+  if ("reason" in found) return { reason: found.reason };
+  const { buildx, compose } = found;
+  const dockerConfig = found.dockerConfig ?? privateDockerConfig(buildx, compose);
   const env: NodeJS.ProcessEnv = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) {
-    const value = process.env[key];
+    const value = processEnv[key];
     if (value !== undefined) env[key] = value;
   }
   env.DOCKER_CONFIG = dockerConfig;
@@ -98,7 +163,27 @@ function lookUpTools(): { tools?: RealTools; reason?: string } {
     }
     versions[name] = r.stdout.trim();
   }
-  return { tools: { buildx, compose, env, versions } };
+  return { tools: { buildx, compose, env, versions, origin: found.origin } };
+}
+
+/**
+ * A Docker config folder of our own for tools found outside `.tools/`: an empty config.json (no proxies, no
+ * credentials from the user's), buildx state kept out of ~/.docker, and cli-plugins links so compose finds
+ * this buildx. Named after the two binaries, so every test process shares it.
+ */
+function privateDockerConfig(buildx: string, compose: string): string {
+  const id = crypto.createHash("sha256").update(`${buildx}\0${compose}`).digest("hex").slice(0, 12);
+  const dir = path.join(os.tmpdir(), `compose2bake-docker-config-${id}`);
+  fs.mkdirSync(path.join(dir, "cli-plugins"), { recursive: true });
+  for (const [name, target] of [["docker-buildx", buildx], ["docker-compose", compose]] as const) {
+    try {
+      fs.symlinkSync(target, path.join(dir, "cli-plugins", name));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+  if (!fs.existsSync(path.join(dir, "config.json"))) fs.writeFileSync(path.join(dir, "config.json"), "{}\n");
+  return dir;
 }
 
 function isExecutable(file: string): boolean {
