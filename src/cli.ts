@@ -179,7 +179,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stdout(result.text);
     return EXIT.ok;
   }
-  refuseInput(outputFile, result.inputs, shown);
+  refuseInput(outputFile, result.inputs, args.check ? "compare with" : "write", shown);
   // Never more than an input may hold, unless the new text is larger (a larger file cannot be equal to it).
   const limit = Math.max(MAX_FILE_BYTES, Buffer.byteLength(result.text));
   if (args.check) return check(outputFile, result.text, limit, shown(outputFile), io);
@@ -223,7 +223,7 @@ function confineOutput(file: string, fromConfig: boolean, config: Config | undef
 }
 
 /** Refuses an output that is one of the run's inputs (by real path, or the same file through a hard link). */
-function refuseInput(file: string, inputs: readonly string[], shown: (f: string) => string): void {
+function refuseInput(file: string, inputs: readonly string[], verb: string, shown: (f: string) => string): void {
   const real = realPath(file);
   let clash = inputs.find((input) => input === real);
   if (!clash) {
@@ -235,7 +235,7 @@ function refuseInput(file: string, inputs: readonly string[], shown: (f: string)
   }
   if (clash) {
     const same = clash === real ? "" : ` (the same file as ${shown(clash)})`;
-    throw new CliError(`refusing to write ${shown(file)}${same}: it is an input of this run; choose another output file`);
+    throw new CliError(`refusing to ${verb} ${shown(file)}${same}: it is an input of this run; choose another output file`);
   }
 }
 

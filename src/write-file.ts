@@ -12,7 +12,6 @@
  * permitted, its owner and group. SIGINT/SIGTERM while it exists remove it, then end the process with that signal.
  * A replaced file is a new file: hard links to the old one keep the old content (README "Limits").
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readFdAtMost } from "./compose/discover";
@@ -36,7 +35,10 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   const dir = path.dirname(target);
   makeFolder(dir, file);
   const bytes = Buffer.from(text, "utf8");
-  const tmp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(8).toString("hex")}.tmp`);
+  // Loaded here: most runs print to stdout and never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
+  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(8).toString("hex")}.tmp`);
   let fd: number | undefined;
   const removeTmp = (): void => {
     if (fd !== undefined) fs.closeSync(fd);
@@ -136,14 +138,26 @@ export function readExisting(file: string, limit: number): Existing {
   }
 }
 
-/** The path with symlinks resolved; for a file that does not exist, its resolved folder joined with its name. */
-export function realPath(file: string): string {
+/**
+ * The path with symlinks resolved, also where it does not exist yet: a dangling symlink leads to the file it would
+ * create, a missing file is its resolved folder joined with its name. A symlink loop is left as it is.
+ */
+export function realPath(file: string, depth = 0): string {
   try {
     return fs.realpathSync(file);
   } catch {
-    const parent = path.dirname(file);
-    return parent === file ? file : path.join(realPath(parent), path.basename(file));
+    // not there (yet), or a loop: resolve what exists, step by step
   }
+  const parent = path.dirname(file);
+  if (parent === file || depth > 40) return file;
+  const folder = realPath(parent, depth + 1);
+  const here = path.join(folder, path.basename(file));
+  try {
+    if (fs.lstatSync(here).isSymbolicLink()) return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
+  } catch {
+    // nothing there: the name is the answer
+  }
+  return here;
 }
 
 /** Whether `file` is `folder` or below it (both absolute, compared as written). */

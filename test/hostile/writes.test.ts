@@ -136,6 +136,10 @@ describe("an output from compose2bake.toml or through a committed symlink stays 
     fs.symlinkSync("../victim.json", path.join(dir, "docker-bake.json"));
     expectRefused(runCli([], { cwd: dir }), /^compose2bake: error: refusing to write docker-bake\.json \(it resolves to .*\/victim\.json\): the output named in compose2bake\.toml/);
     expectRefused(runCli(["-o", "docker-bake.json"], { cwd: dir }), /^compose2bake: error: refusing to write docker-bake\.json \(it resolves to .*\/victim\.json\): it leads outside the project folder/);
+    // A dangling one too: it would create the file it names.
+    fs.symlinkSync("../new.json", path.join(dir, "dangling.json"));
+    expectRefused(runCli(["-o", "dangling.json"], { cwd: dir }), /^compose2bake: error: refusing to write dangling\.json \(it resolves to .*\/new\.json\): it leads outside/);
+    expect(fs.existsSync(path.join(path.dirname(dir), "new.json"))).toBe(false);
     // A symlinked folder on the way counts too.
     fs.symlinkSync("..", path.join(dir, "up"));
     expectRefused(runCli(["-o", "up/victim.json"], { cwd: dir }), /^compose2bake: error: refusing to write up\/victim\.json \(it resolves to .*\/victim\.json\)/);
