@@ -50,7 +50,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: "project-name", short: "p", type: "string", describe: "Project name" },
   { name: "env-file", type: "string", array: true, describe: "Alternate environment files (repeatable; later wins)" },
   { name: "profile", type: "string", array: true, describe: "Profiles to enable (repeatable)" },
-  { name: "output", short: "o", type: "string", describe: "Write to this file (atomically); the format follows its extension" },
+  { name: "output", short: "o", type: "string", describe: "Write to this file (atomically; never an input); the format follows its extension, .json or .hcl (else give --format)" },
   { name: "format", type: "string", choices: FORMATS, describe: "Output format (default: JSON, or the output file's extension)" },
   { name: "absolute-paths", type: "boolean", describe: "Write absolute local paths, like docker compose build --print" },
   {
