@@ -21,6 +21,10 @@ export interface Args {
   /** undefined when not given, so compose2bake.toml can decide (`--no-absolute-paths` gives false). */
   "absolute-paths"?: boolean;
   check: boolean;
+  /** Exit 1 when the written file was created or changed (hooks: the commit must include it). */
+  "fail-on-change": boolean;
+  /** No `wrote …` line and no warnings; errors still print. */
+  quiet: boolean;
   /** undefined when not given, so compose2bake.toml's `variables` can decide. */
   resolve?: boolean;
   config?: string;
@@ -46,7 +50,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: "project-name", short: "p", type: "string", describe: "Project name" },
   { name: "env-file", type: "string", array: true, describe: "Alternate environment files (repeatable; later wins)" },
   { name: "profile", type: "string", array: true, describe: "Profiles to enable (repeatable)" },
-  { name: "output", short: "o", type: "string", describe: "Write to this file (atomically); the format follows its extension" },
+  { name: "output", short: "o", type: "string", describe: "Write to this file (atomically; never an input); the format follows its extension, .json or .hcl (else give --format)" },
   { name: "format", type: "string", choices: FORMATS, describe: "Output format (default: JSON, or the output file's extension)" },
   { name: "absolute-paths", type: "boolean", describe: "Write absolute local paths, like docker compose build --print" },
   {
@@ -55,6 +59,12 @@ const OPTIONS: readonly OptionSpec[] = [
     describe: "Substitute ${VAR} from the environment and .env like docker compose (default: keep them as bake variables)",
   },
   { name: "check", type: "boolean", describe: "Exit 1 with a diff if the output file is stale or missing; never writes" },
+  {
+    name: "fail-on-change",
+    type: "boolean",
+    describe: "Write the output file, then exit 1 if that created or changed it (for commit hooks: review and git add it)",
+  },
+  { name: "quiet", short: "q", type: "boolean", describe: "Print no 'wrote …' line and no warnings (errors still print)" },
   {
     name: "config",
     type: "string",
@@ -108,6 +118,8 @@ function toArgs(v: Readonly<Record<string, unknown>>, services: readonly unknown
     format: v.format as OutputFormat | undefined,
     "absolute-paths": v["absolute-paths"] as boolean | undefined,
     check: (v.check as boolean | undefined) ?? false,
+    "fail-on-change": (v["fail-on-change"] as boolean | undefined) ?? false,
+    quiet: (v.quiet as boolean | undefined) ?? false,
     resolve: v.resolve as boolean | undefined,
     config: v.config as string | undefined,
   };
@@ -136,13 +148,15 @@ export function parseWithYargs(argv: readonly string[], version: () => string): 
       ...(o.short ? { alias: o.short } : {}),
       ...(o.array ? { array: true, nargs: 1, default: [] } : {}),
       ...(o.choices ? { choices: [...o.choices] } : {}),
-      ...(o.name === "check" ? { default: false } : {}),
+      // Plain switches read as false when absent, as toArgs gives them for the fast reader.
+      ...(o.name === "check" || o.name === "fail-on-change" || o.name === "quiet" ? { default: false } : {}),
     });
   }
   parser = parser
     .example("$0 > docker-bake.json", "print the bake file for ./compose.yaml")
     .example("$0 -f compose.yaml -f compose.ci.yaml --format hcl -o docker-bake.hcl", "merge two files, write HCL")
     .example("$0 --check -o docker-bake.hcl", "fail in CI or pre-commit when the committed file is stale")
+    .example("$0 --fail-on-change -o docker-bake.hcl", "regenerate, and fail a commit hook when that changed the file")
     .example("$0 --profile debug web", "only the web service (and its service: contexts), with the debug profile")
     .strictOptions()
     .exitProcess(false)

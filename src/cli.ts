@@ -7,10 +7,21 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCommandLine, UsageError } from "./cli-args";
+import { parseCommandLine, UsageError, type Args } from "./cli-args";
 import { collectGarbage } from "./collect-garbage";
-import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, regenerateHint, withConfig } from "./index";
-import { readExisting, writeFileAtomic } from "./write-file";
+import { MAX_FILE_BYTES } from "./compose/yaml";
+import {
+  CompileError,
+  compose2bake,
+  formatDiagnostic,
+  loadConfig,
+  outputFormatProblem,
+  regenerateHint,
+  withConfig,
+  type Compose2BakeResult,
+  type Config,
+} from "./index";
+import { isInside, readExisting, realPath, writeFileAtomic } from "./write-file";
 
 export interface CliIO {
   readonly cwd: string;
@@ -24,9 +35,19 @@ const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
 /** From this size (in characters) a parsed file's garbage is worth a collection (src/collect-garbage.ts). */
 const LARGE_FILE = 512 * 1024;
 
+/**
+ * `--check`'s diff gives up past this many changed lines (jsdiff's maxEditLength: its work grows with the text's
+ * length times this), or after DIFF_TIMEOUT ms, and says "diff too large to show" instead.
+ */
+const DIFF_MAX_EDIT_LENGTH = 2000;
+const DIFF_TIMEOUT = 5000;
+
+/** A problem of the run's setting (not of the Compose files): `compose2bake: error: …`, exit 2. */
+class CliError extends Error {}
+
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   try {
-    return run(argv, io);
+    return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`compose2bake: ${e.message}\nRun compose2bake --help for usage.\n`);
@@ -34,6 +55,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     }
     if (e instanceof CompileError) {
       for (const d of e.diagnostics) io.stderr(formatDiagnostic(d, io.cwd) + "\n");
+      return EXIT.invalid;
+    }
+    if (e instanceof CliError) {
+      io.stderr(`compose2bake: error: ${e.message}\n`);
       return EXIT.invalid;
     }
     const err = e as NodeJS.ErrnoException;
@@ -55,14 +80,15 @@ function processIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
     stdout: writeStdout,
-    stderr: (t) => process.stderr.write(t),
+    stderr: writeStderr,
   };
 }
 
 /**
  * Writes straight to file descriptor 1: creating `process.stdout` loads Node's stream machinery, a twentieth
  * of a small run. A non-blocking stdout that is full (EAGAIN) gets the rest through `process.stdout`, which
- * waits for it; a reader that has gone away (EPIPE, as in `compose2bake | head`) gets nothing more.
+ * waits for it; a reader that has gone away (EPIPE, as in `compose2bake | head`) gets nothing more. Any other
+ * failure (`> /dev/full`) is the user's environment: exit 2, "cannot write standard output".
  */
 function writeStdout(text: string): void {
   const bytes = Buffer.from(text, "utf8");
@@ -71,26 +97,42 @@ function writeStdout(text: string): void {
     try {
       written += fs.writeSync(1, bytes, written);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === "EAGAIN") {
         process.stdout.write(bytes.subarray(written));
         return;
       }
-      if (code === "EPIPE") return;
-      throw e;
+      if (err.code === "EPIPE") return;
+      throw new CliError(`cannot write standard output: ${err.code === "ENOSPC" ? "no space left on device" : err.message}`);
     }
   }
 }
 
-function run(argv: readonly string[], io: CliIO): number {
+/**
+ * Diagnostics to file descriptor 2. A stderr that cannot be written is ignored: it must not change the exit
+ * code (an error there used to end the run with 1, the "stale" code), and there is nowhere left to say so.
+ */
+function writeStderr(text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += fs.writeSync(2, bytes, written);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
+        process.stderr.on("error", () => undefined);
+        process.stderr.write(bytes.subarray(written));
+      }
+      return;
+    }
+  }
+}
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { args, text } = parseCommandLine(argv, readVersion);
   if (!args) {
     io.stdout(text.endsWith("\n") ? text : text + "\n");
     return EXIT.ok;
-  }
-  const fromName = formatFromFileName(args.output);
-  if (args.format && fromName && args.format !== fromName) {
-    throw new UsageError(`--format ${args.format} does not match the output file's extension (${args.output})`);
   }
   // compose2bake.toml gives defaults for every flag; `-o -` prints to stdout even when it names an output file.
   const found = loadConfig({ cwd: io.cwd, file: args.config, projectDirectory: args["project-directory"] });
@@ -106,7 +148,7 @@ function run(argv: readonly string[], io: CliIO): number {
     envFiles: args["env-file"],
     profiles: args.profile,
     services: args.services,
-    format: args.format ?? fromName,
+    format: args.format,
     outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
     absolutePaths: args["absolute-paths"],
     variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
@@ -118,34 +160,120 @@ function run(argv: readonly string[], io: CliIO): number {
   if (args.check && !outputFile) {
     throw new UsageError("--check needs the file to compare with: -o/--output FILE, or output in compose2bake.toml");
   }
-  const extension = formatFromFileName(outputFile);
-  if (options.format && extension && options.format !== extension) {
-    throw new UsageError(`the format ${options.format} does not match the output file's extension (${path.relative(io.cwd, outputFile!)})`);
+  if (args["fail-on-change"] && !outputFile) {
+    throw new CliError("no output file: set `output` in compose2bake.toml or `args: [-o, docker-bake.hcl]`");
   }
+  // Relative to the current folder when inside it, else absolute.
+  const shown = (file: string): string => {
+    const rel = path.relative(io.cwd, file);
+    return rel && isInside(io.cwd, file) ? rel : file;
+  };
+  const fromConfig = outputFile !== undefined && args.output === undefined;
+  const formatProblem = outputFormatProblem(args.format ?? (fromConfig ? found?.format : undefined), outputFile, outputFile && shown(outputFile));
+  if (formatProblem) throw new CliError(formatProblem);
+  if (outputFile) confineOutput(outputFile, fromConfig, found, args, io.cwd, shown);
+
   const result = compose2bake(options);
-  for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd) + "\n");
+  if (!args.quiet) for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, io.cwd) + "\n");
 
   if (!outputFile) {
     io.stdout(result.text);
     return EXIT.ok;
   }
-  if (args.check) {
-    const current = readExisting(outputFile);
-    if (current === result.text) return EXIT.ok;
-    const shown = path.relative(io.cwd, outputFile) || outputFile;
-    const hint = regenerateHint(result.regenerate!, io.cwd);
-    if (current === undefined) {
-      io.stderr(`compose2bake: ${shown} does not exist; run ${hint} to create it\n`);
-    } else {
-      io.stderr(`compose2bake: ${shown} is stale; run ${hint} to update it\n`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { createTwoFilesPatch } = require("diff") as typeof import("diff");
-      io.stderr(createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, result.text, "", "", { context: 3 }));
-    }
+  refuseInput(outputFile, result.inputs, args.check ? "compare with" : "write", shown);
+  // Never more than an input may hold, unless the new text is larger (a larger file cannot be equal to it).
+  const limit = Math.max(MAX_FILE_BYTES, Buffer.byteLength(result.text));
+  if (args.check) return check(outputFile, result.text, limit, shown(outputFile), regenerateHint(result.regenerate!, io.cwd), io);
+
+  const before = args["fail-on-change"] ? readExisting(outputFile, limit) : undefined;
+  await writeFileAtomic(outputFile, result.text);
+  const name = shown(outputFile);
+  if (before && !(before.kind === "text" && before.text === result.text)) {
+    io.stderr(`compose2bake: ${before.kind === "missing" ? "created" : "updated"} ${name}: review and \`git add\` it\n`);
     return EXIT.stale;
   }
-  writeFileAtomic(outputFile, result.text);
+  if (!args.quiet) io.stderr(`compose2bake: wrote ${name} (${summary(result)})\n`);
   return EXIT.ok;
+}
+
+/** `12 targets, 3 groups`. */
+function summary(result: Compose2BakeResult): string {
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+  return `${count(Object.keys(result.bake.target).length, "target")}, ${count(Object.keys(result.bake.group).length, "group")}`;
+}
+
+/**
+ * Where the output may be (issue #12): the project folder is `--project-directory`, else the current folder
+ * (where compose2bake.toml is looked for), symlinks resolved. An `output` from compose2bake.toml must resolve
+ * inside it; so must a `-o` path that is written inside it (a committed symlink must not lead the write, or
+ * `--check`'s diff, elsewhere). A `-o` path outside the project folder is the user's own choice.
+ */
+function confineOutput(file: string, fromConfig: boolean, config: Config | undefined, args: Args, cwd: string, shown: (f: string) => string): void {
+  const given = path.resolve(cwd, args["project-directory"] ?? ".");
+  const root = realPath(given);
+  if (!fromConfig && !isInside(given, file) && !isInside(root, file)) return;
+  const real = realPath(file);
+  if (isInside(root, real)) return;
+  const verb = args.check ? "read" : "write";
+  const via = real === file ? "" : ` (it resolves to ${real})`;
+  if (fromConfig) {
+    const where = config?.file ? shown(config.file) : "compose2bake.toml";
+    throw new CliError(`refusing to ${verb} ${shown(file)}${via}: the output named in ${where} must be inside the project folder ${root}`);
+  }
+  throw new CliError(`refusing to ${verb} ${shown(file)}${via}: it leads outside the project folder ${root}`);
+}
+
+/** Refuses an output that is one of the run's inputs (by real path, or the same file through a hard link). */
+function refuseInput(file: string, inputs: readonly string[], verb: string, shown: (f: string) => string): void {
+  const real = realPath(file);
+  let clash = inputs.find((input) => input === real);
+  if (!clash) {
+    const out = statOrUndefined(real);
+    if (out) clash = inputs.find((input) => {
+      const s = statOrUndefined(input);
+      return s !== undefined && s.dev === out.dev && s.ino === out.ino;
+    });
+  }
+  if (clash) {
+    const same = clash === real ? "" : ` (the same file as ${shown(clash)})`;
+    throw new CliError(`refusing to ${verb} ${shown(file)}${same}: it is an input of this run; choose another output file`);
+  }
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--check`: exit 0 when the file holds `text`, else 1 with the reason and, when it can be shown, a diff. */
+function check(file: string, text: string, limit: number, name: string, hint: string, io: CliIO): number {
+  const current = readExisting(file, limit);
+  if (current.kind === "text" && current.text === text) return EXIT.ok;
+  if (current.kind === "missing") {
+    io.stderr(`compose2bake: ${name} does not exist; run ${hint} to create it\n`);
+    return EXIT.stale;
+  }
+  io.stderr(`compose2bake: ${name} is stale; run ${hint} to update it\n`);
+  if (current.kind === "too-large") {
+    io.stderr("compose2bake: stale (diff too large to show)\n");
+    return EXIT.stale;
+  }
+  if (current.text.replace(/\r\n/g, "\n") === text) {
+    io.stderr(`compose2bake: only the line endings differ: ${name} has CRLF, compose2bake writes LF (check git's core.autocrlf or .gitattributes)\n`);
+    return EXIT.stale;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createTwoFilesPatch } = require("diff") as typeof import("diff");
+  const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, current.text, text, "", "", {
+    context: 3,
+    maxEditLength: DIFF_MAX_EDIT_LENGTH,
+    timeout: DIFF_TIMEOUT,
+  });
+  io.stderr(patch ?? "compose2bake: stale (diff too large to show)\n");
+  return EXIT.stale;
 }
 
 function readVersion(): string {

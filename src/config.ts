@@ -176,10 +176,9 @@ class Validator {
     out.format = this.check(["format"], doc.format, TOP_LEVEL.format!) as OutputFormat | undefined;
     out.variables = this.check(["variables"], doc.variables, TOP_LEVEL.variables!) as "keep" | "resolve" | undefined;
     out.absolutePaths = this.check(["absolute_paths"], doc.absolute_paths, "boolean") as boolean | undefined;
-    const fromName = formatFromFileName(output);
-    if (out.format && fromName && out.format !== fromName) {
-      this.error("config-format-mismatch", `format "${out.format}" does not match the extension of output "${output}"`, ["format"], "value");
-    }
+    // An unknown extension is the CLI's to refuse (a flag may name the format); a contradiction is this file's.
+    const mismatch = out.format ? outputFormatProblem(out.format, output) : undefined;
+    if (mismatch) this.error("config-format-mismatch", mismatch, ["format"], "value");
 
     const rename = this.rename(doc.rename);
     const targets = this.targets(doc.target);
@@ -372,6 +371,20 @@ function isPlainTable(value: unknown): value is Record<string, unknown> {
 export function formatFromFileName(file: string | undefined): OutputFormat | undefined {
   const ext = file ? path.extname(file).toLowerCase() : "";
   return ext === ".hcl" ? "hcl" : ext === ".json" ? "json" : undefined;
+}
+
+/**
+ * The one check of an output file name against the format asked for (`--format`, or `format` beside `output` in
+ * compose2bake.toml): a `.json`/`.hcl` name must match it, and any other name needs it (JSON written to
+ * `out.yml` is read back by bake as a Compose file). Undefined when they agree; `shown` is the name to print.
+ */
+export function outputFormatProblem(format: OutputFormat | undefined, file: string | undefined, shown = file): string | undefined {
+  if (file === undefined) return undefined;
+  const fromName = formatFromFileName(file);
+  if (!fromName) {
+    return format ? undefined : `cannot tell the output format from the name ${shown}: name it .json or .hcl, or give --format json or --format hcl`;
+  }
+  return format && format !== fromName ? `the format ${format} does not match the output file's extension (${shown})` : undefined;
 }
 
 function configError(code: string, message: string): CompileError {

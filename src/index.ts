@@ -19,6 +19,7 @@ import { customizeBake } from "./bake/customize";
 import { formatFromFileName, withConfig, type Config } from "./config";
 import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
 import { runWarnings } from "./warnings";
+import { realPath } from "./write-file";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -56,6 +57,12 @@ export interface Compose2BakeResult {
   readonly diagnostics: readonly Diagnostic[];
   /** With `outputFile`: the command that writes it again (the header and `--check`'s hint quote it). */
   readonly regenerate?: Regenerate;
+  /**
+   * Every local file the result was made from, as absolute real paths (symlinks resolved), sorted: the Compose
+   * files (included and extended ones too), the env files read, compose2bake.toml, and the Dockerfiles, secret
+   * files and ssh keys the project names (whether they exist or not). A caller must never write over one.
+   */
+  readonly inputs: readonly string[];
 }
 
 /**
@@ -66,7 +73,8 @@ export interface Compose2BakeResult {
 export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   const options = withConfig(given, given.config);
   const diagnostics = new DiagnosticBag();
-  const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics);
+  const read = new Set<string>();
+  const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics, read);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
   let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
   if (project.kept) {
@@ -105,7 +113,23 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
         })
       : undefined;
   const text = emit(bake, format, header);
-  return { text, format, bake, project, diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)), regenerate };
+  const inputs = projectInputs(project, read, options.config?.file);
+  return { text, format, bake, project, diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)), regenerate, inputs };
+}
+
+/** The files read while loading, plus the ones the project names for the build (see Compose2BakeResult.inputs). */
+function projectInputs(project: ComposeProject, read: ReadonlySet<string>, configFile: string | undefined): string[] {
+  const files = new Set(read);
+  if (configFile) files.add(configFile);
+  for (const service of Object.values(project.services)) {
+    const b = service.build;
+    if (!b) continue;
+    // A remote context (git URL, tarball) is kept as written; a local one is absolute.
+    if (path.isAbsolute(b.context) && b.dockerfile_inline === undefined) files.add(path.resolve(b.context, b.dockerfile ?? "Dockerfile"));
+    for (const s of b.ssh) if (s.path) files.add(s.path);
+  }
+  for (const secret of Object.values(project.secrets)) if (secret.file) files.add(secret.file);
+  return [...new Set([...files].map(realPath))].sort();
 }
 
 /** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
@@ -130,6 +154,6 @@ export type {
   ComposeSsh,
 } from "./compose/model";
 export { collapseRepeats, CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
-export { CONFIG_FILE_NAME, formatFromFileName, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
+export { CONFIG_FILE_NAME, formatFromFileName, outputFormatProblem, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
 export { regenerateHint, type Regenerate } from "./regenerate";

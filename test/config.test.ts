@@ -124,7 +124,7 @@ describe("errors name compose2bake.toml:LINE:COL", () => {
     expectConfigError(`rename = ["a"]`, 'compose2bake.toml:1:10: error: rename must be a table of old name = "new name", not an array [config-type]');
     expectConfigError(`[rename]\nweb = 1\n`, "compose2bake.toml:2:7: error: rename.web must be a string, not a number (1) [config-type]");
     expectConfigError(`[group.ci]\ndescription = "x"\n`, 'compose2bake.toml:1:1: error: group.ci needs targets = ["...", ...] [config-type]');
-    expectConfigError(`output = "a.hcl"\nformat = "json"\n`, 'compose2bake.toml:2:10: error: format "json" does not match the extension of output "a.hcl" [config-format-mismatch]');
+    expectConfigError(`output = "a.hcl"\nformat = "json"\n`, "compose2bake.toml:2:10: error: the format json does not match the output file's extension (a.hcl) [config-format-mismatch]");
   });
   test("target attributes are checked against their bake kind", () => {
     expectConfigError(`[target."*"]\ncache-to = "type=gha"\n`, 'compose2bake.toml:2:12: error: target."*".cache-to must be an array of strings (["..."]), not a string ("type=gha") [config-type]');

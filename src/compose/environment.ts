@@ -39,6 +39,8 @@ export interface EnvFileOptions {
    * (compose-go's include.go reads `<include folder>/.env` whenever it exists).
    */
   readonly useComposeEnvFiles?: boolean;
+  /** Collects the absolute path of every env file read. */
+  readonly inputs?: Set<string>;
 }
 
 /**
@@ -125,6 +127,7 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
       continue;
     }
     let bytes: Buffer | undefined;
+    options.inputs?.add(abs);
     try {
       bytes = readAtMost(abs, MAX_FILE_BYTES);
     } catch (e) {

@@ -47,7 +47,8 @@ export interface LoadOptions {
 
 const defaultReadStdin = (): Buffer | undefined => readFdAtMost(0, MAX_FILE_BYTES);
 
-export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): ComposeProject {
+/** `inputs`, when given, collects the absolute path of every file read (Compose files, included, extended, env files). */
+export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, inputs?: Set<string>): ComposeProject {
   const { cwd } = options;
   const home = options.home ?? options.env.HOME ?? "/";
   const env = startEnvironment(options.env, cwd);
@@ -60,8 +61,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   // First env pass: before the files are known (COMPOSE_FILE may come from .env).
   const firstDir = projectDirectory ?? (cliFiles[0] ? folderOf(cliFiles[0]) : cwd);
   // docker compose first copies the COMPOSE_* keys of these env files into its own process environment.
-  const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env });
-  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv });
+  const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env, inputs });
+  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv, inputs });
 
   let files: string[];
   if (cliFiles.length > 0) {
@@ -77,13 +78,13 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
   }
   const workingDir = projectDirectory ?? folderOf(files[0]!);
   // Second pass, now that the project folder is known; keys from the first pass win.
-  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv });
+  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv, inputs });
 
   // Standard input is read once, however often `-` is named.
   let stdin: Buffer | undefined | null = null;
   const readStdin = () => (stdin === null ? (stdin = (options.readStdin ?? defaultReadStdin)()) : stdin);
   const documents = files.flatMap((f) => {
-    const source = readSource(f, readStdin);
+    const source = readSource(f, readStdin, inputs);
     const parsed = parseComposeYaml(source);
     options.onFileParsed?.(f, source.text.length);
     return parsed;
@@ -121,6 +122,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag): C
     includeStack: [],
     kept,
     includedEnvFileVariables,
+    inputs,
   });
 
   // In keep mode a value-less build arg becomes a reference too: bake drops it when the variable is unset.

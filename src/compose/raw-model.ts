@@ -51,6 +51,8 @@ export interface RawModelContext {
   readonly kept?: KeptVariables;
   /** Collects what included projects' env files set, name → value (the first include wins; bake reads no env file). */
   readonly includedEnvFileVariables?: Map<string, string>;
+  /** Collects the absolute path of every file read (the CLI refuses to write over an input). */
+  readonly inputs?: Set<string>;
 }
 
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
@@ -95,8 +97,13 @@ export const STDIN = "-";
  * Reads and decodes a compose file (at most MAX_FILE_BYTES: `-f /dev/zero` must not read forever); `-` is
  * standard input, read by `readStdin`.
  */
-export function readSource(file: string, readStdin: () => Buffer | undefined = () => readFdAtMost(0, MAX_FILE_BYTES)): SourceFile {
+export function readSource(
+  file: string,
+  readStdin: () => Buffer | undefined = () => readFdAtMost(0, MAX_FILE_BYTES),
+  inputs?: Set<string>,
+): SourceFile {
   let bytes: Buffer | undefined;
+  if (file !== STDIN) inputs?.add(file);
   try {
     if (file === STDIN) {
       bytes = readStdin();
@@ -137,7 +144,7 @@ export function interpolateDocument(
 function readRawFile(file: string, ctx: RawModelContext): RawFile {
   let model: PlainMap = Object.create(null) as PlainMap;
   const tagPaths: string[][] = [];
-  for (const doc of parseComposeYaml(readSource(file))) {
+  for (const doc of parseComposeYaml(readSource(file, undefined, ctx.inputs))) {
     if (doc.value === null) continue;
     const value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
     deletePaths(model, doc.resetPaths);
@@ -200,11 +207,12 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       dir: projectDir ?? dir,
       processEnv: ctx.processEnv,
       useComposeEnvFiles: false,
+      inputs: ctx.inputs,
     });
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
-    const documents = files.flatMap((f) => parseComposeYaml(readSource(f)));
+    const documents = files.flatMap((f) => parseComposeYaml(readSource(f, undefined, ctx.inputs)));
     const sub = loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const pathCtx = { workingDir: dir, home: ctx.home };
     const services: PlainMap = Object.create(null) as PlainMap;

@@ -13,7 +13,7 @@ const read = (dir: string, file: string): string => fs.readFileSync(path.join(di
 describe("compose2bake.toml", () => {
   test("a bare compose2bake writes `output`, and --check compares with it", () => {
     const dir = tempProject({ ...COMPOSE, "compose2bake.toml": 'output = "docker-bake.hcl"\n' });
-    expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote docker-bake.hcl (2 targets, 1 group)\n" });
     expect(read(dir, "docker-bake.hcl")).toContain('target "web" {');
     expect(runCli(["--check"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
     fs.writeFileSync(path.join(dir, "compose.yaml"), COMPOSE["compose.yaml"].replace("ex/web", "ex/web2"));
@@ -37,7 +37,7 @@ describe("compose2bake.toml", () => {
         'targets = ["frontend", "api"]',
       ].join("\n"),
     });
-    expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote docker-bake.json (2 targets, 2 groups)\n" });
     const out = JSON.parse(read(dir, "docker-bake.json"));
     expect(out.group).toEqual({ ci: { targets: ["frontend", "api"] }, default: { targets: ["api", "frontend"] } });
     expect(Object.keys(out.target)).toEqual(["api", "frontend"]);

@@ -128,7 +128,7 @@ describe("hostile files", () => {
   test("an empty override file is fine, as in compose-go (TestLoadWithEmptyFile)", () => {
     const dir = hostileProject({ "compose.yaml": SERVICE, "empty.yaml": "" });
     const r = runHostile(dir, ["-f", "compose.yaml", "-f", "empty.yaml"]);
-    expect(r.stderr).toBe("");
+    expect(r.stderr).toBe("compose2bake: wrote out/docker-bake.json (1 target, 1 group)\n");
     expect(r.status).toBe(0);
     expect(fs.readFileSync(path.join(dir, "out/docker-bake.json"), "utf8")).toContain('"web"');
   });

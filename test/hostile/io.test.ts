@@ -40,14 +40,14 @@ describe("hostile env files", () => {
   test(".env with invalid UTF-8 in a value: read with U+FFFD, as docker compose's output shows it", () => {
     const dir = hostileProject({ ...COMPOSE, ".env": Buffer.from([0x41, 0x3d, 0xff, 0x78, 0x0a]) });
     const r = runHostile(dir, ["--resolve"]);
-    expect(r.stderr).toBe("");
+    expect(r.stderr).toBe("compose2bake: wrote out/docker-bake.json (1 target, 1 group)\n");
     expect(argA(dir)).toBe("\ufffdx");
   });
 
   test("a .env that is a folder is skipped, as docker compose skips it", () => {
     const dir = hostileProject({ ...COMPOSE, ".env/placeholder": "" });
     const r = runHostile(dir, ["--resolve"]);
-    expect(r.stderr).toBe("");
+    expect(r.stderr).toBe("compose2bake: wrote out/docker-bake.json (1 target, 1 group)\n");
     expect(argA(dir)).toBe("default");
   });
 
@@ -120,7 +120,7 @@ describe("hostile output paths", () => {
   test("a missing parent folder is created", () => {
     const dir = hostileProject(SIMPLE);
     const r = runCli(["-o", "a/b/c/docker-bake.json"], { cwd: dir });
-    expect(r).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(r).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote a/b/c/docker-bake.json (1 target, 1 group)\n" });
     expect(fs.readdirSync(path.join(dir, "a/b/c"))).toEqual(["docker-bake.json"]);
   });
 
@@ -136,7 +136,7 @@ describe("hostile output paths", () => {
   // Was: `EISDIR: illegal operation on a directory, rename '…/.outdir.<pid>.<time>.tmp' -> '…/outdir'`.
   test.each([["outdir"], ["outdir.json"], ["."]])("-o %s, a folder: a clean error, no temporary file left", (out) => {
     const dir = hostileProject({ ...SIMPLE, "outdir/keep": "", "outdir.json/keep": "" });
-    const r = runCli(["-o", out], { cwd: dir });
+    const r = runCli(["-o", out, "--format", "json"], { cwd: dir });
     const shown = out === "." ? dir : `${dir}/${out}`;
     expectCleanFailure(r, dir, { position: "none", message: `cannot write ${shown}: it is a directory` });
     expect(fs.readdirSync(dir).sort()).toEqual(["compose.yaml", "out", "outdir", "outdir.json"]);
@@ -146,7 +146,7 @@ describe("hostile output paths", () => {
   // Was: exit 1, "outdir does not exist".
   test("--check -o a folder: a clean error", () => {
     const dir = hostileProject({ ...SIMPLE, "outdir/keep": "" });
-    expectCleanFailure(runCli(["--check", "-o", "outdir"], { cwd: dir }), dir, { position: "none", message: `cannot read ${dir}/outdir: it is a directory` });
+    expectCleanFailure(runCli(["--check", "-o", "outdir", "--format", "json"], { cwd: dir }), dir, { position: "none", message: `cannot read ${dir}/outdir: it is a directory` });
   });
 
   // Was: an empty -o printed to stdout and exited 0, so a hook with an unset variable "passed" without writing.
@@ -177,20 +177,26 @@ describe("hostile output paths", () => {
       env: fixedEnv(),
       encoding: "utf8",
     });
-    expect(reader.stderr).toBe("");
+    expect(reader.stderr).toBe("compose2bake: wrote bake.fifo (1 target, 1 group)\n");
     expect(reader.status).toBe(0);
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true); // (before: replaced, and the reader waited for ever)
     expect(JSON.parse(fs.readFileSync(`${fifo}.out`, "utf8")).target.web.context).toBe(".");
   });
 
-  test("-o a symlink to this process's stdout writes to stdout and keeps the link", () => {
+  // Was: written into whatever the link named. A link inside the project that leads out of it is refused (issue
+  // #12: a committed symlink must not send the output elsewhere); a path outside the project is the user's choice.
+  test("-o a symlink to this process's stdout is refused; -o /dev/stdout writes to stdout", () => {
     const dir = hostileProject(SIMPLE);
     fs.symlinkSync("/proc/self/fd/1", path.join(dir, "stdout.json"));
     // Through a shell pipe: Node gives a child a socket for stdout, which cannot be opened by name.
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o stdout.json | cat`], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
-    expect(r.stderr).toBe("");
+    const refused = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o stdout.json | cat`], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(/^compose2bake: error: refusing to write stdout\.json \(it resolves to \/proc\/.*\): it leads outside the project folder /);
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o /dev/stdout --format json | cat`], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
+    expect(r.stderr).toBe("compose2bake: wrote /dev/stdout (1 target, 1 group)\n");
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).target.web.context).toBe(".");
+    // Relative to the output file's folder, as always.
+    expect(JSON.parse(r.stdout).target.web.context).toBe(path.relative("/dev", dir));
     expect(fs.lstatSync(path.join(dir, "stdout.json")).isSymbolicLink()).toBe(true);
   });
 
@@ -198,7 +204,7 @@ describe("hostile output paths", () => {
   test("-o a symlink to a file replaces the file it points to, atomically, and keeps the link", () => {
     const dir = hostileProject({ ...SIMPLE, "shared/docker-bake.json": PREVIOUS });
     fs.symlinkSync("shared/docker-bake.json", path.join(dir, "docker-bake.json"));
-    expect(runCli(["-o", "docker-bake.json"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(runCli(["-o", "docker-bake.json"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote docker-bake.json (1 target, 1 group)\n" });
     expect(fs.lstatSync(path.join(dir, "docker-bake.json")).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(path.join(dir, "shared/docker-bake.json"), "utf8")).toContain('"web"');
     expect(fs.readdirSync(path.join(dir, "shared"))).toEqual(["docker-bake.json"]);

@@ -94,7 +94,10 @@ async function runInProcess(dir: string, args: string[]): Promise<CliResult> {
 /** A result (exit 0, warnings with positions only) or a clean failure. */
 function expectResultOrCleanFailure(r: CliResult, dir: string): void {
   if (r.status === 0) {
-    for (const line of r.stderr.split("\n").filter((l) => l !== "")) expect(line).toMatch(/^compose\.yaml:\d+:\d+: warning: /);
+    const lines = r.stderr.split("\n").filter((l) => l !== "");
+    // After the warnings, the CLI's one line about the file it wrote.
+    expect(lines.pop()).toMatch(/^compose2bake: wrote out\/docker-bake\.json \(\d+ targets?, \d+ groups?\)$/);
+    for (const line of lines) expect(line).toMatch(/^compose\.yaml:\d+:\d+: warning: /);
     expect(fs.readFileSync(path.join(dir, OUTPUT), "utf8")).not.toBe(PREVIOUS);
     return;
   }
@@ -140,6 +143,7 @@ describe("wrong types at every key", () => {
       "compose.yaml:6:17: warning: services.web.build.x-bake.output must be a list of strings or a string; it is ignored [x-bake-invalid]",
       "compose.yaml:7:15: warning: services.web.build.x-bake.tags must be a list of strings or a string; it is ignored [x-bake-invalid]",
       "compose.yaml:8:23: warning: services.web.build.x-bake.contexts.a must be a string; it is ignored [x-bake-invalid]",
+      "compose2bake: wrote out/docker-bake.json (1 target, 1 group)",
     ]);
     const target = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")).target.web;
     expect(target.output).toBeUndefined();

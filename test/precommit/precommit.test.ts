@@ -100,16 +100,26 @@ function hookSource(dir: string, files: Record<string, { copy: string } | string
 const COMPOSE = "services:\n  web:\n    build: .\n    image: example/web:1\n";
 
 /**
- * The scenario of README "pre-commit": commit a project with its bake file; change compose.yaml without
- * regenerating, and the commit fails because the hook rewrote docker-bake.hcl; `git add` it, and the commit
- * passes. Also: a commit touching no Compose file does not run the hook.
+ * The scenario of README "pre-commit", each step a row of issue #11: the first commit of a project whose bake
+ * file does not exist yet fails ("created docker-bake.hcl: review and `git add` it") and leaves the file to add;
+ * added, the commit passes (up to date). compose.yaml changes without regenerating: the hook rewrites
+ * docker-bake.hcl and fails the commit ("updated …"); `git add` it, and the commit passes. A commit touching no
+ * Compose file does not run the hook.
  */
 function commitScenario(project: string, hookId: string, env: Record<string, string>): void {
   ok("pre-commit", ["install"], project, env);
 
-  // First commit: the bake file is generated once by hand (the hook only sees files git already tracks).
-  ok(process.execPath, [BIN], project, env);
+  // First commit, no bake file yet: the hook creates it and fails, so the commit cannot go in without it.
   ok("git", ["add", "-A"], project, env);
+  const created = sh("git", ["commit", "-m", "first"], project, env);
+  expect(created.output).toMatch(/compose2bake\.+Failed/);
+  expect(created.output).toContain("created docker-bake.hcl: review and `git add` it");
+  expect(created.status).not.toBe(0);
+  expect(sh("git", ["rev-parse", "--verify", "-q", "HEAD"], project, env).status).not.toBe(0);
+  expect(fs.readFileSync(path.join(project, "docker-bake.hcl"), "utf8")).toContain('"example/web:1"');
+
+  // Added: up to date, the commit passes.
+  ok("git", ["add", "docker-bake.hcl"], project, env);
   const first = sh("git", ["commit", "-m", "first"], project, env);
   expect(first.output).toMatch(/compose2bake\.+Passed/);
   expect(first.status).toBe(0);
@@ -120,6 +130,7 @@ function commitScenario(project: string, hookId: string, env: Record<string, str
   const stale = sh("git", ["commit", "-m", "second"], project, env);
   expect(stale.output).toMatch(/compose2bake\.+Failed/);
   expect(stale.output).toContain(`- hook id: ${hookId}`);
+  expect(stale.output).toContain("updated docker-bake.hcl: review and `git add` it");
   expect(stale.output).toContain("- files were modified by this hook");
   expect(stale.status).not.toBe(0);
   expect(ok("git", ["rev-list", "--count", "HEAD"], project, env).trim()).toBe("1");
@@ -141,13 +152,13 @@ function commitScenario(project: string, hookId: string, env: Record<string, str
   expect(unrelated.status).toBe(0);
 }
 
-/** A project repository using `hookId` from the hook repository at `rev`. */
-function project(hookRepo: string, rev: string, hookId: string, env: Record<string, string>): string {
+/** A project repository using `hookId` from the hook repository at `rev`; `toml` is its compose2bake.toml. */
+function project(hookRepo: string, rev: string, hookId: string, env: Record<string, string>, toml = 'output = "docker-bake.hcl"\n'): string {
   const dir = tmp();
   gitInit(dir, env);
   fs.writeFileSync(path.join(dir, "compose.yaml"), COMPOSE);
   fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
-  fs.writeFileSync(path.join(dir, "compose2bake.toml"), 'output = "docker-bake.hcl"\n');
+  fs.writeFileSync(path.join(dir, "compose2bake.toml"), toml);
   fs.writeFileSync(path.join(dir, ".gitignore"), "node_modules/\n");
   fs.writeFileSync(
     path.join(dir, ".pre-commit-config.yaml"),
@@ -156,20 +167,43 @@ function project(hookRepo: string, rev: string, hookId: string, env: Record<stri
   return dir;
 }
 
+/** A project using the `compose2bake-system` hook, with compose2bake linked in as a devDependency installs it. */
+function systemHookProject(toml?: string): { dir: string; env: Record<string, string> } {
+  const home = tmp();
+  const env = isolatedEnv(home, { npm_config_offline: "true" });
+  const hooks = tmp();
+  const rev = hookSource(hooks, { ".pre-commit-hooks.yaml": { copy: path.join(REPO, ".pre-commit-hooks.yaml") } }, env);
+  const dir = project(hooks, rev, "compose2bake-system", env, toml);
+  fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
+  fs.symlinkSync(REPO, path.join(dir, "node_modules", "compose2bake"));
+  fs.symlinkSync("../compose2bake/bin/compose2bake.js", path.join(dir, "node_modules", ".bin", "compose2bake"));
+  return { dir, env };
+}
+
 describe("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
   withTools(
-    "compose2bake-system: a stale bake file fails the commit, the regenerated one passes (offline)",
+    "compose2bake-system: created or stale fails the commit, up to date passes (offline)",
     () => {
-      const home = tmp();
-      const env = isolatedEnv(home, { npm_config_offline: "true" });
-      const hooks = tmp();
-      const rev = hookSource(hooks, { ".pre-commit-hooks.yaml": { copy: path.join(REPO, ".pre-commit-hooks.yaml") } }, env);
-      const dir = project(hooks, rev, "compose2bake-system", env);
-      // compose2bake as a devDependency would install it: the package and its bin link.
-      fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
-      fs.symlinkSync(REPO, path.join(dir, "node_modules", "compose2bake"));
-      fs.symlinkSync("../compose2bake/bin/compose2bake.js", path.join(dir, "node_modules", ".bin", "compose2bake"));
+      const { dir, env } = systemHookProject();
       commitScenario(dir, "compose2bake-system", env);
+    },
+    120_000,
+  );
+
+  // Was: "Passed", nothing written, the JSON in the hook's log.
+  withTools(
+    "compose2bake-system with no output file configured fails and says how to configure one",
+    () => {
+      const { dir, env } = systemHookProject("");
+      ok("pre-commit", ["install"], dir, env);
+      ok("git", ["add", "-A"], dir, env);
+      const r = sh("git", ["commit", "-m", "first"], dir, env);
+      expect(r.output).toMatch(/compose2bake\.+Failed/);
+      expect(r.output).toContain("- exit code: 2");
+      expect(r.output).toContain("compose2bake: error: no output file: set `output` in compose2bake.toml or `args: [-o, docker-bake.hcl]`");
+      expect(r.output).not.toContain('"target"');
+      expect(r.status).not.toBe(0);
+      expect(sh("git", ["rev-parse", "--verify", "-q", "HEAD"], dir, env).status).not.toBe(0);
     },
     120_000,
   );
