@@ -45,7 +45,7 @@ test("the same bytes whatever the spelling of the flags and the folder compose2b
   const texts = runs.map(([args, cwd]) => {
     fs.rmSync(out, { force: true });
     const r = runCli(args, { cwd });
-    expect(r.stderr).toMatch(/^(warning: [^\n]*\[bake-reads-compose-file\]\n)?$/);
+    expect(r.stderr).toMatch(/^(warning: [^\n]*\[bake-reads-compose-file\]\n)?compose2bake: wrote [^\n]*\n$/);
     expect(r.status).toBe(0);
     return fs.readFileSync(out, "utf8");
   });

@@ -74,7 +74,7 @@ describe("--check reads only a regular file inside the project (issue #12)", () 
     const r = runCli(["--check", "-o", "docker-bake.json"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      "compose2bake: docker-bake.json is stale; run compose2bake without --check to update it\ncompose2bake: stale (diff too large to show)\n",
+      "compose2bake: docker-bake.json is stale; run `compose2bake -o docker-bake.json` to update it\ncompose2bake: stale (diff too large to show)\n",
     );
   });
 
@@ -86,7 +86,7 @@ describe("--check reads only a regular file inside the project (issue #12)", () 
     const r = runCli(["--check", "-o", "docker-bake.json"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      "compose2bake: docker-bake.json is stale; run compose2bake without --check to update it\ncompose2bake: stale (diff too large to show)\n",
+      "compose2bake: docker-bake.json is stale; run `compose2bake -o docker-bake.json` to update it\ncompose2bake: stale (diff too large to show)\n",
     );
   }, 30_000);
 
@@ -107,7 +107,7 @@ describe("--check reads only a regular file inside the project (issue #12)", () 
     const r = runCli(["--check", "-o", "docker-bake.json"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      "compose2bake: docker-bake.json is stale; run compose2bake without --check to update it\n" +
+      "compose2bake: docker-bake.json is stale; run `compose2bake -o docker-bake.json` to update it\n" +
         "compose2bake: only the line endings differ: docker-bake.json has CRLF, compose2bake writes LF (check git's core.autocrlf or .gitattributes)\n",
     );
   });
