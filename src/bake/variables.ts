@@ -27,6 +27,7 @@ import type { DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
 import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
 import { hclString } from "./escape";
+import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
@@ -111,7 +112,7 @@ export function applyKeptVariables(
   for (const target of Object.values(bake.target)) mapTarget(target, rewrite);
 
   // Variables and their validations.
-  const variable: Record<string, BakeVariable> = { ...bake.variable };
+  const variable = dictCopy<BakeVariable>(bake.variable); // null prototype: a variable may be named `__proto__`
   const validations = new Map<string, BakeVariableValidation[]>();
   for (const r of kept.requirements) {
     const rule = expr.validation(r);

@@ -3,6 +3,7 @@
  * fill keys not set yet (compose-loading-reference.md §3.1). `--env-file` (or COMPOSE_ENV_FILES) replaces the
  * default `<dir>/.env`; among env files a later one overrides an earlier one.
  */
+import { dictCopy, own } from "../dict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics";
@@ -77,8 +78,9 @@ export function liftComposeVariables(
   state: EnvironmentState,
   options: EnvFileOptions,
 ): Readonly<Record<string, string | undefined>> {
-  const processEnv: Record<string, string | undefined> = { ...options.processEnv };
-  const prepass: EnvironmentState = { values: { ...options.processEnv } as Record<string, string>, fromFiles: new Set() };
+  // Null prototypes: a variable named `constructor` or `__proto__` is looked up like any other.
+  const processEnv = dictCopy<string | undefined>(options.processEnv);
+  const prepass: EnvironmentState = { values: dictCopy(options.processEnv) as Record<string, string>, fromFiles: new Set() };
   for (const k of Object.keys(prepass.values)) if (prepass.values[k] === undefined) delete prepass.values[k];
   const fromFiles = readEnvFiles(prepass, options, parseGoBool(options.processEnv.COMPOSE_DISABLE_ENV_FILE));
   for (const [k, v] of fromFiles) {
@@ -135,7 +137,7 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     const text = bytes.toString("utf8");
     // Inside an env file, ${} looks at the environment built so far (process environment, PWD, keys of an
     // earlier pass), then at keys read earlier in this pass (this file or a previous one).
-    const lookup = (name: string): string | undefined => state.values[name] ?? fromFiles.get(name);
+    const lookup = (name: string): string | undefined => own(state.values, name) ?? fromFiles.get(name);
     let parsed: Map<string, string>;
     try {
       parsed = parseDotenv(text, lookup);

@@ -384,14 +384,10 @@ export function interpolateValue(
     return out;
   }
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    // Null prototype: a user key such as `__proto__` stays an ordinary entry, and `constructor` is never inherited.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value)) {
-      const v = interpolateValue((value as Record<string, unknown>)[key], childPath(path, key), lookup, options);
-      if (key === "__proto__") {
-        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-      } else {
-        out[key] = v;
-      }
+      out[key] = interpolateValue((value as Record<string, unknown>)[key], childPath(path, key), lookup, options);
     }
     return out;
   }

@@ -8,6 +8,7 @@
  */
 import { fail, type SourcePos } from "../diagnostics";
 import type { PlainMap, PlainValue } from "./yaml";
+import { dict, own } from "../dict";
 
 export type PositionLookup = (path: string) => SourcePos | undefined;
 
@@ -23,7 +24,7 @@ function mergeValue(base: PlainValue | undefined, override: PlainValue, path: st
   if (isMap(base) && isMap(override)) {
     const out: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(base)) out[k] = v;
-    for (const [k, v] of Object.entries(override)) out[k] = mergeValue(base[k], v, [...path, k], posOf);
+    for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, [...path, k], posOf);
     return out;
   }
   if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
@@ -64,12 +65,12 @@ function inBuild(path: string[]): boolean {
 
 /** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
 function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
-  const b = typeof base === "string" ? { context: base } : base;
-  const o = typeof override === "string" ? { context: override } : override;
+  const b = typeof base === "string" ? dict<PlainValue>([["context", base]]) : base;
+  const o = typeof override === "string" ? dict<PlainValue>([["context", override]]) : override;
   if (!isMap(b) || !isMap(o)) return override;
   const out: PlainMap = Object.create(null) as PlainMap;
   for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
   return out;
 }
 
@@ -188,7 +189,7 @@ function mergeDependsOn(base: PlainValue, override: PlainValue, path: string[], 
   if (!b || !o) return override;
   const out: PlainMap = Object.create(null) as PlainMap;
   for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
   return out;
 }
 
@@ -196,7 +197,7 @@ function dependsOnMap(v: PlainValue): PlainMap | undefined {
   if (isMap(v)) return v;
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return undefined;
   const out: PlainMap = Object.create(null) as PlainMap;
-  for (const name of v as string[]) out[name] = { condition: "service_started", required: true };
+  for (const name of v as string[]) out[name] = dict<PlainValue>([["condition", "service_started"], ["required", true]]);
   return out;
 }
 
@@ -222,7 +223,7 @@ export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
     let node: PlainValue | undefined = model;
     for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
       const key = path[i]!;
-      if (isMap(node)) node = node[key];
+      if (isMap(node)) node = own(node, key);
       else if (Array.isArray(node)) node = node[Number(key)];
       else node = undefined;
     }

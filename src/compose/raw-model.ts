@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { dictCopy, hasOwn, own } from "../dict";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { resolveExtends } from "./extends";
@@ -59,7 +60,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   const posOf = (p: string): SourcePos | undefined => ctx.positions.get(p);
   for (const doc of documents) {
     if (doc.value === null) continue;
-    let value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
+    let value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     // Per document and before `include`, as compose-go checks it (so `services:` with no value fails too).
     if ("services" in value && !isMap(value.services)) {
       fail("schema", "services must be a mapping", doc.positions.get("services") ?? { file: doc.file });
@@ -138,7 +139,7 @@ function readRawFile(file: string, ctx: RawModelContext): PlainMap {
   let model: PlainMap = Object.create(null) as PlainMap;
   for (const doc of parseComposeYaml(readSource(file))) {
     if (doc.value === null) continue;
-    model = mergeDocuments(model, interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept), () => undefined);
+    model = mergeDocuments(model, interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept), () => undefined);
   }
   return model;
 }
@@ -187,7 +188,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
         : path.isAbsolute(expandUser(item.projectDirectory!, ctx.home)) || isDirectory(projectDir)
           ? projectDir
           : path.dirname(projectDir);
-    const env = { values: { ...ctx.env } as Record<string, string>, fromFiles: new Set<string>() };
+    const env = { values: dictCopy(ctx.env), fromFiles: new Set<string>() };
     applyEnvFiles(env, {
       cwd: workingDir,
       home: ctx.home,
@@ -242,7 +243,7 @@ function importResources(source: PlainMap, target: PlainMap, conflict: (key: str
     const current = target[key];
     const to: PlainMap = Object.assign(Object.create(null) as PlainMap, isMap(current) ? current : {});
     for (const [name, value] of Object.entries(from)) {
-      if (name in to) {
+      if (hasOwn(to, name)) {
         if (deepEqual(to[name]!, value)) continue;
         conflict(key, name);
       }
@@ -259,7 +260,7 @@ function deepEqual(a: PlainValue, b: PlainValue): boolean {
   }
   if (!isMap(a) || !isMap(b)) return false;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k]!, b[k]!));
+  return keys.length === Object.keys(b).length && keys.every((k) => hasOwn(b, k) && deepEqual(a[k]!, b[k]!));
 }
 
 function parseInclude(raw: PlainValue, where: string, doc: ParsedDocument): IncludeItem {

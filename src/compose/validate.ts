@@ -2,6 +2,7 @@
  * Profiles and the consistency checks compose-go runs on the active services after loading
  * (compose-loading-reference.md §9, §13.2), limited to what concerns a build.
  */
+import { hasOwn, own } from "../dict";
 import { fail } from "../diagnostics";
 import type { ComposeProject, PositionTable } from "./model";
 import type { PlainMap } from "./yaml";
@@ -40,7 +41,7 @@ export function checkProject(project: ComposeProject): void {
     const build = service.build;
     checkDockerfileConflict(build, service.name, project.positions);
     build.secrets.forEach((secret, i) => {
-      if (!(secret.source in project.secrets)) {
+      if (!hasOwn(project.secrets, secret.source)) {
         fail(
           "undefined-secret",
           `service "${service.name}" refers to undefined build secret ${secret.source}`,
@@ -51,7 +52,7 @@ export function checkProject(project: ComposeProject): void {
     for (const [key, value] of Object.entries(build.additional_contexts)) {
       if (!value.startsWith("service:")) continue;
       const ref = value.slice("service:".length);
-      const target = project.services[ref];
+      const target = own(project.services, ref);
       const where = pos(`${at}.build.additional_contexts.${key}`) ?? pos(`${at}.build.additional_contexts`);
       if (!target || !target.active) {
         fail("unknown-context-service", `service "${service.name}" declares unknown service "${ref}" as additional contexts ${key}`, where);
