@@ -84,17 +84,19 @@ function defaultServices(project: ComposeProject, buildable: ReadonlyArray<Compo
 }
 
 function closure(project: ComposeProject, roots: readonly string[]): string[] {
+  // A work list, not recursion: a chain of thousands of `service:` contexts must not overflow the stack.
   const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
+  const queue = [...roots];
+  for (let i = 0; i < queue.length; i++) {
+    const name = queue[i]!;
+    if (seen.has(name)) continue;
     seen.add(name);
     const build = own(project.services, name)?.build;
-    if (!build) return;
+    if (!build) continue;
     for (const value of Object.values(build.additional_contexts)) {
-      if (value.startsWith("service:")) visit(value.slice("service:".length));
+      if (value.startsWith("service:")) queue.push(value.slice("service:".length));
     }
-  };
-  roots.forEach(visit);
+  }
   return [...seen];
 }
 

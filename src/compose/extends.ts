@@ -27,11 +27,21 @@ export interface ExtendsContext {
 }
 
 /**
+ * How long a chain of `extends` may be (a service extending a service extending a service…, across files or
+ * not). compose-go has no limit; ours keeps the recursive resolution far from the end of the stack, far above
+ * real projects (README "Limits").
+ */
+export const MAX_EXTENDS_DEPTH = 100;
+
+/**
  * Returns `services` with every `extends` resolved and removed (only `only`, when given). `trail` lists the
  * services being resolved further up (`name in file`), to report cycles across files.
  */
 export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: readonly string[] = [], only?: string): PlainMap {
   const out: PlainMap = Object.create(null) as PlainMap;
+  // Services resolved here → how many services their chain has below them in this file, so that the limit does
+  // not depend on the order the services are written in.
+  const below = new Map<string, number>();
   const resolve = (name: string, upstream: readonly string[]): PlainValue => {
     if (hasOwn(out, name)) return out[name]!;
     const here = `${name} in ${ctx.file}`;
@@ -39,10 +49,14 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
     const service = own(services, name);
     if (!isMap(service) || service.extends === undefined || service.extends === null) {
       out[name] = service ?? null;
+      below.set(name, 0);
       return out[name]!;
     }
     const where = `services.${name}.extends`;
     const { service: baseName, file } = parseExtends(service.extends, name, where, ctx);
+    const tooLong = (): never =>
+      fail("extends-too-deep", `cannot extend service "${name}" in ${ctx.file}: extends chain is longer than ${MAX_EXTENDS_DEPTH} services`, ctx.posOf(where));
+    if (upstream.length >= MAX_EXTENDS_DEPTH) tooLong();
     const next = [...upstream, here];
     let base: PlainValue;
     if (file === undefined) {
@@ -50,7 +64,10 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
         fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`, ctx.posOf(where));
       }
       base = resolve(baseName, next);
+      below.set(name, (below.get(baseName) ?? 0) + 1);
+      if (upstream.length + below.get(name)! > MAX_EXTENDS_DEPTH) tooLong();
     } else {
+      below.set(name, 1);
       const abs = path.resolve(ctx.resourceDir, expandUser(file, ctx.home));
       const raw = ctx.readRaw(abs);
       const other = isMap(raw.services) ? raw.services : (Object.create(null) as PlainMap);

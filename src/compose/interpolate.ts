@@ -75,6 +75,22 @@ export class InterpolationSyntaxError extends Error {
   }
 }
 
+/**
+ * How deeply references may nest inside defaults, alternatives and messages (`${A:-${B:-…}}`). compose-go has
+ * no limit; ours keeps every recursive stage (here, keep mode, bake expressions) far from the end of the stack,
+ * and is far above anything written by hand (README "Limits").
+ */
+export const MAX_INTERPOLATION_DEPTH = 100;
+
+/** A reference nested deeper than MAX_INTERPOLATION_DEPTH; a syntax error for every caller. */
+export class InterpolationDepthError extends InterpolationSyntaxError {
+  constructor(offset: number, template: string) {
+    super(offset, template);
+    this.message = `invalid interpolation format: references nested more than ${MAX_INTERPOLATION_DEPTH} levels deep`;
+    this.name = "InterpolationDepthError";
+  }
+}
+
 /** `${V:?msg}` with V unset or empty, or `${V?msg}` with V unset. */
 export class RequiredVariableError extends Error {
   constructor(
@@ -241,10 +257,10 @@ export function hasInterpolation(text: string): boolean {
 
 /** Parses every reference, including those inside defaults. Throws InterpolationSyntaxError on any invalid `${`. */
 export function parseTemplate(text: string): TemplatePart[] {
-  return parseRange(text, 0, text.length);
+  return parseRange(text, 0, text.length, 0);
 }
 
-function parseRange(text: string, from: number, to: number): TemplatePart[] {
+function parseRange(text: string, from: number, to: number, depth: number): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = "";
   let last = from;
@@ -270,7 +286,8 @@ function parseRange(text: string, from: number, to: number): TemplatePart[] {
         parts.push({ kind: "var", name, braced: true, start, end });
       } else {
         const op = tokOp;
-        const arg = parseRange(text, tokArgStart, tokArgEnd);
+        if (depth >= MAX_INTERPOLATION_DEPTH) throw new InterpolationDepthError(start, text);
+        const arg = parseRange(text, tokArgStart, tokArgEnd, depth + 1);
         parts.push({ kind: "var", name, braced: true, op, arg, start, end });
       }
     }
@@ -285,7 +302,7 @@ function parseRange(text: string, from: number, to: number): TemplatePart[] {
 /** Interpolates one string value. Throws InterpolationSyntaxError or RequiredVariableError. */
 export function interpolate(text: string, lookup: Lookup, options?: InterpolateOptions): string {
   if (text.indexOf("$") === -1) return text;
-  return evalRange(text, 0, text.length, lookup, options?.onUnset);
+  return evalRange(text, 0, text.length, lookup, options?.onUnset, 0);
 }
 
 function evalRange(
@@ -294,6 +311,7 @@ function evalRange(
   to: number,
   lookup: Lookup,
   onUnset: ((name: string) => void) | undefined,
+  depth: number,
 ): string {
   let out = "";
   let last = from;
@@ -314,7 +332,7 @@ function evalRange(
       if (value === undefined) onUnset?.(name);
       else out += value;
     } else {
-      out += evalOperator(text, i, tokName, tokOp, tokArgStart, tokArgEnd, lookup, onUnset);
+      out += evalOperator(text, i, tokName, tokOp, tokArgStart, tokArgEnd, lookup, onUnset, depth);
     }
     last = end;
     i = text.indexOf("$", last);
@@ -331,9 +349,13 @@ function evalOperator(
   argEnd: number,
   lookup: Lookup,
   onUnset: ((name: string) => void) | undefined,
+  depth: number,
 ): string {
   const value = lookup(name);
-  const arg = () => evalRange(text, argStart, argEnd, lookup, onUnset);
+  const arg = () => {
+    if (depth >= MAX_INTERPOLATION_DEPTH) throw new InterpolationDepthError(start, text);
+    return evalRange(text, argStart, argEnd, lookup, onUnset, depth + 1);
+  };
   switch (op) {
     case ":-":
       return value === undefined || value === "" ? arg() : value;
@@ -368,7 +390,7 @@ export function interpolateValue(
   if (typeof value === "string") {
     if (value.indexOf("$") === -1) return value;
     try {
-      return evalRange(value, 0, value.length, lookup, options?.onUnset);
+      return evalRange(value, 0, value.length, lookup, options?.onUnset, 0);
     } catch (e) {
       if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) {
         throw new InterpolationError(path, e);

@@ -144,6 +144,12 @@ function readRawFile(file: string, ctx: RawModelContext): PlainMap {
   return model;
 }
 
+/**
+ * How many includes may nest (a file including a file including a file…). compose-go has no limit; ours keeps the
+ * recursive loading of each level far from the end of the stack, far above real projects (README "Limits").
+ */
+export const MAX_INCLUDE_DEPTH = 100;
+
 interface IncludeItem {
   readonly paths: string[];
   readonly projectDirectory?: string;
@@ -177,6 +183,9 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     }
     if (stack.includes(files[0]!)) {
       fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));
+    }
+    if (stack.length >= MAX_INCLUDE_DEPTH) {
+      fail("include-too-deep", `include nesting is deeper than ${MAX_INCLUDE_DEPTH} levels: ${files[0]}`, doc.positions.get(where));
     }
     // The include's folder (its default .env) is project_directory. Its relative paths are resolved from
     // compose-go's `loader.Dir(project_directory)`: that folder when it exists, else its parent (an absolute

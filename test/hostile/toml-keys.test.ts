@@ -38,9 +38,9 @@ describe("compose2bake.toml keys named like Object members", () => {
     const bake = JSON.parse(r.stdout) as { target: Record<string, { tags: string[] }>; group: Record<string, { targets: string[] }> };
     expect(ownKeys(bake.target)).toEqual(["__proto__", "constructor", "hasOwnProperty", "web"]);
     expect(Object.getOwnPropertyDescriptor(bake.target, "__proto__")?.value.tags).toEqual(["project-__proto__", "p"]);
-    expect(bake.target.constructor!.tags).toEqual(["project-constructor", "c"]);
+    expect(bake.target["constructor"]!.tags).toEqual(["project-constructor", "c"]);
     expect(ownKeys(bake.group)).toEqual(["default", "toString"]);
-    expect(bake.group.toString!.targets).toEqual(["constructor", "hasOwnProperty"]);
+    expect(bake.group["toString"]!.targets).toEqual(["constructor", "hasOwnProperty"]);
   });
 
   test("unknown names are reported cleanly (no stack trace, exit 2)", () => {
