@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { convertProject } from "./bake/convert";
 import { applyKeptVariables } from "./bake/variables";
 import { emitJson } from "./bake/json";
+import { checkOutputSize } from "./bake/size";
 import type { BakeFile } from "./bake/model";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
@@ -66,6 +67,7 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
 }
 
 export function emit(bake: BakeFile, format: OutputFormat): string {
+  checkOutputSize(bake);
   if (format === "json") return emitJson(bake);
   // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
