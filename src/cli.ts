@@ -11,6 +11,7 @@ import { parseCommandLine, UsageError } from "./cli-args";
 import { collectGarbage } from "./collect-garbage";
 import { CompileError, compose2bake, formatDiagnostic, formatFromFileName, loadConfig, withConfig } from "./index";
 import { readExisting, writeFileAtomic } from "./write-file";
+import { visible } from "./diagnostics";
 
 export interface CliIO {
   readonly cwd: string;
@@ -24,7 +25,10 @@ const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
 /** From this size (in characters) a parsed file's garbage is worth a collection (src/collect-garbage.ts). */
 const LARGE_FILE = 512 * 1024;
 
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIO = processIO()): Promise<number> {
+  // Everything on stderr quotes user text (keys, names, paths, a diff of a committed file): control and invisible
+  // characters are written visibly, so no escape sequence from a Compose file reaches the terminal.
+  const io: CliIO = { ...given, stderr: (text) => given.stderr(visible(text, true)) };
   try {
     return run(argv, io);
   } catch (e) {
