@@ -144,7 +144,7 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     } catch (e) {
       if (e instanceof DotenvError) {
         const source = new SourceFile(abs, text);
-        fail("env-file-syntax", `failed to read ${abs}: ${e.message}`, { file: source, offset: lineOffset(text, e.line) });
+        fail("env-file-syntax", `failed to read ${abs}: ${e.message}`, { file: source, offset: e.offset });
       }
       throw e;
     }
@@ -159,16 +159,6 @@ function parseGoBool(v: string | undefined): boolean {
   if (["1", "t", "T", "TRUE", "true", "True"].includes(v)) return true;
   if (["0", "f", "F", "FALSE", "false", "False"].includes(v)) return false;
   fail("invalid-boolean", `strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-}
-
-function lineOffset(text: string, line: number): number {
-  let offset = 0;
-  for (let i = 1; i < line; i++) {
-    const next = text.indexOf("\n", offset);
-    if (next < 0) break;
-    offset = next + 1;
-  }
-  return offset;
 }
 
 /** Go's strconv.ParseBool, which COMPOSE_DISABLE_ENV_FILE and friends use. */

@@ -29,6 +29,8 @@
  *   warnings for references after the failing one; we stop at the first error.
  * - compose-go's invalid-template error carries the text of the innermost template (for a nested default, just the
  *   default). Our message always quotes the whole original value, with `offset` pointing at the bad `$`.
+ * - The message of `${V:?message}` is reported as written, references included (`need ${TOKEN}`): compose-go
+ *   interpolates it, which prints the values of environment variables, and those may be secrets.
  */
 
 export type Lookup = (name: string) => string | undefined;
@@ -95,7 +97,7 @@ export class InterpolationDepthError extends InterpolationSyntaxError {
 export class RequiredVariableError extends Error {
   constructor(
     readonly variable: string,
-    /** The interpolated message after the operator (may be empty). */
+    /** The message after the operator, as written (may be empty). */
     readonly reason: string,
     /** Offset of the reference's `$` in the value being interpolated. */
     readonly offset: number,
@@ -356,6 +358,10 @@ function evalOperator(
     if (depth >= MAX_INTERPOLATION_DEPTH) throw new InterpolationDepthError(start, text);
     return evalRange(text, argStart, argEnd, lookup, onUnset, depth + 1);
   };
+  const required = (): RequiredVariableError => {
+    arg();
+    return new RequiredVariableError(name, text.slice(argStart, argEnd), start);
+  };
   switch (op) {
     case ":-":
       return value === undefined || value === "" ? arg() : value;
@@ -365,11 +371,13 @@ function evalOperator(
       return value !== undefined && value !== "" ? arg() : "";
     case "+":
       return value !== undefined ? arg() : "";
+    // The message is evaluated as compose-go does (an error inside it is the one reported), but shown as written:
+    // an error must never print a value from the environment.
     case ":?":
-      if (value === undefined || value === "") throw new RequiredVariableError(name, arg(), start);
+      if (value === undefined || value === "") throw required();
       return value;
     case "?":
-      if (value === undefined) throw new RequiredVariableError(name, arg(), start);
+      if (value === undefined) throw required();
       return value;
   }
 }
