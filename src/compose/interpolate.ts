@@ -97,7 +97,7 @@ export class InterpolationDepthError extends InterpolationSyntaxError {
 export class RequiredVariableError extends Error {
   constructor(
     readonly variable: string,
-    /** The message after the operator, as written (may be empty). */
+    /** The message after the operator, as `messageText` shows it (may be empty). */
     readonly reason: string,
     /** Offset of the reference's `$` in the value being interpolated. */
     readonly offset: number,
@@ -360,7 +360,7 @@ function evalOperator(
   };
   const required = (): RequiredVariableError => {
     arg();
-    return new RequiredVariableError(name, text.slice(argStart, argEnd), start);
+    return new RequiredVariableError(name, messageText(parseRange(text, argStart, argEnd, depth + 1)), start);
   };
   switch (op) {
     case ":-":
@@ -380,6 +380,20 @@ function evalOperator(
       if (value === undefined) throw required();
       return value;
   }
+}
+
+/**
+ * How an error shows the message of `${V:?message}`: its literal text (`$$` as `$`) and its references as written
+ * (`${TOKEN}`), never their values. Keep mode's bake validations (bake/variables.ts) show the same text.
+ */
+export function messageText(parts: readonly TemplatePart[]): string {
+  let out = "";
+  for (const p of parts) {
+    if (p.kind === "text") out += p.text;
+    else if (!p.braced) out += "$" + p.name;
+    else out += "${" + p.name + (p.op ? p.op + messageText(p.arg ?? []) : "") + "}";
+  }
+  return out;
 }
 
 /**

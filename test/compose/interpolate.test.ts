@@ -210,7 +210,7 @@ describe("required variables", () => {
   test("the message is shown as written: compose-go interpolates it, which would print environment values", () => {
     expectRequiredError("${UNSET_VAR:?Mandatory Variable ${FOO}}", DEFAULTS, "required variable UNSET_VAR is missing a value: Mandatory Variable ${FOO}");
     expectRequiredError("${UNSET_VAR?Mandatory Variable ${FOO}}", DEFAULTS, "required variable UNSET_VAR is missing a value: Mandatory Variable ${FOO}");
-    expectRequiredError("${UNSET:?need $$ and $FOO}", DEFAULTS, "required variable UNSET is missing a value: need $$ and $FOO");
+    expectRequiredError("${UNSET:?need $$ and $FOO}", DEFAULTS, "required variable UNSET is missing a value: need $ and $FOO");
   });
 
   test("the first failing reference wins", () => {
