@@ -22,6 +22,7 @@ import {
   type Config,
 } from "./index";
 import { isInside, readExisting, realPath, writeFileAtomic } from "./write-file";
+import { visible } from "./diagnostics";
 
 export interface CliIO {
   readonly cwd: string;
@@ -45,7 +46,10 @@ const DIFF_TIMEOUT = 5000;
 /** A problem of the run's setting (not of the Compose files): `compose2bake: error: …`, exit 2. */
 class CliError extends Error {}
 
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIO = processIO()): Promise<number> {
+  // Everything on stderr quotes user text (keys, names, paths, a diff of a committed file): control and invisible
+  // characters are written visibly, so no escape sequence from a Compose file reaches the terminal.
+  const io: CliIO = { ...given, stderr: (text) => given.stderr(visible(text, true)) };
   try {
     return await run(argv, io);
   } catch (e) {

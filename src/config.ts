@@ -1,6 +1,6 @@
 /**
  * compose2bake.toml: the settings a project commits so that everyone (and CI, and the pre-commit hook)
- * generates the same bake file with a bare `compose2bake`. Finds the file, parses it with @iarna/toml
+ * generates the same bake file with a bare `compose2bake`. Finds the file, parses it with smol-toml
  * (loaded only when a file exists), validates it and returns a typed Config; `withConfig` layers it under the
  * options given explicitly.
  *
@@ -18,12 +18,13 @@
  * Relative paths in the file (files, env_files, project_directory, output) are relative to the file's folder.
  *
  * Every problem (syntax, unknown key, wrong type) is reported at `compose2bake.toml:LINE:COL`; all of them at
- * once. Syntax errors carry @iarna/toml's own position; for the rest, toml-positions.ts finds the key or value.
+ * once. Syntax errors carry smol-toml's own position; for the rest, toml-positions.ts finds the key or value.
  * Tests: test/config.test.ts, test/cli/config.test.ts.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { isFile } from "./compose/discover";
+import { isFile, readAtMost } from "./compose/discover";
+import { MAX_FILE_BYTES } from "./compose/yaml";
+import { dict, hasOwn } from "./dict";
 import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
 import { TARGET_ATTRIBUTE_KINDS } from "./bake/escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "./bake/model";
@@ -75,7 +76,10 @@ export function loadConfig(options: FindConfigOptions): Config | undefined {
 }
 
 export function readConfig(file: string): Config {
-  return parseConfig(new SourceFile(file, fs.readFileSync(file, "utf8")));
+  // The same cap as Compose files: a settings file is never large, and a huge one must not exhaust memory.
+  const bytes = readAtMost(file, MAX_FILE_BYTES);
+  if (!bytes) throw configError("config-too-large", `read ${file}: compose2bake.toml is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+  return parseConfig(new SourceFile(file, bytes.toString("utf8")));
 }
 
 /**
@@ -126,19 +130,25 @@ const TOP_LEVEL: Readonly<Record<string, Kind>> = {
 
 /** Parses and validates the text of a compose2bake.toml. Throws CompileError listing every problem. */
 export function parseConfig(source: SourceFile): Config {
+  // smol-toml rather than @iarna/toml: its tables have a null prototype and it checks keys with Object.hasOwn,
+  // where @iarna/toml followed inherited members (`constructor.x = 1` wrote onto the global Object, and
+  // `[target.constructor]` vanished); it also bounds nesting (maxDepth) instead of overflowing the stack.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const toml = require("@iarna/toml") as typeof import("@iarna/toml");
+  const toml = require("smol-toml") as typeof import("smol-toml");
   let doc: Record<string, unknown>;
   try {
     doc = toml.parse(source.text) as Record<string, unknown>;
   } catch (e) {
-    const err = e as Error & { line?: number; col?: number; pos?: number; fromTOML?: boolean };
-    if (!err || !err.fromTOML) throw e;
-    // "Unterminated string at row 1, col 19, pos 18:\n<excerpt>": keep the sentence, the position goes in front.
-    const message = err.message.replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, "").trim();
-    throw new CompileError([
-      { severity: "error", code: "config-syntax", message: `invalid TOML: ${message}`, pos: { file: source, offset: offsetOf(source.text, err) } },
-    ]);
+    if (!(e instanceof toml.TomlError)) throw e;
+    // "Invalid TOML document: <sentence>\n\n<excerpt of the file>": keep the sentence, the position goes in front.
+    let message = e.message.replace(/^Invalid TOML document: /, "").replace(/\n[\s\S]*$/, "").trim();
+    const offset = offsetOf(source.text, e);
+    // A string that runs into the end of its line is reported as the line break it meets.
+    const next = source.text[offset];
+    if (/^control characters are not allowed/.test(message) && (next === undefined || next === "\n" || next === "\r")) {
+      message = "unterminated string";
+    }
+    throw new CompileError([{ severity: "error", code: "config-syntax", message: `invalid TOML: ${message}`, pos: { file: source, offset } }]);
   }
   return new Validator(source).config(doc);
 }
@@ -158,7 +168,7 @@ class Validator {
       -readonly [K in keyof Config]: Config[K];
     } = { file: this.source.path };
     for (const key of Object.keys(doc)) {
-      if (!(key in TOP_LEVEL)) this.unknownKey([key], Object.keys(TOP_LEVEL));
+      if (!hasOwn(TOP_LEVEL, key)) this.unknownKey([key], Object.keys(TOP_LEVEL));
     }
     const strings = (key: string): string[] | undefined => this.check([key], doc[key], "strings") as string[] | undefined;
     const pathList = (key: string): string[] | undefined => strings(key)?.map((p) => this.resolve(p));
@@ -200,7 +210,7 @@ class Validator {
   private rename(value: unknown): Record<string, string> | undefined {
     if (value === undefined) return undefined;
     if (!this.isTable(["rename"], value, 'a table of old name = "new name"')) return undefined;
-    const out: Record<string, string> = {};
+    const out = dict<string>();
     for (const [from, to] of Object.entries(value)) {
       const checked = this.check(["rename", from], to, "string") as string | undefined;
       if (checked !== undefined) out[from] = checked;
@@ -211,13 +221,13 @@ class Validator {
   private targets(value: unknown): Record<string, BakeTarget> | undefined {
     if (value === undefined) return undefined;
     if (!this.isTable(["target"], value, 'a table of target tables ([target."*"], [target.NAME])')) return undefined;
-    const out: Record<string, BakeTarget> = {};
+    const out = dict<BakeTarget>();
     for (const [name, attrs] of Object.entries(value)) {
       if (!this.isTable(["target", name], attrs, "a table of bake target attributes")) continue;
       const t: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(attrs)) {
         const at = ["target", name, key];
-        if (!Object.prototype.hasOwnProperty.call(TARGET_ATTRIBUTE_KINDS, key)) {
+        if (!hasOwn(TARGET_ATTRIBUTE_KINDS, key)) {
           this.unknownKey(at, TARGET_ATTRIBUTE_ORDER, "bake target attribute");
           continue;
         }
@@ -233,7 +243,7 @@ class Validator {
   private groups(value: unknown): Record<string, BakeGroup> | undefined {
     if (value === undefined) return undefined;
     if (!this.isTable(["group"], value, "a table of group tables ([group.NAME])")) return undefined;
-    const out: Record<string, BakeGroup> = {};
+    const out = dict<BakeGroup>();
     for (const [name, g] of Object.entries(value)) {
       if (!this.isTable(["group", name], g, "a table with targets = [...]")) continue;
       for (const key of Object.keys(g)) {
@@ -278,7 +288,7 @@ class Validator {
           this.error("config-type", `${showPath([...at, k])} must be a string, not ${describe(v)}`, [...at, k], "value");
         }
       }
-      return ok ? { ...(value as Record<string, string>) } : undefined;
+      return ok ? dict(Object.entries(value as Record<string, string>)) : undefined;
     }
     if (typeof kind === "object") {
       const choices = kind.oneOf.map((c) => `"${c}"`).join(" or ");
@@ -328,19 +338,16 @@ class Validator {
   }
 }
 
-/** Offset of @iarna/toml's 0-based line/col (clamped to the text), else its `pos`. */
-function offsetOf(text: string, err: { line?: number; col?: number; pos?: number }): number | undefined {
-  if (typeof err.line === "number" && typeof err.col === "number") {
-    let offset = 0;
-    for (let line = 0; line < err.line; line++) {
-      const nl = text.indexOf("\n", offset);
-      if (nl < 0) return text.length;
-      offset = nl + 1;
-    }
-    const end = text.indexOf("\n", offset);
-    return Math.min(offset + err.col, end < 0 ? text.length : end);
+/** The offset of smol-toml's 1-based line and column (clamped to the line). */
+function offsetOf(text: string, err: { line: number; column: number }): number {
+  let offset = 0;
+  for (let line = 1; line < err.line; line++) {
+    const nl = text.indexOf("\n", offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
   }
-  return typeof err.pos === "number" ? Math.min(err.pos, text.length) : undefined;
+  const end = text.indexOf("\n", offset);
+  return Math.min(offset + err.column - 1, end < 0 ? text.length : end);
 }
 
 /** A TOML path written as TOML writes it: `target."*".platforms[1]`. */

@@ -132,7 +132,28 @@ export function formatDiagnostic(d: Diagnostic, cwd?: string): string {
     }
     where += ": ";
   }
-  return `${where}${d.severity}: ${d.message} [${d.code}]`;
+  return visible(`${where}${d.severity}: ${d.message} [${d.code}]`);
+}
+
+/**
+ * Characters that must not reach a terminal as they are: C0 and C1 controls and DEL (an escape sequence from a
+ * Compose key could retitle the window, move the cursor or hide text), and the invisible and bidirectional
+ * formatting characters (U+061C, U+200B–U+200F, U+2028–U+202E, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB), which can
+ * make a message read differently from what it says.
+ */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+const INVISIBLE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/**
+ * `text` with every such character written visibly: `\x1b` for a control character, `\u202e` for the others.
+ * A diagnostic is one line, so its line breaks and tabs are escaped too; `keepLines` keeps LF and tab, for text
+ * made of several lines (the CLI's other messages, a diff).
+ */
+export function visible(text: string, keepLines = false): string {
+  return text.replace(keepLines ? INVISIBLE_BUT_LINES : INVISIBLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** Sorts diagnostics by file, position, severity and message so output never depends on work order. */

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { convertProject } from "./bake/convert";
 import { applyKeptVariables } from "./bake/variables";
 import { emitJson } from "./bake/json";
+import { checkOutputSize } from "./bake/size";
 import type { BakeFile } from "./bake/model";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
@@ -134,6 +135,7 @@ function projectInputs(project: ComposeProject, read: ReadonlySet<string>, confi
 
 /** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
 export function emit(bake: BakeFile, format: OutputFormat, comment?: readonly string[]): string {
+  checkOutputSize(bake);
   if (format === "json") return emitJson(bake, comment);
   // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

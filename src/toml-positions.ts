@@ -1,7 +1,7 @@
 /**
  * Where each key and value of a TOML document starts, by path (`["target", "*", "platforms", 1]`).
  *
- * @iarna/toml reports a position only for a syntax error; the values it returns carry none, so a message about
+ * smol-toml reports a position only for a syntax error; the values it returns carry none, so a message about
  * a document that parsed (an unknown key, a value of the wrong type) would have no line. This scanner re-reads
  * the text with just enough of TOML's lexical grammar to record offsets: comments, the four string forms,
  * `[table]` and `[[array]]` headers, dotted and quoted keys, inline tables and (multi-line) arrays.

@@ -96,10 +96,11 @@ describe("keys", () => {
 });
 
 describe("errors name compose2bake.toml:LINE:COL", () => {
-  test("syntax errors use @iarna/toml's position", () => {
-    expectConfigError(`files = ["a",\n`, "compose2bake.toml:2:1: error: invalid TOML: Unterminated inline array [config-syntax]");
-    expectConfigError(`a = 1\na = 2\n`, "compose2bake.toml:2:6: error: invalid TOML: Can't redefine existing key [config-syntax]");
-    expectConfigError(`output = "x\n`, "compose2bake.toml:1:12: error: invalid TOML: Unterminated string [config-syntax]");
+  test("syntax errors use smol-toml's position", () => {
+    expectConfigError(`files = ["a",\n`, "compose2bake.toml:2:1: error: invalid TOML: invalid value [config-syntax]");
+    expectConfigError(`a = 1\na = 2\n`, "compose2bake.toml:2:1: error: invalid TOML: trying to redefine an already defined table or value [config-syntax]");
+    expectConfigError(`output = "x\n`, "compose2bake.toml:1:12: error: invalid TOML: unterminated string [config-syntax]");
+    expectConfigError(`output = "x\u0001"\n`, "compose2bake.toml:1:12: error: invalid TOML: control characters are not allowed in strings [config-syntax]");
   });
   test("unknown keys point at the key", () => {
     expectConfigError(

@@ -17,6 +17,7 @@ import { applyXBake, uniqueBy } from "./x-bake";
 import { compareCodeUnits } from "./escape";
 import { isTrue } from "../compose/environment";
 import { KEEP_CLOSE, KEEP_OPEN, hasToken } from "../compose/keep";
+import { dict, dictCopy, hasOwn, own } from "../dict";
 
 export interface ConvertOptions {
   /** Folder that relative paths in the output are relative to (the output file's folder, or the cwd on stdout). */
@@ -32,7 +33,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
   const names = targetNames(buildable.map((s) => s.name));
   const ctx = new ConvertContext(project, options, diagnostics, names);
 
-  const target: Record<string, BakeTarget> = {};
+  const target = dict<BakeTarget>();
   const converted = new Set<string>();
   for (const service of buildable) {
     if (service.active) ctx.checkDefaultPlatform(service);
@@ -41,14 +42,14 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
     converted.add(service.name);
   }
 
-  const group: Record<string, BakeGroup> = {};
-  const inFile = (n: string): boolean => n in target;
+  const group = dict<BakeGroup>();
+  const inFile = (n: string): boolean => hasOwn(target, n);
   group.default = { targets: sortedTargets(defaultServices(project, buildable), names).filter(inFile) };
   const profiles = new Set(buildable.flatMap((s) => s.profiles));
   for (const profile of [...profiles].sort(compareCodeUnits)) {
     const members = buildable.filter((s) => s.profiles.includes(profile) && converted.has(s.name));
     const groupName = profile;
-    if (groupName === "default" || groupName in target || !/^[a-zA-Z0-9_-]+$/.test(groupName)) {
+    if (groupName === "default" || hasOwn(target, groupName) || !/^[a-zA-Z0-9_-]+$/.test(groupName)) {
       diagnostics.warn(
         "profile-group-skipped",
         `no bake group for profile "${profile}": the name is not a valid bake group name or is already used by a target or the default group`,
@@ -57,7 +58,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
     }
     group[groupName] = { targets: sortedTargets(closure(project, members.map((s) => s.name)), names).filter(inFile) };
   }
-  return { variable: {}, group, target };
+  return { variable: dict(), group, target };
 }
 
 /** Compose's target naming: `.` → `_`, then `_` appended until the name is free, in sorted service order. */
@@ -77,23 +78,25 @@ export function targetNames(serviceNames: readonly string[]): Map<string, string
 function defaultServices(project: ComposeProject, buildable: ReadonlyArray<ComposeService & { build: ComposeBuild }>): string[] {
   const roots =
     project.selectedServices.length > 0
-      ? project.selectedServices.filter((n) => project.services[n]?.build !== undefined)
+      ? project.selectedServices.filter((n) => own(project.services, n)?.build !== undefined)
       : buildable.filter((s) => s.active).map((s) => s.name);
   return closure(project, roots);
 }
 
 function closure(project: ComposeProject, roots: readonly string[]): string[] {
+  // A work list, not recursion: a chain of thousands of `service:` contexts must not overflow the stack.
   const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
+  const queue = [...roots];
+  for (let i = 0; i < queue.length; i++) {
+    const name = queue[i]!;
+    if (seen.has(name)) continue;
     seen.add(name);
-    const build = project.services[name]?.build;
-    if (!build) return;
+    const build = own(project.services, name)?.build;
+    if (!build) continue;
     for (const value of Object.values(build.additional_contexts)) {
-      if (value.startsWith("service:")) visit(value.slice("service:".length));
+      if (value.startsWith("service:")) queue.push(value.slice("service:".length));
     }
-  };
-  roots.forEach(visit);
+  }
   return [...seen];
 }
 
@@ -123,10 +126,10 @@ class ConvertContext {
   usableWhenInactive(service: ComposeService & { build: ComposeBuild }): boolean {
     const problems: string[] = [];
     if (service.build.dockerfile !== undefined && service.build.dockerfile_inline !== undefined) problems.push("both dockerfile and dockerfile_inline");
-    for (const s of service.build.secrets) if (!(s.source in this.project.secrets)) problems.push(`undefined build secret ${s.source}`);
+    for (const s of service.build.secrets) if (!hasOwn(this.project.secrets, s.source)) problems.push(`undefined build secret ${s.source}`);
     for (const v of Object.values(service.build.additional_contexts)) {
       if (!v.startsWith("service:")) continue;
-      const ref = this.project.services[v.slice("service:".length)];
+      const ref = own(this.project.services, v.slice("service:".length));
       if (!ref?.build) problems.push(`unknown or non-buildable service ${v}`);
     }
     if (problems.length === 0) return true;
@@ -164,8 +167,8 @@ class ConvertContext {
     if (contexts) t.contexts = contexts;
     if (b.dockerfile !== undefined) t.dockerfile = this.dockerfile(b);
     if (b.dockerfile_inline !== undefined) t["dockerfile-inline"] = b.dockerfile_inline;
-    if (Object.keys(b.args).length > 0) t.args = { ...b.args };
-    if (Object.keys(b.labels).length > 0) t.labels = { ...b.labels };
+    if (Object.keys(b.args).length > 0) t.args = dictCopy(b.args);
+    if (Object.keys(b.labels).length > 0) t.labels = dictCopy(b.labels);
     t.tags = uniqueBy([...b.tags, this.imageName(service)], this.valueKey);
     if (b.cache_from.length > 0) t["cache-from"] = [...b.cache_from];
     if (b.cache_to.length > 0) t["cache-to"] = [...b.cache_to];
@@ -191,7 +194,7 @@ class ConvertContext {
     if (entitlements.length > 0) t.entitlements = entitlements;
     const hosts = Object.keys(b.extra_hosts);
     if (hosts.length > 0) {
-      t["extra-hosts"] = Object.fromEntries(hosts.map((h) => [h, b.extra_hosts[h]!.join(",")]));
+      t["extra-hosts"] = dict(hosts.map((h) => [h, b.extra_hosts[h]!.join(",")]));
     }
     const attest = [attestation("provenance", b.provenance), attestation("sbom", b.sbom)].filter((a): a is string => a !== undefined);
     if (attest.length > 0) t.attest = attest;
@@ -241,7 +244,7 @@ class ConvertContext {
   contexts(b: ComposeBuild): Record<string, BakeString> | undefined {
     const keys = Object.keys(b.additional_contexts);
     if (keys.length === 0) return undefined;
-    const out: Record<string, BakeString> = {};
+    const out = dict<BakeString>();
     for (const key of keys) {
       const value = b.additional_contexts[key]!;
       if (value.startsWith("service:")) out[key] = `target:${this.names.get(value.slice("service:".length)) ?? value.slice(8)}`;

@@ -17,6 +17,7 @@
 import { CompileError, type Diagnostic, type SourcePos } from "../diagnostics";
 import { TARGET_ATTRIBUTE_KINDS, compareCodeUnits } from "./escape";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
+import { dict, hasOwn, own } from "../dict";
 
 export interface BakeCustomization {
   /** Old target name → new name. */
@@ -43,7 +44,7 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
   const rename = new Map<string, string>();
   const renamedTo = new Map<string, string>();
   for (const [from, to] of Object.entries(c.rename ?? {})) {
-    if (!(from in bake.target)) {
+    if (!hasOwn(bake.target, from)) {
       error("config-unknown-target", `rename: there is no target "${from}"${known(bake.target)}`, ["rename", from]);
     } else if (!BAKE_NAME.test(to)) {
       error("config-invalid-name", `rename: "${to}" is not a valid bake target name (letters, digits, "_" and "-")`, ["rename", from]);
@@ -56,26 +57,28 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
   }
   const newName = (n: string): string => rename.get(n) ?? n;
   for (const [from, to] of rename) {
-    if (to in bake.target && !rename.has(to)) {
+    if (hasOwn(bake.target, to) && !rename.has(to)) {
       error("config-name-clash", `rename: "${from}" cannot be renamed to "${to}": a target of that name exists`, ["rename", from]);
-    } else if (to in bake.group) {
+    } else if (hasOwn(bake.group, to)) {
       error("config-name-clash", `rename: "${from}" cannot be renamed to "${to}": a group of that name exists`, ["rename", from]);
     }
   }
 
-  const target: Record<string, BakeTarget> = {};
+  // Null prototypes and own-property checks: a target or group may be named `constructor` or `__proto__`.
+  const target = dict<BakeTarget>();
   for (const name of Object.keys(bake.target)) target[newName(name)] = renameReferences(bake.target[name]!, newName);
-  const group: Record<string, BakeGroup> = {};
+  const group = dict<BakeGroup>();
   for (const [name, g] of Object.entries(bake.group)) {
     group[name] = { ...g, targets: g.targets.map(newName).sort(compareCodeUnits) };
   }
 
   // 2. Attributes.
   const settings = c.targets ?? {};
-  if (settings["*"]) for (const name of Object.keys(target)) target[name] = mergeTarget(target[name]!, settings["*"]);
+  const all = own(settings, "*");
+  if (all) for (const name of Object.keys(target)) target[name] = mergeTarget(target[name]!, all);
   for (const [name, attrs] of Object.entries(settings)) {
     if (name === "*") continue;
-    const t = target[name];
+    const t = own(target, name);
     if (t) target[name] = mergeTarget(t, attrs);
     else error("config-unknown-target", `target.${name}: there is no target "${name}"${renameHint(name, rename)}${known(target)}`, ["target", name]);
   }
@@ -87,13 +90,13 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
       error("config-invalid-name", `group "${name}" is not a valid bake group name (letters, digits, "_" and "-")`, ["group", name]);
       continue;
     }
-    if (name in target) {
+    if (hasOwn(target, name)) {
       error("config-name-clash", `group "${name}" has the name of a target`, ["group", name]);
       continue;
     }
     g.targets.forEach((member, i) => {
       if (member === name) error("config-group-cycle", `group "${name}" lists itself`, ["group", name, "targets", i]);
-      else if (!(member in target) && !(member in group) && !(member in extra)) {
+      else if (!hasOwn(target, member) && !hasOwn(group, member) && !hasOwn(extra, member)) {
         error(
           "config-unknown-target",
           `group "${name}": there is no target or group "${member}"${renameHint(member, rename)}${known(target)}`,
@@ -113,7 +116,7 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
 /** `target:OLD` contexts follow the rename; everything else is kept as is. */
 function renameReferences(t: BakeTarget, newName: (n: string) => string): BakeTarget {
   if (!t.contexts) return { ...t };
-  const contexts: Record<string, BakeString> = {};
+  const contexts = dict<BakeString>();
   for (const [k, v] of Object.entries(t.contexts)) {
     contexts[k] = typeof v === "string" && v.startsWith("target:") ? `target:${newName(v.slice("target:".length))}` : v;
   }
@@ -131,7 +134,7 @@ export function mergeTarget(t: BakeTarget, attrs: BakeTarget): BakeTarget {
         out[key] = uniqueBake([...((t[key] as BakeString[] | undefined) ?? []), ...(value as BakeString[])]);
         break;
       case "map":
-        out[key] = { ...((t[key] as Record<string, BakeString> | undefined) ?? {}), ...(value as Record<string, BakeString>) };
+        out[key] = dict([...Object.entries((t[key] as Record<string, BakeString> | undefined) ?? {}), ...Object.entries(value as Record<string, BakeString>)]);
         break;
       default:
         out[key] = value;
@@ -164,30 +167,36 @@ function renameHint(name: string, rename: ReadonlyMap<string, string>): string {
   return to !== undefined ? `; it is renamed to "${to}" by [rename], use the new name` : "";
 }
 
-/** A cycle through the given groups, as a list of names (first repeated at the end), or undefined. */
+/**
+ * A cycle through the given groups, as a list of names (first repeated at the end), or undefined. A depth-first
+ * search with an explicit stack, so that a long chain of groups cannot overflow the call stack.
+ */
 function findCycle(group: Readonly<Record<string, BakeGroup>>, roots: readonly string[]): string[] | undefined {
   const state = new Map<string, "active" | "done">();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    const s = state.get(name);
-    if (s === "done") return undefined;
-    if (s === "active") return [...stack.slice(stack.indexOf(name)), name];
-    const g = group[name];
-    if (!g) return undefined;
-    state.set(name, "active");
-    stack.push(name);
-    for (const member of g.targets) {
-      if (member === name) continue; // reported on its own
-      const found = visit(member);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(name, "done");
-    return undefined;
-  };
   for (const root of [...roots].sort(compareCodeUnits)) {
-    const found = visit(root);
-    if (found) return found;
+    if (state.has(root) || !hasOwn(group, root)) continue;
+    // Each frame: a group on the current path and the index of its next member to visit.
+    const path: Array<{ name: string; next: number }> = [{ name: root, next: 0 }];
+    state.set(root, "active");
+    while (path.length > 0) {
+      const frame = path[path.length - 1]!;
+      const members = group[frame.name]!.targets;
+      if (frame.next >= members.length) {
+        state.set(frame.name, "done");
+        path.pop();
+        continue;
+      }
+      const member = members[frame.next++]!;
+      if (member === frame.name) continue; // reported on its own
+      const s = state.get(member);
+      if (s === "active") {
+        const names = path.map((f) => f.name);
+        return [...names.slice(names.indexOf(member)), member];
+      }
+      if (s === "done" || !hasOwn(group, member)) continue;
+      state.set(member, "active");
+      path.push({ name: member, next: 0 });
+    }
   }
   return undefined;
 }

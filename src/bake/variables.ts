@@ -24,9 +24,10 @@
  * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
  */
 import type { DiagnosticBag } from "../diagnostics";
-import type { TemplatePart } from "../compose/interpolate";
+import { messageText, type TemplatePart } from "../compose/interpolate";
 import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
 import { hclString } from "./escape";
+import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
@@ -111,7 +112,7 @@ export function applyKeptVariables(
   for (const target of Object.values(bake.target)) mapTarget(target, rewrite);
 
   // Variables and their validations.
-  const variable: Record<string, BakeVariable> = { ...bake.variable };
+  const variable = dictCopy<BakeVariable>(bake.variable); // null prototype: a variable may be named `__proto__`
   const validations = new Map<string, BakeVariableValidation[]>();
   for (const r of kept.requirements) {
     const rule = expr.validation(r);
@@ -250,7 +251,8 @@ class ExpressionWriter {
     }
     terms.push(r.op === "?" ? `${v} != null` : n ? `${v} != null && ${v} != ""` : `${v} != ""`);
     const condition = terms.length === 1 ? terms[0]! : terms.map((t) => (t.includes("&&") ? `(${t})` : t)).join(" || ");
-    const message = resolveStatic(r.message, this.known);
+    // As --resolve shows it: references as written, never a value (known ones included).
+    const message = messageText(r.message);
     return { condition, error_message: `required variable ${v} is missing a value${message === "" ? "" : ": " + message}` };
   }
 
@@ -282,38 +284,6 @@ function nullWhenEmpty(pieces: readonly Piece[]): string {
   const only = pieces.length === 1 ? pieces[0] : undefined;
   const x = typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
   return `${x} == "" ? null : ${x}`;
-}
-
-/** The text of parts with known variables substituted and every other variable unset (for messages). */
-function resolveStatic(parts: readonly TemplatePart[], known: ReadonlyMap<string, string | undefined>): string {
-  let out = "";
-  for (const p of parts) {
-    if (p.kind === "text") {
-      out += p.text;
-      continue;
-    }
-    const value = known.get(p.name);
-    const set = value !== undefined;
-    const nonEmpty = set && value !== "";
-    const arg = () => resolveStatic(p.arg ?? [], known);
-    switch (p.op) {
-      case ":-":
-        out += nonEmpty ? value : arg();
-        break;
-      case "-":
-        out += set ? value : arg();
-        break;
-      case ":+":
-        out += nonEmpty ? arg() : "";
-        break;
-      case "+":
-        out += set ? arg() : "";
-        break;
-      default:
-        out += value ?? "";
-    }
-  }
-  return out;
 }
 
 function mergeText(parts: readonly Piece[]): Piece[] {

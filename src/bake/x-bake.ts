@@ -5,6 +5,7 @@
  */
 import type { DiagnosticBag, SourcePos } from "../diagnostics";
 import type { BakeString, BakeTarget } from "./model";
+import { dictCopy, hasOwn } from "../dict";
 
 export interface XBakeContext {
   readonly path: string;
@@ -74,9 +75,9 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     if (typeof contexts !== "object" || Array.isArray(contexts)) {
       ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts must be a mapping; it is ignored`, ctx.pos(`${ctx.path}.contexts`));
     } else {
-      const merged: Record<string, BakeString> = { ...(t.contexts ?? {}) };
+      const merged = dictCopy<BakeString>(t.contexts ?? {});
       for (const [k, v] of Object.entries(contexts as Record<string, unknown>)) {
-        if (k in merged) continue; // buildx: the compose value wins
+        if (hasOwn(merged, k)) continue; // buildx: the compose value wins
         if (!isScalar(v)) {
           ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts.${k} must be a string; it is ignored`, ctx.pos(`${ctx.path}.contexts.${k}`));
           continue;

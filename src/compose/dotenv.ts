@@ -20,6 +20,9 @@
  *   names up in `lookup` first and then in the keys read so far from this text. A bare key only looks at `lookup`.
  *
  * Differences from compose-go, on purpose (error messages only):
+ * - No message shows a value, nor the text of a line: an env file may hold secrets, and `--env-file` may name a
+ *   file that is no env file at all. Messages give the position and the key (compose-go prints the rest of the
+ *   line for a bad key, the value for an unterminated quote, and the value for an interpolation error).
  * - An unterminated quote is reported on the line where the quoted value starts; compose-go reports the line it
  *   reached after scanning the rest of the file for the closing quote.
  * - An interpolation error is prefixed with `line N:` (compose-go gives no line) and keeps the error as `cause`.
@@ -82,11 +85,7 @@ export function parseDotenv(
         break;
       }
       if (!isInlineSpace(c) && !isKeyChar(c)) {
-        throw new DotenvError(
-          lineOf(text, i),
-          i,
-          `unexpected character ${goQuote(String.fromCodePoint(c))} in variable name ${goQuote(restOfLine(text, keyStart))}`,
-        );
+        throw new DotenvError(lineOf(text, i), i, `unexpected character ${goQuote(String.fromCodePoint(c))} in variable name`);
       }
       i += c > 0xffff ? 2 : 1;
     }
@@ -112,7 +111,7 @@ export function parseDotenv(
       const comment = raw.indexOf(" #");
       if (comment >= 0) raw = raw.slice(0, comment);
       raw = trimEndUnicodeSpace(raw);
-      out.set(key, expand(text, raw, valueStart, valueStart, resolve, options));
+      out.set(key, expand(text, key, raw, valueStart, valueStart, resolve, options));
       pos = lineEnd;
       continue;
     }
@@ -142,14 +141,10 @@ export function parseDotenv(
     if (closing < 0) {
       let end = text.indexOf("\n", valueStart);
       if (end < 0) end = n;
-      throw new DotenvError(
-        lineOf(text, valueStart),
-        valueStart,
-        `unterminated quoted value ${text.slice(valueStart, end)}`,
-      );
+      throw new DotenvError(lineOf(text, valueStart), valueStart, `unterminated quoted value of ${goQuote(key)}`);
     }
     chars += text.slice(runStart, closing);
-    const value = quote === 0x27 ? chars : expand(text, expandEscapes(chars), valueStart, -1, resolve, options);
+    const value = quote === 0x27 ? chars : expand(text, key, expandEscapes(chars), valueStart, -1, resolve, options);
     out.set(key, value);
     pos = closing + 1;
   }
@@ -157,11 +152,13 @@ export function parseDotenv(
 }
 
 /**
- * Interpolates a value. An error points at `valueOffset + error offset` when the value is the file's own text
- * (`textOffset` >= 0, unquoted values), else at the opening quote.
+ * Interpolates the value of `key`. An error points at `valueOffset + error offset` when the value is the file's
+ * own text (`textOffset` >= 0, unquoted values), else at the opening quote; its message names the key and the
+ * variable, never the value nor the message after `:?` (both are the file's text).
  */
 function expand(
   text: string,
+  key: string,
   value: string,
   valueOffset: number,
   textOffset: number,
@@ -173,7 +170,9 @@ function expand(
   } catch (e) {
     if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) {
       const at = textOffset >= 0 ? textOffset + e.offset : valueOffset;
-      throw new DotenvError(lineOf(text, at), at, e.message, { cause: e });
+      const what =
+        e instanceof RequiredVariableError ? `required variable ${e.variable} is missing a value` : "invalid interpolation format";
+      throw new DotenvError(lineOf(text, at), at, `${what} in the value of ${goQuote(key)}`, { cause: e });
     }
     throw e;
   }
@@ -262,11 +261,6 @@ function trimEndUnicodeSpace(s: string): string {
   let end = s.length;
   while (end > 0 && isUnicodeSpace(s.charCodeAt(end - 1))) end--;
   return end === s.length ? s : s.slice(0, end);
-}
-
-function restOfLine(text: string, from: number): string {
-  const end = text.indexOf("\n", from);
-  return end < 0 ? text.slice(from) : text.slice(from, end);
 }
 
 /** 1-based line of an offset; only computed for errors. */

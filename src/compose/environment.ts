@@ -3,6 +3,7 @@
  * fill keys not set yet (compose-loading-reference.md §3.1). `--env-file` (or COMPOSE_ENV_FILES) replaces the
  * default `<dir>/.env`; among env files a later one overrides an earlier one.
  */
+import { dictCopy, own } from "../dict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fail } from "../diagnostics";
@@ -79,8 +80,9 @@ export function liftComposeVariables(
   state: EnvironmentState,
   options: EnvFileOptions,
 ): Readonly<Record<string, string | undefined>> {
-  const processEnv: Record<string, string | undefined> = { ...options.processEnv };
-  const prepass: EnvironmentState = { values: { ...options.processEnv } as Record<string, string>, fromFiles: new Set() };
+  // Null prototypes: a variable named `constructor` or `__proto__` is looked up like any other.
+  const processEnv = dictCopy<string | undefined>(options.processEnv);
+  const prepass: EnvironmentState = { values: dictCopy(options.processEnv) as Record<string, string>, fromFiles: new Set() };
   for (const k of Object.keys(prepass.values)) if (prepass.values[k] === undefined) delete prepass.values[k];
   const fromFiles = readEnvFiles(prepass, options, parseGoBool(options.processEnv.COMPOSE_DISABLE_ENV_FILE));
   for (const [k, v] of fromFiles) {
@@ -140,14 +142,14 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     // earlier pass), then at keys read earlier in this file, then at those of the pass's earlier files: with
     // `--env-file base.env --env-file override.env`, override.env's own `H=…` is what its `${H}` means
     // (checked against docker compose: test/loading/env-file-later-file-own-keys).
-    const lookup = (name: string): string | undefined => state.values[name];
+    const lookup = (name: string): string | undefined => own(state.values, name);
     let parsed: Map<string, string>;
     try {
       parsed = parseDotenv(text, lookup, undefined, (name) => fromFiles.get(name));
     } catch (e) {
       if (e instanceof DotenvError) {
         const source = new SourceFile(abs, text);
-        fail("env-file-syntax", `failed to read ${abs}: ${e.message}`, { file: source, offset: lineOffset(text, e.line) });
+        fail("env-file-syntax", `failed to read ${abs}: ${e.message}`, { file: source, offset: e.offset });
       }
       throw e;
     }
@@ -162,16 +164,6 @@ function parseGoBool(v: string | undefined): boolean {
   if (["1", "t", "T", "TRUE", "true", "True"].includes(v)) return true;
   if (["0", "f", "F", "FALSE", "false", "False"].includes(v)) return false;
   fail("invalid-boolean", `strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-}
-
-function lineOffset(text: string, line: number): number {
-  let offset = 0;
-  for (let i = 1; i < line; i++) {
-    const next = text.indexOf("\n", offset);
-    if (next < 0) break;
-    offset = next + 1;
-  }
-  return offset;
 }
 
 /** Go's strconv.ParseBool, which COMPOSE_DISABLE_ENV_FILE and friends use. */

@@ -11,6 +11,7 @@ import { fail, type SourcePos } from "../diagnostics";
 import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
 import { expandUser, resolveRawServicePaths } from "./paths";
 import type { PlainMap, PlainValue } from "./yaml";
+import { dict, hasOwn, own } from "../dict";
 
 /** A file reached through `extends`: its documents merged, and the paths they tag `!reset` / `!override`. */
 export interface RawFile {
@@ -32,34 +33,51 @@ export interface ExtendsContext {
 }
 
 /**
+ * How long a chain of `extends` may be (a service extending a service extending a service…, across files or
+ * not). compose-go has no limit; ours keeps the recursive resolution far from the end of the stack, far above
+ * real projects (README "Limits").
+ */
+export const MAX_EXTENDS_DEPTH = 100;
+
+/**
  * Returns `services` with every `extends` resolved and removed (only `only`, when given). `trail` lists the
  * services being resolved further up (`name in file`), to report cycles across files.
  */
 export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: readonly string[] = [], only?: string): PlainMap {
   const out: PlainMap = Object.create(null) as PlainMap;
+  // Services resolved here → how many services their chain has below them in this file, so that the limit does
+  // not depend on the order the services are written in.
+  const below = new Map<string, number>();
   const resolve = (name: string, upstream: readonly string[]): PlainValue => {
-    if (name in out) return out[name]!;
+    if (hasOwn(out, name)) return out[name]!;
     const here = `${name} in ${ctx.file}`;
     if (upstream.includes(here)) cycle([...upstream, here], ctx.posOf(`services.${name}.extends`));
-    const service = services[name];
+    const service = own(services, name);
     if (!isMap(service) || service.extends === undefined || service.extends === null) {
       out[name] = service ?? null;
+      below.set(name, 0);
       return out[name]!;
     }
     const where = `services.${name}.extends`;
     const { service: baseName, file } = parseExtends(service.extends, name, where, ctx);
+    const tooLong = (): never =>
+      fail("extends-too-deep", `cannot extend service "${name}" in ${ctx.file}: extends chain is longer than ${MAX_EXTENDS_DEPTH} services`, ctx.posOf(where));
+    if (upstream.length >= MAX_EXTENDS_DEPTH) tooLong();
     const next = [...upstream, here];
     let base: PlainValue;
     if (file === undefined) {
-      if (!(baseName in services)) {
+      if (!hasOwn(services, baseName)) {
         fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`, ctx.posOf(where));
       }
       base = resolve(baseName, next);
+      below.set(name, (below.get(baseName) ?? 0) + 1);
+      if (upstream.length + below.get(name)! > MAX_EXTENDS_DEPTH) tooLong();
     } else {
+      below.set(name, 1);
       const abs = path.resolve(ctx.resourceDir, expandUser(file, ctx.home));
       const raw = ctx.readRaw(abs);
       const other = isMap(raw.model.services) ? raw.model.services : (Object.create(null) as PlainMap);
-      if (!(baseName in other)) {
+      if (!hasOwn(other, baseName)) {
         fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`, ctx.posOf(where));
       }
       const dir = path.dirname(abs);
@@ -68,7 +86,7 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(resolved[baseName]!, { workingDir: dir, home: ctx.home }, { defaultContext: false }) as PlainValue;
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.
-      canonicalizeSsh({ services: { [baseName]: base } } as unknown as PlainMap);
+      canonicalizeSsh(dict([["services", dict([[baseName, base]])]]));
     }
     const local: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;
@@ -77,7 +95,7 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
   };
   for (const name of only !== undefined ? [only] : Object.keys(services)) resolve(name, trail);
   if (only === undefined) return out;
-  return { ...services, ...out } as PlainMap;
+  return dict([...Object.entries(services), ...Object.entries(out)]);
 }
 
 function mergeService(
@@ -88,13 +106,13 @@ function mergeService(
   posOf: (path: string) => SourcePos | undefined,
 ): PlainValue {
   if (!isMap(base)) return local;
-  const baseDoc = { services: { [name]: structuredClone(base) } } as unknown as PlainMap;
+  const baseDoc = dict<PlainValue>([["services", dict([[name, deepCopy(base)]])]]);
   deletePaths(
     baseDoc,
     tagPaths.filter((p) => p[0] === "services" && p[1] === name && p.length > 2),
   );
   // Merge errors point into the local definition, whose paths are those of the document being loaded.
-  const merged = mergeDocuments(baseDoc, { services: { [name]: local } } as unknown as PlainMap, posOf);
+  const merged = mergeDocuments(baseDoc, dict<PlainValue>([["services", dict<PlainValue>([[name, local]])]]), posOf);
   const result = (merged.services as PlainMap)[name]!;
   if (isMap(result)) delete result.extends;
   return result;
@@ -114,4 +132,11 @@ function parseExtends(raw: PlainValue, name: string, where: string, ctx: Extends
 
 function cycle(trail: readonly string[], pos: SourcePos | undefined): never {
   fail("extends-cycle", `circular reference: ${trail.join(" extends ")}`, pos);
+}
+
+/** A deep copy that keeps mappings null-prototype (structuredClone would give them Object.prototype). */
+function deepCopy(v: PlainValue): PlainValue {
+  if (Array.isArray(v)) return v.map(deepCopy);
+  if (isMap(v)) return dict(Object.entries(v).map(([k, x]) => [k, deepCopy(x)] as const));
+  return v;
 }

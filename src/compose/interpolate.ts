@@ -29,6 +29,8 @@
  *   warnings for references after the failing one; we stop at the first error.
  * - compose-go's invalid-template error carries the text of the innermost template (for a nested default, just the
  *   default). Our message always quotes the whole original value, with `offset` pointing at the bad `$`.
+ * - The message of `${V:?message}` is reported as written, references included (`need ${TOKEN}`): compose-go
+ *   interpolates it, which prints the values of environment variables, and those may be secrets.
  */
 
 export type Lookup = (name: string) => string | undefined;
@@ -75,11 +77,27 @@ export class InterpolationSyntaxError extends Error {
   }
 }
 
+/**
+ * How deeply references may nest inside defaults, alternatives and messages (`${A:-${B:-…}}`). compose-go has
+ * no limit; ours keeps every recursive stage (here, keep mode, bake expressions) far from the end of the stack,
+ * and is far above anything written by hand (README "Limits").
+ */
+export const MAX_INTERPOLATION_DEPTH = 100;
+
+/** A reference nested deeper than MAX_INTERPOLATION_DEPTH; a syntax error for every caller. */
+export class InterpolationDepthError extends InterpolationSyntaxError {
+  constructor(offset: number, template: string) {
+    super(offset, template);
+    this.message = `invalid interpolation format: references nested more than ${MAX_INTERPOLATION_DEPTH} levels deep`;
+    this.name = "InterpolationDepthError";
+  }
+}
+
 /** `${V:?msg}` with V unset or empty, or `${V?msg}` with V unset. */
 export class RequiredVariableError extends Error {
   constructor(
     readonly variable: string,
-    /** The interpolated message after the operator (may be empty). */
+    /** The message after the operator, as `messageText` shows it (may be empty). */
     readonly reason: string,
     /** Offset of the reference's `$` in the value being interpolated. */
     readonly offset: number,
@@ -241,10 +259,10 @@ export function hasInterpolation(text: string): boolean {
 
 /** Parses every reference, including those inside defaults. Throws InterpolationSyntaxError on any invalid `${`. */
 export function parseTemplate(text: string): TemplatePart[] {
-  return parseRange(text, 0, text.length);
+  return parseRange(text, 0, text.length, 0);
 }
 
-function parseRange(text: string, from: number, to: number): TemplatePart[] {
+function parseRange(text: string, from: number, to: number, depth: number): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = "";
   let last = from;
@@ -270,7 +288,8 @@ function parseRange(text: string, from: number, to: number): TemplatePart[] {
         parts.push({ kind: "var", name, braced: true, start, end });
       } else {
         const op = tokOp;
-        const arg = parseRange(text, tokArgStart, tokArgEnd);
+        if (depth >= MAX_INTERPOLATION_DEPTH) throw new InterpolationDepthError(start, text);
+        const arg = parseRange(text, tokArgStart, tokArgEnd, depth + 1);
         parts.push({ kind: "var", name, braced: true, op, arg, start, end });
       }
     }
@@ -285,7 +304,7 @@ function parseRange(text: string, from: number, to: number): TemplatePart[] {
 /** Interpolates one string value. Throws InterpolationSyntaxError or RequiredVariableError. */
 export function interpolate(text: string, lookup: Lookup, options?: InterpolateOptions): string {
   if (text.indexOf("$") === -1) return text;
-  return evalRange(text, 0, text.length, lookup, options?.onUnset);
+  return evalRange(text, 0, text.length, lookup, options?.onUnset, 0);
 }
 
 function evalRange(
@@ -294,6 +313,7 @@ function evalRange(
   to: number,
   lookup: Lookup,
   onUnset: ((name: string) => void) | undefined,
+  depth: number,
 ): string {
   let out = "";
   let last = from;
@@ -314,7 +334,7 @@ function evalRange(
       if (value === undefined) onUnset?.(name);
       else out += value;
     } else {
-      out += evalOperator(text, i, tokName, tokOp, tokArgStart, tokArgEnd, lookup, onUnset);
+      out += evalOperator(text, i, tokName, tokOp, tokArgStart, tokArgEnd, lookup, onUnset, depth);
     }
     last = end;
     i = text.indexOf("$", last);
@@ -331,9 +351,17 @@ function evalOperator(
   argEnd: number,
   lookup: Lookup,
   onUnset: ((name: string) => void) | undefined,
+  depth: number,
 ): string {
   const value = lookup(name);
-  const arg = () => evalRange(text, argStart, argEnd, lookup, onUnset);
+  const arg = () => {
+    if (depth >= MAX_INTERPOLATION_DEPTH) throw new InterpolationDepthError(start, text);
+    return evalRange(text, argStart, argEnd, lookup, onUnset, depth + 1);
+  };
+  const required = (): RequiredVariableError => {
+    arg();
+    return new RequiredVariableError(name, messageText(parseRange(text, argStart, argEnd, depth + 1)), start);
+  };
   switch (op) {
     case ":-":
       return value === undefined || value === "" ? arg() : value;
@@ -343,13 +371,29 @@ function evalOperator(
       return value !== undefined && value !== "" ? arg() : "";
     case "+":
       return value !== undefined ? arg() : "";
+    // The message is evaluated as compose-go does (an error inside it is the one reported), but shown as written:
+    // an error must never print a value from the environment.
     case ":?":
-      if (value === undefined || value === "") throw new RequiredVariableError(name, arg(), start);
+      if (value === undefined || value === "") throw required();
       return value;
     case "?":
-      if (value === undefined) throw new RequiredVariableError(name, arg(), start);
+      if (value === undefined) throw required();
       return value;
   }
+}
+
+/**
+ * How an error shows the message of `${V:?message}`: its literal text (`$$` as `$`) and its references as written
+ * (`${TOKEN}`), never their values. Keep mode's bake validations (bake/variables.ts) show the same text.
+ */
+export function messageText(parts: readonly TemplatePart[]): string {
+  let out = "";
+  for (const p of parts) {
+    if (p.kind === "text") out += p.text;
+    else if (!p.braced) out += "$" + p.name;
+    else out += "${" + p.name + (p.op ? p.op + messageText(p.arg ?? []) : "") + "}";
+  }
+  return out;
 }
 
 /**
@@ -368,7 +412,7 @@ export function interpolateValue(
   if (typeof value === "string") {
     if (value.indexOf("$") === -1) return value;
     try {
-      return evalRange(value, 0, value.length, lookup, options?.onUnset);
+      return evalRange(value, 0, value.length, lookup, options?.onUnset, 0);
     } catch (e) {
       if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) {
         throw new InterpolationError(path, e);
@@ -384,14 +428,10 @@ export function interpolateValue(
     return out;
   }
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    // Null prototype: a user key such as `__proto__` stays an ordinary entry, and `constructor` is never inherited.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value)) {
-      const v = interpolateValue((value as Record<string, unknown>)[key], childPath(path, key), lookup, options);
-      if (key === "__proto__") {
-        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-      } else {
-        out[key] = v;
-      }
+      out[key] = interpolateValue((value as Record<string, unknown>)[key], childPath(path, key), lookup, options);
     }
     return out;
   }

@@ -128,7 +128,8 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, env
   }
   if (Array.isArray(value)) return value.map((v, i) => keepValue(v, join(path, String(i)), kept, env, true));
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    // Null prototype: a user key such as `__proto__` must stay an ordinary entry.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [k, v] of Object.entries(value)) out[k] = keepValue(v, join(path, k), kept, env);
     return out;
   }

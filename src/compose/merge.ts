@@ -11,6 +11,7 @@
  */
 import { fail, type SourcePos } from "../diagnostics";
 import type { PlainMap, PlainValue } from "./yaml";
+import { dict, hasOwn, own } from "../dict";
 
 export type PositionLookup = (path: string) => SourcePos | undefined;
 
@@ -28,7 +29,7 @@ function mergeValue(base: PlainValue | undefined, override: PlainValue, path: st
     if (!isMap(override)) return mismatch(base, override, path, posOf);
     const out: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(base)) out[k] = v;
-    for (const [k, v] of Object.entries(override)) out[k] = mergeValue(base[k], v, [...path, k], posOf);
+    for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, [...path, k], posOf);
     return out;
   }
   if (Array.isArray(base)) {
@@ -90,12 +91,12 @@ function specialMerger(path: string[]): Merger | undefined {
 /** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
 function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
   if (override === null) return base;
-  const b = typeof base === "string" ? { context: base } : base;
-  const o = typeof override === "string" ? { context: override } : override;
+  const b = typeof base === "string" ? dict<PlainValue>([["context", base]]) : base;
+  const o = typeof override === "string" ? dict<PlainValue>([["context", override]]) : override;
   if (!isMap(b) || !isMap(o)) return override;
   const out: PlainMap = Object.create(null) as PlainMap;
   for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
   return out;
 }
 
@@ -182,7 +183,7 @@ function mergeSsh(base: PlainValue, override: PlainValue, path: string[], posOf:
     const out: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(base)) out[k] = v;
     // `{default: null}` over `{default: keys/id}` keeps the key: a null override keeps the base value.
-    for (const [k, v] of Object.entries(override)) if (v !== null || !Object.prototype.hasOwnProperty.call(base, k)) out[k] = v;
+    for (const [k, v] of Object.entries(override)) if (v !== null || !hasOwn(base, k)) out[k] = v;
     return out;
   }
   fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
@@ -217,7 +218,7 @@ function mergeDependsOn(base: PlainValue, override: PlainValue, path: string[], 
   if (!b || !o) return override;
   const out: PlainMap = Object.create(null) as PlainMap;
   for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
   return out;
 }
 
@@ -225,7 +226,7 @@ function dependsOnMap(v: PlainValue): PlainMap | undefined {
   if (isMap(v)) return v;
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return undefined;
   const out: PlainMap = Object.create(null) as PlainMap;
-  for (const name of v as string[]) out[name] = { condition: "service_started", required: true };
+  for (const name of v as string[]) out[name] = dict<PlainValue>([["condition", "service_started"], ["required", true]]);
   return out;
 }
 
@@ -252,10 +253,10 @@ export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
     for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
       const key = path[i]!;
       // `build: ./dir` is `{context: ./dir}` to a `!reset` below it, as to a merge (mergeBuild).
-      if (i === 2 && path[0] === "services" && key === "build" && isMap(node) && typeof node.build === "string") {
-        node.build = Object.assign(Object.create(null) as PlainMap, { context: node.build });
+      if (i === 2 && path[0] === "services" && key === "build" && isMap(node) && typeof own(node, "build") === "string") {
+        node.build = dict<PlainValue>([["context", own(node, "build")!]]);
       }
-      if (isMap(node)) node = node[key];
+      if (isMap(node)) node = own(node, key);
       else if (Array.isArray(node)) node = node[Number(key)];
       else node = undefined;
     }

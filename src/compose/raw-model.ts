@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { dictCopy, hasOwn, own } from "../dict";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { resolveExtends, type RawFile } from "./extends";
@@ -61,7 +62,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   const posOf = (p: string): SourcePos | undefined => ctx.positions.get(p);
   for (const doc of documents) {
     if (doc.value === null) continue;
-    let value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
+    let value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     // Per document and before `include`, as compose-go checks it (so `services:` with no value fails too).
     if ("services" in value && !isMap(value.services)) {
       fail("schema", "services must be a mapping", doc.positions.get("services") ?? { file: doc.file });
@@ -146,7 +147,7 @@ function readRawFile(file: string, ctx: RawModelContext): RawFile {
   const tagPaths: string[][] = [];
   for (const doc of parseComposeYaml(readSource(file, undefined, ctx.inputs))) {
     if (doc.value === null) continue;
-    const value = interpolateDocument(doc, (n) => ctx.env[n], ctx.onUnset, ctx.kept);
+    const value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
     model = mergeDocuments(model, value, () => undefined);
@@ -154,6 +155,12 @@ function readRawFile(file: string, ctx: RawModelContext): RawFile {
   }
   return { model, tagPaths };
 }
+
+/**
+ * How many includes may nest (a file including a file including a file…). compose-go has no limit; ours keeps the
+ * recursive loading of each level far from the end of the stack, far above real projects (README "Limits").
+ */
+export const MAX_INCLUDE_DEPTH = 100;
 
 interface IncludeItem {
   readonly paths: string[];
@@ -189,6 +196,9 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     if (stack.includes(files[0]!)) {
       fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));
     }
+    if (stack.length >= MAX_INCLUDE_DEPTH) {
+      fail("include-too-deep", `include nesting is deeper than ${MAX_INCLUDE_DEPTH} levels: ${files[0]}`, doc.positions.get(where));
+    }
     // The include's folder (its default .env) is project_directory. Its relative paths are resolved from
     // compose-go's `loader.Dir(project_directory)`: that folder when it exists, else its parent (an absolute
     // project_directory is taken as it is).
@@ -199,7 +209,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
         : path.isAbsolute(expandUser(item.projectDirectory!, ctx.home)) || isDirectory(projectDir)
           ? projectDir
           : path.dirname(projectDir);
-    const env = { values: { ...ctx.env } as Record<string, string>, fromFiles: new Set<string>() };
+    const env = { values: dictCopy(ctx.env), fromFiles: new Set<string>() };
     applyEnvFiles(env, {
       cwd: workingDir,
       home: ctx.home,
@@ -255,7 +265,7 @@ function importResources(source: PlainMap, target: PlainMap, conflict: (key: str
     const current = target[key];
     const to: PlainMap = Object.assign(Object.create(null) as PlainMap, isMap(current) ? current : {});
     for (const [name, value] of Object.entries(from)) {
-      if (name in to) {
+      if (hasOwn(to, name)) {
         if (deepEqual(to[name]!, value)) continue;
         conflict(key, name);
       }
@@ -272,7 +282,7 @@ function deepEqual(a: PlainValue, b: PlainValue): boolean {
   }
   if (!isMap(a) || !isMap(b)) return false;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k]!, b[k]!));
+  return keys.length === Object.keys(b).length && keys.every((k) => hasOwn(b, k) && deepEqual(a[k]!, b[k]!));
 }
 
 function parseInclude(raw: PlainValue, where: string, doc: ParsedDocument): IncludeItem {

@@ -2,6 +2,7 @@
  * Profiles and the consistency checks compose-go runs on the active services after loading
  * (compose-loading-reference.md §9, §13.2), limited to what concerns a build.
  */
+import { hasOwn, own } from "../dict";
 import { fail } from "../diagnostics";
 import type { ComposeProject, PositionTable } from "./model";
 import type { PlainMap } from "./yaml";
@@ -40,7 +41,7 @@ export function checkProject(project: ComposeProject): void {
     const build = service.build;
     checkDockerfileConflict(build, service.name, project.positions);
     build.secrets.forEach((secret, i) => {
-      if (!(secret.source in project.secrets)) {
+      if (!hasOwn(project.secrets, secret.source)) {
         fail(
           "undefined-secret",
           `service "${service.name}" refers to undefined build secret ${secret.source}`,
@@ -51,7 +52,7 @@ export function checkProject(project: ComposeProject): void {
     for (const [key, value] of Object.entries(build.additional_contexts)) {
       if (!value.startsWith("service:")) continue;
       const ref = value.slice("service:".length);
-      const target = project.services[ref];
+      const target = own(project.services, ref);
       const where = pos(`${at}.build.additional_contexts.${key}`) ?? pos(`${at}.build.additional_contexts`);
       if (!target || !target.active) {
         fail("unknown-context-service", `service "${service.name}" declares unknown service "${ref}" as additional contexts ${key}`, where);
@@ -138,15 +139,37 @@ export function checkDependencies(
     }
     edges.set(name, [...new Set(children)].sort());
   }
-  const search = (trail: string[]): void => {
-    for (const child of edges.get(trail[trail.length - 1]!) ?? []) {
-      const i = trail.indexOf(child);
-      if (i >= 0) {
-        const at = `services.${trail[trail.length - 1]}.depends_on`;
-        fail("dependency-cycle", `dependency cycle detected: ${[...trail.slice(i), child].join(" -> ")}`, positions.get(at));
+  // Depth-first, in the same order as compose-go, with an explicit stack (a chain of thousands of services must
+  // not overflow the call stack) and each finished service skipped afterwards (everything it reaches was searched
+  // without finding a cycle, so searching it again finds none: this keeps the first cycle found and makes the
+  // search linear instead of exponential in the number of paths).
+  const done = new Set<string>();
+  for (const root of [...edges.keys()].sort()) {
+    if (done.has(root)) continue;
+    const trail: string[] = [root];
+    const next: number[] = [0];
+    const onTrail = new Set<string>([root]);
+    while (trail.length > 0) {
+      const top = trail[trail.length - 1]!;
+      const children = edges.get(top) ?? [];
+      const i = next[next.length - 1]!;
+      if (i >= children.length) {
+        done.add(top);
+        onTrail.delete(top);
+        trail.pop();
+        next.pop();
+        continue;
       }
-      search([...trail, child]);
+      next[next.length - 1] = i + 1;
+      const child = children[i]!;
+      if (onTrail.has(child)) {
+        const at = `services.${top}.depends_on`;
+        fail("dependency-cycle", `dependency cycle detected: ${[...trail.slice(trail.indexOf(child)), child].join(" -> ")}`, positions.get(at));
+      }
+      if (done.has(child)) continue;
+      trail.push(child);
+      next.push(0);
+      onTrail.add(child);
     }
-  };
-  for (const name of [...edges.keys()].sort()) search([name]);
+  }
 }

@@ -46,6 +46,14 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const MAX_YAML_NODES = 4 * MAX_NODE_VISITS;
 export const MAX_DEPTH = 1000;
 
+/**
+ * At most this many characters of scalars (keys and values) may come from expanding aliases, per document. The
+ * node limits above count nodes, not their size: one 1 MB string aliased 2,000 times passes them and becomes a
+ * 2 GB output (docker compose prints it). Reusing anchors the usual way (a few settings merged into many
+ * services) stays far below; a file's own text is already capped at MAX_FILE_BYTES.
+ */
+export const MAX_ALIAS_EXPANSION_CHARS = 16 * 1024 * 1024;
+
 export type PlainValue = null | string | number | boolean | PlainValue[] | PlainMap;
 export interface PlainMap {
   [key: string]: PlainValue;
@@ -327,6 +335,8 @@ class DocumentWalker {
   private decodedFromAliases = 0;
   /** Aliases being expanded right now: > 0 while walking a node a second time. */
   private expansionDepth = 0;
+  /** Characters of scalars produced while expanding aliases, for MAX_ALIAS_EXPANSION_CHARS. */
+  private expandedChars = 0;
   /** The same, without the `<<: *mapping` merges that compose-go hands to go-yaml as the mapping itself. */
   private aliasDecodeDepth = 0;
   /** Offset of every value by dotted path; -1 where only the file is known. */
@@ -336,7 +346,7 @@ class DocumentWalker {
   /** Keys from the root to the node being walked. */
   private readonly keys: string[] = [];
   /** Anchored nodes being expanded right now, to detect an alias that refers to its own ancestor. */
-  private readonly expanding: Array<{ node: Node; path: string }> = [];
+  private readonly expanding: Array<{ node: Node; path: string; alias: Alias }> = [];
   /** Collections and aliases from the root to the node being walked. */
   private depth = 0;
   /** What each alias refers to, computed once: `Alias.resolve` searches the whole document at every call. */
@@ -488,8 +498,25 @@ class DocumentWalker {
       });
       return out;
     }
-    if (isScalar(node)) return (this.inBuildStringMap() && goNumberText(node)) || plainScalar(node);
+    if (isScalar(node)) {
+      const value = (this.inBuildStringMap() && goNumberText(node)) || plainScalar(node);
+      if (this.expansionDepth > 0 && typeof value === "string") this.countExpanded(value.length, node);
+      return value;
+    }
     return null;
+  }
+
+  /** Counts characters produced by alias expansion, and refuses the document past MAX_ALIAS_EXPANSION_CHARS. */
+  private countExpanded(chars: number, node: Node | null | undefined): void {
+    this.expandedChars += chars;
+    if (this.expandedChars > MAX_ALIAS_EXPANSION_CHARS) {
+      // At the alias being expanded (the outermost one: the one written where the value is used).
+      fail(
+        "yaml-alias-expansion",
+        `failed to parse ${this.file.path}: aliases expand to more than ${MAX_ALIAS_EXPANSION_CHARS} characters`,
+        this.pos(this.expanding[0]?.alias ?? node),
+      );
+    }
   }
 
   /** Walking a value of `services.<name>.build.args` or `.labels` (map form), where numbers become text. */
@@ -530,7 +557,7 @@ class DocumentWalker {
         this.pos(alias),
       );
     }
-    this.expanding.push({ node: target, path });
+    this.expanding.push({ node: target, path, alias });
     this.expansionDepth++;
     if (decodedAsAlias) this.aliasDecodeDepth++;
     try {
@@ -571,7 +598,11 @@ class DocumentWalker {
     const keyNode = pair.key as Node | null;
     let key: unknown = keyNode;
     if (isAlias(keyNode)) key = this.resolve(keyNode);
-    if (isScalar(key) && typeof plainScalar(key) === "string") return String(key.value);
+    if (isScalar(key) && typeof plainScalar(key) === "string") {
+      const text = String(key.value);
+      if (this.expansionDepth > 0 || isAlias(keyNode)) this.countExpanded(text.length, keyNode);
+      return text;
+    }
     const shown = isScalar(key) ? String(key.value) : "a non-scalar";
     fail("yaml-non-string-key", `non-string key in ${path || "top level"}: ${shown}`, this.pos(keyNode));
   }

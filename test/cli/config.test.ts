@@ -124,7 +124,7 @@ describe("compose2bake.toml", () => {
     expect(runCli([], { cwd: dir })).toEqual({
       status: 2,
       stdout: "",
-      stderr: "compose2bake.toml:1:27: error: invalid TOML: Unterminated string [config-syntax]\n",
+      stderr: "compose2bake.toml:1:27: error: invalid TOML: unterminated string [config-syntax]\n",
     });
     fs.writeFileSync(path.join(dir, "compose2bake.toml"), '[group.ci]\ntargets = ["web", "worker"]\n');
     expect(runCli([], { cwd: dir })).toEqual({

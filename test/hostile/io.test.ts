@@ -25,7 +25,7 @@ describe("hostile env files", () => {
     const dir = hostileProject({ ...COMPOSE, ".env": garbage });
     expectCleanFailure(runHostile(dir, ["--resolve"]), dir, {
       file: ".env",
-      message: /^failed to read .*\/\.env: line \d+: unexpected character ".*" in variable name ".*" \[env-file-syntax\]$/,
+      message: /^failed to read .*\/\.env: line \d+: unexpected character ".*" in variable name \[env-file-syntax\]$/,
     });
   });
 
@@ -33,7 +33,7 @@ describe("hostile env files", () => {
     const dir = hostileProject({ ...COMPOSE, ".env": 'A="unterminated\nB=1\n' });
     expectCleanFailure(runHostile(dir, ["--resolve"]), dir, {
       file: ".env",
-      message: `failed to read ${dir}/.env: line 1: unterminated quoted value "unterminated [env-file-syntax]`,
+      message: `failed to read ${dir}/.env: line 1: unterminated quoted value of "A" [env-file-syntax]`,
     });
   });
 

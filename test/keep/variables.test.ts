@@ -210,8 +210,8 @@ describe("requirements", () => {
     ]);
   });
 
-  test("a message is written as text; its references as if unset", () => {
-    expect(arg("${V:?need ${W:-w} $$}").bake.variable.V!.validation).toEqual([{ condition: 'V != ""', error_message: "required variable V is missing a value: need w $" }]);
+  test("a message is written as text, its references as written (as --resolve shows it: never a value)", () => {
+    expect(arg("${V:?need ${W:-w} $$}").bake.variable.V!.validation).toEqual([{ condition: 'V != ""', error_message: "required variable V is missing a value: need ${W:-w} $" }]);
   });
 });
 

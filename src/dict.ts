@@ -1,0 +1,25 @@
+/**
+ * Maps keyed by user-chosen names (services, args, labels, targets, groups…) are plain objects with a null
+ * prototype: a key such as `__proto__`, `constructor` or `toString` is then an ordinary entry, never an
+ * inherited member, and `key in dict` / `dict[key]` see own entries only.
+ */
+export function dict<T>(entries?: Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (entries) for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+/** A null-prototype copy of `source`'s own enumerable entries. */
+export function dictCopy<T>(source: Readonly<Record<string, T>>): Record<string, T> {
+  return dict(Object.entries(source));
+}
+
+/** Own-property test for objects that may have a prototype (parsed TOML, caller-built options). */
+export function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/** `object[key]` when it is an own entry, else undefined (never an inherited member such as `constructor`). */
+export function own<T>(object: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
