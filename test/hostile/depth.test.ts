@@ -103,7 +103,7 @@ describe("hostile nesting and chains", () => {
     }
     const dir = hostileProject({ "compose.yaml": lines.join("\n") + "\n" });
     const r = runCli(["s" + (n - 1), "-o", OUTPUT], { cwd: dir, env: fixedEnv() });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: `compose2bake: wrote ${OUTPUT} (${n} targets, 1 group)\n` });
     const bake = output(dir);
     expect(bake.group.default!.targets).toHaveLength(n);
     expect(bake.target[`s${n - 1}`]!.contexts).toEqual({ x: `target:s${n - 2}` });
