@@ -16,7 +16,7 @@ import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
 import { applyXBake, uniqueBy } from "./x-bake";
 import { compareCodeUnits } from "./escape";
 import { isTrue } from "../compose/environment";
-import { KEEP_CLOSE, KEEP_OPEN, hasToken } from "../compose/keep";
+import { hasToken } from "../compose/keep";
 
 export interface ConvertOptions {
   /** Folder that relative paths in the output are relative to (the output file's folder, or the cwd on stdout). */
@@ -207,15 +207,14 @@ class ConvertContext {
 
   /**
    * What a string says, for de-duplication: in keep mode every `${…}` is its own token, so two copies of
-   * `app:${TAG:-latest}` differ as strings; here each token is replaced by the reference it stands for.
+   * `app:${TAG:-latest}` differ as strings; here each token is replaced by the reference it stands for. Keys are
+   * prefixed by their kind so that no plain string can equal the key of a string with references.
    */
   readonly valueKey = (s: string): string => {
     const kept = this.project.kept;
-    if (!kept || !hasToken(s)) return s;
-    return kept
-      .split(s)
-      .map((piece) => (typeof piece === "string" ? piece : `${KEEP_OPEN}${JSON.stringify(piece, referenceFields)}${KEEP_CLOSE}`))
-      .join("");
+    if (!kept || !hasToken(s)) return "s" + s;
+    const pieces = kept.split(s).map((piece) => (typeof piece === "string" ? piece : JSON.parse(JSON.stringify(piece, referenceFields)) as unknown));
+    return "r" + JSON.stringify(pieces);
   };
 
   /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */

@@ -44,10 +44,13 @@ export function templateSegments(s: BakeString): TemplateSegment[] {
       literal += part;
       continue;
     }
-    const dollars = /\$+$/.exec(literal);
-    const head = dollars ? literal.slice(0, dollars.index) : literal;
+    // Scanned from the end, not with a `$`-anchored regex: that would be tried from every start and take
+    // quadratic time on a long run of `$` that does not end the literal (`$$…$x${V}`).
+    let cut = literal.length;
+    while (cut > 0 && literal.charCodeAt(cut - 1) === 0x24) cut--;
+    const head = literal.slice(0, cut);
     if (head !== "") segments.push({ text: escapeTemplateText(head) });
-    if (dollars) segments.push({ expr: `"${dollars[0]}"` });
+    if (cut < literal.length) segments.push({ expr: `"${literal.slice(cut)}"` });
     segments.push({ expr: part.expr });
     literal = "";
   }

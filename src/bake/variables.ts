@@ -26,11 +26,19 @@
 import type { DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
 import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
-import { hclString } from "./escape";
+import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
 const RESERVED = new Set(["null", "true", "false", "for", "in", "if", "target", "group", "variable", "function", "BAKE_CMD_CONTEXT", "BAKE_LOCAL_PLATFORM"]);
+
+/**
+ * What a value-less arg's name must look like to be written as a bake variable reference: Compose's own
+ * variable-name syntax. Any other name (`my.arg`, `A-B`, `upper("x")`) would be read by HCL as an expression,
+ * and no bake variable can have it, so the arg is dropped, as Compose drops it when no variable of that name is
+ * set.
+ */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
@@ -64,12 +72,23 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s)) strings.push(s);
   });
+  const droppedArgs = new Set<string>();
   for (const s of strings) {
     for (const piece of kept.split(s)) {
       if (typeof piece === "string") continue;
+      if (piece.valueless && !VARIABLE_NAME.test(piece.part.name)) {
+        droppedArgs.add(piece.part.name);
+        continue;
+      }
       if (piece.valueless) nullable.add(piece.part.name);
       note([piece.part]);
     }
+  }
+  for (const name of [...droppedArgs].sort()) {
+    diagnostics.warn(
+      "valueless-arg-dropped",
+      `build arg ${JSON.stringify(name)} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
+    );
   }
   for (const r of kept.requirements) {
     used.add(r.name);
@@ -94,9 +113,11 @@ export function applyKeptVariables(
   const expr = new ExpressionWriter(nullable, known);
 
   // Second pass: rewrite strings into templates.
-  const rewrite = (s: BakeString, attr: string): BakeString => {
+  const rewrite = (s: BakeString, attr: string): BakeString | undefined => {
     if (typeof s !== "string" || !hasToken(s)) return s;
     const split = kept.split(s);
+    const only = split.length === 1 ? split[0] : undefined;
+    if (typeof only === "object" && only.valueless && droppedArgs.has(only.part.name)) return undefined;
     const template: Piece[] = [];
     for (const piece of split) {
       if (typeof piece === "string") template.push(piece);
@@ -113,11 +134,16 @@ export function applyKeptVariables(
   // Variables and their validations.
   const variable: Record<string, BakeVariable> = { ...bake.variable };
   const validations = new Map<string, BakeVariableValidation[]>();
+  const seenRules = new Set<string>();
   for (const r of kept.requirements) {
     const rule = expr.validation(r);
     if (!rule) continue;
+    // A set, not a search of the list: a file may repeat one variable's requirement with many messages.
+    const key = JSON.stringify([r.name, rule.condition, rule.error_message]);
+    if (seenRules.has(key)) continue;
+    seenRules.add(key);
     const list = validations.get(r.name) ?? [];
-    if (!list.some((x) => x.condition === rule.condition && x.error_message === rule.error_message)) list.push(rule);
+    list.push(rule);
     validations.set(r.name, list);
   }
   for (const name of [...used].sort()) {
@@ -139,6 +165,12 @@ export function applyKeptVariables(
     diagnostics.warn(
       "variable-resolved",
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values`,
+    );
+  }
+  for (const place of kept.resolvedArgNames) {
+    diagnostics.warn(
+      "valueless-arg-name-resolved",
+      `${place.path} is a value-less arg named by ${place.names.map((n) => "$" + n).join(", ")}: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values`,
     );
   }
   for (const place of kept.resolvedKeys) {
@@ -336,15 +368,34 @@ function forEachString(bake: BakeFile, f: (s: string) => void): void {
   }
 }
 
-/** Applies `f` to every string value of a target, in place. */
-function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString): void {
+/**
+ * Applies `f` to every string value of a target, in place; a map entry for which `f` gives undefined is left
+ * out. How each attribute is walked comes from its kind, never from the shape of its value: a map with a key
+ * named `template` is still a map.
+ */
+function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString | undefined): void {
   const record = t as Record<string, unknown>;
   for (const attr of TARGET_ATTRIBUTE_ORDER) {
     const value = record[attr];
-    if (value === undefined || typeof value === "boolean") continue;
-    if (Array.isArray(value)) record[attr] = value.map((s: BakeString) => f(s, attr));
-    else if (typeof value === "object" && value !== null && !("template" in value)) {
-      record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]));
-    } else record[attr] = f(value as BakeString, attr);
+    if (value === undefined) continue;
+    switch (TARGET_ATTRIBUTE_KINDS[attr]) {
+      case "bool":
+        break;
+      case "list":
+        record[attr] = (value as BakeString[]).map((s) => f(s, attr) ?? s);
+        break;
+      case "map": {
+        const entries: Array<[string, BakeString]> = [];
+        for (const [k, s] of Object.entries(value as Record<string, BakeString>)) {
+          const v = f(s, attr);
+          if (v !== undefined) entries.push([k, v]);
+        }
+        record[attr] = Object.fromEntries(entries);
+        break;
+      }
+      case "string":
+        record[attr] = f(value as BakeString, attr) ?? value;
+        break;
+    }
   }
 }

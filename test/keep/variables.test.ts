@@ -146,14 +146,25 @@ describe("fallbacks, with a warning", () => {
     });
 
     test("a `=` in the key's value splits there, as Compose splits after interpolating", () => {
-      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${KV}\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n", { env: { KV: "P=1=2" } });
+      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n        - ${K:-P=1}=2\n");
       expect(r.bake.target.app!.args).toEqual({ P: "1=2", A: { template: ["b=", { expr: "V" }] }, "$Q$": "$" });
     });
 
-    test("a value-less `- ${N}` is the arg N names, kept as a variable", () => {
-      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n", { env: { N: "TOKEN" } });
-      expect(r.bake.target.app!.args).toEqual({ TOKEN: { template: [{ expr: "TOKEN" }] } });
-      expect(r.bake.variable).toEqual({ TOKEN: { type: "string", default: null } });
+    test("a value-less `- ${N}` is resolved as if unset, never from the environment (issue #12)", () => {
+      // Compose would take the arg's name from N and then look that name up: bake can do neither, and writing N's
+      // value into the file would put an environment value (perhaps a secret) into a committed file.
+      const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n        - ${M:-DEFAULT_NAME}\n        - ${KV}\n";
+      const r = keep(compose, { env: { N: "TOKEN", KV: "P=1=2" } });
+      expect(r.bake.target.app!.args).toEqual({ DEFAULT_NAME: { template: [{ expr: "DEFAULT_NAME" }] } });
+      expect(r.bake.variable).toEqual({ DEFAULT_NAME: { type: "string", default: null } });
+      expect(r.json).not.toContain("TOKEN");
+      expect(r.json).not.toContain("1=2");
+      expect(warnings(r.diagnostics, "valueless-arg-name-resolved")).toEqual([
+        "services.app.build.args.0 is a value-less arg named by $N: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
+        "services.app.build.args.1 is a value-less arg named by $M: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
+        "services.app.build.args.2 is a value-less arg named by $KV: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
+      ]);
+      expect(keep(compose).bake.target.app!.args).toEqual(r.bake.target.app!.args);
     });
 
     test("a required variable in a key must be set now (no bake validation is left for it)", () => {
