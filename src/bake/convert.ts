@@ -172,7 +172,7 @@ class ConvertContext {
     if (b.target !== undefined) t.target = b.target;
     const secrets = this.secrets(service, at);
     if (secrets.length > 0) t.secret = secrets;
-    if (b.ssh.length > 0) t.ssh = this.ssh(b);
+    if (b.ssh.length > 0) t.ssh = this.ssh(b, at);
     const platforms = b.platforms.length > 0 ? [...b.platforms] : this.defaultPlatform(service);
     if (platforms.length > 0) t.platforms = platforms;
     if (b.pull === true) t.pull = true;
@@ -282,9 +282,9 @@ class ConvertContext {
         return;
       }
       if (secret.file !== undefined) {
-        out.push(`id=${id},src=${this.localPath(secret.file)}`);
+        out.push(csvRecord([`id=${id}`, `src=${this.localPath(secret.file)}`]));
       } else if (secret.environment !== undefined) {
-        out.push(`id=${id},env=${secret.environment}`);
+        out.push(csvRecord([`id=${id}`, `env=${secret.environment}`]));
         if (this.project.envFileVariables.has(secret.environment)) {
           this.diagnostics.warn(
             "secret-env-from-env-file",
@@ -299,10 +299,28 @@ class ConvertContext {
     return out;
   }
 
-  ssh(b: ComposeBuild): string[] {
+  /**
+   * buildx reads an ssh entry as `ID=PATH[,PATH…]` (util/buildflags/ssh.go: split at the first `=`, then at
+   * every `,`; no quoting), and so does Compose, which resolves the whole text after `=` as one path. So a `,`
+   * separates paths: each one is written relative to the output folder (Compose leaves the later ones relative
+   * to wherever the build runs; here they are taken from the project folder, like the first). An id holding
+   * `=` cannot be written at all.
+   */
+  ssh(b: ComposeBuild, at: string): string[] {
     return [...b.ssh]
       .sort((x, y) => compareCodeUnits(x.id, y.id))
-      .map((s) => (s.path === undefined || s.path === "" ? s.id : `${s.id}=${this.localPath(s.path)}`));
+      .map((s) => {
+        if (s.id.includes("=")) {
+          fail(
+            "invalid-ssh-id",
+            `ssh id ${JSON.stringify(s.id)} holds "=", which bake reads as the end of the id`,
+            this.pos(`${at}.ssh.${s.id}`) ?? this.pos(`${at}.ssh`) ?? this.pos(at),
+          );
+        }
+        if (s.path === undefined || s.path === "") return s.id;
+        const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : p === "" ? p : this.localPath(path.resolve(this.project.workingDir, p))));
+        return `${s.id}=${paths.join(",")}`;
+      });
   }
 }
 
@@ -312,6 +330,14 @@ function attestation(type: "provenance" | "sbom", value: string | undefined): st
   if (value === "true") return `type=${type}`;
   if (value === "false") return `type=${type},disabled=true`;
   return `type=${type},${value}`;
+}
+
+/**
+ * One CSV record as buildx reads a `secret` entry (tonistiigi/go-csvvalue, encoding/csv's rules): a field
+ * holding `,`, `"` or a line break is quoted, with `"` doubled; others are written as they are.
+ */
+export function csvRecord(fields: readonly string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(",");
 }
 
 function unique<T>(items: readonly T[]): T[] {
