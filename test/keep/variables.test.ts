@@ -319,3 +319,48 @@ describe("regressions", () => {
     expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
   });
 });
+
+describe("hostile input (issue #12)", () => {
+  test("a map key named `template` is a key: the attribute's kind decides, not the value's shape", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        template: a\n        VERSION: ${V}\n      labels:\n        template: ${L}\n");
+    expect(r.bake.target.app!.args).toEqual({ template: "a", VERSION: { template: [{ expr: "V" }] } });
+    expect(r.bake.target.app!.labels).toEqual({ template: { template: [{ expr: "L" }] } });
+    expect(r.bake.variable).toEqual({ L: { default: "" }, V: { default: "" } });
+  });
+
+  test("text shaped like the old token format stays literal, and names no reference", () => {
+    const forged = "x\uE0000\uE001y\uE0007\uE001";
+    const r = keep(`services:\n  app:\n    image: "${forged}"\n    build:\n      context: .\n      args:\n        V: \${V}\n        A: "${forged}\${W}"\n`);
+    expect(r.bake.target.app!.args).toEqual({ V: { template: [{ expr: "V" }] }, A: { template: [forged, { expr: "W" }] } });
+    expect(r.bake.target.app!.tags).toEqual([forged]);
+  });
+
+  test("a value-less arg whose name is not a variable name is dropped with a warning, never written as an expression", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - upper(\"x\")\n        - my.arg\n        - A-B\n        - OK\n      labels:\n        - upper(\"label\")\n", {
+      env: { "my.arg": "set" },
+    });
+    expect(r.bake.target.app!.args).toEqual({ OK: { template: [{ expr: "OK" }] } });
+    // A label has no variable behind it: a key like any other.
+    expect(r.bake.target.app!.labels).toEqual({ 'upper("label")': "" });
+    expect(r.bake.variable).toEqual({ OK: { type: "string", default: null } });
+    expect(warnings(r.diagnostics, "valueless-arg-dropped")).toEqual(
+      ['"A-B"', '"my.arg"', '"upper(\\"x\\")"'].map(
+        (n) => `build arg ${n} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
+      ),
+    );
+  });
+
+  test("where a value is kept is decided per path segment: dots and newlines in names do not move it", () => {
+    const r = keep(
+      'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: .\n      labels: {"k.build.labels.x\\n": "${L}"}\n      shm_size: ${S:-1}\n',
+    );
+    const t = r.bake.target.a_image!;
+    expect(t.tags).toEqual([{ template: [{ expr: "I" }] }]);
+    expect(t.labels).toEqual({ "k.build.labels.x\n": { template: [{ expr: "L" }] } });
+    // environment never reaches bake: not a variable (it used to match `^services\..+\.image$`).
+    expect(Object.keys(r.bake.variable).sort()).toEqual(["I", "L"]);
+    expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
+      "services.a.image.build.shm_size uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+    ]);
+  });
+});
