@@ -68,13 +68,14 @@ export function applyKeptVariables(
   };
 
   // First pass: which variables are used, and how.
-  const strings: string[] = [];
+  // Each string with references is split once; the second pass reads the same pieces.
+  const splits = new Map<string, Array<string | KeptReference>>();
   forEachString(bake, (s) => {
-    if (hasToken(s)) strings.push(s);
+    if (hasToken(s) && !splits.has(s)) splits.set(s, kept.split(s));
   });
   const droppedArgs = new Set<string>();
-  for (const s of strings) {
-    for (const piece of kept.split(s)) {
+  for (const split of splits.values()) {
+    for (const piece of split) {
       if (typeof piece === "string") continue;
       if (piece.valueless && !VARIABLE_NAME.test(piece.part.name)) {
         droppedArgs.add(piece.part.name);
@@ -115,7 +116,7 @@ export function applyKeptVariables(
   // Second pass: rewrite strings into templates.
   const rewrite = (s: BakeString, attr: string): BakeString | undefined => {
     if (typeof s !== "string" || !hasToken(s)) return s;
-    const split = kept.split(s);
+    const split = splits.get(s) ?? kept.split(s);
     const only = split.length === 1 ? split[0] : undefined;
     if (typeof only === "object" && only.valueless && droppedArgs.has(only.part.name)) return undefined;
     const template: Piece[] = [];
@@ -139,7 +140,8 @@ export function applyKeptVariables(
     const rule = expr.validation(r);
     if (!rule) continue;
     // A set, not a search of the list: a file may repeat one variable's requirement with many messages.
-    const key = JSON.stringify([r.name, rule.condition, rule.error_message]);
+    // Unambiguous: neither a name nor a condition (names and operators) holds a NUL.
+    const key = `${r.name}\0${rule.condition}\0${rule.error_message}`;
     if (seenRules.has(key)) continue;
     seenRules.add(key);
     const list = validations.get(r.name) ?? [];

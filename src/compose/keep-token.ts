@@ -3,7 +3,7 @@
  * it travels through the loader and the converter (keep.ts creates them, bake/variables.ts and the converter's
  * de-duplication read them back).
  *
- * A token is `\uE000<nonce><id>\uE001`, where the nonce is 128 random bits drawn once per process. User text
+ * A token is `\uE000<nonce><id>\uE001`, where the nonce is 96 random bits drawn once per process. User text
  * can hold any character, private-use ones included (YAML escapes such as `"\uE000"` reach every value, and
  * paths, names and environment values join them in the converter), so no fixed marker can be kept out of it,
  * and escaping would have to follow every string from every source. A marker that nobody can predict cannot
@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 
-const OPEN = "\uE000" + randomBytes(16).toString("base64url");
+const OPEN = "\uE000" + randomBytes(12).toString("base64url");
 const CLOSE = "\uE001";
 
 /** The token for the reference with this index. */

@@ -244,15 +244,24 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
   return key + rest.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
 }
 
+const NO_GUARDS: readonly Guard[] = Object.freeze([]);
+const NO_PARTS: readonly TemplatePart[] = Object.freeze([]);
+
 /**
  * Records the requirements in parts, with the branches they sit in. Messages are not searched: a requirement in
  * the message of a failing one only changes which error Compose reports, not whether it fails.
  */
-function collectRequirements(parts: readonly TemplatePart[], guards: readonly Guard[], out: Requirement[]): void {
+function collectRequirements(parts: readonly TemplatePart[], guards: Guard[], out: Requirement[]): void {
+  // One stack of guards, copied only for a requirement (whose validation names them all anyway): copying it at
+  // every level would cost the square of the nesting depth for every nested value.
   for (const p of parts) {
     if (p.kind === "text") continue;
-    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? [], guards });
-    else if (p.op !== undefined) collectRequirements(p.arg ?? [], [...guards, { name: p.name, op: p.op }], out);
+    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? NO_PARTS, guards: guards.length === 0 ? NO_GUARDS : guards.slice() });
+    else if (p.op !== undefined) {
+      guards.push({ name: p.name, op: p.op });
+      collectRequirements(p.arg ?? [], guards, out);
+      guards.pop();
+    }
   }
 }
 

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { BIN, fixedEnv, runCli } from "../support/run";
+import { BIN, fixedEnv, runCli, type CliResult } from "../support/run";
 import { bakePrint, findRealTools, writeSshPrivateKey, type BakePrintTarget } from "../support/realtools";
 import { OUTPUT, expectCleanFailure, hostileProject, runHostile, writeLargeFile } from "./support";
 
@@ -33,17 +33,25 @@ function bakeTarget(dir: string, file = OUTPUT, env: Record<string, string> = {}
   return r.json.target!.web!;
 }
 
-/**
- * Runs the CLI (`-o OUTPUT` unless args name another output) and expects success; returns stderr. The run is
- * killed after a minute (jest's own timeout cannot interrupt a synchronous spawn): a quadratic scanner fails here.
- */
-function ok(dir: string, args: string[] = ["-o", OUTPUT], env?: Record<string, string>): string {
+/** Runs the CLI, killed after a minute (jest's own timeout cannot interrupt a synchronous spawn). */
+function runTimed(dir: string, args: string[], env?: Record<string, string>): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: env ?? fixedEnv(), encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI (`-o OUTPUT` unless args name another output) and expects success; returns stderr. */
+function ok(dir: string, args: string[] = ["-o", OUTPUT], env?: Record<string, string>): string {
+  const r = runTimed(dir, args, env);
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: r.status === 0 ? expect.any(String) : "" });
   return r.stderr;
 }
 
 describe("linear scanners", () => {
+  test("a shm_size of 300,000 digits with a letter inside is refused at once (the size regex `\\d+\\.?\\d*` was quadratic)", () => {
+    const dir = hostileProject({ "compose.yaml": build(`      shm_size: "${"1".repeat(300_000)}x1"\n`) });
+    expectCleanFailure(runTimed(dir, ["-o", OUTPUT]), dir, { message: /^strconv\.ParseFloat: parsing "1{300000}x1": invalid syntax \[invalid-size\]$/ });
+  }, 90_000);
+
   test("a label of 2,000,000 `$$` then x${VAR}: the `$` run before a reference is found by a scan (was /\\$+$/.exec, quadratic)", () => {
     const dir = hostileProject({});
     const head = build("      labels:\n        L: \"");
@@ -55,10 +63,19 @@ describe("linear scanners", () => {
     expect(text).toContain('$$x${VAR}"');
   }, 90_000);
 
+  test("20,000 `${A:-x}` then 4 MB of text on one line: the line's end and last `}` are searched once (was once per reference)", () => {
+    const dir = hostileProject({});
+    const head = build(`      labels:\n        L: "${"${A:-x}".repeat(20_000)}`);
+    writeLargeFile(path.join(dir, "compose.yaml"), head, "a", head.length + 4_000_000, '"\n');
+    ok(dir, ["--resolve", "-o", OUTPUT]);
+    expect(output(dir)).toContain('"L": "xxxxxxxxxx');
+  }, 90_000);
+
   test("a 3.6 MB label key of `.build.labels.image` runs ending in a newline: place decided on path segments (was regexes over the joined path)", () => {
     const dir = hostileProject({});
     const key = ".build.labels.image".repeat(200_000) + "\\n";
-    fs.writeFileSync(path.join(dir, "compose.yaml"), build(`      labels: {"${key}": "\${X}"}\n`));
+    // An explicit key (`? key`): go-yaml refuses an implicit key longer than 1,024 characters.
+    fs.writeFileSync(path.join(dir, "compose.yaml"), build(`      labels:\n        ? "${key}"\n        : "\${X}"\n`));
     ok(dir);
     const target = JSON.parse(output(dir)) as { target: { web: { labels: Record<string, string> } } };
     // A label value reaches bake unchanged, so the reference stays a variable, whatever its key looks like.
