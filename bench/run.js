@@ -384,6 +384,11 @@ function timeOnce(command, cwd, env) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: res.status, stderr: res.stderr || "" };
 }
 
+/** A message cut to 160 characters (a refused input is often quoted whole). */
+function shorten(message) {
+  return message.length <= 160 ? message : `${message.slice(0, 150)}…${message.slice(-9)}`;
+}
+
 /** The pathological table, as lines of Markdown. */
 function pathological(t) {
   const n = Number(process.env.BENCH_RUNS || 3);
@@ -406,7 +411,7 @@ function pathological(t) {
           const s = samples[name];
           s.wall.push(one.ms);
           s.status = one.status;
-          if (one.status !== 0) s.error = one.stderr.trim().split("\n").slice(-1)[0].replace(dir + "/", "");
+          if (one.status !== 0) s.error = shorten(one.stderr.trim().split("\n").slice(-1)[0].replace(dir + "/", ""));
         }
       }
       rows.push({ c, bytes: fs.statSync(path.join(dir, "compose.yaml")).size, m: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, { ...s, wall: median(s.wall) }])) });
