@@ -18,6 +18,9 @@ import { compareCodeUnits } from "./escape";
 import { isTrue } from "../compose/environment";
 import { hasToken } from "../compose/keep";
 
+/** Compose's variable-name syntax: what a value-less arg's name must be to stay a bake variable reference. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export interface ConvertOptions {
   /** Folder that relative paths in the output are relative to (the output file's folder, or the cwd on stdout). */
   readonly outputDir: string;
@@ -165,6 +168,8 @@ class ConvertContext {
     if (b.dockerfile !== undefined) t.dockerfile = this.dockerfile(b);
     if (b.dockerfile_inline !== undefined) t["dockerfile-inline"] = b.dockerfile_inline;
     if (Object.keys(b.args).length > 0) t.args = { ...b.args };
+    if (t.args) this.dropUnreadableArgs(t.args, at);
+    if (t.args && Object.keys(t.args).length === 0) delete t.args;
     if (Object.keys(b.labels).length > 0) t.labels = { ...b.labels };
     t.tags = uniqueBy([...b.tags, this.imageName(service)], this.valueKey);
     if (b.cache_from.length > 0) t["cache-from"] = [...b.cache_from];
@@ -216,6 +221,30 @@ class ConvertContext {
     const pieces = kept.split(s).map((piece) => (typeof piece === "string" ? piece : JSON.parse(JSON.stringify(piece, referenceFields)) as unknown));
     return "r" + JSON.stringify(pieces);
   };
+
+  /**
+   * In keep mode a value-less arg is a reference to the variable it names, as compose-go looks the name up in
+   * the environment. A name that is not a variable name (`my.arg`, `A-B`, `upper("x")`) cannot be one: HCL would
+   * read it as an expression, and no bake variable has it. Such an arg is dropped, as Compose drops it when no
+   * variable of that name is set. (The position is the `args` key: in list form an item's path is its index.)
+   */
+  dropUnreadableArgs(args: Record<string, BakeString>, at: string): void {
+    const kept = this.project.kept;
+    if (!kept) return;
+    for (const key of Object.keys(args)) {
+      const value = args[key];
+      if (typeof value !== "string" || !hasToken(value)) continue;
+      const pieces = kept.split(value);
+      const only = pieces.length === 1 ? pieces[0] : undefined;
+      if (typeof only !== "object" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      delete args[key];
+      this.diagnostics.warn(
+        "valueless-arg-dropped",
+        `build arg ${JSON.stringify(key)} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
+        this.pos(`${at}.args`) ?? this.pos(at),
+      );
+    }
+  }
 
   /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */
   localPath(abs: string): string {
@@ -303,9 +332,14 @@ class ConvertContext {
    * buildx reads an ssh entry as `ID=PATH[,PATH…]` (util/buildflags/ssh.go: split at the first `=`, then at
    * every `,`; no quoting), and so does Compose, which resolves the whole text after `=` as one path. So a `,`
    * separates paths: each one is written relative to the output folder (Compose leaves the later ones relative
-   * to wherever the build runs; here they are taken from the project folder, like the first). An id holding
-   * `=` cannot be written at all.
+   * to wherever the build runs; here they are taken from the project folder, like the first; with
+   * --absolute-paths they are written as Compose writes them). An id holding `=` cannot be written at all.
    */
+  laterSshPath(p: string): string {
+    if (p === "" || this.options.absolutePaths) return p;
+    return this.localPath(path.resolve(this.project.workingDir, p));
+  }
+
   ssh(b: ComposeBuild, at: string): string[] {
     return [...b.ssh]
       .sort((x, y) => compareCodeUnits(x.id, y.id))
@@ -318,7 +352,7 @@ class ConvertContext {
           );
         }
         if (s.path === undefined || s.path === "") return s.id;
-        const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : p === "" ? p : this.localPath(path.resolve(this.project.workingDir, p))));
+        const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : this.laterSshPath(p)));
         return `${s.id}=${paths.join(",")}`;
       });
   }

@@ -32,14 +32,6 @@ import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
 const RESERVED = new Set(["null", "true", "false", "for", "in", "if", "target", "group", "variable", "function", "BAKE_CMD_CONTEXT", "BAKE_LOCAL_PLATFORM"]);
 
-/**
- * What a value-less arg's name must look like to be written as a bake variable reference: Compose's own
- * variable-name syntax. Any other name (`my.arg`, `A-B`, `upper("x")`) would be read by HCL as an expression,
- * and no bake variable can have it, so the arg is dropped, as Compose drops it when no variable of that name is
- * set.
- */
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
 
@@ -73,23 +65,12 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) splits.set(s, kept.split(s));
   });
-  const droppedArgs = new Set<string>();
   for (const split of splits.values()) {
     for (const piece of split) {
       if (typeof piece === "string") continue;
-      if (piece.valueless && !VARIABLE_NAME.test(piece.part.name)) {
-        droppedArgs.add(piece.part.name);
-        continue;
-      }
       if (piece.valueless) nullable.add(piece.part.name);
       note([piece.part]);
     }
-  }
-  for (const name of [...droppedArgs].sort()) {
-    diagnostics.warn(
-      "valueless-arg-dropped",
-      `build arg ${JSON.stringify(name)} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
-    );
   }
   for (const r of kept.requirements) {
     used.add(r.name);
@@ -114,11 +95,9 @@ export function applyKeptVariables(
   const expr = new ExpressionWriter(nullable, known);
 
   // Second pass: rewrite strings into templates.
-  const rewrite = (s: BakeString, attr: string): BakeString | undefined => {
+  const rewrite = (s: BakeString, attr: string): BakeString => {
     if (typeof s !== "string" || !hasToken(s)) return s;
     const split = splits.get(s) ?? kept.split(s);
-    const only = split.length === 1 ? split[0] : undefined;
-    if (typeof only === "object" && only.valueless && droppedArgs.has(only.part.name)) return undefined;
     const template: Piece[] = [];
     for (const piece of split) {
       if (typeof piece === "string") template.push(piece);
@@ -371,11 +350,10 @@ function forEachString(bake: BakeFile, f: (s: string) => void): void {
 }
 
 /**
- * Applies `f` to every string value of a target, in place; a map entry for which `f` gives undefined is left
- * out. How each attribute is walked comes from its kind, never from the shape of its value: a map with a key
- * named `template` is still a map.
+ * Applies `f` to every string value of a target, in place. How each attribute is walked comes from its kind,
+ * never from the shape of its value: a map with a key named `template` is still a map.
  */
-function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString | undefined): void {
+function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString): void {
   const record = t as Record<string, unknown>;
   for (const attr of TARGET_ATTRIBUTE_ORDER) {
     const value = record[attr];
@@ -384,19 +362,13 @@ function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString
       case "bool":
         break;
       case "list":
-        record[attr] = (value as BakeString[]).map((s) => f(s, attr) ?? s);
+        record[attr] = (value as BakeString[]).map((s) => f(s, attr));
         break;
-      case "map": {
-        const entries: Array<[string, BakeString]> = [];
-        for (const [k, s] of Object.entries(value as Record<string, BakeString>)) {
-          const v = f(s, attr);
-          if (v !== undefined) entries.push([k, v]);
-        }
-        record[attr] = Object.fromEntries(entries);
+      case "map":
+        record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]));
         break;
-      }
       case "string":
-        record[attr] = f(value as BakeString, attr) ?? value;
+        record[attr] = f(value as BakeString, attr);
         break;
     }
   }
