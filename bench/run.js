@@ -9,8 +9,13 @@
  * compose file (refused at the size limit) and the parts of a small run's start-up; writes bench/results.md.
  * Not part of `npm test`: timings belong here, never in assertions.
  *
- *   npm run bench                 # all sizes, 7 runs each
+ * Then the "pathological inputs" table (issue #12): inputs built to make a super-linear scanner show, each
+ * timed in keep mode, with --resolve and with `docker-compose build --print`.
+ *
+ *   npm run bench                 # all sizes, 7 runs each, then the pathological inputs
  *   BENCH_SIZES=10,100 BENCH_RUNS=5 npm run bench
+ *   BENCH_ONLY=pathological npm run bench   # only the pathological table (3 runs each unless BENCH_RUNS is set);
+ *                                           # replaces that section of results.md and keeps the rest
  */
 "use strict";
 const { spawnSync, execFileSync } = require("node:child_process");
@@ -134,6 +139,11 @@ function main() {
     console.error("bench: dist/compose2bake.cjs is missing; run npm run build first");
     process.exit(2);
   }
+  if (process.env.BENCH_ONLY === "pathological") return pathologicalOnly();
+  if (process.env.BENCH_ONLY) {
+    console.error(`bench: unknown BENCH_ONLY=${process.env.BENCH_ONLY} (known: pathological)`);
+    process.exit(2);
+  }
   const t = tools();
   const env = { PATH: process.env.PATH, HOME: os.tmpdir() };
   const node = process.execPath;
@@ -166,15 +176,9 @@ function main() {
       fs.rmSync(dir, { recursive: true, force: true });
       console.error(`bench: ${n} services done`);
     }
-  } finally {
-    if (t && t.agent) {
-      try {
-        process.kill(t.agent.pid);
-      } catch {
-        // already gone
-      }
-      fs.rmSync(path.dirname(t.agent.sock), { recursive: true, force: true });
-    }
+  } catch (e) {
+    stopAgent(t);
+    throw e;
   }
   const big = bigFile(env);
 
@@ -227,6 +231,11 @@ function main() {
   if (big) {
     out.push("", "## A 50 MB compose file", "");
     out.push(big.error ? `Failed: ${big.error}` : `Refused cleanly (exit 2) in ${fmt(big.wall)}, peak RSS ${mb(big.rss)}: \`${big.message}\``);
+  }
+  try {
+    out.push("", ...pathological(t));
+  } finally {
+    stopAgent(t);
   }
   const text = out.join("\n") + "\n";
   fs.writeFileSync(path.join(__dirname, "results.md"), text);
@@ -289,5 +298,179 @@ function bigFile(env) {
   }
 }
 
+function stopAgent(t) {
+  if (!t || !t.agent) return;
+  try {
+    process.kill(t.agent.pid);
+  } catch {
+    // already gone
+  }
+  fs.rmSync(path.dirname(t.agent.sock), { recursive: true, force: true });
+  t.agent = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pathological inputs (issue #12)
+// ---------------------------------------------------------------------------------------------------------------
+
+const PATHOLOGICAL_HEADING = "## Pathological inputs";
+
+/** A compose.yaml with one buildable service `web` and `build` lines below `context: .`, plus `tail` at the end. */
+function oneService(buildLines, tail = "") {
+  return `services:\n  web:\n    build:\n      context: .\n${buildLines}${tail}`;
+}
+
+/**
+ * Each input is built so that a scanner that is quadratic in some length takes seconds or more on it (the
+ * issue's reproductions, at the sizes it gives). Every case must stay within 2× its own --resolve time and
+ * within docker compose's time on the same input.
+ */
+const PATHOLOGICAL_CASES = [
+  {
+    name: "label `$$`×200,000 then `x${VAR}`",
+    why: "a `$`-anchored regex tried from every start (`/\\$+$/.exec` in templateSegments)",
+    compose: () => oneService(`      labels:\n        L: "${"$$".repeat(200_000)}x\${VAR}"\n`),
+  },
+  {
+    // An explicit key (`? key`): go-yaml refuses an implicit key longer than 1,024 characters.
+    name: "label key `.image`×32,000 then a newline, value `${X}`",
+    why: "regexes over the joined path (`^services\\..+\\.image$` and the like) in keep.ts",
+    compose: () => oneService(`      labels:\n        ? "${".image".repeat(32_000)}\\n"\n        : "\${X}"\n`),
+  },
+  {
+    name: "label key `.build.labels.x`×16,000 then a newline, value `${X}`",
+    why: "two `.+` in one path regex: backtracking over every `.build.labels.` in the key",
+    compose: () => oneService(`      labels:\n        ? "${".build.labels.x".repeat(16_000)}\\n"\n        : "\${X}"\n`),
+  },
+  {
+    name: "`shm_size` of 40,000 digits with a letter inside (refused)",
+    why: "`\\d+\\.?\\d*` in the size syntax: two quantifiers over the same digits",
+    compose: () => oneService(`      shm_size: "${"1".repeat(40_000)}x1"\n`),
+  },
+  {
+    name: "`${A:-x}`×10,000 then 1 MB of text, on one line",
+    why: "searching for the end of the line and its last `}` again from every reference",
+    compose: () => oneService(`      labels:\n        L: "${"\${A:-x}".repeat(10_000)}${"a".repeat(1 << 20)}"\n`),
+  },
+  {
+    name: "`${V0:-${V1:-…}}` 2,000 levels deep (the issue's stack overflow)",
+    why: "recursion and per-level work that grows with the depth (guard lists, brace matching)",
+    compose: () => oneService(`      labels:\n        L: "${Array.from({ length: 2000 }, (_, i) => `\${V${i}:-`).join("")}x${"}".repeat(2000)}"\n`),
+  },
+  {
+    name: "`${V0:-${V1:-…}}` 900 levels deep, in 20 labels",
+    why: "the same, repeated: per-level work that grows with the depth",
+    compose: () => {
+      const deep = Array.from({ length: 900 }, (_, i) => `\${V${i}:-`).join("") + "x" + "}".repeat(900);
+      return oneService(`      labels:\n${Array.from({ length: 20 }, (_, i) => `        L${i}: "${deep}"\n`).join("")}`);
+    },
+  },
+  {
+    name: "a 100 KB anchor aliased 400 times in an `x-` list (40 MB expanded)",
+    why: "alias amplification: every alias walked (interpolated) as a copy",
+    compose: () => oneService("", `x-big: &big "${"ab$$c ".repeat(100_000 / 6)}"\nx-amplified:\n${"  - *big\n".repeat(400)}`),
+  },
+  {
+    name: "a 10 MB arg value of `a`, then `${V}`",
+    why: "any per-value scan that is not linear (templates, escaping, CSV, emitters)",
+    compose: () => oneService(`      args:\n        A: "${"a".repeat(10 << 20)}\${V}"\n`),
+  },
+];
+
+/** Runs one command `runs` times, interleaved by the caller; wall time of each run and its exit status. */
+function timeOnce(command, cwd, env) {
+  const start = process.hrtime.bigint();
+  const res = spawnSync(command[0], command.slice(1), { cwd, env, encoding: "utf8", maxBuffer: 1 << 30 });
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: res.status, stderr: res.stderr || "" };
+}
+
+/** A message cut to 160 characters (a refused input is often quoted whole). */
+function shorten(message) {
+  return message.length <= 160 ? message : `${message.slice(0, 150)}…${message.slice(-9)}`;
+}
+
+/** The pathological table, as lines of Markdown. */
+function pathological(t) {
+  const n = Number(process.env.BENCH_RUNS || 3);
+  const node = process.execPath;
+  const env = { PATH: process.env.PATH, HOME: os.tmpdir() };
+  const rows = [];
+  for (const c of PATHOLOGICAL_CASES) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-bench-patho-"));
+    try {
+      fs.writeFileSync(path.join(dir, "compose.yaml"), c.compose());
+      const commands = {
+        keep: { command: [node, cli, "-o", "out.json"], env },
+        resolve: { command: [node, cli, "--resolve", "-o", "out.json"], env },
+      };
+      if (t) commands.compose = { command: [t.compose, "-p", "bench", "build", "--print"], env: t.env };
+      const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, { wall: [], status: undefined, error: "" }]));
+      for (let r = 0; r < n; r++) {
+        for (const [name, cmd] of Object.entries(commands)) {
+          const one = timeOnce(cmd.command, dir, cmd.env);
+          const s = samples[name];
+          s.wall.push(one.ms);
+          s.status = one.status;
+          if (one.status !== 0) s.error = shorten(one.stderr.trim().split("\n").slice(-1)[0].replace(dir + "/", ""));
+        }
+      }
+      rows.push({ c, bytes: fs.statSync(path.join(dir, "compose.yaml")).size, m: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, { ...s, wall: median(s.wall) }])) });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    console.error(`bench: pathological: ${c.name} done`);
+  }
+  const cellOf = (m) => (m === undefined ? "–" : m.status === 0 ? fmt(m.wall) : `${fmt(m.wall)} (exit ${m.status})`);
+  const out = [PATHOLOGICAL_HEADING, ""];
+  out.push(
+    `Inputs built to make a super-linear scanner show (issue #12), generated by \`bench/run.js\` (\`BENCH_ONLY=pathological npm run bench\` runs only this table); ` +
+      `median of ${n} interleaved runs, whole process, on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, load average ${os.loadavg()[0].toFixed(2)} at the end. ` +
+      "Target: keep mode at most 2× its own `--resolve` time and at most docker compose's time.",
+  );
+  out.push("");
+  out.push("| input | file | keep (default) | --resolve | docker-compose build --print | keep / resolve | keep / compose | met |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|:---:|");
+  const notes = [];
+  for (const r of rows) {
+    const { keep, resolve, compose } = r.m;
+    const okKeep = keep.status === 0 || keep.status === 2;
+    const met = okKeep && keep.wall <= 2 * resolve.wall && (compose === undefined || keep.wall <= compose.wall);
+    out.push(
+      `| ${r.c.name} | ${(r.bytes / 1024).toFixed(0)} KB | ${cellOf(keep)} | ${cellOf(resolve)} | ${cellOf(compose)} | ` +
+        `${ratio(keep.wall, resolve.wall)} | ${compose ? ratio(keep.wall, compose.wall) : "–"} | ${met ? "yes" : "**no**"} |`,
+    );
+    for (const [name, m] of Object.entries(r.m)) if (m.status !== 0) notes.push(`- ${r.c.name}, ${name}: exit ${m.status}: \`${m.error}\``);
+  }
+  out.push("", "What each input is aimed at:", "");
+  for (const c of PATHOLOGICAL_CASES) out.push(`- ${c.name}: ${c.why}.`);
+  if (notes.length > 0) out.push("", "Runs that did not exit 0:", "", ...notes);
+  return out;
+}
+
+/** BENCH_ONLY=pathological: the table alone, written over its own section of results.md. */
+function pathologicalOnly() {
+  const t = tools();
+  let lines;
+  try {
+    lines = pathological(t);
+  } finally {
+    stopAgent(t);
+  }
+  const file = path.join(__dirname, "results.md");
+  const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# compose2bake benchmark\n";
+  const start = old.indexOf(`\n${PATHOLOGICAL_HEADING}\n`);
+  let before = old;
+  let after = "";
+  if (start >= 0) {
+    before = old.slice(0, start + 1);
+    const next = old.indexOf("\n## ", start + PATHOLOGICAL_HEADING.length + 1);
+    after = next >= 0 ? old.slice(next + 1) : "";
+  }
+  const section = lines.join("\n") + "\n";
+  const text = before.replace(/\n*$/, "\n\n") + section + (after ? "\n" + after : "");
+  fs.writeFileSync(file, text);
+  process.stdout.write(section);
+}
+
 if (require.main === module) main();
-module.exports = { generate };
+module.exports = { generate, PATHOLOGICAL_CASES };

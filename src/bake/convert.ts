@@ -16,8 +16,11 @@ import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
 import { applyXBake, uniqueBy } from "./x-bake";
 import { compareCodeUnits } from "./escape";
 import { isTrue } from "../compose/environment";
-import { KEEP_CLOSE, KEEP_OPEN, hasToken } from "../compose/keep";
+import { hasToken } from "../compose/keep";
 import { dict, dictCopy, hasOwn, own } from "../dict";
+
+/** Compose's variable-name syntax: what a value-less arg's name must be to stay a bake variable reference. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface ConvertOptions {
   /** Folder that relative paths in the output are relative to (the output file's folder, or the cwd on stdout). */
@@ -168,6 +171,8 @@ class ConvertContext {
     if (b.dockerfile !== undefined) t.dockerfile = this.dockerfile(b);
     if (b.dockerfile_inline !== undefined) t["dockerfile-inline"] = b.dockerfile_inline;
     if (Object.keys(b.args).length > 0) t.args = dictCopy(b.args);
+    if (t.args) this.dropUnreadableArgs(t.args, at);
+    if (t.args && Object.keys(t.args).length === 0) delete t.args;
     if (Object.keys(b.labels).length > 0) t.labels = dictCopy(b.labels);
     t.tags = uniqueBy([...b.tags, this.imageName(service)], this.valueKey);
     if (b.cache_from.length > 0) t["cache-from"] = [...b.cache_from];
@@ -175,7 +180,7 @@ class ConvertContext {
     if (b.target !== undefined) t.target = b.target;
     const secrets = this.secrets(service, at);
     if (secrets.length > 0) t.secret = secrets;
-    if (b.ssh.length > 0) t.ssh = this.ssh(b);
+    if (b.ssh.length > 0) t.ssh = this.ssh(b, at);
     const platforms = b.platforms.length > 0 ? [...b.platforms] : this.defaultPlatform(service);
     if (platforms.length > 0) t.platforms = platforms;
     if (b.pull === true) t.pull = true;
@@ -210,16 +215,39 @@ class ConvertContext {
 
   /**
    * What a string says, for de-duplication: in keep mode every `${…}` is its own token, so two copies of
-   * `app:${TAG:-latest}` differ as strings; here each token is replaced by the reference it stands for.
+   * `app:${TAG:-latest}` differ as strings; here each token is replaced by the reference it stands for. Keys are
+   * prefixed by their kind so that no plain string can equal the key of a string with references.
    */
   readonly valueKey = (s: string): string => {
     const kept = this.project.kept;
-    if (!kept || !hasToken(s)) return s;
-    return kept
-      .split(s)
-      .map((piece) => (typeof piece === "string" ? piece : `${KEEP_OPEN}${JSON.stringify(piece, referenceFields)}${KEEP_CLOSE}`))
-      .join("");
+    if (!kept || !hasToken(s)) return "s" + s;
+    const pieces = kept.split(s).map((piece) => (typeof piece === "string" ? piece : JSON.parse(JSON.stringify(piece, referenceFields)) as unknown));
+    return "r" + JSON.stringify(pieces);
   };
+
+  /**
+   * In keep mode a value-less arg is a reference to the variable it names, as compose-go looks the name up in
+   * the environment. A name that is not a variable name (`my.arg`, `A-B`, `upper("x")`) cannot be one: HCL would
+   * read it as an expression, and no bake variable has it. Such an arg is dropped, as Compose drops it when no
+   * variable of that name is set. (The position is the `args` key: in list form an item's path is its index.)
+   */
+  dropUnreadableArgs(args: Record<string, BakeString>, at: string): void {
+    const kept = this.project.kept;
+    if (!kept) return;
+    for (const key of Object.keys(args)) {
+      const value = args[key];
+      if (typeof value !== "string" || !hasToken(value)) continue;
+      const pieces = kept.split(value);
+      const only = pieces.length === 1 ? pieces[0] : undefined;
+      if (typeof only !== "object" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      delete args[key];
+      this.diagnostics.warn(
+        "valueless-arg-dropped",
+        `build arg ${JSON.stringify(key)} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
+        this.pos(`${at}.args`) ?? this.pos(at),
+      );
+    }
+  }
 
   /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */
   localPath(abs: string): string {
@@ -286,9 +314,9 @@ class ConvertContext {
         return;
       }
       if (secret.file !== undefined) {
-        out.push(`id=${id},src=${this.localPath(secret.file)}`);
+        out.push(csvRecord([`id=${id}`, `src=${this.localPath(secret.file)}`]));
       } else if (secret.environment !== undefined) {
-        out.push(`id=${id},env=${secret.environment}`);
+        out.push(csvRecord([`id=${id}`, `env=${secret.environment}`]));
         if (this.project.envFileVariables.has(secret.environment)) {
           this.diagnostics.warn(
             "secret-env-from-env-file",
@@ -303,10 +331,33 @@ class ConvertContext {
     return out;
   }
 
-  ssh(b: ComposeBuild): string[] {
+  /**
+   * buildx reads an ssh entry as `ID=PATH[,PATH…]` (util/buildflags/ssh.go: split at the first `=`, then at
+   * every `,`; no quoting), and so does Compose, which resolves the whole text after `=` as one path. So a `,`
+   * separates paths: each one is written relative to the output folder (Compose leaves the later ones relative
+   * to wherever the build runs; here they are taken from the project folder, like the first; with
+   * --absolute-paths they are written as Compose writes them). An id holding `=` cannot be written at all.
+   */
+  laterSshPath(p: string): string {
+    if (p === "" || this.options.absolutePaths) return p;
+    return this.localPath(path.resolve(this.project.workingDir, p));
+  }
+
+  ssh(b: ComposeBuild, at: string): string[] {
     return [...b.ssh]
       .sort((x, y) => compareCodeUnits(x.id, y.id))
-      .map((s) => (s.path === undefined || s.path === "" ? s.id : `${s.id}=${this.localPath(s.path)}`));
+      .map((s) => {
+        if (s.id.includes("=")) {
+          fail(
+            "invalid-ssh-id",
+            `ssh id ${JSON.stringify(s.id)} holds "=", which bake reads as the end of the id`,
+            this.pos(`${at}.ssh.${s.id}`) ?? this.pos(`${at}.ssh`) ?? this.pos(at),
+          );
+        }
+        if (s.path === undefined || s.path === "") return s.id;
+        const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : this.laterSshPath(p)));
+        return `${s.id}=${paths.join(",")}`;
+      });
   }
 }
 
@@ -316,6 +367,14 @@ function attestation(type: "provenance" | "sbom", value: string | undefined): st
   if (value === "true") return `type=${type}`;
   if (value === "false") return `type=${type},disabled=true`;
   return `type=${type},${value}`;
+}
+
+/**
+ * One CSV record as buildx reads a `secret` entry (tonistiigi/go-csvvalue, encoding/csv's rules): a field
+ * holding `,`, `"` or a line break is quoted, with `"` doubled; others are written as they are.
+ */
+export function csvRecord(fields: readonly string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(",");
 }
 
 function unique<T>(items: readonly T[]): T[] {

@@ -44,10 +44,13 @@ export function templateSegments(s: BakeString): TemplateSegment[] {
       literal += part;
       continue;
     }
-    const dollars = /\$+$/.exec(literal);
-    const head = dollars ? literal.slice(0, dollars.index) : literal;
+    // Scanned from the end, not with a `$`-anchored regex: that would be tried from every start and take
+    // quadratic time on a long run of `$` that does not end the literal (`$$…$x${V}`).
+    let cut = literal.length;
+    while (cut > 0 && literal.charCodeAt(cut - 1) === 0x24) cut--;
+    const head = literal.slice(0, cut);
     if (head !== "") segments.push({ text: escapeTemplateText(head) });
-    if (dollars) segments.push({ expr: `"${dollars[0]}"` });
+    if (cut < literal.length) segments.push({ expr: `"${literal.slice(cut)}"` });
     segments.push({ expr: part.expr });
     literal = "";
   }
@@ -62,12 +65,16 @@ export function templateSegments(s: BakeString): TemplateSegment[] {
  * A carriage return not followed by a line feed is written as `${"\r"}`: HCL's template scanner has no rule for
  * a lone CR outside a quoted string, gives up, and takes the rest of the string as literal text, so a later
  * `${TAG}` would not be interpolated (seen with hashicorp/hcl 2.14: `"a\rb${TAG}"` evaluates to `a\rb${TAG}`).
- * HCL files are not affected: hclString writes `\r` as an escape.
+ * HCL files are not affected: hclString writes `\r` as an escape. A leading U+FEFF is written `${"\ufeff"}`
+ * for the same reason (bake drops it from the start of a JSON string); HCL files keep it as is.
  */
 export function jsonTemplateString(s: BakeString): string {
-  return templateSegments(s)
+  const out = templateSegments(s)
     .map((seg) => ("expr" in seg ? `\${${seg.expr}}` : seg.text.replace(/\r(?!\n)/g, () => '${"\\r"}')))
     .join("");
+  // bake drops a U+FEFF that starts a JSON string (buildx 0.29.1: `"\ufeffabc"` reads back as `abc`, in values,
+  // keys and variable defaults alike); as an expression it is kept.
+  return out.startsWith("\ufeff") ? '${"\\ufeff"}' + out.slice(1) : out;
 }
 
 /**

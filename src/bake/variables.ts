@@ -26,7 +26,7 @@
 import type { DiagnosticBag } from "../diagnostics";
 import { messageText, type TemplatePart } from "../compose/interpolate";
 import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
-import { hclString } from "./escape";
+import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
@@ -61,12 +61,13 @@ export function applyKeptVariables(
   };
 
   // First pass: which variables are used, and how.
-  const strings: string[] = [];
+  // Each string with references is split once; the second pass reads the same pieces.
+  const splits = new Map<string, Array<string | KeptReference>>();
   forEachString(bake, (s) => {
-    if (hasToken(s)) strings.push(s);
+    if (hasToken(s) && !splits.has(s)) splits.set(s, kept.split(s));
   });
-  for (const s of strings) {
-    for (const piece of kept.split(s)) {
+  for (const split of splits.values()) {
+    for (const piece of split) {
       if (typeof piece === "string") continue;
       if (piece.valueless) nullable.add(piece.part.name);
       note([piece.part]);
@@ -97,7 +98,7 @@ export function applyKeptVariables(
   // Second pass: rewrite strings into templates.
   const rewrite = (s: BakeString, attr: string): BakeString => {
     if (typeof s !== "string" || !hasToken(s)) return s;
-    const split = kept.split(s);
+    const split = splits.get(s) ?? kept.split(s);
     const template: Piece[] = [];
     for (const piece of split) {
       if (typeof piece === "string") template.push(piece);
@@ -114,11 +115,17 @@ export function applyKeptVariables(
   // Variables and their validations.
   const variable = dictCopy<BakeVariable>(bake.variable); // null prototype: a variable may be named `__proto__`
   const validations = new Map<string, BakeVariableValidation[]>();
+  const seenRules = new Set<string>();
   for (const r of kept.requirements) {
     const rule = expr.validation(r);
     if (!rule) continue;
+    // A set, not a search of the list: a file may repeat one variable's requirement with many messages.
+    // Unambiguous: neither a name nor a condition (names and operators) holds a NUL.
+    const key = `${r.name}\0${rule.condition}\0${rule.error_message}`;
+    if (seenRules.has(key)) continue;
+    seenRules.add(key);
     const list = validations.get(r.name) ?? [];
-    if (!list.some((x) => x.condition === rule.condition && x.error_message === rule.error_message)) list.push(rule);
+    list.push(rule);
     validations.set(r.name, list);
   }
   for (const name of [...used].sort()) {
@@ -140,6 +147,12 @@ export function applyKeptVariables(
     diagnostics.warn(
       "variable-resolved",
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values`,
+    );
+  }
+  for (const place of kept.resolvedArgNames) {
+    diagnostics.warn(
+      "valueless-arg-name-resolved",
+      `${place.path} is a value-less arg named by ${place.names.map((n) => "$" + n).join(", ")}: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values`,
     );
   }
   for (const place of kept.resolvedKeys) {
@@ -306,15 +319,27 @@ function forEachString(bake: BakeFile, f: (s: string) => void): void {
   }
 }
 
-/** Applies `f` to every string value of a target, in place. */
+/**
+ * Applies `f` to every string value of a target, in place. How each attribute is walked comes from its kind,
+ * never from the shape of its value: a map with a key named `template` is still a map.
+ */
 function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString): void {
   const record = t as Record<string, unknown>;
   for (const attr of TARGET_ATTRIBUTE_ORDER) {
     const value = record[attr];
-    if (value === undefined || typeof value === "boolean") continue;
-    if (Array.isArray(value)) record[attr] = value.map((s: BakeString) => f(s, attr));
-    else if (typeof value === "object" && value !== null && !("template" in value)) {
-      record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]));
-    } else record[attr] = f(value as BakeString, attr);
+    if (value === undefined) continue;
+    switch (TARGET_ATTRIBUTE_KINDS[attr]) {
+      case "bool":
+        break;
+      case "list":
+        record[attr] = (value as BakeString[]).map((s) => f(s, attr));
+        break;
+      case "map":
+        record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]));
+        break;
+      case "string":
+        record[attr] = f(value as BakeString, attr);
+        break;
+    }
   }
 }

@@ -212,15 +212,47 @@ function scanDollar(text: string, i: number, limit: number): Tok {
     throw new InterpolationSyntaxError(i, text); // `${foo }`, `${foo!}`, `${foo:}`
   }
   // The regex's greedy `(.*)}`: the last `}` before the end of the line.
-  let lineEnd = text.indexOf("\n", opEnd);
+  let lineEnd = nextNewline(text, opEnd);
   if (lineEnd < 0 || lineEnd > limit) lineEnd = limit;
-  const lastBrace = lineEnd > opEnd ? text.lastIndexOf("}", lineEnd - 1) : -1;
+  const lastBrace = lineEnd > opEnd ? lastBraceBefore(text, lineEnd) : -1;
   if (lastBrace < opEnd) throw new InterpolationSyntaxError(i, text); // unterminated: `${FOO:-x`
   const closing = closingBrace(text, i, lastBrace);
   tokArgStart = opEnd;
   tokArgEnd = closing;
   tokEnd = closing + 1;
   return Tok.Braced;
+}
+
+/*
+ * The end of a line, and the last `}` before an end, are the same for every reference on that line: both are
+ * remembered, so a long line with many references is searched once (searching again from each reference took
+ * time quadratic in the line's length). Keyed by the text itself, which nested evaluations share.
+ */
+let newlineText: string | undefined;
+let newlineFrom = 0;
+let newlineAt = -1;
+let braceText: string | undefined;
+let braceEnd = -1;
+let braceAt = -1;
+
+/** `text.indexOf("\n", from)`. */
+function nextNewline(text: string, from: number): number {
+  if (text !== newlineText || from < newlineFrom || (newlineAt >= 0 && from > newlineAt)) {
+    newlineText = text;
+    newlineFrom = from;
+    newlineAt = text.indexOf("\n", from);
+  }
+  return newlineAt;
+}
+
+/** `text.lastIndexOf("}", end - 1)`. */
+function lastBraceBefore(text: string, end: number): number {
+  if (text !== braceText || end !== braceEnd) {
+    braceText = text;
+    braceEnd = end;
+    braceAt = text.lastIndexOf("}", end - 1);
+  }
+  return braceAt;
 }
 
 /**

@@ -4,17 +4,18 @@
  * (src/bake/variables.ts). The output then depends only on the committed files, and `TAG=1.2 docker buildx bake`
  * behaves like `TAG=1.2 docker compose build`.
  *
- * A token is `\uE000<id>\uE001` (private-use characters, which no Compose file needs), standing for one parsed
- * reference. Tokens are only left in values that reach bake unchanged (args and label values, tags, image,
+ * A token (keep-token.ts, which user text cannot forge) stands for one parsed reference. Tokens are only left in values that reach bake unchanged (args and label values, tags, image,
  * cache entries, target, network, dockerfile, platforms, …): values that compose2bake parses or rewrites (paths,
  * sizes, booleans, ssh, ulimits) are resolved as if every variable were unset, with a warning when that happened
  * in a build section. The one exception to "only the files": a variable in the key of a list-form arg or label
- * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning).
+ * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning);
+ * a value-less arg named by a reference (`- ${K}`) is resolved as if unset instead (keepKeyValueItem).
  * Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
  * `docker compose build` fails when it is unset: also in values that never reach bake (a db service's
  * `environment`, a value a later file overrides), and also inside a default or alternative, where the validation
  * only applies when that branch is taken (`guards`), as Compose evaluates defaults lazily.
  */
+import { decodeTokens, encodeToken } from "./keep-token";
 import {
   interpolate,
   InterpolationError,
@@ -27,9 +28,7 @@ import {
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
-export const KEEP_OPEN = "\uE000";
-export const KEEP_CLOSE = "\uE001";
-const TOKEN = /\uE000(\d+)\uE001/g;
+export { hasToken } from "./keep-token";
 
 export interface KeptReference {
   readonly part: VarPart;
@@ -60,39 +59,81 @@ export class KeptVariables {
   readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
   /** `- KEY=value` items whose KEY held variables, resolved from the environment when the file was generated. */
   readonly resolvedKeys: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
+  readonly resolvedArgNames: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
 
   token(ref: KeptReference): string {
     this.references.push(ref);
-    return `${KEEP_OPEN}${this.references.length - 1}${KEEP_CLOSE}`;
+    return encodeToken(this.references.length - 1);
   }
 
-  /** Splits a string into literal text and kept references. */
+  /** Splits a string into literal text and kept references (keep-token.ts owns the format). */
   split(value: string): Array<string | KeptReference> {
-    const out: Array<string | KeptReference> = [];
-    let last = 0;
-    for (const m of value.matchAll(TOKEN)) {
-      if (m.index! > last) out.push(value.slice(last, m.index));
-      out.push(this.references[Number(m[1])]!);
-      last = m.index! + m[0].length;
-    }
-    if (last < value.length) out.push(value.slice(last));
-    return out;
+    return decodeTokens(value).map((piece) => {
+      if (typeof piece === "string") return piece;
+      const ref = this.references[piece];
+      if (ref === undefined) throw new Error(`internal error: keep token ${piece} names no reference`);
+      return ref;
+    });
   }
 }
 
-export function hasToken(value: string): boolean {
-  return value.includes(KEEP_OPEN);
+/** Build keys whose (string) value reaches bake unchanged. */
+const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter"]);
+/** Build keys whose list items reach bake unchanged. */
+const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter"]);
+/** x-bake keys whose value or list items reach bake unchanged. */
+const KEPT_X_BAKE = new Set(["tags", "cache-from", "cache-to", "platforms", "output"]);
+const KEY_VALUE_KEYS = new Set(["args", "labels"]);
+
+/*
+ * Where a value sits is decided on its path's segments, never on the joined path: a key may hold dots and
+ * newlines, and a regular expression over the joined string would backtrack over them (quadratic time on a
+ * long label key).
+ */
+
+/** True when every character is an ASCII digit (a list index). */
+function isIndex(s: string): boolean {
+  if (s === "") return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
-const KEEPABLE: readonly RegExp[] = [
-  /^services\..+\.image$/,
-  /^services\..+\.build\.(args|labels)\..+$/,
-  /^services\..+\.build\.(tags|cache_from|cache_to|platforms|no_cache_filter)\.\d+$/,
-  /^services\..+\.build\.(target|network|dockerfile|dockerfile_inline|no_cache_filter)$/,
-  /^services\..+\.build\.x-bake\.(tags|cache-from|cache-to|platforms|output)(\.\d+)?$/,
-];
-const BUILD_RELEVANT = /^(services\..+\.(build|image|platform)(\..*)?|secrets\..*)$/;
-const KEY_VALUE_LIST = /^services\..+\.build\.(args|labels)\.\d+$/;
+/** `services.<name>.build.<key>…`: the build key, or undefined elsewhere. */
+function buildKey(segs: readonly string[]): string | undefined {
+  return segs.length >= 4 && segs[0] === "services" && segs[2] === "build" ? segs[3] : undefined;
+}
+
+/** A value that reaches bake unchanged, so its references can stay bake expressions. */
+function isKeepablePlace(segs: readonly string[]): boolean {
+  if (segs.length === 3) return segs[0] === "services" && segs[2] === "image";
+  const key = buildKey(segs);
+  if (key === undefined) return false;
+  switch (segs.length) {
+    case 4:
+      return KEPT_BUILD_STRINGS.has(key);
+    case 5:
+      return KEY_VALUE_KEYS.has(key) || (KEPT_BUILD_LISTS.has(key) && isIndex(segs[4]!)) || (key === "x-bake" && KEPT_X_BAKE.has(segs[4]!));
+    case 6:
+      return key === "x-bake" && KEPT_X_BAKE.has(segs[4]!) && isIndex(segs[5]!);
+    default:
+      return false;
+  }
+}
+
+/** A value that matters to the build: resolving a variable there as unset deserves a warning. */
+function isBuildRelevant(segs: readonly string[]): boolean {
+  if (segs[0] === "secrets") return segs.length >= 2;
+  return segs.length >= 3 && segs[0] === "services" && (segs[2] === "build" || segs[2] === "image" || segs[2] === "platform");
+}
+
+/** An item of a list-form `args` or `labels` (`- KEY=value`). */
+function isKeyValueItem(segs: readonly string[]): boolean {
+  return segs.length === 5 && KEY_VALUE_KEYS.has(buildKey(segs) ?? "") && isIndex(segs[4]!);
+}
 
 /** The environment that list-item keys are resolved in (bake keys cannot hold variables). */
 export interface KeyEnvironment {
@@ -100,40 +141,66 @@ export interface KeyEnvironment {
   readonly onUnset: (name: string) => void;
 }
 
-/** Like `interpolateValue`, but keeps references as tokens where bake can keep them. */
-export function keepValue(value: unknown, path: string, kept: KeptVariables, env?: KeyEnvironment, inList = false): unknown {
-  if (typeof value === "string") {
-    if (!value.includes("$")) return value;
-    let parts: TemplatePart[];
-    try {
-      parts = parseTemplate(value);
-    } catch (e) {
-      if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path, e);
-      throw e;
-    }
-    if (inList && env && KEY_VALUE_LIST.test(path)) {
-      const entry = keepKeyValueItem(value, parts, path, kept, env);
-      if (entry !== undefined) return entry;
-    }
-    // Compose interpolates every value of every file, so each requirement counts even if the value never reaches
-    // bake (another service, a value a later file overrides).
-    collectRequirements(parts, [], kept.requirements);
-    if (isKeepable(path, parts, inList)) {
-      return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
-    }
-    const names: string[] = [];
-    const resolved = resolveUnset(parts, names);
-    if (names.length > 0 && BUILD_RELEVANT.test(path)) kept.resolvedPlaces.push({ path, names });
-    return resolved;
+/**
+ * Like `interpolateValue`, but keeps references as tokens where bake can keep them. `path` is where `value`
+ * sits ("" for a whole document); time is linear in the size of the value and its keys.
+ */
+export function keepValue(value: unknown, path: string, kept: KeptVariables, env?: KeyEnvironment): unknown {
+  return keepAt(value, path === "" ? [] : path.split("."), kept, env, false);
+}
+
+function keepAt(value: unknown, segs: string[], kept: KeptVariables, env: KeyEnvironment | undefined, inList: boolean): unknown {
+  if (typeof value === "string") return keepString(value, segs, kept, env, inList);
+  if (Array.isArray(value)) {
+    return value.map((v, i) => {
+      segs.push(String(i));
+      try {
+        return keepAt(v, segs, kept, env, true);
+      } finally {
+        segs.pop();
+      }
+    });
   }
-  if (Array.isArray(value)) return value.map((v, i) => keepValue(v, join(path, String(i)), kept, env, true));
   if (value !== null && typeof value === "object") {
-    // Null prototype: a user key such as `__proto__` must stay an ordinary entry.
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) out[k] = keepValue(v, join(path, k), kept, env);
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) {
+      segs.push(k);
+      try {
+        out[k] = keepAt(v, segs, kept, env, false);
+      } finally {
+        segs.pop();
+      }
+    }
     return out;
   }
   return value;
+}
+
+function keepString(value: string, segs: readonly string[], kept: KeptVariables, env: KeyEnvironment | undefined, inList: boolean): string {
+  if (!value.includes("$")) return value;
+  const path = () => segs.join(".");
+  let parts: TemplatePart[];
+  try {
+    parts = parseTemplate(value);
+  } catch (e) {
+    if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path(), e);
+    throw e;
+  }
+  const keyValueItem = inList && isKeyValueItem(segs);
+  if (keyValueItem && env) {
+    const entry = keepKeyValueItem(value, parts, segs, kept, env);
+    if (entry !== undefined) return entry;
+  }
+  // Compose interpolates every value of every file, so each requirement counts even if the value never reaches
+  // bake (another service, a value a later file overrides).
+  collectRequirements(parts, [], kept.requirements);
+  // In `- KEY=${V}` only the value may be kept: the key must be literal.
+  const keepable = isKeepablePlace(segs) && (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("=")));
+  if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
+  const names = new Set<string>();
+  const resolved = resolveUnset(parts, names);
+  if (names.size > 0 && isBuildRelevant(segs)) kept.resolvedPlaces.push({ path: path(), names: [...names] });
+  return resolved;
 }
 
 /**
@@ -142,11 +209,23 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, env
  * stays kept. Compose splits after interpolating, so a `=` in the key's value still splits there. Undefined when
  * the key is literal.
  */
-function keepKeyValueItem(value: string, parts: readonly TemplatePart[], path: string, kept: KeptVariables, env: KeyEnvironment) {
+function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: readonly string[], kept: KeptVariables, env: KeyEnvironment) {
   const eq = parts.findIndex((p) => p.kind === "text" && p.text.includes("="));
   const keyParts = eq < 0 ? parts : parts.slice(0, eq);
   const vars = keyParts.filter((p): p is VarPart => p.kind === "var");
   if (vars.length === 0) return undefined;
+  const path = segs.join(".");
+  if (eq < 0 && segs[3] === "args") {
+    // A value-less arg whose name is a reference (`- ${K}`): Compose looks the name up in the environment, then
+    // looks up a variable of that name. Bake can express neither lookup, and resolving the name now would put an
+    // environment value into the file (as an arg name and a variable reference), so it is resolved as if unset,
+    // like other values bake cannot keep (`- ${K:-NAME}` still keeps NAME as a value-less arg).
+    collectRequirements(parts, [], kept.requirements);
+    const names = new Set<string>();
+    const resolved = resolveUnset(parts, names);
+    kept.resolvedArgNames.push({ path, names: [...names] });
+    return resolved;
+  }
   // Text parts have `$$` reduced, so find the `=` in the raw value, after the key's last reference.
   const rawEq = eq < 0 ? value.length : value.indexOf("=", vars[vars.length - 1]!.end);
   let key: string;
@@ -156,49 +235,48 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], path: s
     if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) throw new InterpolationError(path, e);
     throw e;
   }
-  const names: string[] = [];
+  const names = new Set<string>();
   resolveUnset(keyParts, names);
-  kept.resolvedKeys.push({ path, names });
+  kept.resolvedKeys.push({ path, names: [...names] });
   const rest = parseTemplate(value.slice(rawEq));
   // The key's requirements were checked just now; only the value's are left for bake.
   collectRequirements(rest, [], kept.requirements);
   return key + rest.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
 }
 
-function isKeepable(path: string, parts: readonly TemplatePart[], inList: boolean): boolean {
-  if (!KEEPABLE.some((r) => r.test(path))) return false;
-  // In `- KEY=${V}` only the value may be kept: the key must be literal.
-  if (inList && KEY_VALUE_LIST.test(path)) return parts[0]?.kind === "text" && parts[0].text.includes("=");
-  return true;
-}
+const NO_GUARDS: readonly Guard[] = Object.freeze([]);
+const NO_PARTS: readonly TemplatePart[] = Object.freeze([]);
 
 /**
  * Records the requirements in parts, with the branches they sit in. Messages are not searched: a requirement in
  * the message of a failing one only changes which error Compose reports, not whether it fails.
  */
-function collectRequirements(parts: readonly TemplatePart[], guards: readonly Guard[], out: Requirement[]): void {
+function collectRequirements(parts: readonly TemplatePart[], guards: Guard[], out: Requirement[]): void {
+  // One stack of guards, copied only for a requirement (whose validation names them all anyway): copying it at
+  // every level would cost the square of the nesting depth for every nested value.
   for (const p of parts) {
     if (p.kind === "text") continue;
-    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? [], guards });
-    else if (p.op !== undefined) collectRequirements(p.arg ?? [], [...guards, { name: p.name, op: p.op }], out);
+    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? NO_PARTS, guards: guards.length === 0 ? NO_GUARDS : guards.slice() });
+    else if (p.op !== undefined) {
+      guards.push({ name: p.name, op: p.op });
+      collectRequirements(p.arg ?? [], guards, out);
+      guards.pop();
+    }
   }
 }
 
 /** Evaluates parts as if every variable were unset, collecting the names of the variables it read. */
-function resolveUnset(parts: readonly TemplatePart[], names: string[]): string {
+function resolveUnset(parts: readonly TemplatePart[], names: Set<string>): string {
   let out = "";
   for (const p of parts) {
     if (p.kind === "text") {
       out += p.text;
       continue;
     }
-    if (!names.includes(p.name)) names.push(p.name);
+    names.add(p.name);
     // Unset: plain, `:?`/`?` (checked by a bake validation) and `+` references give "".
     if (p.op === ":-" || p.op === "-") out += resolveUnset(p.arg ?? [], names);
   }
   return out;
 }
 
-function join(path: string, key: string): string {
-  return path === "" ? key : `${path}.${key}`;
-}

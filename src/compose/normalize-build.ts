@@ -369,8 +369,12 @@ function ramInBytes(s: string, p: string, ctx: NormalizeContext): number {
   return Math.trunc(size);
 }
 
-/** What strconv.ParseFloat accepts in decimal form (hex floats, inf and nan are left out: they never parse as sizes). */
-const GO_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * What strconv.ParseFloat accepts in decimal form (hex floats, inf and nan are left out: they never parse as sizes).
+ * `\d+(\.\d*)?`, not `\d+\.?\d*`: two quantifiers over the same digits backtrack in quadratic time on a long
+ * run of digits that fails later (`1…1x1`).
+ */
+const GO_FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const BINARY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
 
 /** provenance / sbom: a string, or a bool written as "true"/"false". "" is Go's unset. */

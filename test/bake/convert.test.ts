@@ -1,5 +1,5 @@
 /** Converter unit tests on hand-built Compose models: no YAML involved. */
-import { convertProject, targetNames } from "../../src/bake/convert";
+import { convertProject, csvRecord, targetNames } from "../../src/bake/convert";
 import type { ComposeBuild, ComposeProject, ComposeSecret, ComposeService } from "../../src/compose/model";
 import { DiagnosticBag, formatDiagnostic } from "../../src/diagnostics";
 import type { BakeTarget } from "../../src/bake/model";
@@ -95,6 +95,9 @@ describe("every build key", () => {
   test("entitlements plus privileged", () => expect(target({ entitlements: ["network.host"], privileged: true }).entitlements).toEqual(["network.host", "security.insecure"]));
   test("provenance and sbom", () => expect(target({ provenance: "mode=max", sbom: "true" }).attest).toEqual(["type=provenance,mode=max", "type=sbom"]));
   test("provenance false becomes a disabled attestation", () => expect(target({ provenance: "false" }).attest).toEqual(["type=provenance,disabled=true"]));
+  test("ssh: every comma-separated path is made relative (buildx splits them), later relative ones from the project folder", () =>
+    expect(target({ ssh: [{ id: "k", path: "/p/a,/p/keys/b,c" }] }).ssh).toEqual(["k=a,keys/b,c"]));
+  test("ssh: an id holding `=` cannot be written", () => expect(() => target({ ssh: [{ id: "a=b", path: "/p/k" }] })).toThrow('ssh id "a=b" holds "="'));
   test("ssh sorted, default bare, paths relative", () =>
     expect(target({ ssh: [{ id: "z", path: "/p/keys/z" }, { id: "default" }] }).ssh).toEqual(["default", "z=keys/z"]));
   test("additional contexts: service: → target:, paths relative, images kept", () =>
@@ -116,6 +119,13 @@ describe("secrets", () => {
   const s = secrets({ f: { file: "/p/s/f.txt" }, e: { environment: "TOKEN" }, x: { external: true } });
   test("file and env secrets, target as id", () =>
     expect(target({ secrets: [{ source: "f" }, { source: "e", target: "tok" }] }, {}, { secrets: s }).secret).toEqual(["id=f,src=s/f.txt", "id=tok,env=TOKEN"]));
+  test("fields holding `,`, `\"` or a line break are CSV-quoted, as buildx reads them (issue #12)", () => {
+    const odd = secrets({ f: { file: '/p/a,b"c.txt' }, e: { environment: "E\nV" } });
+    expect(target({ secrets: [{ source: "f", target: "id1,src=/etc/shadow" }, { source: "e", target: 'q"' }] }, {}, { secrets: odd }).secret).toEqual([
+      '"id=id1,src=/etc/shadow","src=a,b""c.txt"',
+      '"id=q""","env=E\nV"',
+    ]);
+  });
   test("external secrets are skipped with a warning", () => {
     const { bake, warnings } = convert(project([{ name: "web", build: build({ secrets: [{ source: "x" }] }) }], { secrets: s }));
     expect(bake.target.web!.secret).toBeUndefined();
@@ -133,6 +143,16 @@ describe("secrets", () => {
     expect(warnings[0]).toContain("export TOKEN");
     expect(warnings[0]).not.toContain("s3cr3t");
   });
+});
+
+describe("csvRecord (buildx's go-csvvalue rules)", () => {
+  test.each([
+    [["id=a", "src=b"], "id=a,src=b"],
+    [["id=a,b"], '"id=a,b"'],
+    [['id=a"b'], '"id=a""b"'],
+    [["id=a\rb"], '"id=a\rb"'],
+    [["id= a "], "id= a "],
+  ])("%j → %s", (fields, record) => expect(csvRecord(fields)).toBe(record));
 });
 
 describe("groups", () => {

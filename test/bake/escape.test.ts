@@ -66,6 +66,11 @@ describe("jsonTemplateString", () => {
   test("writes a lone CR before an expression", () => expectJson(t("a\r", { expr: "X" }), 'a${"\\r"}${X}'));
   test("writes CR CR LF as a lone CR and a CRLF", () => expectJson("\r\r\n", '${"\\r"}\r\n'));
   test("keeps unicode as is", () => expectJson("é 日本 🐳", "é 日本 🐳"));
+  // bake drops a U+FEFF that starts a JSON string (checked with buildx 0.29.1 in test/hostile/scanners.test.ts).
+  test("writes a leading U+FEFF as an interpolated string", () => expectJson("\ufeffabc", '${"\\ufeff"}abc'));
+  test("writes a U+FEFF alone as an interpolated string", () => expectJson("\ufeff", '${"\\ufeff"}'));
+  test("keeps a U+FEFF that does not start the string", () => expectJson(t({ expr: "X" }, "\ufeffa"), "${X}\ufeffa"));
+  test("keeps a U+FEFF in HCL as is", () => expectHcl("\ufeffabc", '"\ufeffabc"'));
 });
 
 describe("hclString", () => {
@@ -116,6 +121,14 @@ describe("TARGET_ATTRIBUTE_KINDS", () => {
 describe("templateSegments", () => {
   test("drops empty literals", () => expect(templateSegments(t("", { expr: "A" }, ""))).toEqual([{ expr: "A" }]));
   test("gives nothing for the empty string", () => expect(templateSegments("")).toEqual([]));
+  test("moves only the run of $ that ends the literal", () =>
+    expect(templateSegments(t("a$b$$", { expr: "X" }))).toEqual([{ text: "a$b" }, { expr: '"$$"' }, { expr: "X" }]));
+  test("a literal of only $ becomes one expression", () => expect(templateSegments(t("$$$", { expr: "X" }))).toEqual([{ expr: '"$$$"' }, { expr: "X" }]));
+  test("a long run of $ that does not end the literal is scanned in linear time (was /\\$+$/, quadratic)", () => {
+    const run = "$".repeat(1_000_000);
+    // Quadratic, this took hours; it must take well under jest's timeout.
+    expect(templateSegments(t(run + "x", { expr: "X" }))).toEqual([{ text: run + "x" }, { expr: "X" }]);
+  });
 });
 
 /** Reads `context = <hclString(value)>` back with the Go HCL parser and returns the string it holds. */

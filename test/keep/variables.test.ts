@@ -146,14 +146,25 @@ describe("fallbacks, with a warning", () => {
     });
 
     test("a `=` in the key's value splits there, as Compose splits after interpolating", () => {
-      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${KV}\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n", { env: { KV: "P=1=2" } });
+      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n        - ${K:-P=1}=2\n");
       expect(r.bake.target.app!.args).toEqual({ P: "1=2", A: { template: ["b=", { expr: "V" }] }, "$Q$": "$" });
     });
 
-    test("a value-less `- ${N}` is the arg N names, kept as a variable", () => {
-      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n", { env: { N: "TOKEN" } });
-      expect(r.bake.target.app!.args).toEqual({ TOKEN: { template: [{ expr: "TOKEN" }] } });
-      expect(r.bake.variable).toEqual({ TOKEN: { type: "string", default: null } });
+    test("a value-less `- ${N}` is resolved as if unset, never from the environment (issue #12)", () => {
+      // Compose would take the arg's name from N and then look that name up: bake can do neither, and writing N's
+      // value into the file would put an environment value (perhaps a secret) into a committed file.
+      const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n        - ${M:-DEFAULT_NAME}\n        - ${KV}\n";
+      const r = keep(compose, { env: { N: "TOKEN", KV: "P=1=2" } });
+      expect(r.bake.target.app!.args).toEqual({ DEFAULT_NAME: { template: [{ expr: "DEFAULT_NAME" }] } });
+      expect(r.bake.variable).toEqual({ DEFAULT_NAME: { type: "string", default: null } });
+      expect(r.json).not.toContain("TOKEN");
+      expect(r.json).not.toContain("1=2");
+      expect(warnings(r.diagnostics, "valueless-arg-name-resolved")).toEqual([
+        "services.app.build.args.0 is a value-less arg named by $N: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
+        "services.app.build.args.1 is a value-less arg named by $M: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
+        "services.app.build.args.2 is a value-less arg named by $KV: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
+      ]);
+      expect(keep(compose).bake.target.app!.args).toEqual(r.bake.target.app!.args);
     });
 
     test("a required variable in a key must be set now (no bake validation is left for it)", () => {
@@ -306,5 +317,50 @@ describe("regressions", () => {
     expect(bake.target.app!.args!.P).toEqual({ template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }] });
     expect(Object.keys(bake.variable)).toEqual(["A"]);
     expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
+  });
+});
+
+describe("hostile input (issue #12)", () => {
+  test("a map key named `template` is a key: the attribute's kind decides, not the value's shape", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        template: a\n        VERSION: ${V}\n      labels:\n        template: ${L}\n");
+    expect(r.bake.target.app!.args).toEqual({ template: "a", VERSION: { template: [{ expr: "V" }] } });
+    expect(r.bake.target.app!.labels).toEqual({ template: { template: [{ expr: "L" }] } });
+    expect(r.bake.variable).toEqual({ L: { default: "" }, V: { default: "" } });
+  });
+
+  test("text shaped like the old token format stays literal, and names no reference", () => {
+    const forged = "x\uE0000\uE001y\uE0007\uE001";
+    const r = keep(`services:\n  app:\n    image: "${forged}"\n    build:\n      context: .\n      args:\n        V: \${V}\n        A: "${forged}\${W}"\n`);
+    expect(r.bake.target.app!.args).toEqual({ V: { template: [{ expr: "V" }] }, A: { template: [forged, { expr: "W" }] } });
+    expect(r.bake.target.app!.tags).toEqual([forged]);
+  });
+
+  test("a value-less arg whose name is not a variable name is dropped with a warning, never written as an expression", () => {
+    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - upper(\"x\")\n        - my.arg\n        - A-B\n        - OK\n      labels:\n        - upper(\"label\")\n", {
+      env: { "my.arg": "set" },
+    });
+    expect(r.bake.target.app!.args).toEqual({ OK: { template: [{ expr: "OK" }] } });
+    // A label has no variable behind it: a key like any other.
+    expect(r.bake.target.app!.labels).toEqual({ 'upper("label")': "" });
+    expect(r.bake.variable).toEqual({ OK: { type: "string", default: null } });
+    expect(warnings(r.diagnostics, "valueless-arg-dropped")).toEqual(
+      ['"A-B"', '"my.arg"', '"upper(\\"x\\")"'].map(
+        (n) => `build arg ${n} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
+      ),
+    );
+  });
+
+  test("where a value is kept is decided per path segment: dots and newlines in names do not move it", () => {
+    const r = keep(
+      'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: .\n      labels: {"k.build.labels.x\\n": "${L}"}\n      shm_size: ${S:-1}\n',
+    );
+    const t = r.bake.target.a_image!;
+    expect(t.tags).toEqual([{ template: [{ expr: "I" }] }]);
+    expect(t.labels).toEqual({ "k.build.labels.x\n": { template: [{ expr: "L" }] } });
+    // environment never reaches bake: not a variable (it used to match `^services\..+\.image$`).
+    expect(Object.keys(r.bake.variable).sort()).toEqual(["I", "L"]);
+    expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
+      "services.a.image.build.shm_size uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+    ]);
   });
 });
