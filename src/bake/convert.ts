@@ -234,6 +234,7 @@ class ConvertContext {
   dropUnreadableArgs(args: Record<string, BakeString>, at: string): void {
     const kept = this.project.kept;
     if (!kept) return;
+    const dropped: string[] = [];
     for (const key of Object.keys(args)) {
       const value = args[key];
       if (typeof value !== "string" || !hasToken(value)) continue;
@@ -241,12 +242,16 @@ class ConvertContext {
       const only = pieces.length === 1 ? pieces[0] : undefined;
       if (typeof only !== "object" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
       delete args[key];
-      this.diagnostics.warn(
-        "valueless-arg-dropped",
-        `build arg ${JSON.stringify(key)} has no value and its name is not a variable name bake can read; it is dropped, as docker compose drops it when no variable of that name is set`,
-        this.pos(`${at}.args`) ?? this.pos(at),
-      );
+      dropped.push(JSON.stringify(key));
     }
+    if (dropped.length === 0) return;
+    // One warning for the `args` key, naming them all: warnings are printed once per place (collapseRepeats).
+    const [what, verb] = dropped.length === 1 ? ["build arg", "has"] : ["build args", "have"];
+    this.diagnostics.warn(
+      "valueless-arg-dropped",
+      `${what} ${dropped.join(", ")} ${verb} no value and ${dropped.length === 1 ? "its name is not a variable name" : "their names are not variable names"} bake can read; ${dropped.length === 1 ? "it is" : "they are"} dropped, as docker compose drops ${dropped.length === 1 ? "it" : "them"} when no variable of that name is set`,
+      this.pos(`${at}.args`) ?? this.pos(at),
+    );
   }
 
   /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */
