@@ -10,4 +10,6 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: { ...require("./tsconfig.json").compilerOptions, sourceMap: true } }],
   },
   testTimeout: 60000,
+  // Generates src/compose/schema/compose-spec.generated.ts (the schema validator) when it is missing or stale.
+  globalSetup: "<rootDir>/scripts/build-schema.js",
 };

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * Compiles the vendored Compose specification schema (src/compose/schema/compose-spec.json) into ajv's standalone
+ * validation code, src/compose/schema/compose-spec.generated.ts, so that no schema is compiled at run time.
+ * Run by `npm run build` and `npm run typecheck` (and by jest's global setup); the output is not committed.
+ *
+ * The schema is prepared first:
+ * - every `$ref` is replaced by the definition it names (the schema has no recursive reference), so the
+ *   `schemaPath` of each error is a path through one tree and src/compose/schema/validate.ts can tell which
+ *   `oneOf` branch every error comes from, to select errors the way compose-go does;
+ * - annotations (description, title, deprecated, default) are dropped: they never change a result;
+ * - `uniqueItems` is checked by our own linear-time function (unique-items.ts) instead of ajv's, which compares
+ *   every pair of items when they may be objects (`ports`, `volumes`), and finds the first duplicate pair the way
+ *   santhosh-tekuri/jsonschema does, for compose-go's message.
+ * The script fails on a schema using what that preparation or the error mapping does not handle.
+ */
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const Ajv = require("ajv").default;
+const standaloneCode = require("ajv/dist/standalone").default;
+const { _ } = require("ajv");
+const { _Code } = require("ajv/dist/compile/codegen/code");
+
+const root = path.resolve(__dirname, "..");
+const dir = path.join(root, "src", "compose", "schema");
+const source = path.join(dir, "compose-spec.json");
+const outfile = path.join(dir, "compose-spec.generated.ts");
+
+const ANNOTATIONS = new Set(["description", "title", "deprecated", "default", "$comment", "examples"]);
+const NAMED_SCHEMAS = new Set(["properties", "patternProperties"]);
+/** The keywords the error mapping understands; anything else stops the build. */
+const KNOWN = new Set([
+  "type",
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "required",
+  "items",
+  "uniqueItems",
+  "oneOf",
+  "enum",
+  "pattern",
+  "minimum",
+  "maximum",
+]);
+
+function prepare(schema) {
+  if (schema.$schema !== "https://json-schema.org/draft-07/schema") {
+    throw new Error(`${source}: expected a draft-07 schema, found ${schema.$schema}: review scripts/build-schema.js`);
+  }
+  const definitions = schema.definitions ?? {};
+  const walk = (node, where, stack) => {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) throw new Error(`${where}: not a schema`);
+    if (node.$ref !== undefined) {
+      const extra = Object.keys(node).filter((k) => k !== "$ref" && !ANNOTATIONS.has(k));
+      // draft-07 ignores keywords beside $ref; inlining would give them meaning.
+      if (extra.length > 0) throw new Error(`${where}: keywords beside $ref: ${extra.join(", ")}`);
+      const name = /^#\/definitions\/([^/]+)$/.exec(node.$ref)?.[1];
+      if (name === undefined || definitions[name] === undefined) throw new Error(`${where}: unsupported $ref ${node.$ref}`);
+      if (stack.includes(name)) throw new Error(`${where}: recursive $ref ${node.$ref}`);
+      return walk(definitions[name], `#/definitions/${name}`, [...stack, name]);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (ANNOTATIONS.has(key) || key === "$schema" || key === "$id" || (key === "definitions" && where === "#")) continue;
+      if (!KNOWN.has(key)) throw new Error(`${where}: keyword ${key} is not handled by src/compose/schema/validate.ts`);
+      if (NAMED_SCHEMAS.has(key)) {
+        out[key] = {};
+        for (const [name, sub] of Object.entries(value)) out[key][name] = walk(sub, `${where}/${key}/${name}`, stack);
+      } else if (key === "oneOf") {
+        out[key] = value.map((sub, i) => walk(sub, `${where}/oneOf/${i}`, stack));
+      } else if (key === "items") {
+        if (Array.isArray(value)) throw new Error(`${where}: tuple items are not handled`);
+        out[key] = walk(value, `${where}/items`, stack);
+      } else if (key === "additionalProperties" && typeof value !== "boolean") {
+        out[key] = walk(value, `${where}/additionalProperties`, stack);
+      } else {
+        out[key] = value;
+      }
+    }
+    return out;
+  };
+  return walk(schema, "#", []);
+}
+
+/** `uniqueItems` through unique-items.ts: the generated code imports `firstDuplicate` from it. */
+const firstDuplicate = Object.assign(() => undefined, { code: new _Code("firstDuplicate") });
+const uniqueItems = {
+  keyword: "uniqueItems",
+  type: "array",
+  schemaType: "boolean",
+  error: { params: ({ params }) => _`{i: ${params.i}, j: ${params.j}}` },
+  code(cxt) {
+    if (!cxt.schema) return;
+    const { gen, data } = cxt;
+    const fn = gen.scopeValue("func", { ref: firstDuplicate, code: firstDuplicate.code });
+    const dup = gen.const("dup", _`${fn}(${data})`);
+    cxt.setParams({ i: _`${dup}[0]`, j: _`${dup}[1]` });
+    cxt.fail(_`${dup} !== undefined`);
+  },
+};
+
+function main() {
+  const raw = JSON.parse(fs.readFileSync(source, "utf8"));
+  const schema = prepare(raw);
+  const ajv = new Ajv({
+    allErrors: true,
+    messages: false,
+    strict: true,
+    // `type: [..]` unions and properties without a type are how the Compose schema is written.
+    strictTypes: false,
+    allowUnionTypes: true,
+    code: { source: true, esm: true, lines: false },
+  });
+  ajv.removeKeyword("uniqueItems");
+  ajv.addKeyword(uniqueItems);
+  const validate = ajv.compile(schema);
+  const code = standaloneCode(ajv, validate);
+  const header = [
+    "// @ts-nocheck",
+    "/*! compose-spec.json (Compose specification schema, compose-go v2.10.0) compiled by ajv: Copyright 2020 The",
+    " * Compose Specification Authors, Apache License 2.0 (src/compose/schema/LICENSE, NOTICE). */",
+    "// Generated by scripts/build-schema.js; do not edit.",
+    'import { firstDuplicate } from "./unique-items";',
+    "",
+  ].join("\n");
+  const text = header + code + "\n";
+  if (fs.existsSync(outfile) && fs.readFileSync(outfile, "utf8") === text) return;
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, outfile);
+}
+
+if (require.main === module) main();
+// jest's globalSetup (jest.config.js): the tests import the TypeScript sources, generated file included.
+module.exports = async () => main();
