@@ -12,6 +12,11 @@
  * - `uniqueItems` is checked by our own linear-time function (unique-items.ts) instead of ajv's, which compares
  *   every pair of items when they may be objects (`ports`, `volumes`), and finds the first duplicate pair the way
  *   santhosh-tekuri/jsonschema does, for compose-go's message.
+ * - large subschemas are then moved back out into definitions of their own, one per place, which ajv compiles as
+ *   functions of their own (`inlineRefs: false`): V8 compiles a function when it is first called, so a run only
+ *   compiles the parts of the schema its file uses (a service without `deploy` never compiles `deploy`'s code).
+ *   The `schemaPath` of the errors inside such a function is relative to it; it is rewritten here to the path in
+ *   the inlined schema, so the error mapping still sees one tree.
  * The script fails on a schema using what that preparation or the error mapping does not handle.
  */
 "use strict";
@@ -84,6 +89,82 @@ function prepare(schema) {
   return walk(schema, "#", []);
 }
 
+/** Subschemas whose JSON is longer than this get a function of their own. */
+const HOIST_ABOVE = 150;
+
+/** ajv's escaping of a schemaPath segment (escapeFragment). */
+function fragment(segment) {
+  return encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
+}
+
+/** Moves large subschemas (below the root) into definitions, each with the schemaPath it had in place. */
+function hoist(schema) {
+  const definitions = {};
+  const placeOf = {};
+  const visit = (node, at) => {
+    const out = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (NAMED_SCHEMAS.has(key)) {
+        out[key] = {};
+        for (const [name, sub] of Object.entries(value)) out[key][name] = place(sub, `${at}/${key}/${fragment(name)}`);
+      } else if (key === "oneOf") {
+        out[key] = value.map((sub, i) => place(sub, `${at}/oneOf/${i}`));
+      } else if (key === "items" || (key === "additionalProperties" && typeof value === "object")) {
+        out[key] = place(value, `${at}/${key}`);
+      } else {
+        out[key] = value;
+      }
+    }
+    return out;
+  };
+  const place = (node, at) => {
+    const inner = visit(node, at);
+    if (JSON.stringify(node).length <= HOIST_ABOVE) return inner;
+    const name = `s${Object.keys(definitions).length}`;
+    definitions[name] = inner;
+    placeOf[name] = at;
+    return { $ref: `#/definitions/${name}` };
+  };
+  return { schema: { ...visit(schema, "#"), definitions }, placeOf };
+}
+
+/** Every compiled reference of the schema: `#/definitions/<name>` → ajv's function name. */
+function functionNames(validate) {
+  const names = {};
+  const seen = new Set();
+  const walk = (env) => {
+    if (!env || seen.has(env)) return;
+    seen.add(env);
+    for (const [ref, target] of Object.entries(env.refs ?? {})) {
+      if (target && target.validateName) names[ref] = target.validateName.str;
+      walk(target);
+    }
+  };
+  walk(validate.schemaEnv);
+  return names;
+}
+
+/** Rewrites the schemaPaths inside each hoisted definition's function to their place in the inlined schema. */
+function relocate(code, validate, placeOf) {
+  const byFunction = {};
+  for (const [ref, fn] of Object.entries(functionNames(validate))) {
+    const name = /^#\/definitions\/(s\d+)$/.exec(ref)?.[1];
+    if (name === undefined) throw new Error(`unexpected reference ${ref}`);
+    byFunction[fn] = placeOf[name];
+  }
+  const parts = code.split(/(?=function validate\d+\()/);
+  let rewritten = 0;
+  const out = parts.map((part) => {
+    const fn = /^function (validate\d+)\(/.exec(part)?.[1];
+    const at = fn === undefined ? undefined : byFunction[fn];
+    if (at === undefined) return part;
+    rewritten++;
+    return part.replace(/schemaPath:"#/g, `schemaPath:"${at}`);
+  });
+  if (rewritten !== Object.keys(byFunction).length) throw new Error("could not find every hoisted function in ajv's output");
+  return out.join("");
+}
+
 /** `uniqueItems` through unique-items.ts: the generated code imports `firstDuplicate` from it. */
 const firstDuplicate = Object.assign(() => undefined, { code: new _Code("firstDuplicate") });
 const uniqueItems = {
@@ -103,8 +184,9 @@ const uniqueItems = {
 
 function main() {
   const raw = JSON.parse(fs.readFileSync(source, "utf8"));
-  const schema = prepare(raw);
+  const { schema, placeOf } = hoist(prepare(raw));
   const ajv = new Ajv({
+    inlineRefs: false,
     allErrors: true,
     messages: false,
     strict: true,
@@ -116,7 +198,7 @@ function main() {
   ajv.removeKeyword("uniqueItems");
   ajv.addKeyword(uniqueItems);
   const validate = ajv.compile(schema);
-  const code = standaloneCode(ajv, validate);
+  const code = relocate(standaloneCode(ajv, validate), validate, placeOf);
   const header = [
     "// @ts-nocheck",
     "/*! compose-spec.json (Compose specification schema, compose-go v2.10.0) compiled by ajv: Copyright 2020 The",
