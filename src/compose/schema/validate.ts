@@ -46,13 +46,16 @@ interface Leaf {
 /** Keywords that must all hold: the root, and each `oneOf` branch. */
 interface Conjunction {
   readonly children: Array<Leaf | Disjunction>;
+  /** Its `oneOf` children by id (a list of 100,000 failing items must not be searched for each error). */
+  byId?: Map<string, Disjunction>;
 }
 
 /** A failed `oneOf`: its failing branches by index. */
 interface Disjunction {
   readonly kind: "oneOf";
   readonly id: string;
-  readonly branches: Map<number, Conjunction>;
+  /** Indexed by branch number; a branch that passed (or was pruned) is absent. */
+  readonly branches: Array<Conjunction | undefined>;
 }
 
 /**
@@ -91,8 +94,7 @@ function buildTree(errors: readonly AjvError[]): Conjunction {
   const leaves = new Map<string, Leaf>();
   const stopped = new Map<string, string>(); // node → the keyword that stopped it (type, then enum)
   for (const e of errors) {
-    const path = pointerSegments(e.instancePath);
-    const route = schemaRoute(e.schemaPath, path);
+    const route = schemaRoute(e.schemaPath, e.instancePath);
     // A `oneOf` error only sums up its branches, which are in the list too; unless several branches matched.
     if (e.keyword === "oneOf" && !Array.isArray(e.params.passingSchemas)) continue;
     if (e.keyword === "type" || e.keyword === "enum") {
@@ -106,17 +108,18 @@ function buildTree(errors: readonly AjvError[]): Conjunction {
       existing.names.push(...names);
       continue;
     }
-    const leaf: Leaf = { kind: "leaf", path, keyword: e.keyword, node: route.node, params: e.params, names };
+    const leaf: Leaf = { kind: "leaf", path: pointerSegments(e.instancePath), keyword: e.keyword, node: route.node, params: e.params, names };
     leaves.set(mergeKey, leaf);
     let conj = root;
     for (const choice of route.choices) {
-      let disj = conj.children.find((c): c is Disjunction => c.kind === "oneOf" && c.id === choice.id);
+      let disj = conj.byId?.get(choice.id);
       if (!disj) {
-        disj = { kind: "oneOf", id: choice.id, branches: new Map() };
+        disj = { kind: "oneOf", id: choice.id, branches: [] };
         conj.children.push(disj);
+        (conj.byId ??= new Map()).set(choice.id, disj);
       }
-      let branch = disj.branches.get(choice.branch);
-      if (!branch) disj.branches.set(choice.branch, (branch = { children: [] }));
+      let branch = disj.branches[choice.branch];
+      if (!branch) disj.branches[choice.branch] = branch = { children: [] };
       conj = branch;
     }
     conj.children.push(leaf);
@@ -134,13 +137,17 @@ function prune(conj: Conjunction, stopped: ReadonlyMap<string, string>): Conjunc
       continue;
     }
     // The `oneOf` of a schema object whose type failed is not evaluated either.
-    if (stopped.has(c.id.replace(/\/oneOf@/, "@"))) continue;
-    const branches = new Map<number, Conjunction>();
-    for (const [i, b] of c.branches) {
-      const pruned = prune(b, stopped);
-      if (pruned.children.length > 0) branches.set(i, pruned);
-    }
-    if (branches.size > 0) children.push({ ...c, branches });
+    if (stopped.has(c.id.replace("o@", "@"))) continue;
+    const branches: Array<Conjunction | undefined> = [];
+    let any = false;
+    c.branches.forEach((b, i) => {
+      const pruned = prune(b!, stopped);
+      if (pruned.children.length > 0) {
+        branches[i] = pruned;
+        any = true;
+      }
+    });
+    if (any) children.push({ ...c, branches });
   }
   return { children };
 }
@@ -152,14 +159,43 @@ interface Route {
   readonly choices: ReadonlyArray<{ readonly id: string; readonly branch: number }>;
 }
 
+/** A schemaPath read once: its schema object, and each `oneOf` with the instance depth it checked. */
+interface ParsedSchemaPath {
+  readonly at: string;
+  readonly oneOfs: ReadonlyArray<{ readonly at: string; readonly depth: number; readonly branch: number }>;
+}
+
+/** ajv's errors share a few hundred schemaPaths: each is read once per run. */
+const parsedSchemaPaths = new Map<string, ParsedSchemaPath>();
+
 /**
  * Reads a schemaPath of the inlined schema (`#/properties/services/patternProperties/<re>/properties/build/
  * oneOf/1/additionalProperties`), stepping through the instance path as `properties`, `patternProperties` and
  * `items` do, to name each `oneOf` by its schema place and the instance location it checked.
  */
-function schemaRoute(schemaPath: string, instance: readonly string[]): Route {
+function schemaRoute(schemaPath: string, instancePath: string): Route {
+  let parsed = parsedSchemaPaths.get(schemaPath);
+  if (!parsed) parsedSchemaPaths.set(schemaPath, (parsed = parseSchemaPath(schemaPath)));
+  return {
+    node: `${parsed.at}@${instancePath}`,
+    choices: parsed.oneOfs.map((o) => ({ id: `${o.at}@${instancePrefix(instancePath, o.depth)}`, branch: o.branch })),
+  };
+}
+
+/**
+ * Schema places as short numbers, so the keys built for each of (possibly) 100,000 errors stay short; a
+ * `oneOf` is numbered as its schema object's place plus "o" (see prune).
+ */
+const places = new Map<string, string>();
+function place(at: string): string {
+  let n = places.get(at);
+  if (n === undefined) places.set(at, (n = String(places.size)));
+  return n;
+}
+
+function parseSchemaPath(schemaPath: string): ParsedSchemaPath {
   const segments = schemaPath.replace(/^#\/?/, "").split("/");
-  const choices: Array<{ id: string; branch: number }> = [];
+  const oneOfs: Array<{ at: string; depth: number; branch: number }> = [];
   let depth = 0;
   let at = "#";
   for (let i = 0; i < segments.length - 1; ) {
@@ -173,16 +209,26 @@ function schemaRoute(schemaPath: string, instance: readonly string[]): Route {
       i += 1;
       depth++;
     } else if (keyword === "oneOf") {
-      at += `/oneOf`;
-      choices.push({ id: `${at}@${instance.slice(0, depth).join("\u0000")}`, branch: Number(segments[i + 1]) });
-      at += `/${segments[i + 1]}`;
+      oneOfs.push({ at: `${place(at)}o`, depth, branch: Number(segments[i + 1]) });
+      at += `/oneOf/${segments[i + 1]}`;
       i += 2;
     } else {
       // Not written by ajv for the keywords build-schema.js allows; keep the error, outside any oneOf.
-      return { node: `${schemaPath}@${instance.join("\u0000")}`, choices: [] };
+      return { at: place(schemaPath), oneOfs: [] };
     }
   }
-  return { node: `${at}@${instance.join("\u0000")}`, choices };
+  return { at: place(at), oneOfs };
+}
+
+/** The first `depth` reference tokens of a JSON pointer, as a pointer. */
+function instancePrefix(pointer: string, depth: number): string {
+  let end = 0;
+  for (let d = 0; d < depth; d++) {
+    const next = pointer.indexOf("/", end + 1);
+    if (next < 0) return pointer;
+    end = next;
+  }
+  return depth === 0 ? "" : pointer.slice(0, end);
 }
 
 /** A JSON pointer's reference tokens. */
@@ -204,7 +250,7 @@ function specificity(leaf: Leaf): number {
 
 function maxSpecificity(node: Conjunction | Disjunction): number {
   let best = -1;
-  const children = "children" in node ? node.children : [...node.branches.values()];
+  const children = "children" in node ? node.children : node.branches.filter((b): b is Conjunction => b !== undefined);
   for (const c of children) best = Math.max(best, "kind" in c && c.kind === "leaf" ? specificity(c) : maxSpecificity(c));
   return best;
 }
@@ -220,8 +266,8 @@ function problems(conj: Conjunction): Leaf[] {
     // The first branch (in schema order) holding the most specific error, as getMostSpecificError finds it.
     let chosen: Conjunction | undefined;
     let best = -1;
-    for (const i of [...c.branches.keys()].sort((a, b) => a - b)) {
-      const branch = c.branches.get(i)!;
+    for (const branch of c.branches) {
+      if (branch === undefined) continue;
       const s = maxSpecificity(branch);
       if (s > best) {
         best = s;
