@@ -15,8 +15,10 @@
  * - large subschemas are then moved back out into definitions of their own, one per place, which ajv compiles as
  *   functions of their own (`inlineRefs: false`): V8 compiles a function when it is first called, so a run only
  *   compiles the parts of the schema its file uses (a service without `deploy` never compiles `deploy`'s code).
- *   The `schemaPath` of the errors inside such a function is relative to it; it is rewritten here to the path in
- *   the inlined schema, so the error mapping still sees one tree.
+ *   The `schemaPath` of the errors inside such a function is relative to it; it is prefixed here with the
+ *   definition's name (`s12#/properties/x/type`), and `schemaPlaces` (exported beside the validator) gives each
+ *   name's path in the inlined schema, so the error mapping still sees one tree. (Writing the full paths into
+ *   the code made it a third larger, and start-up slower.)
  * The script fails on a schema using what that preparation or the error mapping does not handle.
  */
 "use strict";
@@ -150,7 +152,7 @@ function relocate(code, validate, placeOf) {
   for (const [ref, fn] of Object.entries(functionNames(validate))) {
     const name = /^#\/definitions\/(s\d+)$/.exec(ref)?.[1];
     if (name === undefined) throw new Error(`unexpected reference ${ref}`);
-    byFunction[fn] = placeOf[name];
+    byFunction[fn] = name;
   }
   const parts = code.split(/(?=function validate\d+\()/);
   let rewritten = 0;
@@ -159,7 +161,7 @@ function relocate(code, validate, placeOf) {
     const at = fn === undefined ? undefined : byFunction[fn];
     if (at === undefined) return part;
     rewritten++;
-    return part.replace(/schemaPath:"#/g, `schemaPath:"${at}`);
+    return part.replace(/schemaPath:"#/g, `schemaPath:"${at}#`);
   });
   if (rewritten !== Object.keys(byFunction).length) throw new Error("could not find every hoisted function in ajv's output");
   return appendInPlace(out.join(""));
@@ -177,6 +179,61 @@ function appendInPlace(code) {
   });
   if (count === 0 || out.includes("vErrors.concat(")) throw new Error("ajv's way of gathering errors changed: review appendInPlace");
   return out;
+}
+
+/**
+ * ajv's code embeds every subschema it refers to (`const schema85 = {…}`, 56 KB in all) to read three things:
+ * the `type` list and `enum` values put in errors, and the keys of a long `properties` list. Those values are
+ * written in their place instead (a keys-only object for `properties`), and the subschemas dropped.
+ */
+function inlineSchemaValues(code) {
+  const consts = new Map();
+  const declaration = /const (schema\d+) = /g;
+  let m;
+  while ((m = declaration.exec(code)) !== null) {
+    const start = m.index + m[0].length;
+    const end = jsonEnd(code, start);
+    consts.set(m[1], { text: code.slice(m.index, end + 1), value: JSON.parse(code.slice(start, end)) });
+  }
+  const values = new Map();
+  const hoisted = [];
+  let out = code.replace(/(schema\d+)((?:\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\])+)/g, (whole, name, chain) => {
+    const c = consts.get(name);
+    if (!c) return whole;
+    let v = c.value;
+    const steps = chain.match(/\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\]/g);
+    for (const step of steps) v = v[step.startsWith(".") ? step.slice(1) : JSON.parse(step.slice(1, -1))];
+    const last = steps[steps.length - 1];
+    if (last === ".properties") v = Object.fromEntries(Object.keys(v).map((k) => [k, 0]));
+    else if (last !== ".type" && last !== ".enum") throw new Error(`inlineSchemaValues: unexpected use ${whole}`);
+    const text = JSON.stringify(v);
+    let id = values.get(text);
+    if (id === undefined) {
+      id = `sv${values.size}`;
+      values.set(text, id);
+      hoisted.push(`const ${id} = ${text};`);
+    }
+    return id;
+  });
+  for (const { text } of consts.values()) out = out.replace(text, "");
+  if (/\bschema\d+\b/.test(out)) throw new Error("inlineSchemaValues: a subschema is still referred to");
+  return out.replace('"use strict";', `"use strict";${hoisted.join("")}`);
+}
+
+/** The end (exclusive) of the JSON object literal starting at `start`, followed by `;`. */
+function jsonEnd(code, start) {
+  let depth = 0;
+  for (let i = start; i < code.length; i++) {
+    const ch = code[i];
+    if (ch === '"') {
+      for (i++; code[i] !== '"'; i++) if (code[i] === "\\") i++;
+    } else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  throw new Error("inlineSchemaValues: unterminated subschema");
 }
 
 /** `uniqueItems` through unique-items.ts: the generated code imports `firstDuplicate` from it. */
@@ -212,7 +269,7 @@ function main() {
   ajv.removeKeyword("uniqueItems");
   ajv.addKeyword(uniqueItems);
   const validate = ajv.compile(schema);
-  const code = relocate(standaloneCode(ajv, validate), validate, placeOf);
+  const code = `${inlineSchemaValues(relocate(standaloneCode(ajv, validate), validate, placeOf))}\nexport const schemaPlaces = ${JSON.stringify(placeOf)};`;
   const header = [
     "// @ts-nocheck",
     "/*! compose-spec.json (Compose specification schema, compose-go v2.10.0) compiled by ajv: Copyright 2020 The",

@@ -17,7 +17,7 @@ import { CompileError, SourceFile, type Diagnostic, type SourcePos } from "../..
 import type { PositionTable } from "../model";
 import { parseLeniently, type PlainMap } from "../yaml";
 import { isPair, isScalar, visit } from "yaml";
-import { validate as generated } from "./compose-spec.generated";
+import { schemaPlaces, validate as generated } from "./compose-spec.generated";
 import { schemaView } from "./unicity";
 
 interface AjvError {
@@ -223,7 +223,16 @@ function place(at: string): string {
   return n;
 }
 
-function parseSchemaPath(schemaPath: string): ParsedSchemaPath {
+/** The path in the inlined schema: `s12#/x` is subschema s12's place followed by `/x` (see build-schema.js). */
+function inlinedSchemaPath(schemaPath: string): string {
+  const hash = schemaPath.indexOf("#");
+  if (hash <= 0) return schemaPath;
+  const places = schemaPlaces as Readonly<Record<string, string>>;
+  return places[schemaPath.slice(0, hash)]! + schemaPath.slice(hash + 1);
+}
+
+function parseSchemaPath(relative: string): ParsedSchemaPath {
+  const schemaPath = inlinedSchemaPath(relative);
   const segments = schemaPath.replace(/^#\/?/, "").split("/");
   const oneOfs: Array<{ at: string; depth: number; branch: number }> = [];
   let depth = 0;
