@@ -10,7 +10,8 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: { ...require("./tsconfig.json").compilerOptions, sourceMap: true } }],
   },
   testTimeout: 60000,
-  // What could not be checked (no real docker buildx, …) is said at the end; under CI=true it fails the run.
+  // Generates the schema validator (scripts/build-schema.js) when missing or stale, and starts the list of what
+  // could not be checked (no real docker buildx, …), said at the end; under CI=true a skip fails the run.
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   reporters: ["default", "<rootDir>/test/support/skip-reporter.js"],
 };

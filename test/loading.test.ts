@@ -15,7 +15,7 @@
  *   `formatDiagnostic(d, <scenario>)` prints it, the scenario folder written `<scenario>` inside messages;
  * - `expected-warnings.txt` (when there are warnings): our warnings, one per line;
  * - `compose-error.txt` (error scenarios): what docker-compose says, for the reader (its first line is compared
- *   when the tool runs);
+ *   when the tool runs; for a schema error, `validating <file>: <message>`, our error must contain the message);
  * - `divergence.txt` (rare): where compose 2.40.3 is knowingly not followed, and why (see readDivergence).
  *
  * The stable view: `{ name, workingDir, files, activeProfiles, services: { <name>: { active, image?, platform?,
@@ -306,6 +306,9 @@ describe.each(names)("loading/%s", (name) => {
       if (update) write("compose-error.txt", text);
       // The first line only: Go's map order may change the rest (where an extends cycle is said to start).
       expect(text.split("\n")[0]).toBe(read("compose-error.txt").split("\n")[0]);
+      // A schema error: compose's one message is among the problems we list (the top level is `(root)` here).
+      const schema = /^validating [^:]+: (.+)$/.exec(text.split("\n")[0]!);
+      if (schema && !ours.ok) expect(ours.error).toContain(schema[1]!.trim());
       return;
     }
     if (update) write("compose-error.txt", undefined);

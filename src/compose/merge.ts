@@ -69,6 +69,12 @@ function specialMerger(path: string[]): Merger | undefined {
   if (path.length === 3 && path[0] === "services" && path[2] === "build") return mergeBuild;
   if (path.length === 3 && path[0] === "services" && path[2] === "profiles") return mergeUniqueList;
   if (path.length === 3 && path[0] === "services" && path[2] === "depends_on") return mergeDependsOn;
+  // Outside `build`, the mergers whose result the schema can tell apart (a repeated item breaks `uniqueItems`,
+  // a partial ulimit misses `hard`): lists of networks become mappings, extra hosts drop repeated items, an
+  // ulimit is replaced.
+  if (path.length === 3 && path[0] === "services" && path[2] === "networks") return mergeNetworks;
+  if (path.length === 3 && path[0] === "services" && path[2] === "extra_hosts") return mergeExtraHosts;
+  if (path.length === 4 && path[0] === "services" && path[2] === "ulimits") return (_b, o) => o;
   if (path.length !== 4 || path[0] !== "services" || path[2] !== "build") return undefined;
   switch (path[3]) {
     case "args":
@@ -219,6 +225,25 @@ function mergeDependsOn(base: PlainValue, override: PlainValue, path: string[], 
   const out: PlainMap = Object.create(null) as PlainMap;
   for (const [k, v] of Object.entries(b)) out[k] = v;
   for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
+  return out;
+}
+
+/** `networks` (of a service): a list becomes a mapping of name → null, then mappings merge. */
+function mergeNetworks(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+  const b = networksMap(base);
+  const o = networksMap(override);
+  if (!b || !o) return override;
+  const out: PlainMap = Object.create(null) as PlainMap;
+  for (const [k, v] of Object.entries(b)) out[k] = v;
+  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
+  return out;
+}
+
+function networksMap(v: PlainValue): PlainMap | undefined {
+  if (isMap(v)) return v;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return undefined;
+  const out: PlainMap = Object.create(null) as PlainMap;
+  for (const name of v as string[]) out[name] = null;
   return out;
 }
 

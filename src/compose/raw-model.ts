@@ -16,6 +16,7 @@ import { decodeComposeSource, MAX_FILE_BYTES, parseComposeYaml, type ParsedDocum
 import { fsErrorText, readAtMost, readFdAtMost, statProblem } from "./discover";
 import { keepValue, type KeptVariables } from "./keep";
 import type { PositionTable } from "./model";
+import { validateMergedDocument } from "./schema/validate";
 
 /**
  * Source positions by path across the merged documents: the latest document that has a path wins, as if each
@@ -87,6 +88,8 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     }
     model = mergeDocuments(model, value, posOf);
     canonicalizeSsh(model);
+    // compose-go validates the merged model after each document (included files within their own load).
+    validateMergedDocument(model, value, ctx.positions);
   }
   return model;
 }

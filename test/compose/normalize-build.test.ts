@@ -6,6 +6,8 @@ import {
   normalizeSecrets,
   type NormalizeContext,
 } from "../../src/compose/normalize-build";
+import { validateComposeModel } from "../../src/compose/schema/validate";
+import type { PlainMap } from "../../src/compose/yaml";
 
 const WD = "/proj";
 const HOME = "/home/me";
@@ -16,6 +18,8 @@ interface Options {
   readonly env?: Record<string, string>;
   /** Paths that get no position, to exercise the fallback to the nearest ancestor. */
   readonly omit?: readonly string[];
+  /** Other errors expected besides the one checked in full (every problem is listed). */
+  readonly also?: readonly string[];
 }
 
 /** A position for every path of the raw value (as the YAML loader would record them), each with its own offset. */
@@ -47,8 +51,16 @@ function expectBuild(raw: unknown, opts: Options, expected: Partial<ComposeBuild
   }
 }
 
-/** Expects one error with this message, placed at the position recorded for `at` (when given). */
-function expectError(run: (positions: Map<string, SourcePos>) => unknown, root: string, raw: unknown, message: string, at?: string, omit?: readonly string[]): void {
+/** Expects one error with this message, placed at the position recorded for `at` (when given), and the `also` ones. */
+function expectError(
+  run: (positions: Map<string, SourcePos>) => unknown,
+  root: string,
+  raw: unknown,
+  message: string,
+  at?: string,
+  omit?: readonly string[],
+  also: readonly string[] = [],
+): void {
   const positions = positionsFor(root, raw, omit);
   let error: unknown;
   try {
@@ -57,9 +69,9 @@ function expectError(run: (positions: Map<string, SourcePos>) => unknown, root: 
     error = e;
   }
   expect(error).toBeInstanceOf(CompileError);
-  const diagnostics = (error as CompileError).diagnostics;
-  expect(diagnostics).toHaveLength(1);
-  expect(diagnostics[0]!.message).toBe(message);
+  const all = (error as CompileError).diagnostics;
+  expect(all.map((d) => d.message).sort()).toEqual([message, ...also].sort());
+  const diagnostics = all.filter((d) => d.message === message);
   expect(diagnostics[0]!.severity).toBe("error");
   if (at !== undefined) {
     expect(positions.get(at)).toBeDefined();
@@ -67,8 +79,14 @@ function expectError(run: (positions: Map<string, SourcePos>) => unknown, root: 
   }
 }
 
+/** The loader checks the whole model against the schema (schema/validate.ts) before a build is normalised. */
+function validateThenNormalize(raw: unknown, p: Map<string, SourcePos>, env?: Record<string, string>): ComposeBuild {
+  validateComposeModel({ services: { web: { build: raw } } } as unknown as PlainMap, p);
+  return normalizeBuild(raw, "services.web", context(p, env));
+}
+
 function expectBuildError(raw: unknown, message: string, at?: string, opts: Options = {}): void {
-  expectError((p) => normalizeBuild(raw, "services.web", context(p, opts.env)), "services.web.build", raw, message, at, opts.omit);
+  expectError((p) => validateThenNormalize(raw, p, opts.env), "services.web.build", raw, message, at, opts.omit, opts.also);
 }
 
 function expectSecrets(raw: unknown, expected: Record<string, ComposeSecret>): void {
@@ -76,7 +94,16 @@ function expectSecrets(raw: unknown, expected: Record<string, ComposeSecret>): v
 }
 
 function expectSecretsError(raw: unknown, message: string, at?: string): void {
-  expectError((p) => normalizeSecrets(raw, context(p)), "secrets", raw, message, at);
+  expectError(
+    (p) => {
+      validateComposeModel({ secrets: raw } as unknown as PlainMap, p);
+      return normalizeSecrets(raw, context(p));
+    },
+    "secrets",
+    raw,
+    message,
+    at,
+  );
 }
 
 describe("build: short form, defaults and unknown keys", () => {
@@ -116,13 +143,19 @@ describe("build: short form, defaults and unknown keys", () => {
   test("a number is rejected by the schema", () => expectBuildError(5, "services.web.build must be a string", "services.web.build"));
   test("null is rejected by the schema", () => expectBuildError(null, "services.web.build must be a string", "services.web.build"));
   test("a list is rejected by the schema", () => expectBuildError(["."], "services.web.build must be a string", "services.web.build"));
-  test("an unknown key", () => expectBuildError({ foo: 1 }, "services.web.build additional properties 'foo' not allowed", "services.web.build"));
+  test("an unknown key", () => expectBuildError({ foo: 1 }, "services.web.build additional properties 'foo' not allowed", "services.web.build.foo"));
   test("several unknown keys, in written order", () =>
-    expectBuildError({ foo: 1, context: ".", bar: 2 }, "services.web.build additional properties 'foo', 'bar' not allowed", "services.web.build"));
-  test("a type error in a known key beats an unknown key at the same depth", () =>
-    expectBuildError({ target: 1, foo: 1 }, "services.web.build.target must be a string", "services.web.build.target"));
-  test("a deeper error beats an unknown key", () =>
-    expectBuildError({ foo: 1, args: { A: [1] } }, "services.web.build.args.A must be a boolean, null, number or string", "services.web.build.args.A"));
+    expectBuildError({ foo: 1, context: ".", bar: 2 }, "services.web.build additional properties 'foo', 'bar' not allowed", "services.web.build.foo"));
+  // compose-go reports only the first of these (the type error wins the tie); we list every problem.
+  test("a type error in a known key and an unknown key at the same depth are both reported", () =>
+    expectBuildError({ target: 1, foo: 1 }, "services.web.build.target must be a string", "services.web.build.target", {
+      also: ["services.web.build additional properties 'foo' not allowed"],
+    }));
+  // compose-go reports only the deeper one.
+  test("a deeper error and an unknown key are both reported", () =>
+    expectBuildError({ foo: 1, args: { A: [1] } }, "services.web.build.args.A must be a boolean, null, number or string", "services.web.build.args.A", {
+      also: ["services.web.build additional properties 'foo' not allowed"],
+    }));
   test("x-* keys are kept raw as extensions", () =>
     expectBuild({ "x-bake": { platforms: ["a"], "no-cache": true }, "x-n": null }, {}, { extensions: { "x-bake": { platforms: ["a"], "no-cache": true }, "x-n": null } }));
 });
@@ -204,7 +237,7 @@ describe("build: args", () => {
   test("a list value in the mapping", () =>
     expectBuildError({ args: { A: [1] } }, "services.web.build.args.A must be a boolean, null, number or string", "services.web.build.args.A"));
   test("a number in the list", () => expectBuildError({ args: ["A", 1] }, "services.web.build.args.1 must be a string", "services.web.build.args.1"));
-  test("an empty key", () => expectBuildError({ args: { "": "x" } }, "services.web.build.args additional properties '' not allowed", "services.web.build.args"));
+  test("an empty key", () => expectBuildError({ args: { "": "x" } }, "services.web.build.args additional properties '' not allowed", "services.web.build.args."));
   test("__proto__ is an ordinary key", () => expect(build({ args: ["__proto__=x"] }).args["__proto__"]).toBe("x"));
 });
 
@@ -287,7 +320,7 @@ describe("build: secrets", () => {
   test("x-* keys in an item are allowed", () => expectBuild({ secrets: [{ source: "a", "x-y": 1 }] }, {}, { secrets: [{ source: "a" }] }));
   test("a number item", () => expectBuildError({ secrets: [1] }, "services.web.build.secrets.0 must be a string", "services.web.build.secrets.0"));
   test("an unknown key in an item", () =>
-    expectBuildError({ secrets: [{ source: "a", foo: 1 }] }, "services.web.build.secrets.0 additional properties 'foo' not allowed", "services.web.build.secrets.0"));
+    expectBuildError({ secrets: [{ source: "a", foo: 1 }] }, "services.web.build.secrets.0 additional properties 'foo' not allowed", "services.web.build.secrets.0.foo"));
   test("uid must be a string", () =>
     expectBuildError({ secrets: [{ source: "a", uid: 1 }] }, "services.web.build.secrets.0.uid must be a string", "services.web.build.secrets.0.uid"));
   test("mode must be a number or a string", () =>
@@ -466,8 +499,8 @@ describe("top-level secrets", () => {
   test("file and environment", () =>
     expectSecretsError({ s: { file: "a", environment: "B" } }, "secrets.s: file|environment attributes are mutually exclusive", "secrets.s"));
   test("neither file nor environment", () => expectSecretsError({ s: { labels: { a: "b" } } }, "secrets.s: one of file|environment must be set", "secrets.s"));
-  test("an unknown key", () => expectSecretsError({ s: { file: "a", foo: 1 } }, "secrets.s additional properties 'foo' not allowed", "secrets.s"));
-  test("a name the schema does not allow", () => expectSecretsError({ "a b": { file: "a" } }, "secrets additional properties 'a b' not allowed", "secrets"));
+  test("an unknown key", () => expectSecretsError({ s: { file: "a", foo: 1 } }, "secrets.s additional properties 'foo' not allowed", "secrets.s.foo"));
+  test("a name the schema does not allow", () => expectSecretsError({ "a b": { file: "a" } }, "secrets additional properties 'a b' not allowed", "secrets.a b"));
   test("a null definition", () => expectSecretsError({ s: null }, "secrets.s must be a mapping", "secrets.s"));
   test("file must be a string", () => expectSecretsError({ s: { file: 1 } }, "secrets.s.file must be a string", "secrets.s.file"));
   test("external must be a boolean, string or mapping", () =>
