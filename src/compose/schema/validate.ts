@@ -13,8 +13,9 @@
  * failing location of what is left is reported, with the most specific error there. compose-go's one error is
  * always among them.
  */
-import { CompileError, SourceFile, type Diagnostic, type SourcePos } from "../../diagnostics";
+import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "../../diagnostics";
 import type { PositionTable } from "../model";
+import { goQuote } from "../go-format";
 import { parseLeniently, type PlainMap } from "../yaml";
 import { isPair, isScalar, visit } from "yaml";
 import { schemaPlaces, validate as generated } from "./compose-spec.generated";
@@ -112,7 +113,7 @@ export function schemaDiagnostics(model: PlainMap, positions: PositionTable): Di
   const out = [...byLocation.values()].map(
     (leaf): Diagnostic => ({ severity: "error", code: "schema", message: message(leaf, view), pos: position(leaf, positions, keys) }),
   );
-  return out.sort(byPosition);
+  return sortDiagnostics(out);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -380,24 +381,6 @@ function display(v: unknown): string {
   return typeof v === "string" ? quote(v) : String(v);
 }
 
-/** Go's %q (strconv.Quote) for the characters a compose file can hold. */
-function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (c === 7) out += "\\a";
-    else if (c === 8) out += "\\b";
-    else if (c === 12) out += "\\f";
-    else if (c === 10) out += "\\n";
-    else if (c === 13) out += "\\r";
-    else if (c === 9) out += "\\t";
-    else if (c === 11) out += "\\v";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Positions
@@ -474,12 +457,3 @@ function entriesByValueOffset(file: SourceFile): Map<number, Array<{ key: string
   return out;
 }
 
-function byPosition(a: Diagnostic, b: Diagnostic): number {
-  const fa = a.pos?.file.path ?? "";
-  const fb = b.pos?.file.path ?? "";
-  if (fa !== fb) return fa < fb ? -1 : 1;
-  const oa = a.pos?.offset ?? -1;
-  const ob = b.pos?.offset ?? -1;
-  if (oa !== ob) return oa - ob;
-  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
-}
