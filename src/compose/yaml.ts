@@ -469,7 +469,10 @@ class DocumentWalker {
       this.decoded > 1000 &&
       this.decodedFromAliases / this.decoded > allowedAliasRatio(this.decoded)
     ) {
-      fail("yaml-excessive-aliasing", `failed to parse ${this.file.path}: document contains excessive aliasing`, this.pos(node));
+      // At the outermost alias being expanded, written in this document, rather than inside the anchored node
+      // (which may belong to an earlier document).
+      const at = this.expanding[0]?.alias ?? node;
+      fail("yaml-excessive-aliasing", `failed to parse ${this.file.path}: document contains excessive aliasing`, this.pos(at));
     }
   }
 
