@@ -85,8 +85,6 @@ function specialMerger(path: string[]): Merger | undefined {
       return mergeExtraHosts;
     case "tags":
       return mergeUniqueList;
-    case "no_cache_filter":
-      return (b, o) => [...asList(b), ...asList(o)];
     case "ssh":
       return mergeSsh;
     default:

@@ -87,9 +87,11 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
       });
     }
     model = mergeDocuments(model, value, posOf);
-    canonicalizeSsh(model);
-    // compose-go validates the merged model after each document (included files within their own load).
+    // compose-go validates the merged model after each document (included files within their own load), before
+    // its canonical transform: an ssh list this document wrote or appended (`[default, default]`, or a list
+    // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
+    canonicalizeSsh(model);
   }
   return model;
 }

@@ -84,6 +84,7 @@ export function parseComposeYaml(file: SourceFile): ParsedDocument[] {
   checkSize(file);
   const { docs, toOriginal } = parseLeniently(file.text);
   const result: ParsedDocument[] = [];
+  const anchors = new StreamAnchors();
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
@@ -92,9 +93,61 @@ export function parseComposeYaml(file: SourceFile): ParsedDocument[] {
       if (e.code === "RESOURCE_EXHAUSTION") fail("yaml-too-deep", tooDeep(file), { file, offset });
       fail("yaml-syntax", `failed to parse ${file.path}: ${firstLine(e.message)}`, { file, offset });
     }
-    result.push(new DocumentWalker(file, doc, toOriginal).run());
+    anchors.add(doc);
+    result.push(new DocumentWalker(file, doc, toOriginal, anchors).run());
   }
   return result;
+}
+
+/**
+ * What every alias of a stream refers to. go-yaml's parser keeps one table of anchors for the whole stream, so an
+ * alias may name an anchor of an earlier document (`---`); the last node anchored with the name before the alias,
+ * in stream order, is the one it refers to, and an anchor defined again in a later document shadows it from there
+ * on. (The yaml package resolves aliases within their own document only.)
+ */
+class StreamAnchors {
+  /** Name → the last node anchored with it so far, in the documents added. */
+  private readonly anchors = new Map<string, Node>();
+  private readonly targets = new Map<Alias, Node>();
+  /** The document (by index) of every anchored node. */
+  private readonly documentOf = new Map<Node, number>();
+  private documents = 0;
+
+  /** Resolves the aliases of the next document, in document order (a node's anchor is known to its children). */
+  add(doc: Document): void {
+    const index = this.documents++;
+    const stack: unknown[] = [doc.contents];
+    while (stack.length > 0) {
+      const item = stack.pop();
+      if (isAlias(item)) {
+        const target = this.anchors.get(item.source);
+        if (target) this.targets.set(item, target);
+        continue;
+      }
+      if (!isScalar(item) && !isMap(item) && !isSeq(item)) {
+        // a Pair: its key, then its value
+        const pair = item as Pair | null | undefined;
+        if (pair && typeof pair === "object" && "key" in pair) stack.push(pair.value, pair.key);
+        continue;
+      }
+      if (item.anchor) {
+        this.anchors.set(item.anchor, item);
+        this.documentOf.set(item, index);
+      }
+      if (isMap(item) || isSeq(item)) {
+        for (let i = item.items.length - 1; i >= 0; i--) stack.push(item.items[i]);
+      }
+    }
+  }
+
+  resolve(alias: Alias): Node | undefined {
+    return this.targets.get(alias);
+  }
+
+  /** Whether an anchored node belongs to a document before the last one added. */
+  isFromEarlierDocument(node: Node): boolean {
+    return (this.documentOf.get(node) ?? this.documents - 1) < this.documents - 1;
+  }
 }
 
 /** How often parseLeniently mends and parses again before it reports the yaml package's errors as they are. */
@@ -349,14 +402,21 @@ class DocumentWalker {
   private readonly expanding: Array<{ node: Node; path: string; alias: Alias }> = [];
   /** Collections and aliases from the root to the node being walked. */
   private depth = 0;
-  /** What each alias refers to, computed once: `Alias.resolve` searches the whole document at every call. */
-  private aliasTargets: Map<Alias, Node> | undefined;
+  /**
+   * Whether the nodes walked now count towards MAX_NODE_VISITS: the nodes as written, and those of an anchored
+   * node of an earlier document the first time this document uses it (compose-go's reset pass runs per document,
+   * and caches each anchored node once it has visited it); not nodes reached again through an alias.
+   */
+  private countingVisits = true;
+  /** Anchored nodes of earlier documents that this document has used already. */
+  private readonly usedFromEarlierDocuments = new Set<Node>();
 
   constructor(
     private readonly file: SourceFile,
     private readonly doc: Document,
     /** From offsets in the text the yaml package parsed to offsets in the file (see parseLeniently). */
     private readonly toOriginal: (offset: number) => number,
+    private readonly anchors: StreamAnchors,
   ) {}
 
   run(): ParsedDocument {
@@ -395,36 +455,9 @@ class DocumentWalker {
     }
   }
 
-  /**
-   * The target of an alias: the last node anchored with its name before it, in document order (as
-   * `Alias.resolve` finds it), for every alias of the document in one pass.
-   */
+  /** The target of an alias, in this document or an earlier one of the stream (see StreamAnchors). */
   private resolve(alias: Alias): Node | undefined {
-    if (!this.aliasTargets) {
-      const targets = new Map<Alias, Node>();
-      const anchors = new Map<string, Node>();
-      const stack: unknown[] = [this.doc.contents];
-      while (stack.length > 0) {
-        const item = stack.pop();
-        if (isAlias(item)) {
-          const target = anchors.get(item.source);
-          if (target) targets.set(item, target);
-          continue;
-        }
-        if (!isScalar(item) && !isMap(item) && !isSeq(item)) {
-          // a Pair: its key, then its value
-          const pair = item as Pair | null | undefined;
-          if (pair && typeof pair === "object" && "key" in pair) stack.push(pair.value, pair.key);
-          continue;
-        }
-        if (item.anchor) anchors.set(item.anchor, item);
-        if (isMap(item) || isSeq(item)) {
-          for (let i = item.items.length - 1; i >= 0; i--) stack.push(item.items[i]);
-        }
-      }
-      this.aliasTargets = targets;
-    }
-    return this.aliasTargets.get(alias);
+    return this.anchors.resolve(alias);
   }
 
   /** Counts one node produced by the walk, and refuses the document as go-yaml would once aliases dominate. */
@@ -436,12 +469,15 @@ class DocumentWalker {
       this.decoded > 1000 &&
       this.decodedFromAliases / this.decoded > allowedAliasRatio(this.decoded)
     ) {
-      fail("yaml-excessive-aliasing", `failed to parse ${this.file.path}: document contains excessive aliasing`, this.pos(node));
+      // At the outermost alias being expanded, written in this document, rather than inside the anchored node
+      // (which may belong to an earlier document).
+      const at = this.expanding[0]?.alias ?? node;
+      fail("yaml-excessive-aliasing", `failed to parse ${this.file.path}: document contains excessive aliasing`, this.pos(at));
     }
   }
 
   private walkNode(node: Node, path: string, aliasDecoded: boolean): PlainValue {
-    if (this.expansionDepth === 0 && ++this.visits > MAX_NODE_VISITS) {
+    if (this.countingVisits && ++this.visits > MAX_NODE_VISITS) {
       fail("yaml-too-many-nodes", `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS})`, this.pos(node));
     }
     if (isAlias(node)) return this.walkAlias(node, path, aliasDecoded);
@@ -545,6 +581,13 @@ class DocumentWalker {
     }
   }
 
+  /** Whether `target` (an alias's) is an anchored node of an earlier document used here for the first time. */
+  private firstUseOfEarlierAnchor(target: Node): boolean {
+    if (!this.anchors.isFromEarlierDocument(target) || this.usedFromEarlierDocuments.has(target)) return false;
+    this.usedFromEarlierDocuments.add(target);
+    return true;
+  }
+
   /** `decodedAsAlias`: false for `<<: *mapping`, which compose-go resolves before go-yaml decodes it. */
   private walkAlias(alias: Alias, path: string, decodedAsAlias: boolean): PlainValue {
     const target = this.resolve(alias);
@@ -557,6 +600,8 @@ class DocumentWalker {
         this.pos(alias),
       );
     }
+    const countingVisits = this.countingVisits;
+    this.countingVisits = this.firstUseOfEarlierAnchor(target);
     this.expanding.push({ node: target, path, alias });
     this.expansionDepth++;
     if (decodedAsAlias) this.aliasDecodeDepth++;
@@ -566,6 +611,7 @@ class DocumentWalker {
       this.expanding.pop();
       this.expansionDepth--;
       if (decodedAsAlias) this.aliasDecodeDepth--;
+      this.countingVisits = countingVisits;
     }
   }
 
@@ -577,11 +623,14 @@ class DocumentWalker {
       const resolved = isAlias(item) ? this.resolve(item) : item;
       if (isSeq(resolved) && isAlias(item)) {
         // `<<: *alias-to-a-sequence-of-mappings`: compose-go hands go-yaml the sequence itself.
+        const countingVisits = this.countingVisits;
+        this.countingVisits = this.firstUseOfEarlierAnchor(resolved);
         this.expansionDepth++;
         try {
           maps.push(...this.mergeSources(resolved, path));
         } finally {
           this.expansionDepth--;
+          this.countingVisits = countingVisits;
         }
         continue;
       }

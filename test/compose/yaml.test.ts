@@ -30,6 +30,17 @@ describe("YAML as compose-go reads it", () => {
   test("merge list: earlier mappings win", () => expectValue("a: &a {k: 1}\nb: &b {k: 2, j: 2}\nc:\n  <<: [*a, *b]\n", { a: { k: 1 }, b: { k: 2, j: 2 }, c: { k: 1, j: 2 } }));
   test("merge with an inline mapping", () => expectValue("a: &a {k: 1}\nc:\n  <<: [*a, {j: 2}]\n", { a: { k: 1 }, c: { k: 1, j: 2 } }));
   test("multi-document files give one entry per document", () => expect(parse("a: 1\n---\nb: 2\n").map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]));
+  test("an alias may name an anchor of an earlier document; a later anchor shadows it from there on", () => {
+    const text = "x: &a {k: 1, i: &b [1]}\ny: &c [*b]\n---\nz: *a\nw: *c\n---\nb: &b [2]\na: &a 3\nv: *a\nu: *c\nt: *b\n";
+    expect(parse(text).map((d) => JSON.parse(JSON.stringify(d.value)))).toEqual([
+      { x: { k: 1, i: [1] }, y: [[1]] },
+      { z: { k: 1, i: [1] }, w: [[1]] },
+      // `*c` still holds the first document's `*b`.
+      { b: [2], a: 3, v: 3, u: [[1]], t: [2] },
+    ]);
+  });
+  test("an alias to an anchor of a later document is unknown", () =>
+    expectError("x: *a\n---\ny: &a 1\n", "compose.yaml:1:4: error: unknown anchor 'a' referenced [yaml-unknown-anchor]"));
   test("empty document is null", () => expect(parse("")[0]?.value ?? null).toBeNull());
   test("!reset drops the key and records its path", () => {
     const [doc] = parse("services:\n  web:\n    build: !reset\n    image: x\n");

@@ -45,6 +45,18 @@ describe("hostile amplification", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test("aliases naming an anchor of an earlier document count in the document that uses them", () => {
+    const lines = [`x-big: &big "${MB}"`, "services:", "  web:", "    build: .", "---", "services:", "  web:", "    build:", "      args:"];
+    for (let i = 0; i < 20; i++) lines.push(`        A${i}: *big`);
+    const dir = hostileProject({ "compose.yaml": lines.join("\n") + "\n" });
+    const r = runHostile(dir);
+    expectCleanFailure(r, dir, {
+      message: `failed to parse ${dir}/compose.yaml: aliases expand to more than ${MAX_ALIAS_EXPANSION_CHARS} characters [yaml-alias-expansion]`,
+    });
+    expect(positionOf(r)).toEqual({ line: 10 + 16, column: 14 });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test("below the limit, large aliases still work", () => {
     const dir = hostileProject({ "compose.yaml": aliased(4) });
     const r = runHostile(dir, ["--resolve"]);

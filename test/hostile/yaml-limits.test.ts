@@ -47,6 +47,19 @@ describe("hostile YAML: limits", () => {
     });
   });
 
+  test("a bomb whose aliases name the anchors of an earlier document stops the same way", () => {
+    // The first document alone stays below go-yaml's threshold (fewer than 1,000 decoded nodes).
+    const lines = ['x-a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 3; i++) lines.push(`x-a${i}: &a${i} [${Array(5).fill(`*a${i - 1}`).join(",")}]`);
+    const second = `services:\n  web:\n    build:\n      x-big: [${Array(20).fill("*a2").join(",")}]\n`;
+    const dir = hostileProject({ "compose.yaml": `${lines.join("\n")}\n${SERVICE}---\n${second}` });
+    const r = runHostile(dir);
+    expectCleanFailure(r, dir, {
+      message: `failed to parse ${dir}/compose.yaml: document contains excessive aliasing [yaml-excessive-aliasing]`,
+    });
+    expect(positionOf(r).line).toBeGreaterThan(lines.length + 4);
+  });
+
   // Was: 4 minutes for this 46 KB file (each alias searched the whole document; 15 to 60 s with 500 anchors).
   test("2,000 anchors each aliasing the previous one fail fast", () => {
     const lines = ["x-a0: &a0 [1]"];
