@@ -240,7 +240,7 @@ class ConvertContext {
       if (typeof value !== "string" || !hasToken(value)) continue;
       const pieces = kept.split(value);
       const only = pieces.length === 1 ? pieces[0] : undefined;
-      if (typeof only !== "object" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      if (typeof only !== "object" || only.kind === "fallback" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
       delete args[key];
       dropped.push(JSON.stringify(key));
     }
@@ -288,9 +288,13 @@ class ConvertContext {
 
   imageName(service: ComposeService): string {
     // Compose treats an empty `image:` like a missing one.
-    if (service.image !== undefined && service.image !== "") return service.image;
     const sep = isTrue(this.project.environment.COMPOSE_COMPATIBILITY) ? "_" : "-";
-    return `${this.project.name}${sep}${service.name}`;
+    const fallback = `${this.project.name}${sep}${service.name}`;
+    if (service.image === undefined || service.image === "") return fallback;
+    // Kept references may make it empty under some environment: the fallback is part of the expression.
+    const kept = this.project.kept;
+    if (kept && hasToken(service.image)) return kept.withFallback(service.image, fallback);
+    return service.image;
   }
 
   defaultPlatform(service: ComposeService): string[] {

@@ -25,7 +25,7 @@
  */
 import type { DiagnosticBag } from "../diagnostics";
 import { messageText, type TemplatePart } from "../compose/interpolate";
-import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
+import { hasToken, type Guard, type KeptPiece, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
 import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
@@ -62,17 +62,29 @@ export function applyKeptVariables(
 
   // First pass: which variables are used, and how.
   // Each string with references is split once; the second pass reads the same pieces.
-  const splits = new Map<string, Array<string | KeptReference>>();
-  forEachString(bake, (s) => {
-    if (hasToken(s) && !splits.has(s)) splits.set(s, kept.split(s));
-  });
-  for (const split of splits.values()) {
+  const splits = new Map<string, Array<string | KeptPiece>>();
+  const splitOf = (s: string): Array<string | KeptPiece> => {
+    let split = splits.get(s);
+    if (split === undefined) {
+      split = kept.split(s);
+      splits.set(s, split);
+    }
+    return split;
+  };
+  const notePieces = (split: ReadonlyArray<string | KeptPiece>): void => {
     for (const piece of split) {
       if (typeof piece === "string") continue;
+      if (piece.kind === "fallback") {
+        notePieces(splitOf(piece.value));
+        continue;
+      }
       if (piece.valueless) nullable.add(piece.part.name);
       note([piece.part]);
     }
-  }
+  };
+  forEachString(bake, (s) => {
+    if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
+  });
   for (const r of kept.requirements) {
     used.add(r.name);
     if (r.op === "?") nullable.add(r.name);
@@ -93,19 +105,14 @@ export function applyKeptVariables(
     );
   }
   for (const [name, value] of Object.entries(fixed)) known.set(name, value);
-  const expr = new ExpressionWriter(nullable, known);
+  const expr = new ExpressionWriter(nullable, known, splitOf);
 
   // Second pass: rewrite strings into templates.
   const rewrite = (s: BakeString, attr: string): BakeString => {
     if (typeof s !== "string" || !hasToken(s)) return s;
-    const split = splits.get(s) ?? kept.split(s);
-    const template: Piece[] = [];
-    for (const piece of split) {
-      if (typeof piece === "string") template.push(piece);
-      else template.push(...expr.reference(piece));
-    }
-    const merged = mergeText(template);
-    if (NULL_WHEN_EMPTY.has(attr) && split.every((p) => (typeof p === "string" ? p === "" : expr.canBeEmpty([p.part])))) {
+    const split = splitOf(s);
+    const merged = expr.value(split);
+    if (NULL_WHEN_EMPTY.has(attr) && expr.splitCanBeEmpty(split)) {
       return { template: [{ expr: nullWhenEmpty(merged) }] };
     }
     return { template: merged };
@@ -169,7 +176,35 @@ class ExpressionWriter {
     private readonly nullable: ReadonlySet<string>,
     /** Variables written as text: name → value (undefined: as if unset). */
     private readonly known: ReadonlyMap<string, string | undefined>,
+    private readonly split: (s: string) => ReadonlyArray<string | KeptPiece>,
   ) {}
+
+  /** The template pieces for a value split into text and kept pieces. */
+  value(split: ReadonlyArray<string | KeptPiece>): Piece[] {
+    const template: Piece[] = [];
+    for (const piece of split) {
+      if (typeof piece === "string") template.push(piece);
+      else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
+      else template.push(...this.reference(piece));
+    }
+    return mergeText(template);
+  }
+
+  /** Whether a split value can evaluate to "" (see canBeEmpty). */
+  splitCanBeEmpty(split: ReadonlyArray<string | KeptPiece>): boolean {
+    return split.every((p) =>
+      typeof p === "string" ? p === "" : p.kind === "fallback" ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value)) : this.canBeEmpty([p.part]),
+    );
+  }
+
+  /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
+  private fallback(value: string, fallback: string): Piece[] {
+    const split = this.split(value);
+    const pieces = this.value(split);
+    if (!this.splitCanBeEmpty(split)) return pieces;
+    if (pieces.length === 0) return fallback === "" ? [] : [fallback];
+    return [{ expr: emptyFallback(pieces, fallback) }];
+  }
 
   /** The template pieces for one reference at the top level of a value. */
   reference(ref: KeptReference): Piece[] {
@@ -294,9 +329,20 @@ class ExpressionWriter {
 
 /** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */
 function nullWhenEmpty(pieces: readonly Piece[]): string {
-  const only = pieces.length === 1 ? pieces[0] : undefined;
-  const x = typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
+  const x = operand(pieces);
   return `${x} == "" ? null : ${x}`;
+}
+
+/** `X == "" ? "fallback" : X` for a value made of pieces. */
+function emptyFallback(pieces: readonly Piece[], fallback: string): string {
+  const x = operand(pieces);
+  return `${x} == "" ? ${hclString(fallback)} : ${x}`;
+}
+
+/** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
+function operand(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
 }
 
 function mergeText(parts: readonly Piece[]): Piece[] {

@@ -31,10 +31,24 @@ export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 export { hasToken } from "./keep-token";
 
 export interface KeptReference {
+  readonly kind?: undefined;
   readonly part: VarPart;
   /** A value-less build arg (`- TOKEN`): the arg is dropped when the variable is unset. */
   readonly valueless?: boolean;
 }
+
+/**
+ * A whole value (holding tokens) that stands for `fallback` when it comes out empty: Compose's default image name
+ * for an `image:` that interpolates to "" (`image: ${TAG}` with TAG unset tags `<project>-<service>`).
+ */
+export interface KeptFallback {
+  readonly kind: "fallback";
+  /** The value, with the tokens of its own references. */
+  readonly value: string;
+  readonly fallback: string;
+}
+
+export type KeptPiece = KeptReference | KeptFallback;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -52,7 +66,7 @@ export interface Requirement {
 }
 
 export class KeptVariables {
-  readonly references: KeptReference[] = [];
+  readonly references: KeptPiece[] = [];
   /** Every `${V:?…}` / `${V?…}` of every document, kept or not, in document order. */
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
@@ -62,13 +76,22 @@ export class KeptVariables {
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
   readonly resolvedArgNames: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
 
-  token(ref: KeptReference): string {
+  token(ref: KeptPiece): string {
     this.references.push(ref);
     return encodeToken(this.references.length - 1);
   }
 
+  /**
+   * `value` (which holds tokens), or `fallback` when it comes out empty, as one token; `value` itself when no
+   * environment can make it empty (so that it still equals the same text elsewhere, for de-duplication).
+   */
+  withFallback(value: string, fallback: string): string {
+    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind === "fallback" || mayBeEmpty([p.part])))) return value;
+    return this.token({ kind: "fallback", value, fallback });
+  }
+
   /** Splits a string into literal text and kept references (keep-token.ts owns the format). */
-  split(value: string): Array<string | KeptReference> {
+  split(value: string): Array<string | KeptPiece> {
     return decodeTokens(value).map((piece) => {
       if (typeof piece === "string") return piece;
       const ref = this.references[piece];
@@ -242,6 +265,11 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
   // The key's requirements were checked just now; only the value's are left for bake.
   collectRequirements(rest, [], kept.requirements);
   return key + rest.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
+}
+
+/** Whether parts can evaluate to "" under some environment (`${V:?}` cannot: it fails instead). */
+function mayBeEmpty(parts: readonly TemplatePart[]): boolean {
+  return parts.every((p) => (p.kind === "text" ? p.text === "" : p.op === ":-" ? mayBeEmpty(p.arg ?? []) : p.op !== ":?"));
 }
 
 const NO_GUARDS: readonly Guard[] = Object.freeze([]);

@@ -6,6 +6,7 @@
  */
 import { compose2bake, convertProject, DiagnosticBag, emit, loadProject, type BakeFile, type BakeString, type Diagnostic } from "../../src/index";
 import { applyKeptVariables } from "../../src/bake/variables";
+import * as path from "node:path";
 import { tempProject } from "../support/run";
 
 function keep(compose: string, options: { env?: Record<string, string>; files?: Record<string, string> } = {}) {
@@ -353,12 +354,37 @@ describe("hostile input (issue #12)", () => {
       'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: .\n      labels: {"k.build.labels.x\\n": "${L}"}\n      shm_size: ${S:-1}\n',
     );
     const t = r.bake.target.a_image!;
-    expect(t.tags).toEqual([{ template: [{ expr: "I" }] }]);
+    // An image that may come out empty falls back to Compose's default name (see "the default image name").
+    expect(t.tags).toEqual([{ template: [{ expr: `I == "" ? "${path.basename(r.cwd).toLowerCase()}-a.image" : I` }] }]);
     expect(t.labels).toEqual({ "k.build.labels.x\n": { template: [{ expr: "L" }] } });
     // environment never reaches bake: not a variable (it used to match `^services\..+\.image$`).
     expect(Object.keys(r.bake.variable).sort()).toEqual(["I", "L"]);
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
       "services.a.image.build.shm_size uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
+  });
+});
+
+describe("the default image name (issue #13, item 2)", () => {
+  const project = (cwd: string) => path.basename(cwd).toLowerCase();
+
+  test("an `image:` that may interpolate to empty falls back to <project>-<service> inside the expression", () => {
+    const r = keep("services:\n  a:\n    build: .\n    image: ${TAG_IMAGE}\n  b:\n    build: .\n    image: ${A}${B-}\n");
+    const p = project(r.cwd);
+    expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: `TAG_IMAGE == "" ? "${p}-a" : TAG_IMAGE` }] }]);
+    expect(r.hcl).toContain(`tags       = ["\${"\${A}\${B == null ? "" : B}" == "" ? "${p}-b" : "\${A}\${B == null ? "" : B}"}"]`);
+    expect(r.bake.variable).toEqual({ A: { default: "" }, B: { type: "string", default: null }, TAG_IMAGE: { default: "" } });
+  });
+
+  test("an image that can never be empty stays as it is, and still de-duplicates against an equal tag", () => {
+    const r = keep("services:\n  a:\n    build:\n      context: .\n      tags: [\"${T:-x}\"]\n    image: ${T:-x}\n  b:\n    build: .\n    image: repo/${T}\n  c:\n    build: .\n    image: ${T:?need}\n");
+    expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: 'T == "" ? "x" : T' }] }]);
+    expect(r.bake.target.b!.tags).toEqual([{ template: ["repo/", { expr: "T" }] }]);
+    expect(r.bake.target.c!.tags).toEqual([{ template: [{ expr: "T" }] }]);
+  });
+
+  test("COMPOSE_COMPATIBILITY's `_` separator is used in the fallback too", () => {
+    const r = keep("services:\n  a:\n    build: .\n    image: ${I}\n", { env: { COMPOSE_COMPATIBILITY: "true" } });
+    expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: `I == "" ? "${project(r.cwd)}_a" : I` }] }]);
   });
 });
