@@ -25,7 +25,7 @@
  */
 import type { DiagnosticBag } from "../diagnostics";
 import { messageText, type TemplatePart } from "../compose/interpolate";
-import { hasToken, type Guard, type KeptPiece, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
+import { hasToken, type Guard, type IncludeScope, type KeptPiece, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
 import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
@@ -51,12 +51,21 @@ export function applyKeptVariables(
 ): BakeFile {
   const nullable = new Set<string>();
   const used = new Set<string>();
-  const note = (parts: readonly TemplatePart[] | undefined): void => {
+  // What each variable stands for when the environment does not set it: unset, or (in an included project)
+  // its env file's value. One meaning becomes the bake default; several are a conflict (see below).
+  const meanings = new Map<string, Set<string | undefined>>();
+  const use = (name: string, scope: IncludeScope | undefined): void => {
+    used.add(name);
+    const set = meanings.get(name) ?? new Set<string | undefined>();
+    set.add(scope?.values.get(name));
+    meanings.set(name, set);
+  };
+  const note = (parts: readonly TemplatePart[] | undefined, scope: IncludeScope | undefined): void => {
     for (const p of parts ?? []) {
       if (p.kind !== "var") continue;
-      used.add(p.name);
+      use(p.name, scope);
       if (p.op === "-" || p.op === "?" || p.op === "+") nullable.add(p.name);
-      note(p.arg);
+      note(p.arg, scope);
     }
   };
 
@@ -79,17 +88,17 @@ export function applyKeptVariables(
         continue;
       }
       if (piece.valueless) nullable.add(piece.part.name);
-      note([piece.part]);
+      note([piece.part], piece.scope);
     }
   };
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
   for (const r of kept.requirements) {
-    used.add(r.name);
+    use(r.name, r.scope);
     if (r.op === "?") nullable.add(r.name);
     for (const g of r.guards) {
-      used.add(g.name);
+      use(g.name, r.scope);
       if (g.op === "-" || g.op === "+") nullable.add(g.name);
     }
   }
@@ -105,7 +114,30 @@ export function applyKeptVariables(
     );
   }
   for (const [name, value] of Object.entries(fixed)) known.set(name, value);
-  const expr = new ExpressionWriter(nullable, known, splitOf);
+
+  // A variable with one meaning when unset gets it as its default (an included env file's value, or none). With
+  // several (the main project and an include, or two includes, read it differently), bake's one default cannot
+  // hold them: in each include whose env file sets it, it is written as that value, with a warning.
+  const conflicting = new Set([...meanings].filter(([name, m]) => m.size > 1 && !known.has(name)).map(([name]) => name));
+  const scoped = new Map<IncludeScope, ExpressionWriter>();
+  const resolvedIn = new Map<string, Set<string>>(); // include source → names resolved there
+  const writerFor = (scope: IncludeScope | undefined): ExpressionWriter => {
+    if (scope === undefined) return expr;
+    let w = scoped.get(scope);
+    if (w === undefined) {
+      const names = [...conflicting].filter((n) => scope.values.has(n));
+      if (names.length === 0) w = expr;
+      else {
+        w = new ExpressionWriter(nullable, new Map([...known, ...names.map((n): [string, string] => [n, scope.values.get(n)!])]), splitOf, writerFor);
+        const list = resolvedIn.get(scope.source) ?? new Set<string>();
+        for (const n of names) list.add(n);
+        resolvedIn.set(scope.source, list);
+      }
+      scoped.set(scope, w);
+    }
+    return w;
+  };
+  const expr: ExpressionWriter = new ExpressionWriter(nullable, known, splitOf, writerFor);
 
   // Second pass: rewrite strings into templates.
   const rewrite = (s: BakeString, attr: string): BakeString => {
@@ -124,7 +156,7 @@ export function applyKeptVariables(
   const validations = new Map<string, BakeVariableValidation[]>();
   const seenRules = new Set<string>();
   for (const r of kept.requirements) {
-    const rule = expr.validation(r);
+    const rule = writerFor(r.scope).validation(r);
     if (!rule) continue;
     // A set, not a search of the list: a file may repeat one variable's requirement with many messages.
     // Unambiguous: neither a name nor a condition (names and operators) holds a NUL.
@@ -137,10 +169,30 @@ export function applyKeptVariables(
   }
   for (const name of [...used].sort()) {
     if (known.has(name)) continue;
-    const v: BakeVariable = nullable.has(name) ? { type: "string", default: null } : { default: "" };
+    const meaning = meanings.get(name)!;
+    // Every use resolved in its include: no variable is left.
+    if (conflicting.has(name) && !meaning.has(undefined)) continue;
+    const fromInclude = conflicting.has(name) ? undefined : [...meaning][0];
+    const v: BakeVariable =
+      fromInclude !== undefined
+        ? nullable.has(name)
+          ? { type: "string", default: fromInclude }
+          : { default: fromInclude }
+        : nullable.has(name)
+          ? { type: "string", default: null }
+          : { default: "" };
     const rules = validations.get(name);
     if (rules && rules.length > 0) v.validation = rules;
     variable[name] = v;
+  }
+
+  for (const [source, names] of [...resolvedIn].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = [...names].sort();
+    const one = list.length === 1;
+    diagnostics.warn(
+      "kept-variable-include-conflict",
+      `${list.join(", ")} ${one ? "is" : "are"} set by the env file of the included ${source} and ${one ? "is" : "are"} also read elsewhere with another meaning when unset (a bake variable has one default): in the services of ${source}, ${one ? "it is" : "they are"} written as the env file's ${one ? "value" : "values"}, so setting ${one ? "it" : "them"} when running bake does not change ${one ? "it" : "them"} there (docker compose would)`,
+    );
   }
 
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));
@@ -177,6 +229,8 @@ class ExpressionWriter {
     /** Variables written as text: name → value (undefined: as if unset). */
     private readonly known: ReadonlyMap<string, string | undefined>,
     private readonly split: (s: string) => ReadonlyArray<string | KeptPiece>,
+    /** The writer for references written in an included project (it may know more variables). */
+    private readonly writerFor: (scope: IncludeScope | undefined) => ExpressionWriter,
   ) {}
 
   /** The template pieces for a value split into text and kept pieces. */
@@ -185,7 +239,7 @@ class ExpressionWriter {
     for (const piece of split) {
       if (typeof piece === "string") template.push(piece);
       else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
-      else template.push(...this.reference(piece));
+      else template.push(...this.writerFor(piece.scope).reference(piece));
     }
     return mergeText(template);
   }
@@ -193,7 +247,11 @@ class ExpressionWriter {
   /** Whether a split value can evaluate to "" (see canBeEmpty). */
   splitCanBeEmpty(split: ReadonlyArray<string | KeptPiece>): boolean {
     return split.every((p) =>
-      typeof p === "string" ? p === "" : p.kind === "fallback" ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value)) : this.canBeEmpty([p.part]),
+      typeof p === "string"
+        ? p === ""
+        : p.kind === "fallback"
+          ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
+          : this.writerFor(p.scope).canBeEmpty([p.part]),
     );
   }
 
