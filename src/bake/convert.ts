@@ -153,9 +153,17 @@ class ConvertContext {
     const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
     const platforms = service.build.platforms.length > 0 ? service.build.platforms : service.platform ? [service.platform] : [];
     if (!fromEnv || platforms.length === 0 || platforms.includes(fromEnv)) return;
+    const message = `service "${service.name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: ${fromEnv}`;
+    // In keep mode a platform list holding a variable reference is checked by bake, with Compose's message.
+    const kept = this.project.kept;
+    const withTokens = platforms.filter(hasToken);
+    if (kept && withTokens.length > 0) {
+      kept.platformChecks.push({ values: withTokens, expected: fromEnv, message });
+      return;
+    }
     fail(
       "default-platform-conflict",
-      `service "${service.name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: ${fromEnv}`,
+      message,
       this.pos(`services.${service.name}.${service.build.platforms.length > 0 ? "build.platforms" : "platform"}`) ??
         this.pos(`services.${service.name}.build`),
     );

@@ -23,7 +23,7 @@
  * Variables whose value is known when the file is generated (`fixed`, e.g. COMPOSE_PROJECT_NAME, which Compose
  * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
  */
-import type { DiagnosticBag } from "../diagnostics";
+import { fail, type DiagnosticBag } from "../diagnostics";
 import { messageText, type TemplatePart } from "../compose/interpolate";
 import { hasToken, type Guard, type IncludeScope, type KeptPiece, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
 import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
@@ -94,6 +94,7 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
+  for (const check of kept.platformChecks) for (const value of check.values) notePieces(splitOf(value));
   for (const r of kept.requirements) {
     use(r.name, r.scope);
     if (r.op === "?") nullable.add(r.name);
@@ -193,6 +194,30 @@ export function applyKeptVariables(
       "kept-variable-include-conflict",
       `${list.join(", ")} ${one ? "is" : "are"} set by the env file of the included ${source} and ${one ? "is" : "are"} also read elsewhere with another meaning when unset (a bake variable has one default): in the services of ${source}, ${one ? "it is" : "they are"} written as the env file's ${one ? "value" : "values"}, so setting ${one ? "it" : "them"} when running bake does not change ${one ? "it" : "them"} there (docker compose would)`,
     );
+  }
+
+  // Compose's platform checks on kept values: a validation on the first variable they read, since bake runs
+  // every variable's validations (a condition may read other variables).
+  for (const check of kept.platformChecks) {
+    const terms: string[] = [];
+    let holds = false;
+    const names = new Set<string>();
+    for (const value of check.values) {
+      const split = splitOf(value);
+      const pieces = expr.value(split);
+      if (pieces.every((p) => typeof p === "string")) holds ||= pieces.join("") === check.expected;
+      else terms.push(`${operand(pieces)} == ${hclString(check.expected)}`);
+      referencedNames(split, splitOf, names);
+    }
+    if (holds) continue;
+    const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
+    // Every reference was written as text (known values), so the check can run now, as Compose runs it.
+    if (host === undefined || terms.length === 0) fail("platform-conflict", check.message);
+    const rule = { condition: terms.join(" || "), error_message: check.message };
+    const v = variable[host]!;
+    if (!(v.validation ?? []).some((r) => r.condition === rule.condition && r.error_message === rule.error_message)) {
+      variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+    }
   }
 
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));
@@ -383,6 +408,26 @@ class ExpressionWriter {
         return `${v} == null`;
     }
   }
+}
+
+/** The names of the variables a split value reads, nested defaults and fallback values included. */
+function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: string) => ReadonlyArray<string | KeptPiece>, out: Set<string>): void {
+  const parts = (ps: readonly TemplatePart[] | undefined): void => {
+    for (const p of ps ?? []) {
+      if (p.kind !== "var") continue;
+      out.add(p.name);
+      parts(p.arg);
+    }
+  };
+  for (const piece of split) {
+    if (typeof piece === "string") continue;
+    if (piece.kind === "fallback") referencedNames(splitOf(piece.value), splitOf, out);
+    else parts([piece.part]);
+  }
+}
+
+function hasOwnVariable(variable: Record<string, BakeVariable>, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(variable, name);
 }
 
 /** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */

@@ -81,6 +81,17 @@ export interface Requirement {
   readonly scope?: IncludeScope;
 }
 
+/**
+ * A check of Compose's that needs a kept value (a platform list holding references): one of `values` must equal
+ * `expected`, else Compose refuses the project with `message`. Written as a bake `validation`.
+ */
+export interface PlatformCheck {
+  /** The candidates, with tokens. */
+  readonly values: readonly string[];
+  readonly expected: string;
+  readonly message: string;
+}
+
 export class KeptVariables {
   readonly references: KeptPiece[] = [];
   /** Every `${V:?…}` / `${V?…}` of every document, kept or not, in document order. */
@@ -89,6 +100,8 @@ export class KeptVariables {
   readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
   /** `- KEY=value` items whose KEY held variables, resolved from the environment when the file was generated. */
   readonly resolvedKeys: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  /** Checks of Compose's that must wait for the kept values: bake validations. */
+  readonly platformChecks: PlatformCheck[] = [];
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
   readonly resolvedArgNames: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
 
