@@ -22,6 +22,10 @@
  * out empty become null when they do (`T == "" ? null : T`), because Compose treats an empty one as unset.
  * Variables whose value is known when the file is generated (`fixed`, e.g. COMPOSE_PROJECT_NAME, which Compose
  * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
+ * References written in an included project carry its env files' values (IncludeScope): one such value is the
+ * variable's default; when the name also means something else elsewhere, the value is written as text there.
+ * An `image:` that may come out empty is `X == "" ? "<project>-<service>" : X` (KeptFallback), and Compose's
+ * platform checks on kept platform lists (PlatformCheck) become validations.
  */
 import { fail, type DiagnosticBag } from "../diagnostics";
 import { messageText, type TemplatePart } from "../compose/interpolate";
