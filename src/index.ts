@@ -80,8 +80,8 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
   if (project.kept) {
     // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
-    const envFileVariables = new Set([...project.envFileVariables, ...project.includedEnvFileVariables.keys()]);
-    bake = applyKeptVariables(bake, project.kept, diagnostics, envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
+    // Included projects' env files are not listed: their values are the defaults of the variables they set.
+    bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
   }
   bake = customizeBake(bake, options.config?.customize);
   if (options.runWarnings !== false) {

@@ -153,9 +153,17 @@ class ConvertContext {
     const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
     const platforms = service.build.platforms.length > 0 ? service.build.platforms : service.platform ? [service.platform] : [];
     if (!fromEnv || platforms.length === 0 || platforms.includes(fromEnv)) return;
+    const message = `service "${service.name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: ${fromEnv}`;
+    // In keep mode a platform list holding a variable reference is checked by bake, with Compose's message.
+    const kept = this.project.kept;
+    const withTokens = platforms.filter(hasToken);
+    if (kept && withTokens.length > 0) {
+      kept.platformChecks.push({ values: withTokens, expected: fromEnv, message });
+      return;
+    }
     fail(
       "default-platform-conflict",
-      `service "${service.name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: ${fromEnv}`,
+      message,
       this.pos(`services.${service.name}.${service.build.platforms.length > 0 ? "build.platforms" : "platform"}`) ??
         this.pos(`services.${service.name}.build`),
     );
@@ -240,7 +248,7 @@ class ConvertContext {
       if (typeof value !== "string" || !hasToken(value)) continue;
       const pieces = kept.split(value);
       const only = pieces.length === 1 ? pieces[0] : undefined;
-      if (typeof only !== "object" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      if (typeof only !== "object" || only.kind === "fallback" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
       delete args[key];
       dropped.push(JSON.stringify(key));
     }
@@ -288,9 +296,13 @@ class ConvertContext {
 
   imageName(service: ComposeService): string {
     // Compose treats an empty `image:` like a missing one.
-    if (service.image !== undefined && service.image !== "") return service.image;
     const sep = isTrue(this.project.environment.COMPOSE_COMPATIBILITY) ? "_" : "-";
-    return `${this.project.name}${sep}${service.name}`;
+    const fallback = `${this.project.name}${sep}${service.name}`;
+    if (service.image === undefined || service.image === "") return fallback;
+    // Kept references may make it empty under some environment: the fallback is part of the expression.
+    const kept = this.project.kept;
+    if (kept && hasToken(service.image)) return kept.withFallback(service.image, fallback);
+    return service.image;
   }
 
   defaultPlatform(service: ComposeService): string[] {

@@ -22,10 +22,14 @@
  * out empty become null when they do (`T == "" ? null : T`), because Compose treats an empty one as unset.
  * Variables whose value is known when the file is generated (`fixed`, e.g. COMPOSE_PROJECT_NAME, which Compose
  * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
+ * References written in an included project carry its env files' values (IncludeScope): one such value is the
+ * variable's default; when the name also means something else elsewhere, the value is written as text there.
+ * An `image:` that may come out empty is `X == "" ? "<project>-<service>" : X` (KeptFallback), and Compose's
+ * platform checks on kept platform lists (PlatformCheck) become validations.
  */
-import type { DiagnosticBag } from "../diagnostics";
+import { fail, type DiagnosticBag } from "../diagnostics";
 import { messageText, type TemplatePart } from "../compose/interpolate";
-import { hasToken, type Guard, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
+import { hasToken, type Guard, type IncludeScope, type KeptPiece, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
 import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
@@ -51,33 +55,55 @@ export function applyKeptVariables(
 ): BakeFile {
   const nullable = new Set<string>();
   const used = new Set<string>();
-  const note = (parts: readonly TemplatePart[] | undefined): void => {
+  // What each variable stands for when the environment does not set it: unset, or (in an included project)
+  // its env file's value. One meaning becomes the bake default; several are a conflict (see below).
+  const meanings = new Map<string, Set<string | undefined>>();
+  const use = (name: string, scope: IncludeScope | undefined): void => {
+    used.add(name);
+    const set = meanings.get(name) ?? new Set<string | undefined>();
+    set.add(scope?.values.get(name));
+    meanings.set(name, set);
+  };
+  const note = (parts: readonly TemplatePart[] | undefined, scope: IncludeScope | undefined): void => {
     for (const p of parts ?? []) {
       if (p.kind !== "var") continue;
-      used.add(p.name);
+      use(p.name, scope);
       if (p.op === "-" || p.op === "?" || p.op === "+") nullable.add(p.name);
-      note(p.arg);
+      note(p.arg, scope);
     }
   };
 
   // First pass: which variables are used, and how.
   // Each string with references is split once; the second pass reads the same pieces.
-  const splits = new Map<string, Array<string | KeptReference>>();
-  forEachString(bake, (s) => {
-    if (hasToken(s) && !splits.has(s)) splits.set(s, kept.split(s));
-  });
-  for (const split of splits.values()) {
+  const splits = new Map<string, Array<string | KeptPiece>>();
+  const splitOf = (s: string): Array<string | KeptPiece> => {
+    let split = splits.get(s);
+    if (split === undefined) {
+      split = kept.split(s);
+      splits.set(s, split);
+    }
+    return split;
+  };
+  const notePieces = (split: ReadonlyArray<string | KeptPiece>): void => {
     for (const piece of split) {
       if (typeof piece === "string") continue;
+      if (piece.kind === "fallback") {
+        notePieces(splitOf(piece.value));
+        continue;
+      }
       if (piece.valueless) nullable.add(piece.part.name);
-      note([piece.part]);
+      note([piece.part], piece.scope);
     }
-  }
+  };
+  forEachString(bake, (s) => {
+    if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
+  });
+  for (const check of kept.platformChecks) for (const value of check.values) notePieces(splitOf(value));
   for (const r of kept.requirements) {
-    used.add(r.name);
+    use(r.name, r.scope);
     if (r.op === "?") nullable.add(r.name);
     for (const g of r.guards) {
-      used.add(g.name);
+      use(g.name, r.scope);
       if (g.op === "-" || g.op === "+") nullable.add(g.name);
     }
   }
@@ -93,19 +119,37 @@ export function applyKeptVariables(
     );
   }
   for (const [name, value] of Object.entries(fixed)) known.set(name, value);
-  const expr = new ExpressionWriter(nullable, known);
+
+  // A variable with one meaning when unset gets it as its default (an included env file's value, or none). With
+  // several (the main project and an include, or two includes, read it differently), bake's one default cannot
+  // hold them: in each include whose env file sets it, it is written as that value, with a warning.
+  const conflicting = new Set([...meanings].filter(([name, m]) => m.size > 1 && !known.has(name)).map(([name]) => name));
+  const scoped = new Map<IncludeScope, ExpressionWriter>();
+  const resolvedIn = new Map<string, Set<string>>(); // include source → names resolved there
+  const writerFor = (scope: IncludeScope | undefined): ExpressionWriter => {
+    if (scope === undefined) return expr;
+    let w = scoped.get(scope);
+    if (w === undefined) {
+      const names = [...conflicting].filter((n) => scope.values.has(n));
+      if (names.length === 0) w = expr;
+      else {
+        w = new ExpressionWriter(nullable, new Map([...known, ...names.map((n): [string, string] => [n, scope.values.get(n)!])]), splitOf, writerFor);
+        const list = resolvedIn.get(scope.source) ?? new Set<string>();
+        for (const n of names) list.add(n);
+        resolvedIn.set(scope.source, list);
+      }
+      scoped.set(scope, w);
+    }
+    return w;
+  };
+  const expr: ExpressionWriter = new ExpressionWriter(nullable, known, splitOf, writerFor);
 
   // Second pass: rewrite strings into templates.
   const rewrite = (s: BakeString, attr: string): BakeString => {
     if (typeof s !== "string" || !hasToken(s)) return s;
-    const split = splits.get(s) ?? kept.split(s);
-    const template: Piece[] = [];
-    for (const piece of split) {
-      if (typeof piece === "string") template.push(piece);
-      else template.push(...expr.reference(piece));
-    }
-    const merged = mergeText(template);
-    if (NULL_WHEN_EMPTY.has(attr) && split.every((p) => (typeof p === "string" ? p === "" : expr.canBeEmpty([p.part])))) {
+    const split = splitOf(s);
+    const merged = expr.value(split);
+    if (NULL_WHEN_EMPTY.has(attr) && expr.splitCanBeEmpty(split)) {
       return { template: [{ expr: nullWhenEmpty(merged) }] };
     }
     return { template: merged };
@@ -117,7 +161,7 @@ export function applyKeptVariables(
   const validations = new Map<string, BakeVariableValidation[]>();
   const seenRules = new Set<string>();
   for (const r of kept.requirements) {
-    const rule = expr.validation(r);
+    const rule = writerFor(r.scope).validation(r);
     if (!rule) continue;
     // A set, not a search of the list: a file may repeat one variable's requirement with many messages.
     // Unambiguous: neither a name nor a condition (names and operators) holds a NUL.
@@ -130,10 +174,54 @@ export function applyKeptVariables(
   }
   for (const name of [...used].sort()) {
     if (known.has(name)) continue;
-    const v: BakeVariable = nullable.has(name) ? { type: "string", default: null } : { default: "" };
+    const meaning = meanings.get(name)!;
+    // Every use resolved in its include: no variable is left.
+    if (conflicting.has(name) && !meaning.has(undefined)) continue;
+    const fromInclude = conflicting.has(name) ? undefined : [...meaning][0];
+    const v: BakeVariable =
+      fromInclude !== undefined
+        ? nullable.has(name)
+          ? { type: "string", default: fromInclude }
+          : { default: fromInclude }
+        : nullable.has(name)
+          ? { type: "string", default: null }
+          : { default: "" };
     const rules = validations.get(name);
     if (rules && rules.length > 0) v.validation = rules;
     variable[name] = v;
+  }
+
+  for (const [source, names] of [...resolvedIn].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = [...names].sort();
+    const one = list.length === 1;
+    diagnostics.warn(
+      "kept-variable-include-conflict",
+      `${list.join(", ")} ${one ? "is" : "are"} set by the env file of the included ${source} and ${one ? "is" : "are"} also read elsewhere with another meaning when unset (a bake variable has one default): in the services of ${source}, ${one ? "it is" : "they are"} written as the env file's ${one ? "value" : "values"}, so setting ${one ? "it" : "them"} when running bake does not change ${one ? "it" : "them"} there (docker compose would)`,
+    );
+  }
+
+  // Compose's platform checks on kept values: a validation on the first variable they read, since bake runs
+  // every variable's validations (a condition may read other variables).
+  for (const check of kept.platformChecks) {
+    const terms: string[] = [];
+    let holds = false;
+    const names = new Set<string>();
+    for (const value of check.values) {
+      const split = splitOf(value);
+      const pieces = expr.value(split);
+      if (pieces.every((p) => typeof p === "string")) holds ||= pieces.join("") === check.expected;
+      else terms.push(`${operand(pieces)} == ${hclString(check.expected)}`);
+      referencedNames(split, splitOf, names);
+    }
+    if (holds) continue;
+    const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
+    // Every reference was written as text (known values), so the check can run now, as Compose runs it.
+    if (host === undefined || terms.length === 0) fail("platform-conflict", check.message);
+    const rule = { condition: terms.join(" || "), error_message: check.message };
+    const v = variable[host]!;
+    if (!(v.validation ?? []).some((r) => r.condition === rule.condition && r.error_message === rule.error_message)) {
+      variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+    }
   }
 
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));
@@ -169,7 +257,41 @@ class ExpressionWriter {
     private readonly nullable: ReadonlySet<string>,
     /** Variables written as text: name → value (undefined: as if unset). */
     private readonly known: ReadonlyMap<string, string | undefined>,
+    private readonly split: (s: string) => ReadonlyArray<string | KeptPiece>,
+    /** The writer for references written in an included project (it may know more variables). */
+    private readonly writerFor: (scope: IncludeScope | undefined) => ExpressionWriter,
   ) {}
+
+  /** The template pieces for a value split into text and kept pieces. */
+  value(split: ReadonlyArray<string | KeptPiece>): Piece[] {
+    const template: Piece[] = [];
+    for (const piece of split) {
+      if (typeof piece === "string") template.push(piece);
+      else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
+      else template.push(...this.writerFor(piece.scope).reference(piece));
+    }
+    return mergeText(template);
+  }
+
+  /** Whether a split value can evaluate to "" (see canBeEmpty). */
+  splitCanBeEmpty(split: ReadonlyArray<string | KeptPiece>): boolean {
+    return split.every((p) =>
+      typeof p === "string"
+        ? p === ""
+        : p.kind === "fallback"
+          ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
+          : this.writerFor(p.scope).canBeEmpty([p.part]),
+    );
+  }
+
+  /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
+  private fallback(value: string, fallback: string): Piece[] {
+    const split = this.split(value);
+    const pieces = this.value(split);
+    if (!this.splitCanBeEmpty(split)) return pieces;
+    if (pieces.length === 0) return fallback === "" ? [] : [fallback];
+    return [{ expr: emptyFallback(pieces, fallback) }];
+  }
 
   /** The template pieces for one reference at the top level of a value. */
   reference(ref: KeptReference): Piece[] {
@@ -292,11 +414,42 @@ class ExpressionWriter {
   }
 }
 
+/** The names of the variables a split value reads, nested defaults and fallback values included. */
+function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: string) => ReadonlyArray<string | KeptPiece>, out: Set<string>): void {
+  const parts = (ps: readonly TemplatePart[] | undefined): void => {
+    for (const p of ps ?? []) {
+      if (p.kind !== "var") continue;
+      out.add(p.name);
+      parts(p.arg);
+    }
+  };
+  for (const piece of split) {
+    if (typeof piece === "string") continue;
+    if (piece.kind === "fallback") referencedNames(splitOf(piece.value), splitOf, out);
+    else parts([piece.part]);
+  }
+}
+
+function hasOwnVariable(variable: Record<string, BakeVariable>, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(variable, name);
+}
+
 /** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */
 function nullWhenEmpty(pieces: readonly Piece[]): string {
-  const only = pieces.length === 1 ? pieces[0] : undefined;
-  const x = typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
+  const x = operand(pieces);
   return `${x} == "" ? null : ${x}`;
+}
+
+/** `X == "" ? "fallback" : X` for a value made of pieces. */
+function emptyFallback(pieces: readonly Piece[], fallback: string): string {
+  const x = operand(pieces);
+  return `${x} == "" ? ${hclString(fallback)} : ${x}`;
+}
+
+/** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
+function operand(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
 }
 
 function mergeText(parts: readonly Piece[]): Piece[] {

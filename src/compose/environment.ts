@@ -56,8 +56,11 @@ export function defaultEnvFiles(
   return (processEnv.COMPOSE_ENV_FILES ?? "").split(",").filter((f) => f.trim() !== "");
 }
 
-/** Reads the env files for one pass and adds their keys to `state` without overriding keys already set. */
-export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions): void {
+/**
+ * Reads the env files for one pass and adds their keys to `state` without overriding keys already set. Returns
+ * everything the files set, overridden or not.
+ */
+export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions): ReadonlyMap<string, string> {
   const topLevel = options.useComposeEnvFiles !== false;
   // COMPOSE_DISABLE_ENV_FILE is looked up in the environment built so far (compose-go's WithEnvFiles).
   const fromFiles = readEnvFiles(state, options, topLevel && parseGoBool(state.values.COMPOSE_DISABLE_ENV_FILE));
@@ -67,6 +70,7 @@ export function applyEnvFiles(state: EnvironmentState, options: EnvFileOptions):
       state.fromFiles.add(k);
     }
   }
+  return fromFiles;
 }
 
 /**

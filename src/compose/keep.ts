@@ -31,10 +31,38 @@ export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 export { hasToken } from "./keep-token";
 
 export interface KeptReference {
+  readonly kind?: undefined;
   readonly part: VarPart;
   /** A value-less build arg (`- TOKEN`): the arg is dropped when the variable is unset. */
   readonly valueless?: boolean;
+  /** Written in an included project whose env files set variables (see IncludeScope). */
+  readonly scope?: IncludeScope;
 }
+
+/**
+ * The variables an included project's env files (`include: env_file`, its `.env`) add to its own interpolation,
+ * outer includes' ones too: Compose interpolates the included services with them unless the main environment
+ * sets the name (process environment and the main `.env` win).
+ */
+export interface IncludeScope {
+  /** Name → value, only names the main environment does not set. */
+  readonly values: ReadonlyMap<string, string>;
+  /** The included file, as written in `include` (for warnings). */
+  readonly source: string;
+}
+
+/**
+ * A whole value (holding tokens) that stands for `fallback` when it comes out empty: Compose's default image name
+ * for an `image:` that interpolates to "" (`image: ${TAG}` with TAG unset tags `<project>-<service>`).
+ */
+export interface KeptFallback {
+  readonly kind: "fallback";
+  /** The value, with the tokens of its own references. */
+  readonly value: string;
+  readonly fallback: string;
+}
+
+export type KeptPiece = KeptReference | KeptFallback;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -49,26 +77,68 @@ export interface Requirement {
   readonly message: readonly TemplatePart[];
   /** The defaults/alternatives it sits in, outermost first: it is only checked when all of them are taken. */
   readonly guards: readonly Guard[];
+  /** Written in an included project whose env files set variables. */
+  readonly scope?: IncludeScope;
+}
+
+/**
+ * A check of Compose's that needs a kept value (a platform list holding references): one of `values` must equal
+ * `expected`, else Compose refuses the project with `message`. Written as a bake `validation`.
+ */
+export interface PlatformCheck {
+  /** The candidates, with tokens. */
+  readonly values: readonly string[];
+  readonly expected: string;
+  readonly message: string;
 }
 
 export class KeptVariables {
-  readonly references: KeptReference[] = [];
+  readonly references: KeptPiece[] = [];
   /** Every `${V:?…}` / `${V?…}` of every document, kept or not, in document order. */
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
   readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
   /** `- KEY=value` items whose KEY held variables, resolved from the environment when the file was generated. */
   readonly resolvedKeys: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  /** Checks of Compose's that must wait for the kept values: bake validations. */
+  readonly platformChecks: PlatformCheck[] = [];
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
   readonly resolvedArgNames: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
 
-  token(ref: KeptReference): string {
-    this.references.push(ref);
+  /** The include being loaded, while it is (see withScope). */
+  private currentScope: IncludeScope | undefined;
+
+  get scope(): IncludeScope | undefined {
+    return this.currentScope;
+  }
+
+  /** Runs `load` with `scope` attached to every reference and requirement it records. */
+  withScope<T>(scope: IncludeScope | undefined, load: () => T): T {
+    const outer = this.currentScope;
+    this.currentScope = scope;
+    try {
+      return load();
+    } finally {
+      this.currentScope = outer;
+    }
+  }
+
+  token(ref: KeptPiece): string {
+    this.references.push(ref.kind === undefined && this.currentScope !== undefined ? { ...ref, scope: this.currentScope } : ref);
     return encodeToken(this.references.length - 1);
   }
 
+  /**
+   * `value` (which holds tokens), or `fallback` when it comes out empty, as one token; `value` itself when no
+   * environment can make it empty (so that it still equals the same text elsewhere, for de-duplication).
+   */
+  withFallback(value: string, fallback: string): string {
+    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind === "fallback" || mayBeEmpty([p.part])))) return value;
+    return this.token({ kind: "fallback", value, fallback });
+  }
+
   /** Splits a string into literal text and kept references (keep-token.ts owns the format). */
-  split(value: string): Array<string | KeptReference> {
+  split(value: string): Array<string | KeptPiece> {
     return decodeTokens(value).map((piece) => {
       if (typeof piece === "string") return piece;
       const ref = this.references[piece];
@@ -193,7 +263,7 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
   }
   // Compose interpolates every value of every file, so each requirement counts even if the value never reaches
   // bake (another service, a value a later file overrides).
-  collectRequirements(parts, [], kept.requirements);
+  collectRequirements(parts, [], kept);
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
   const keepable = isKeepablePlace(segs) && (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("=")));
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
@@ -220,7 +290,7 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
     // looks up a variable of that name. Bake can express neither lookup, and resolving the name now would put an
     // environment value into the file (as an arg name and a variable reference), so it is resolved as if unset,
     // like other values bake cannot keep (`- ${K:-NAME}` still keeps NAME as a value-less arg).
-    collectRequirements(parts, [], kept.requirements);
+    collectRequirements(parts, [], kept);
     const names = new Set<string>();
     const resolved = resolveUnset(parts, names);
     kept.resolvedArgNames.push({ path, names: [...names] });
@@ -240,8 +310,13 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
   kept.resolvedKeys.push({ path, names: [...names] });
   const rest = parseTemplate(value.slice(rawEq));
   // The key's requirements were checked just now; only the value's are left for bake.
-  collectRequirements(rest, [], kept.requirements);
+  collectRequirements(rest, [], kept);
   return key + rest.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
+}
+
+/** Whether parts can evaluate to "" under some environment (`${V:?}` cannot: it fails instead). */
+function mayBeEmpty(parts: readonly TemplatePart[]): boolean {
+  return parts.every((p) => (p.kind === "text" ? p.text === "" : p.op === ":-" ? mayBeEmpty(p.arg ?? []) : p.op !== ":?"));
 }
 
 const NO_GUARDS: readonly Guard[] = Object.freeze([]);
@@ -251,15 +326,20 @@ const NO_PARTS: readonly TemplatePart[] = Object.freeze([]);
  * Records the requirements in parts, with the branches they sit in. Messages are not searched: a requirement in
  * the message of a failing one only changes which error Compose reports, not whether it fails.
  */
-function collectRequirements(parts: readonly TemplatePart[], guards: Guard[], out: Requirement[]): void {
+function collectRequirements(parts: readonly TemplatePart[], guards: Guard[], kept: KeptVariables): void {
+  const scope = kept.scope;
+  collectInto(parts, guards, kept.requirements, scope === undefined ? {} : { scope });
+}
+
+function collectInto(parts: readonly TemplatePart[], guards: Guard[], out: Requirement[], scope: { scope?: IncludeScope }): void {
   // One stack of guards, copied only for a requirement (whose validation names them all anyway): copying it at
   // every level would cost the square of the nesting depth for every nested value.
   for (const p of parts) {
     if (p.kind === "text") continue;
-    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? NO_PARTS, guards: guards.length === 0 ? NO_GUARDS : guards.slice() });
+    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? NO_PARTS, guards: guards.length === 0 ? NO_GUARDS : guards.slice(), ...scope });
     else if (p.op !== undefined) {
       guards.push({ name: p.name, op: p.op });
-      collectRequirements(p.arg ?? [], guards, out);
+      collectInto(p.arg ?? [], guards, out, scope);
       guards.pop();
     }
   }

@@ -215,7 +215,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
           ? projectDir
           : path.dirname(projectDir);
     const env = { values: dictCopy(ctx.env), fromFiles: new Set<string>() };
-    applyEnvFiles(env, {
+    const fileValues = applyEnvFiles(env, {
       cwd: workingDir,
       home: ctx.home,
       envFiles: item.envFiles,
@@ -228,7 +228,13 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
     const documents = files.flatMap((f) => parseComposeYaml(readSource(f, undefined, ctx.inputs)));
-    const sub = loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
+    // Keep mode: references in the include stand for its env files' values when the environment does not set
+    // them. Taken whatever the environment holds now, so that the output depends only on the files; an outer
+    // include's values win, as they are already set when this one's env files are read.
+    const outer = ctx.kept?.scope;
+    const scope = fileValues.size === 0 ? outer : { values: new Map([...fileValues, ...(outer?.values ?? [])]), source: item.paths[0]! };
+    const load = () => loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
+    const sub = ctx.kept ? ctx.kept.withScope(scope, load) : load();
     const pathCtx = { workingDir: dir, home: ctx.home };
     const services: PlainMap = Object.create(null) as PlainMap;
     if (isMap(sub.services)) {

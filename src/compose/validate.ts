@@ -65,11 +65,17 @@ export function checkProject(project: ComposeProject): void {
         );
       }
     }
-    // In keep mode a platform list holding a variable reference cannot be checked here; bake checks it.
-    if (service.platform && build.platforms.length > 0 && !build.platforms.some(hasToken) && !build.platforms.includes(service.platform)) {
+    if (service.platform && build.platforms.length > 0 && !build.platforms.includes(service.platform)) {
+      const message = `service.build.platforms MUST include service.platform "${service.platform}"`;
+      // In keep mode a platform list holding a variable reference is checked by bake, with Compose's message.
+      const withTokens = build.platforms.filter(hasToken);
+      if (project.kept && withTokens.length > 0) {
+        project.kept.platformChecks.push({ values: withTokens, expected: service.platform, message });
+        continue;
+      }
       fail(
         "platform-conflict",
-        `service.build.platforms MUST include service.platform "${service.platform}"`,
+        message,
         pos(`${at}.platform`),
       );
     }

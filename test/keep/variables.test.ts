@@ -6,6 +6,7 @@
  */
 import { compose2bake, convertProject, DiagnosticBag, emit, loadProject, type BakeFile, type BakeString, type Diagnostic } from "../../src/index";
 import { applyKeptVariables } from "../../src/bake/variables";
+import * as path from "node:path";
 import { tempProject } from "../support/run";
 
 function keep(compose: string, options: { env?: Record<string, string>; files?: Record<string, string> } = {}) {
@@ -186,22 +187,17 @@ describe("fallbacks, with a warning", () => {
   });
 });
 
-test("variables set only in an included project's env file get the same warning (they were not listed)", () => {
+test("variables set only in an included project's env file are its defaults, not a warning to export them", () => {
   const files = {
     "sub/compose.yaml": "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n",
     "sub/vars.env": "A=from-include\n",
     "sub/.env": "B=from-include-dotenv\n",
   };
-  const withEnvFile = "include:\n  - path: sub/compose.yaml\n    env_file: sub/vars.env\n";
-  expect(warnings(keep(withEnvFile, { files }).diagnostics, "kept-variable-in-env-file")).toEqual([
-    "A is set in an env file, which docker buildx bake does not read: export it when running bake, or generate with --resolve",
-  ]);
+  const withEnvFile = keep("include:\n  - path: sub/compose.yaml\n    env_file: sub/vars.env\n", { files });
+  expect(warnings(withEnvFile.diagnostics)).toEqual([]);
+  expect(withEnvFile.bake.variable).toEqual({ A: { default: "from-include" }, B: { default: "" } });
   // Without env_file, the include's own .env is its env file.
-  expect(warnings(keep("include:\n  - sub/compose.yaml\n", { files }).diagnostics, "kept-variable-in-env-file")).toEqual([
-    "B is set in an env file, which docker buildx bake does not read: export it when running bake, or generate with --resolve",
-  ]);
-  // A variable of the process environment is not from a file.
-  expect(warnings(keep(withEnvFile, { files, env: { A: "exported" } }).diagnostics, "kept-variable-in-env-file")).toEqual([]);
+  expect(keep("include:\n  - sub/compose.yaml\n", { files }).bake.variable).toEqual({ A: { default: "" }, B: { default: "from-include-dotenv" } });
 });
 
 describe("requirements", () => {
@@ -353,12 +349,97 @@ describe("hostile input (issue #12)", () => {
       'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: .\n      labels: {"k.build.labels.x\\n": "${L}"}\n      shm_size: ${S:-1}\n',
     );
     const t = r.bake.target.a_image!;
-    expect(t.tags).toEqual([{ template: [{ expr: "I" }] }]);
+    // An image that may come out empty falls back to Compose's default name (see "the default image name").
+    expect(t.tags).toEqual([{ template: [{ expr: `I == "" ? "${path.basename(r.cwd).toLowerCase()}-a.image" : I` }] }]);
     expect(t.labels).toEqual({ "k.build.labels.x\n": { template: [{ expr: "L" }] } });
     // environment never reaches bake: not a variable (it used to match `^services\..+\.image$`).
     expect(Object.keys(r.bake.variable).sort()).toEqual(["I", "L"]);
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
       "services.a.image.build.shm_size uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
+  });
+});
+
+describe("the default image name (issue #13, item 2)", () => {
+  const project = (cwd: string) => path.basename(cwd).toLowerCase();
+
+  test("an `image:` that may interpolate to empty falls back to <project>-<service> inside the expression", () => {
+    const r = keep("services:\n  a:\n    build: .\n    image: ${TAG_IMAGE}\n  b:\n    build: .\n    image: ${A}${B-}\n");
+    const p = project(r.cwd);
+    expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: `TAG_IMAGE == "" ? "${p}-a" : TAG_IMAGE` }] }]);
+    expect(r.hcl).toContain(`tags       = ["\${"\${A}\${B == null ? "" : B}" == "" ? "${p}-b" : "\${A}\${B == null ? "" : B}"}"]`);
+    expect(r.bake.variable).toEqual({ A: { default: "" }, B: { type: "string", default: null }, TAG_IMAGE: { default: "" } });
+  });
+
+  test("an image that can never be empty stays as it is, and still de-duplicates against an equal tag", () => {
+    const r = keep("services:\n  a:\n    build:\n      context: .\n      tags: [\"${T:-x}\"]\n    image: ${T:-x}\n  b:\n    build: .\n    image: repo/${T}\n  c:\n    build: .\n    image: ${T:?need}\n");
+    expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: 'T == "" ? "x" : T' }] }]);
+    expect(r.bake.target.b!.tags).toEqual([{ template: ["repo/", { expr: "T" }] }]);
+    expect(r.bake.target.c!.tags).toEqual([{ template: [{ expr: "T" }] }]);
+  });
+
+  test("COMPOSE_COMPATIBILITY's `_` separator is used in the fallback too", () => {
+    const r = keep("services:\n  a:\n    build: .\n    image: ${I}\n", { env: { COMPOSE_COMPATIBILITY: "true" } });
+    expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: `I == "" ? "${project(r.cwd)}_a" : I` }] }]);
+  });
+});
+
+describe("variables from an included project's env file (issue #13, item 3)", () => {
+  const files = (subEnv: string, subCompose: string) => ({
+    "sub/compose.yaml": subCompose,
+    "sub/.env": subEnv,
+  });
+  const main = (args: string) => `include:\n  - path: sub/compose.yaml\n    env_file: sub/.env\nservices:\n  app:\n    build:\n      context: .\n${args}`;
+  const sub = "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B-none}\n        S: ${S:-sub}\n";
+
+  test("a variable only the included services read gets the env file's value as its default", () => {
+    const r = keep(main(""), { files: files("A=from-env-file\nB=\nS=s\n", sub) });
+    expect(r.bake.variable).toEqual({ A: { default: "from-env-file" }, B: { type: "string", default: "" }, S: { default: "s" } });
+    expect(r.bake.target.lib!.args).toEqual({
+      A: { template: [{ expr: "A" }] },
+      B: { template: [{ expr: 'B == null ? "none" : B' }] },
+      S: { template: [{ expr: 'S == "" ? "sub" : S' }] },
+    });
+    // Nothing to export: the included env file is not listed.
+    expect(warnings(r.diagnostics)).toEqual([]);
+  });
+
+  test("the output does not depend on the environment it is generated in", () => {
+    const a = keep(main(""), { files: files("A=from-env-file\n", sub) });
+    const b = keep(main(""), { files: files("A=from-env-file\n", sub), env: { A: "from-process" } });
+    expect(b.hcl).toBe(a.hcl.split(path.basename(a.cwd).toLowerCase()).join(path.basename(b.cwd).toLowerCase()));
+  });
+
+  test("read by the main project too: written as the env file's value in the included services, with a warning", () => {
+    const r = keep(main("      args:\n        S: ${S:-main}\n"), { files: files("A=a\nS=s\n", sub) });
+    expect(r.bake.variable).toEqual({ A: { default: "a" }, B: { type: "string", default: null }, S: { default: "" } });
+    expect(r.bake.target.lib!.args!.S).toEqual({ template: ["s"] });
+    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "main" : S' }] });
+    expect(warnings(r.diagnostics, "kept-variable-include-conflict")).toEqual([
+      "S is set by the env file of the included sub/compose.yaml and is also read elsewhere with another meaning when unset (a bake variable has one default): in the services of sub/compose.yaml, it is written as the env file's value, so setting it when running bake does not change it there (docker compose would)",
+    ]);
+  });
+
+  test("two includes reading one name with different values: each writes its own, and no variable is left", () => {
+    const lib = (n: string) => `services:\n  ${n}:\n    build:\n      context: .\n      args:\n        V: \${V:?need V}\n`;
+    const r = keep("include:\n  - path: one/compose.yaml\n  - path: two/compose.yaml\n", {
+      files: { "one/compose.yaml": lib("one"), "one/.env": "V=1\n", "two/compose.yaml": lib("two"), "two/.env": "V=2\n" },
+    });
+    expect(r.bake.target.one!.args).toEqual({ V: { template: ["1"] } });
+    expect(r.bake.target.two!.args).toEqual({ V: { template: ["2"] } });
+    expect(r.bake.variable).toEqual({});
+    expect(warnings(r.diagnostics, "kept-variable-include-conflict")).toHaveLength(2);
+  });
+
+  test("a nested include: the outer include's env file wins, as it is read first", () => {
+    const r = keep("include:\n  - path: outer/compose.yaml\n", {
+      files: {
+        "outer/compose.yaml": "include:\n  - path: inner/compose.yaml\n",
+        "outer/.env": "V=outer\n",
+        "outer/inner/compose.yaml": "services:\n  lib:\n    build:\n      context: .\n      args:\n        V: ${V}\n        W: ${W}\n",
+        "outer/inner/.env": "V=inner\nW=inner\n",
+      },
+    });
+    expect(r.bake.variable).toEqual({ V: { default: "outer" }, W: { default: "inner" } });
   });
 });

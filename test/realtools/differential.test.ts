@@ -352,10 +352,8 @@ async function runProject(tools: RealTools, p: Project, root: string): Promise<O
     const value = loaded.environment[name];
     if (value !== undefined && !(name in outcome.bakeEnv)) outcome.bakeEnv[name] = value;
   }
-  // Included projects' env files too: the kept-variable-in-env-file warning lists them as well.
-  for (const [name, value] of loaded.includedEnvFileVariables) {
-    if (!(name in outcome.bakeEnv)) outcome.bakeEnv[name] = value;
-  }
+  // Not the included projects' env files: the kept file takes their values as defaults (or writes them, in a
+  // conflict), as Compose interpolates the included services with them and nothing else.
 
   const mainMode = parsed.resolve ? "resolve" : "keep";
   const otherMode = parsed.resolve ? "keep" : "resolve";
