@@ -11,6 +11,7 @@
 const { spawnSync } = require("node:child_process");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
+const { wrap } = require("node:module");
 const path = require("node:path");
 const esbuild = require("esbuild");
 const Handlebars = require("handlebars");
@@ -63,6 +64,9 @@ esbuild
     for (const out of result.outputFiles) {
       let text = out.text;
       if (out.path === outfile) {
+        // Written inside CommonJS's function wrapper, so that bin/load-bundle.js hands V8 the file's text as it is:
+        // wrapping it at run time made a second, concatenated copy for V8 to flatten, and cost about 15 ms of CPU.
+        text = wrap(text);
         // The bundle's first line names its content; the code cache records the name it was made for.
         const id = crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
         text = `/* compose2bake bundle ${id} */\n${text}`;
