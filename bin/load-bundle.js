@@ -9,7 +9,6 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
-const { wrap } = require("node:module");
 
 /** The first line of a bundle from scripts/bundle.js: a hash of the rest, which the cache's first line repeats. */
 const BUNDLE_ID = /^\/\* compose2bake bundle ([0-9a-f]+) \*\/\n/;
@@ -37,7 +36,8 @@ function readCache(file, source) {
 }
 
 function compile(file, source, cachedData) {
-  const script = new vm.Script(wrap(source), { filename: file, cachedData });
+  // The file is already a function expression (scripts/bundle.js wrote it inside CommonJS's wrapper).
+  const script = new vm.Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   // The bundle requires Node's own modules, and yargs and diff from this package's node_modules, which this
   // file's require resolves alike.

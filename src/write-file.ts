@@ -144,18 +144,20 @@ export function readExisting(file: string, limit: number): Existing {
  */
 export function realPath(file: string, depth = 0): string {
   try {
-    return fs.realpathSync(file);
+    // A missing file is common (a Dockerfile the project names but has not written, an output to create): asked
+    // first without an exception, as realpathSync's ENOENT error costs more than the lookup itself.
+    if (fs.statSync(file, { throwIfNoEntry: false }) !== undefined) return fs.realpathSync(file);
   } catch {
-    // not there (yet), or a loop: resolve what exists, step by step
+    // a loop, or a file where a folder should be: resolve what exists, step by step
   }
   const parent = path.dirname(file);
   if (parent === file || depth > 40) return file;
   const folder = realPath(parent, depth + 1);
   const here = path.join(folder, path.basename(file));
   try {
-    if (fs.lstatSync(here).isSymbolicLink()) return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
+    if (fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
   } catch {
-    // nothing there: the name is the answer
+    // not readable as a link: the name is the answer
   }
   return here;
 }
