@@ -14,6 +14,7 @@
  *
  *   npm run bench                 # all sizes, 7 runs each, then the pathological inputs
  *   BENCH_SIZES=10,100 BENCH_RUNS=5 npm run bench
+ *   BENCH_ONLY=sizes npm run bench          # the sizes and start-up tables only, printed, results.md untouched
  *   BENCH_ONLY=pathological npm run bench   # only the pathological table (3 runs each unless BENCH_RUNS is set);
  *                                           # replaces that section of results.md and keeps the rest
  */
@@ -140,8 +141,9 @@ function main() {
     process.exit(2);
   }
   if (process.env.BENCH_ONLY === "pathological") return pathologicalOnly();
-  if (process.env.BENCH_ONLY) {
-    console.error(`bench: unknown BENCH_ONLY=${process.env.BENCH_ONLY} (known: pathological)`);
+  const sizesOnly = process.env.BENCH_ONLY === "sizes";
+  if (process.env.BENCH_ONLY && !sizesOnly) {
+    console.error(`bench: unknown BENCH_ONLY=${process.env.BENCH_ONLY} (known: pathological, sizes)`);
     process.exit(2);
   }
   const t = tools();
@@ -233,12 +235,13 @@ function main() {
     out.push(big.error ? `Failed: ${big.error}` : `Refused cleanly (exit 2) in ${fmt(big.wall)}, peak RSS ${mb(big.rss)}: \`${big.message}\``);
   }
   try {
-    out.push("", ...pathological(t));
+    if (!sizesOnly) out.push("", ...pathological(t));
   } finally {
     stopAgent(t);
   }
   const text = out.join("\n") + "\n";
-  fs.writeFileSync(path.join(__dirname, "results.md"), text);
+  // A partial run (BENCH_ONLY=sizes) is printed only: results.md always holds a whole run.
+  if (!sizesOnly) fs.writeFileSync(path.join(__dirname, "results.md"), text);
   process.stdout.write(text);
 }
 
