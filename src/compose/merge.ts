@@ -27,10 +27,7 @@ function mergeValue(base: PlainValue | undefined, override: PlainValue, path: st
   if (override === null) return base;
   if (isMap(base)) {
     if (!isMap(override)) return mismatch(base, override, path, posOf);
-    const out: PlainMap = Object.create(null) as PlainMap;
-    for (const [k, v] of Object.entries(base)) out[k] = v;
-    for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, [...path, k], posOf);
-    return out;
+    return mergeMappings(base, override, path, posOf);
   }
   if (Array.isArray(base)) {
     if (!Array.isArray(override)) return mismatch(base, override, path, posOf);
@@ -98,10 +95,7 @@ function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posO
   const b = typeof base === "string" ? dict<PlainValue>([["context", base]]) : base;
   const o = typeof override === "string" ? dict<PlainValue>([["context", override]]) : override;
   if (!isMap(b) || !isMap(o)) return override;
-  const out: PlainMap = Object.create(null) as PlainMap;
-  for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
-  return out;
+  return mergeMappings(b, o, path, posOf);
 }
 
 /**
@@ -220,10 +214,7 @@ function mergeDependsOn(base: PlainValue, override: PlainValue, path: string[], 
   const b = dependsOnMap(base);
   const o = dependsOnMap(override);
   if (!b || !o) return override;
-  const out: PlainMap = Object.create(null) as PlainMap;
-  for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(own(b, k), v, [...path, k], posOf);
-  return out;
+  return mergeMappings(b, o, path, posOf);
 }
 
 /** `networks` (of a service): a list becomes a mapping of name → null, then mappings merge. */
@@ -231,25 +222,28 @@ function mergeNetworks(base: PlainValue, override: PlainValue, path: string[], p
   const b = networksMap(base);
   const o = networksMap(override);
   if (!b || !o) return override;
-  const out: PlainMap = Object.create(null) as PlainMap;
-  for (const [k, v] of Object.entries(b)) out[k] = v;
-  for (const [k, v] of Object.entries(o)) out[k] = mergeValue(b[k], v, [...path, k], posOf);
-  return out;
+  return mergeMappings(b, o, path, posOf);
 }
 
 function networksMap(v: PlainValue): PlainMap | undefined {
-  if (isMap(v)) return v;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return undefined;
-  const out: PlainMap = Object.create(null) as PlainMap;
-  for (const name of v as string[]) out[name] = null;
-  return out;
+  return namesAsMapping(v, () => null);
 }
 
 function dependsOnMap(v: PlainValue): PlainMap | undefined {
+  return namesAsMapping(v, () => dict<PlainValue>([["condition", "service_started"], ["required", true]]));
+}
+
+/** A mapping as it is, a list of names as a mapping of each name to `value()`; anything else undefined. */
+function namesAsMapping(v: PlainValue, value: () => PlainValue): PlainMap | undefined {
   if (isMap(v)) return v;
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return undefined;
-  const out: PlainMap = Object.create(null) as PlainMap;
-  for (const name of v as string[]) out[name] = dict<PlainValue>([["condition", "service_started"], ["required", true]]);
+  return dict((v as string[]).map((name) => [name, value()] as const));
+}
+
+/** compose-go's mergeMappings: the base's keys, each key of the override merged over the base's value. */
+function mergeMappings(base: PlainMap, override: PlainMap, path: string[], posOf: PositionLookup): PlainMap {
+  const out: PlainMap = dict(Object.entries(base));
+  for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, [...path, k], posOf);
   return out;
 }
 
