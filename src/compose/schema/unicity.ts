@@ -7,7 +7,7 @@
  * left as it is: compose-go reports that error instead, and the schema reports one here.
  * The model is not changed: lists are copied, and the mappings above them.
  */
-import type { PlainMap, PlainValue } from "../yaml";
+import type { PlainMap, PlainValue } from "../raw";
 
 type Indexer = (item: PlainValue) => string | undefined;
 
