@@ -3,7 +3,19 @@
  * v6 kind/*.go): one message per failing location chosen by validate.ts.
  */
 import { goQuote } from "../go-format";
-import type { Leaf } from "./validate";
+
+/** One failed keyword, as santhosh-tekuri/jsonschema would report it. */
+export interface Leaf {
+  readonly kind: "leaf";
+  /** Instance location, one key or index per step. */
+  readonly path: readonly string[];
+  readonly keyword: string;
+  /** The schema object and instance that failed, to merge and filter errors of one keyword check. */
+  readonly node: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** `additionalProperties`: every key not allowed; `required`: every key missing. */
+  readonly names: string[];
+}
 
 
 export function message(leaf: Leaf, model: unknown): string {

@@ -7,8 +7,7 @@ import type { SourceFile, SourcePos } from "../../diagnostics";
 import type { PositionTable } from "../model";
 import { placeOf } from "../positions";
 import { parseLeniently } from "../yaml";
-import type { Leaf } from "./validate";
-
+import type { Leaf } from "./messages";
 
 /**
  * Where to point: an unknown key at that key (the first one), a duplicate item at its second copy, anything

@@ -17,7 +17,7 @@ import { CompileError, sortDiagnostics, type Diagnostic } from "../../diagnostic
 import type { PositionTable } from "../model";
 import { isMap, type PlainMap } from "../raw";
 import { schemaPlaces, validate as generated } from "./compose-spec.generated";
-import { message } from "./messages";
+import { message, type Leaf } from "./messages";
 import { KeyPositions, position } from "./places";
 import { schemaView } from "./unicity";
 
@@ -30,19 +30,6 @@ interface AjvError {
 
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 const validateSpec = generated as unknown as Validator;
-
-/** One failed keyword, as santhosh-tekuri/jsonschema would report it. */
-export interface Leaf {
-  readonly kind: "leaf";
-  /** Instance location, one key or index per step. */
-  readonly path: readonly string[];
-  readonly keyword: string;
-  /** The schema object and instance that failed, to merge and filter errors of one keyword check. */
-  readonly node: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  /** `additionalProperties`: every key not allowed; `required`: every key missing. */
-  readonly names: string[];
-}
 
 /** Keywords that must all hold: the root, and each `oneOf` branch. */
 interface Conjunction {
