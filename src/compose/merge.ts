@@ -10,7 +10,7 @@
  * keep the later value instead: a file Docker Compose accepts must never be rejected here.
  */
 import { fail, type SourcePos } from "../diagnostics";
-import type { PlainMap, PlainValue } from "./yaml";
+import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { dict, hasOwn, own } from "../dict";
 
 export type PositionLookup = (path: string) => SourcePos | undefined;
@@ -92,8 +92,8 @@ function specialMerger(path: string[]): Merger | undefined {
 /** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
 function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
   if (override === null) return base;
-  const b = typeof base === "string" ? dict<PlainValue>([["context", base]]) : base;
-  const o = typeof override === "string" ? dict<PlainValue>([["context", override]]) : override;
+  const b = buildMapping(base);
+  const o = buildMapping(override);
   if (!isMap(b) || !isMap(o)) return override;
   return mergeMappings(b, o, path, posOf);
 }
@@ -259,9 +259,7 @@ function scalarText(v: PlainValue): string {
   return String(v);
 }
 
-export function isMap(v: PlainValue | undefined): v is PlainMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export { isMap };
 
 /** Deletes each path (a key list) from `model`, in place: how `!reset` and `!override` clear earlier values. */
 export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
@@ -271,7 +269,7 @@ export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
       const key = path[i]!;
       // `build: ./dir` is `{context: ./dir}` to a `!reset` below it, as to a merge (mergeBuild).
       if (i === 2 && path[0] === "services" && key === "build" && isMap(node) && typeof own(node, "build") === "string") {
-        node.build = dict<PlainValue>([["context", own(node, "build")!]]);
+        node.build = buildMapping(own(node, "build")!);
       }
       if (isMap(node)) node = own(node, key);
       else if (Array.isArray(node)) node = node[Number(key)];
