@@ -17,10 +17,10 @@ import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
 import { collapseRepeats, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { customizeBake } from "./bake/customize";
-import { formatFromFileName, withConfig, type Config } from "./config";
+import { formatFromFileName, withConfig, type Config } from "./config/load";
 import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
 import { runWarnings } from "./warnings";
-import { realPath } from "./write-file";
+import { realPath } from "./cli/write-file";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -156,6 +156,6 @@ export type {
   ComposeSsh,
 } from "./compose/model";
 export { collapseRepeats, CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
-export { CONFIG_FILE_NAME, formatFromFileName, outputFormatProblem, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
+export { CONFIG_FILE_NAME, formatFromFileName, outputFormatProblem, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config/load";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
 export { regenerateHint, type Regenerate } from "./regenerate";

@@ -9,8 +9,8 @@
  * - no date and no version number: a `--check` pinned in CI must not fail when only compose2bake changed.
  */
 import * as path from "node:path";
-import type { Config } from "./config";
-import { CONFIG_FILE_NAME, formatFromFileName } from "./config";
+import type { Config } from "./config/load";
+import { CONFIG_FILE_NAME, formatFromFileName } from "./config/load";
 import type { OutputFormat } from "./index";
 
 /** The settings, after compose2bake.toml was layered under the explicit options (see `withConfig`). */

@@ -7,9 +7,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCommandLine, UsageError, type Args } from "./cli-args";
+import { parseCommandLine, UsageError, type Args } from "./args";
 import { collectGarbage } from "./collect-garbage";
-import { MAX_FILE_BYTES } from "./compose/yaml";
+import { MAX_FILE_BYTES } from "../compose/yaml";
 import {
   CompileError,
   compose2bake,
@@ -20,9 +20,9 @@ import {
   withConfig,
   type Compose2BakeResult,
   type Config,
-} from "./index";
+} from "../index";
 import { isInside, readExisting, realPath, writeFileAtomic } from "./write-file";
-import { visible } from "./diagnostics";
+import { visible } from "../diagnostics";
 
 export interface CliIO {
   readonly cwd: string;
@@ -281,8 +281,8 @@ function check(file: string, text: string, limit: number, name: string, hint: st
 }
 
 function readVersion(): string {
-  // dist/src/cli.js and src/cli.ts both sit two levels below the package root.
-  for (const rel of ["../../package.json", "../package.json"]) {
+  // dist/src/cli/main.js sits three levels below the package root, src/cli/main.ts two, the bundle (dist/) one.
+  for (const rel of ["../../../package.json", "../../package.json", "../package.json"]) {
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, rel), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "compose2bake" && pkg.version) return pkg.version;

@@ -22,15 +22,15 @@
  * Tests: test/config.test.ts, test/cli/config.test.ts.
  */
 import * as path from "node:path";
-import { isFile, readAtMost } from "./compose/discover";
-import { MAX_FILE_BYTES } from "./compose/yaml";
-import { dict, hasOwn } from "./dict";
-import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
-import { TARGET_ATTRIBUTE_KINDS } from "./bake/escape";
-import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "./bake/model";
-import type { BakeCustomization } from "./bake/customize";
+import { isFile, readAtMost } from "../compose/discover";
+import { MAX_FILE_BYTES } from "../compose/yaml";
+import { dict, hasOwn } from "../dict";
+import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "../diagnostics";
+import { TARGET_ATTRIBUTE_KINDS } from "../bake/escape";
+import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "../bake/model";
+import type { BakeCustomization } from "../bake/customize";
 import { locateToml, type TomlPath } from "./toml-positions";
-import type { Compose2BakeOptions, OutputFormat } from "./index";
+import type { Compose2BakeOptions, OutputFormat } from "../index";
 
 export const CONFIG_FILE_NAME = "compose2bake.toml";
 
