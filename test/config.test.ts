@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadConfig, parseConfig, withConfig, type Config } from "../src/config/load";
+import { loadConfig, parseConfig, type Config } from "../src/config/load";
+import { withConfig } from "../src/index";
 import { CompileError, SourceFile, formatDiagnostic } from "../src/diagnostics";
 import { locateToml } from "../src/config/toml-positions";
 

@@ -9,19 +9,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, UsageError, type Args } from "./args";
 import { collectGarbage } from "./collect-garbage";
+import { outputFormatProblem } from "../emit";
+import { writeStderr, writeStdout } from "./stdout";
 import { MAX_FILE_BYTES } from "../compose/yaml";
 import {
   CompileError,
   compose2bake,
   formatDiagnostic,
   loadConfig,
-  outputFormatProblem,
   regenerateHint,
   withConfig,
   type Compose2BakeResult,
   type Config,
 } from "../index";
-import { isInside, readExisting, realPath, writeFileAtomic } from "./write-file";
+import { realPath } from "../compose/discover";
+import { isInside, OutputError, readExisting, writeFileAtomic } from "./write-file";
 import { visible } from "../diagnostics";
 
 export interface CliIO {
@@ -65,12 +67,12 @@ export async function main(argv: readonly string[], given: CliIO = processIO()):
       io.stderr(`compose2bake: error: ${e.message}\n`);
       return EXIT.invalid;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err && typeof err.code === "string" && typeof err.path === "string") {
-      // A file system problem while writing the output: the user's environment, not a bug.
-      io.stderr(`compose2bake: error: ${err.message}\n`);
+    if (e instanceof OutputError) {
+      // The output cannot be written (or read, for --check): the user's environment, not a bug.
+      io.stderr(`compose2bake: error: ${e.message}\n`);
       return EXIT.invalid;
     }
+    const err = e as Error | undefined;
     io.stderr(
       `compose2bake: internal error: ${err?.stack ?? String(e)}\n` +
         "This is a bug in compose2bake; please report it with the input that caused it.\n",
@@ -86,50 +88,6 @@ function processIO(): CliIO {
     stdout: writeStdout,
     stderr: writeStderr,
   };
-}
-
-/**
- * Writes straight to file descriptor 1: creating `process.stdout` loads Node's stream machinery, a twentieth
- * of a small run. A non-blocking stdout that is full (EAGAIN) gets the rest through `process.stdout`, which
- * waits for it; a reader that has gone away (EPIPE, as in `compose2bake | head`) gets nothing more. Any other
- * failure (`> /dev/full`) is the user's environment: exit 2, "cannot write standard output".
- */
-function writeStdout(text: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  let written = 0;
-  while (written < bytes.length) {
-    try {
-      written += fs.writeSync(1, bytes, written);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === "EAGAIN") {
-        process.stdout.write(bytes.subarray(written));
-        return;
-      }
-      if (err.code === "EPIPE") return;
-      throw new CliError(`cannot write standard output: ${err.code === "ENOSPC" ? "no space left on device" : err.message}`);
-    }
-  }
-}
-
-/**
- * Diagnostics to file descriptor 2. A stderr that cannot be written is ignored: it must not change the exit
- * code (an error there used to end the run with 1, the "stale" code), and there is nowhere left to say so.
- */
-function writeStderr(text: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  let written = 0;
-  while (written < bytes.length) {
-    try {
-      written += fs.writeSync(2, bytes, written);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
-        process.stderr.on("error", () => undefined);
-        process.stderr.write(bytes.subarray(written));
-      }
-      return;
-    }
-  }
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
