@@ -9,7 +9,6 @@
  */
 import * as path from "node:path";
 import { convertProject } from "./bake/convert";
-import { applyKeptVariables } from "./bake/variables";
 import type { BakeFile } from "./bake/model";
 import { realPath } from "./compose/discover";
 import { loadProject, type LoadOptions } from "./compose/load";
@@ -105,13 +104,9 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   const read = new Set<string>();
   const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics, read);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
-  let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
-  if (project.kept) {
-    // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
-    // Included projects' env files are not listed: their values are the defaults of the variables they set.
-    bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
-  }
-  bake = customizeBake(bake, options.config?.customize);
+  // In keep mode convertProject also turns the kept references into bake variables.
+  const converted = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
+  const bake = customizeBake(converted, options.config?.customize);
   if (options.runWarnings !== false) {
     runWarnings(
       {

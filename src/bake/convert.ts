@@ -16,7 +16,8 @@ import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
 import { applyXBake, uniqueBy } from "./x-bake";
 import { compareCodeUnits } from "./escape";
 import { isTrue } from "../compose/environment";
-import { hasToken } from "../compose/keep";
+import { hasToken } from "../compose/keep-token";
+import { applyKeptVariables } from "./variables";
 import { dict, dictCopy, hasOwn, own } from "../dict";
 
 /** Compose's variable-name syntax: what a value-less arg's name must be to stay a bake variable reference. */
@@ -29,6 +30,10 @@ export interface ConvertOptions {
   readonly absolutePaths?: boolean;
 }
 
+/**
+ * The whole conversion. In keep mode (`project.kept`) the kept references become bake variables here too, so what
+ * comes out is a finished bake file with no keep token left in it, whichever stage API the caller uses.
+ */
 export function convertProject(project: ComposeProject, options: ConvertOptions, diagnostics: DiagnosticBag): BakeFile {
   const buildable = Object.values(project.services)
     .filter((s): s is ComposeService & { build: ComposeBuild } => s.build !== undefined)
@@ -61,7 +66,11 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
     }
     group[groupName] = { targets: sortedTargets(closure(project, members.map((s) => s.name)), names).filter(inFile) };
   }
-  return { variable: dict(), group, target };
+  const bake: BakeFile = { variable: dict(), group, target };
+  if (!project.kept) return bake;
+  // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
+  // Included projects' env files are not listed: their values are the defaults of the variables they set.
+  return applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
 }
 
 /** Compose's target naming: `.` → `_`, then `_` appended until the name is free, in sorted service order. */
