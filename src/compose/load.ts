@@ -10,7 +10,7 @@ import { discoverFiles, filesFromEnv, readFdAtMost, statProblem } from "./discov
 import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment } from "./environment";
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
-import { isMap } from "./merge";
+import { isMap } from "./raw";
 import { LayeredPositions, loadRawModel, readSource, STDIN } from "./raw-model";
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, type NormalizeContext } from "./normalize-build";
