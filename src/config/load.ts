@@ -24,7 +24,7 @@
 import * as path from "node:path";
 import { isFile, readAtMost } from "../compose/discover";
 import { MAX_FILE_BYTES } from "../compose/yaml";
-import { CompileError, SourceFile } from "../diagnostics";
+import { CompileError, SourceFile, type DiagnosticCode } from "../diagnostics";
 import { Validator, type Config } from "./validate";
 
 export type { Config };
@@ -98,6 +98,6 @@ function offsetOf(text: string, err: { line: number; column: number }): number {
   return Math.min(offset + err.column - 1, end < 0 ? text.length : end);
 }
 
-function configError(code: string, message: string): CompileError {
+function configError(code: DiagnosticCode, message: string): CompileError {
   return new CompileError([{ severity: "error", code, message }]);
 }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { TARGET_ATTRIBUTE_KINDS } from "../bake/escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "../bake/model";
 import { dict, hasOwn } from "../dict";
-import { CompileError, sortDiagnostics, type Diagnostic, type SourceFile, type SourcePos } from "../diagnostics";
+import { CompileError, sortDiagnostics, type Diagnostic, type DiagnosticCode, type SourceFile, type SourcePos } from "../diagnostics";
 import { outputFormatProblem, type OutputFormat } from "../emit";
 import type { BakeCustomization } from "../bake/customize";
 import { locateToml, type TomlPath } from "./toml-positions";
@@ -217,7 +217,7 @@ export class Validator {
     );
   }
 
-  private error(code: string, message: string, at: TomlPath, prefer: "key" | "value"): void {
+  private error(code: DiagnosticCode, message: string, at: TomlPath, prefer: "key" | "value"): void {
     this.errors.push({ severity: "error", code, message, pos: this.pos(at, prefer) });
   }
 
