@@ -92,7 +92,6 @@ export function withConfig(options: Compose2BakeOptions, config: Config | undefi
   return out;
 }
 
-
 /**
  * Loads a Compose project, converts it and emits the bake file text. Throws CompileError on invalid input.
  * By default `${VAR…}` references become bake variables (`variables: "keep"`); `variables: "resolve"`
