@@ -35,7 +35,7 @@ export interface CliIO {
 
 const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
 
-/** From this size (in characters) a parsed file's garbage is worth a collection (src/collect-garbage.ts). */
+/** From this size (in characters) a parsed file's garbage is worth a collection (collect-garbage.ts). */
 const LARGE_FILE = 512 * 1024;
 
 /**
