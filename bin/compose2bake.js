@@ -8,7 +8,7 @@ try {
   cli = require("./load-bundle.js").loadBundle(path.join(__dirname, "..", "dist", "compose2bake.cjs")).exports;
 } catch (e) {
   if (e && e.code !== "ENOENT") throw e;
-  cli = require("../dist/src/cli.js");
+  cli = require("../dist/src/cli/main.js");
 }
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

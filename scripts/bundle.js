@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Release bundle: src/cli.ts and everything it needs, dependencies included, in one file
+ * Release bundle: src/cli/main.ts and everything it needs, dependencies included, in one file
  * (dist/compose2bake.cjs), so a run loads one script instead of ~100 modules (STYLE.md §7).
  * The HCL template is precompiled here, so only handlebars' small runtime is bundled, and it
  * is only evaluated when HCL is written (the template module is loaded lazily by src/bake/hcl.ts).
@@ -44,7 +44,7 @@ fs.rmSync(`${outfile}.cache`, { force: true });
 
 esbuild
   .build({
-    entryPoints: [path.join(root, "src", "cli.ts")],
+    entryPoints: [path.join(root, "src", "cli", "main.ts")],
     outfile,
     write: false,
     bundle: true,

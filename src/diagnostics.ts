@@ -1,8 +1,11 @@
 /**
  * Diagnostics shared by every stage: one type for errors and warnings, positions kept as byte offsets
  * and turned into line:column only when a message is printed (most runs print nothing).
- * This module imports nothing from the rest of the project.
+ * This module imports nothing from the rest of the project but the catalogue of codes (diagnostic-codes.ts).
  */
+import type { DiagnosticCode } from "./diagnostic-codes";
+
+export type { DiagnosticCode };
 
 /** A source text that positions point into. Line starts are computed on first use. */
 export class SourceFile {
@@ -43,8 +46,8 @@ export type Severity = "error" | "warning";
 
 export interface Diagnostic {
   readonly severity: Severity;
-  /** Stable identifier, e.g. "undefined-secret"; lets users and tests refer to a message. */
-  readonly code: string;
+  /** Stable identifier, e.g. "undefined-secret"; lets users and tests refer to a message (diagnostic-codes.ts). */
+  readonly code: DiagnosticCode;
   /** One sentence; quotes keys as the user wrote them. Never contains a secret's value. */
   readonly message: string;
   readonly pos?: SourcePos;
@@ -72,7 +75,7 @@ export class DiagnosticBag {
     this.seen.add(key);
     this.items.push(d);
   }
-  warn(code: string, message: string, pos?: SourcePos): void {
+  warn(code: DiagnosticCode, message: string, pos?: SourcePos): void {
     this.report({ severity: "warning", code, message, pos });
   }
   get all(): readonly Diagnostic[] {
@@ -117,7 +120,7 @@ export function collapseRepeats(ds: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /** Throws a CompileError with a single error. */
-export function fail(code: string, message: string, pos?: SourcePos): never {
+export function fail(code: DiagnosticCode, message: string, pos?: SourcePos): never {
   throw new CompileError([{ severity: "error", code, message, pos }]);
 }
 

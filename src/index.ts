@@ -9,20 +9,16 @@
  */
 import * as path from "node:path";
 import { convertProject } from "./bake/convert";
-import { applyKeptVariables } from "./bake/variables";
-import { emitJson } from "./bake/json";
-import { checkOutputSize } from "./bake/size";
 import type { BakeFile } from "./bake/model";
+import { realPath } from "./compose/discover";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
 import { collapseRepeats, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { customizeBake } from "./bake/customize";
-import { formatFromFileName, withConfig, type Config } from "./config";
+import type { Config } from "./config/load";
+import { DEFAULT_FORMAT, emit, impliedFormat, type OutputFormat } from "./emit";
 import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
 import { runWarnings } from "./warnings";
-import { realPath } from "./write-file";
-
-export type OutputFormat = "json" | "hcl";
 
 export interface Compose2BakeOptions extends LoadOptions {
   /** Output format; default: from `outputFile`'s extension, else JSON. */
@@ -66,24 +62,50 @@ export interface Compose2BakeResult {
   readonly inputs: readonly string[];
 }
 
+/** Options that withConfig made, with the Config they were layered over: compose2bake() does not layer them again. */
+const layered = new WeakMap<Compose2BakeOptions, Config>();
+
+/**
+ * The one place where compose2bake.toml meets the options: a setting given in `options` wins, an empty list
+ * counts as not given (precedence: config/load.ts). Idempotent. The CLI calls it to learn the output file before
+ * the run; compose2bake() calls it with `options.config` and does nothing more for options it already layered.
+ */
+export function withConfig(options: Compose2BakeOptions, config: Config | undefined = options.config): Compose2BakeOptions {
+  if (!config || layered.get(options) === config) return options;
+  const list = (given: readonly string[] | undefined, fromFile: readonly string[] | undefined): readonly string[] | undefined =>
+    given && given.length > 0 ? given : (fromFile ?? given);
+  const out: Compose2BakeOptions = {
+    ...options,
+    files: list(options.files, config.files),
+    profiles: list(options.profiles, config.profiles),
+    envFiles: list(options.envFiles, config.envFiles),
+    services: list(options.services, config.services),
+    projectDirectory: options.projectDirectory ?? config.projectDirectory,
+    projectName: options.projectName ?? config.projectName,
+    outputFile: options.outputFile ?? config.output,
+    format: options.format ?? impliedFormat(options.outputFile, config),
+    variables: options.variables ?? config.variables,
+    absolutePaths: options.absolutePaths ?? config.absolutePaths,
+    config,
+  };
+  layered.set(out, config);
+  return out;
+}
+
 /**
  * Loads a Compose project, converts it and emits the bake file text. Throws CompileError on invalid input.
  * By default `${VAR…}` references become bake variables (`variables: "keep"`); `variables: "resolve"`
  * substitutes them from `env` like `docker compose build --print`.
  */
 export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
-  const options = withConfig(given, given.config);
+  const options = withConfig(given);
   const diagnostics = new DiagnosticBag();
   const read = new Set<string>();
   const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics, read);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
-  let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
-  if (project.kept) {
-    // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
-    // Included projects' env files are not listed: their values are the defaults of the variables they set.
-    bake = applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
-  }
-  bake = customizeBake(bake, options.config?.customize);
+  // In keep mode convertProject also turns the kept references into bake variables.
+  const converted = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
+  const bake = customizeBake(converted, options.config?.customize);
   if (options.runWarnings !== false) {
     runWarnings(
       {
@@ -101,7 +123,7 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
       diagnostics,
     );
   }
-  const format = options.format ?? formatFromFileName(options.outputFile) ?? "json";
+  const format = options.format ?? impliedFormat(options.outputFile, undefined) ?? DEFAULT_FORMAT;
   const regenerate = options.outputFile ? regenerateCommand({ ...options, format }, project.workingDir) : undefined;
   const header =
     regenerate && options.outputFile && options.header !== false
@@ -133,18 +155,12 @@ function projectInputs(project: ComposeProject, read: ReadonlySet<string>, confi
   return [...new Set([...files].map(realPath))].sort();
 }
 
-/** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
-export function emit(bake: BakeFile, format: OutputFormat, comment?: readonly string[]): string {
-  checkOutputSize(bake);
-  if (format === "json") return emitJson(bake, comment);
-  // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hcl = require("./bake/hcl") as typeof import("./bake/hcl");
-  return hcl.emitHcl(bake, comment);
-}
-
+// The public API: the one-call compiler, the three stages (load, convert, emit) with the customisation step
+// between the last two, compose2bake.toml, and the diagnostics. Everything else is internal.
 export { loadProject, type LoadOptions } from "./compose/load";
 export { convertProject, type ConvertOptions } from "./bake/convert";
+export { customizeBake, type BakeCustomization } from "./bake/customize";
+export { emit, type OutputFormat } from "./emit";
 export { emitJson } from "./bake/json";
 export type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeTemplate, BakeVariable } from "./bake/model";
 export type {
@@ -155,7 +171,6 @@ export type {
   ComposeServiceSecret,
   ComposeSsh,
 } from "./compose/model";
-export { collapseRepeats, CompileError, DiagnosticBag, formatDiagnostic, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
-export { CONFIG_FILE_NAME, formatFromFileName, outputFormatProblem, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
-export { customizeBake, type BakeCustomization } from "./bake/customize";
+export { CompileError, DiagnosticBag, formatDiagnostic, type Diagnostic, type SourcePos } from "./diagnostics";
+export { loadConfig, parseConfig, type Config, type FindConfigOptions } from "./config/load";
 export { regenerateHint, type Regenerate } from "./regenerate";

@@ -9,9 +9,9 @@
  * - no date and no version number: a `--check` pinned in CI must not fail when only compose2bake changed.
  */
 import * as path from "node:path";
-import type { Config } from "./config";
-import { CONFIG_FILE_NAME, formatFromFileName } from "./config";
-import type { OutputFormat } from "./index";
+import type { Config } from "./config/load";
+import { CONFIG_FILE_NAME } from "./config/load";
+import { DEFAULT_FORMAT, impliedFormat, type OutputFormat } from "./emit";
 
 /** The settings, after compose2bake.toml was layered under the explicit options (see `withConfig`). */
 export interface EffectiveSettings {
@@ -63,8 +63,7 @@ export function regenerateCommand(settings: EffectiveSettings, projectDir: strin
 
   const output = settings.outputFile === undefined ? undefined : abs(settings.outputFile);
   const cliOutput = output !== config?.output ? output : undefined;
-  const impliedFormat = formatFromFileName(cliOutput) ?? config?.format ?? formatFromFileName(config?.output) ?? "json";
-  if (settings.format !== impliedFormat) args.push("--format", settings.format);
+  if (settings.format !== (impliedFormat(cliOutput, config) ?? DEFAULT_FORMAT)) args.push("--format", settings.format);
   if (cliOutput !== undefined) args.push("-o", rel(cliOutput));
   else if (output === undefined && config?.output !== undefined) args.push("-o", "-");
 

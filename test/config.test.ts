@@ -5,9 +5,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadConfig, parseConfig, withConfig, type Config } from "../src/config";
+import { loadConfig, parseConfig, type Config } from "../src/config/load";
+import { withConfig } from "../src/index";
 import { CompileError, SourceFile, formatDiagnostic } from "../src/diagnostics";
-import { locateToml } from "../src/toml-positions";
+import { locateToml } from "../src/config/toml-positions";
 
 const DIR = "/project";
 const FILE = `${DIR}/compose2bake.toml`;

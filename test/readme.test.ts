@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import YAML from "yaml";
-import { parseCommandLine } from "../src/cli-args";
+import { parseCommandLine } from "../src/cli/args";
 import { compose2bake, parseConfig } from "../src/index";
 import { SourceFile } from "../src/diagnostics";
 import { fixedEnv, REPO, tempProject } from "./support/run";

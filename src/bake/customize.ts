@@ -14,7 +14,7 @@
  * target's name (bake resolves both from one namespace). Every problem is reported, each at its TOML position.
  * Tests: test/bake/customize.test.ts.
  */
-import { CompileError, type Diagnostic, type SourcePos } from "../diagnostics";
+import { CompileError, type Diagnostic, type DiagnosticCode, type SourcePos } from "../diagnostics";
 import { TARGET_ATTRIBUTE_KINDS, compareCodeUnits } from "./escape";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
 import { dict, hasOwn, own } from "../dict";
@@ -36,7 +36,7 @@ export const BAKE_NAME = /^[a-zA-Z0-9_-]+$/;
 export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined): BakeFile {
   if (!c) return bake;
   const errors: Diagnostic[] = [];
-  const error = (code: string, message: string, at: ReadonlyArray<string | number>): void => {
+  const error = (code: DiagnosticCode, message: string, at: ReadonlyArray<string | number>): void => {
     errors.push({ severity: "error", code, message, pos: c.locate?.(at) });
   };
 

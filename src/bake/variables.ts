@@ -42,6 +42,9 @@ const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline
 
 type Piece = string | { expr: string };
 
+/** Bake files applyKeptVariables returned: convertProject applies the kept variables, so a second call is a no-op. */
+const applied = new WeakSet<BakeFile>();
+
 /**
  * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
  *   Compose sets COMPOSE_PROJECT_NAME to the project name, so the caller passes `{ COMPOSE_PROJECT_NAME: name }`.
@@ -53,6 +56,7 @@ export function applyKeptVariables(
   envFileVariables: ReadonlySet<string>,
   fixed: Readonly<Record<string, string>> = {},
 ): BakeFile {
+  if (applied.has(bake)) return bake;
   const nullable = new Set<string>();
   const used = new Set<string>();
   // What each variable stands for when the environment does not set it: unset, or (in an included project)
@@ -249,7 +253,9 @@ export function applyKeptVariables(
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated`,
     );
   }
-  return { ...bake, variable };
+  const out = { ...bake, variable };
+  applied.add(out);
+  return out;
 }
 
 class ExpressionWriter {

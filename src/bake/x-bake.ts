@@ -3,13 +3,14 @@
  * (buildx-bake-reference.md §5). docker compose ignores x-bake; we honour it because users who wrote it
  * meant it for bake. Unknown keys get a warning, where buildx ignores them silently.
  */
-import type { DiagnosticBag, SourcePos } from "../diagnostics";
+import type { PlaceOf } from "../compose/positions";
+import type { DiagnosticBag } from "../diagnostics";
 import type { BakeString, BakeTarget } from "./model";
 import { dictCopy, hasOwn } from "../dict";
 
 export interface XBakeContext {
   readonly path: string;
-  readonly pos: (path: string) => SourcePos | undefined;
+  readonly placeOf: PlaceOf;
   readonly diagnostics: DiagnosticBag;
   /** Service name → target name, for `service:` / `target:` contexts. */
   readonly names: ReadonlyMap<string, string>;
@@ -22,7 +23,7 @@ const LIST_KEYS = ["tags", "cache-from", "cache-to", "secret", "ssh", "platforms
 export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void {
   if (raw === null || raw === undefined) return;
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path} must be a mapping; it is ignored`, ctx.pos(ctx.path));
+    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path} must be a mapping; it is ignored`, ctx.placeOf(ctx.path));
     return;
   }
   const x = raw as Record<string, unknown>;
@@ -31,7 +32,7 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
       ctx.diagnostics.warn(
         "x-bake-unknown-key",
         `${ctx.path}.${key} is not read by buildx and is ignored (known keys: ${[...LIST_KEYS, "pull", "no-cache", "contexts"].join(", ")})`,
-        ctx.pos(`${ctx.path}.${key}`),
+        ctx.placeOf(`${ctx.path}.${key}`),
       );
     }
   }
@@ -41,7 +42,7 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     if (typeof v === "string") return v.split(/\s+/).filter((s) => s !== "");
     // buildx reads these as strings: a list or a mapping inside is an error there, never "[object Object]".
     if (Array.isArray(v) && v.every(isScalar)) return v.map((item) => String(item));
-    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a list of strings or a string; it is ignored`, ctx.pos(`${ctx.path}.${key}`));
+    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a list of strings or a string; it is ignored`, ctx.placeOf(`${ctx.path}.${key}`));
     return undefined;
   };
   const strings = (v: BakeString[] | undefined): string[] => (v ?? []).filter((s): s is string => typeof s === "string");
@@ -67,19 +68,19 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     const v = x[key];
     if (v === undefined || v === null) continue;
     const b = toBool(v);
-    if (b === undefined) ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a boolean; it is ignored`, ctx.pos(`${ctx.path}.${key}`));
+    if (b === undefined) ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a boolean; it is ignored`, ctx.placeOf(`${ctx.path}.${key}`));
     else t[key] = b;
   }
   const contexts = x.contexts;
   if (contexts !== undefined && contexts !== null) {
     if (typeof contexts !== "object" || Array.isArray(contexts)) {
-      ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts must be a mapping; it is ignored`, ctx.pos(`${ctx.path}.contexts`));
+      ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts must be a mapping; it is ignored`, ctx.placeOf(`${ctx.path}.contexts`));
     } else {
       const merged = dictCopy<BakeString>(t.contexts ?? {});
       for (const [k, v] of Object.entries(contexts as Record<string, unknown>)) {
         if (hasOwn(merged, k)) continue; // buildx: the compose value wins
         if (!isScalar(v)) {
-          ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts.${k} must be a string; it is ignored`, ctx.pos(`${ctx.path}.contexts.${k}`));
+          ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts.${k} must be a string; it is ignored`, ctx.placeOf(`${ctx.path}.contexts.${k}`));
           continue;
         }
         let value = String(v);

@@ -8,7 +8,9 @@
  */
 import * as path from "node:path";
 import { fail, type SourcePos } from "../diagnostics";
-import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
+import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
+import type { PlaceOf } from "./positions";
+import { isMap } from "./raw";
 import { expandUser, resolveRawServicePaths } from "./paths";
 import type { PlainMap, PlainValue } from "./yaml";
 import { dict, hasOwn, own } from "../dict";
@@ -25,7 +27,7 @@ export interface ExtendsContext {
   readonly resourceDir: string;
   /** Absolute path of the file the services come from, for messages. */
   readonly file: string;
-  readonly posOf: (path: string) => SourcePos | undefined;
+  readonly placeOf: PlaceOf;
   /** Reads another file raw: parsed and interpolated documents merged into one mapping. */
   readonly readRaw: (file: string) => RawFile;
   /** `!reset` / `!override` paths of the document the services come from. */
@@ -51,7 +53,7 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
   const resolve = (name: string, upstream: readonly string[]): PlainValue => {
     if (hasOwn(out, name)) return out[name]!;
     const here = `${name} in ${ctx.file}`;
-    if (upstream.includes(here)) cycle([...upstream, here], ctx.posOf(`services.${name}.extends`));
+    if (upstream.includes(here)) cycle([...upstream, here], ctx.placeOf(`services.${name}.extends`));
     const service = own(services, name);
     if (!isMap(service) || service.extends === undefined || service.extends === null) {
       out[name] = service ?? null;
@@ -61,13 +63,13 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
     const where = `services.${name}.extends`;
     const { service: baseName, file } = parseExtends(service.extends, name, where, ctx);
     const tooLong = (): never =>
-      fail("extends-too-deep", `cannot extend service "${name}" in ${ctx.file}: extends chain is longer than ${MAX_EXTENDS_DEPTH} services`, ctx.posOf(where));
+      fail("extends-too-deep", `cannot extend service "${name}" in ${ctx.file}: extends chain is longer than ${MAX_EXTENDS_DEPTH} services`, ctx.placeOf(where));
     if (upstream.length >= MAX_EXTENDS_DEPTH) tooLong();
     const next = [...upstream, here];
     let base: PlainValue;
     if (file === undefined) {
       if (!hasOwn(services, baseName)) {
-        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`, ctx.posOf(where));
+        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`, ctx.placeOf(where));
       }
       base = resolve(baseName, next);
       below.set(name, (below.get(baseName) ?? 0) + 1);
@@ -78,11 +80,11 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
       const raw = ctx.readRaw(abs);
       const other = isMap(raw.model.services) ? raw.model.services : (Object.create(null) as PlainMap);
       if (!hasOwn(other, baseName)) {
-        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`, ctx.posOf(where));
+        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`, ctx.placeOf(where));
       }
       const dir = path.dirname(abs);
       // Its own `!reset` / `!override` tags apply to its own extends (a base that resets what it extends).
-      const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: raw.tagPaths, posOf: () => undefined }, next, baseName);
+      const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: raw.tagPaths, placeOf: () => undefined }, next, baseName);
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(resolved[baseName]!, { workingDir: dir, home: ctx.home }, { defaultContext: false }) as PlainValue;
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.
@@ -90,7 +92,7 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
     }
     const local: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;
-    out[name] = mergeService(name, base, local, ctx.tagPaths, ctx.posOf);
+    out[name] = mergeService(name, base, local, ctx.tagPaths, ctx.placeOf);
     return out[name]!;
   };
   for (const name of only !== undefined ? [only] : Object.keys(services)) resolve(name, trail);
@@ -103,7 +105,7 @@ function mergeService(
   base: PlainValue,
   local: PlainMap,
   tagPaths: readonly string[][],
-  posOf: (path: string) => SourcePos | undefined,
+  placeOf: PlaceOf,
 ): PlainValue {
   if (!isMap(base)) return local;
   const baseDoc = dict<PlainValue>([["services", dict([[name, deepCopy(base)]])]]);
@@ -112,7 +114,7 @@ function mergeService(
     tagPaths.filter((p) => p[0] === "services" && p[1] === name && p.length > 2),
   );
   // Merge errors point into the local definition, whose paths are those of the document being loaded.
-  const merged = mergeDocuments(baseDoc, dict<PlainValue>([["services", dict<PlainValue>([[name, local]])]]), posOf);
+  const merged = mergeDocuments(baseDoc, dict<PlainValue>([["services", dict<PlainValue>([[name, local]])]]), placeOf);
   const result = (merged.services as PlainMap)[name]!;
   if (isMap(result)) delete result.extends;
   return result;
@@ -120,12 +122,12 @@ function mergeService(
 
 function parseExtends(raw: PlainValue, name: string, where: string, ctx: ExtendsContext): { service: string; file?: string } {
   if (typeof raw === "string") return { service: raw };
-  if (!isMap(raw)) fail("schema", `${where} must be a mapping or string`, ctx.posOf(where));
+  if (!isMap(raw)) fail("schema", `${where} must be a mapping or string`, ctx.placeOf(where));
   if (typeof raw.service !== "string" || raw.service === "") {
-    fail("schema", `extends.${name}.service is required`, ctx.posOf(where));
+    fail("schema", `extends.${name}.service is required`, ctx.placeOf(where));
   }
   if (raw.file !== undefined && raw.file !== null && typeof raw.file !== "string") {
-    fail("schema", `${where}.file must be a string`, ctx.posOf(`${where}.file`));
+    fail("schema", `${where}.file must be a string`, ctx.placeOf(`${where}.file`));
   }
   return { service: raw.service, file: typeof raw.file === "string" ? raw.file : undefined };
 }

@@ -10,10 +10,11 @@ import { discoverFiles, filesFromEnv, readFdAtMost, statProblem } from "./discov
 import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment } from "./environment";
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
-import { isMap } from "./merge";
+import { isMap } from "./raw";
 import { LayeredPositions, loadRawModel, readSource, STDIN } from "./raw-model";
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
-import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
+import { normalizeBuild, type NormalizeContext } from "./normalize-build";
+import { normalizeSecrets } from "./normalize-secrets";
 import { chooseProjectName } from "./project-name";
 import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";

@@ -9,93 +9,83 @@
  * never reads: `environment`, `networks`, `ulimits.*`, …) and `x-` extensions (newer compose-go replaces those)
  * keep the later value instead: a file Docker Compose accepts must never be rejected here.
  */
-import { fail, type SourcePos } from "../diagnostics";
-import type { PlainMap, PlainValue } from "./yaml";
+import { fail } from "../diagnostics";
+import type { PlaceOf } from "./positions";
+import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
+import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
 
-export type PositionLookup = (path: string) => SourcePos | undefined;
-
 /** Merges `override` into `base`, returning a new value; neither input is changed. */
-export function mergeDocuments(base: PlainMap, override: PlainMap, posOf: PositionLookup): PlainMap {
-  return mergeValue(base, override, [], posOf) as PlainMap;
+export function mergeDocuments(base: PlainMap, override: PlainMap, placeOf: PlaceOf): PlainMap {
+  return mergeValue(base, override, TreePath.root, placeOf) as PlainMap;
 }
 
-function mergeValue(base: PlainValue | undefined, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+function mergeValue(base: PlainValue | undefined, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
   if (base === undefined) return override;
-  const special = specialMerger(path);
-  if (special) return special(base, override, path, posOf);
+  const special = MERGE_RULES.get(path);
+  if (special) return special(base, override, path, placeOf);
   if (override === null) return base;
   if (isMap(base)) {
-    if (!isMap(override)) return mismatch(base, override, path, posOf);
-    return mergeMappings(base, override, path, posOf);
+    if (!isMap(override)) return mismatch(base, override, path, placeOf);
+    return mergeMappings(base, override, path, placeOf);
   }
   if (Array.isArray(base)) {
-    if (!Array.isArray(override)) return mismatch(base, override, path, posOf);
+    if (!Array.isArray(override)) return mismatch(base, override, path, placeOf);
     return [...base, ...override];
   }
   return override;
 }
 
 /** compose-go's `cannot override <path>`, except where its special mergers (or newer releases) accept the change. */
-function mismatch(_base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
-  if (path.some((k) => k.startsWith("x-")) || TOLERANT.some((pattern) => matchesPattern(path, pattern))) return override;
-  fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
+function mismatch(_base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+  if (path.segments().some((k) => k.startsWith("x-")) || TOLERANT.get(path)) return override;
+  fail("merge-type", `cannot override ${path}`, placeOf(path.toString()));
 }
 
 /**
  * Paths compose-go merges with a special rule that converts between forms (any of its releases), and that no
  * build reads, so we do not reproduce the rule: the later value wins there.
  */
-const TOLERANT: readonly (readonly string[])[] = [
+const TOLERANT = new PathTable<true>([
   ...[
     "annotations", "command", "entrypoint", "healthcheck.test", "environment", "labels", "label_file", "env_file",
     "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tmpfs", "logging", "networks", "models", "ulimits.*",
     "deploy.labels", "volumes.*.volume.labels",
-  ].flatMap((rest) => ["services", "jobs"].map((top) => [top, "*", ...rest.split(".")])),
-  ...["networks", "volumes", "secrets", "configs"].map((top) => [top, "*", "labels"]),
-  ["networks", "*", "ipam", "config"],
-];
+  ].flatMap((rest) => ["services", "jobs"].map((top): [string, true] => [`${top}.*.${rest}`, true])),
+  ...["networks", "volumes", "secrets", "configs"].map((top): [string, true] => [`${top}.*.labels`, true]),
+  ["networks.*.ipam.config", true],
+]);
 
-function matchesPattern(path: readonly string[], pattern: readonly string[]): boolean {
-  return path.length === pattern.length && pattern.every((p, i) => p === "*" || p === path[i]);
-}
+type Merger = (base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf) => PlainValue;
 
-type Merger = (base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup) => PlainValue;
-
-function specialMerger(path: string[]): Merger | undefined {
-  if (path.length === 3 && path[0] === "services" && path[2] === "build") return mergeBuild;
-  if (path.length === 3 && path[0] === "services" && path[2] === "profiles") return mergeUniqueList;
-  if (path.length === 3 && path[0] === "services" && path[2] === "depends_on") return mergeDependsOn;
-  // Outside `build`, the mergers whose result the schema can tell apart (a repeated item breaks `uniqueItems`,
-  // a partial ulimit misses `hard`): lists of networks become mappings, extra hosts drop repeated items, an
-  // ulimit is replaced.
-  if (path.length === 3 && path[0] === "services" && path[2] === "networks") return mergeNetworks;
-  if (path.length === 3 && path[0] === "services" && path[2] === "extra_hosts") return mergeExtraHosts;
-  if (path.length === 4 && path[0] === "services" && path[2] === "ulimits") return (_b, o) => o;
-  if (path.length !== 4 || path[0] !== "services" || path[2] !== "build") return undefined;
-  switch (path[3]) {
-    case "args":
-    case "labels":
-    case "additional_contexts":
-      return mergeKeyValueLists;
-    case "extra_hosts":
-      return mergeExtraHosts;
-    case "tags":
-      return mergeUniqueList;
-    case "ssh":
-      return mergeSsh;
-    default:
-      return undefined;
-  }
-}
+/**
+ * The special mergers, by path (compose-go override/merge.go's table, for the keys a build reads). Outside
+ * `build`, the mergers whose result the schema can tell apart (a repeated item breaks `uniqueItems`, a partial
+ * ulimit misses `hard`): lists of networks become mappings, extra hosts drop repeated items, an ulimit is replaced.
+ * Everywhere else: mappings by key, sequences appended, scalars replaced (mergeValue).
+ */
+const MERGE_RULES = new PathTable<Merger>([
+  ["services.*.build", mergeBuild],
+  ["services.*.profiles", mergeUniqueList],
+  ["services.*.depends_on", mergeDependsOn],
+  ["services.*.networks", mergeNetworks],
+  ["services.*.extra_hosts", mergeExtraHosts],
+  ["services.*.ulimits.*", (_b, o) => o],
+  ["services.*.build.args", mergeKeyValueLists],
+  ["services.*.build.labels", mergeKeyValueLists],
+  ["services.*.build.additional_contexts", mergeKeyValueLists],
+  ["services.*.build.extra_hosts", mergeExtraHosts],
+  ["services.*.build.tags", mergeUniqueList],
+  ["services.*.build.ssh", mergeSsh],
+]);
 
 /** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
-function mergeBuild(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+function mergeBuild(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
   if (override === null) return base;
-  const b = typeof base === "string" ? dict<PlainValue>([["context", base]]) : base;
-  const o = typeof override === "string" ? dict<PlainValue>([["context", override]]) : override;
+  const b = buildMapping(base);
+  const o = buildMapping(override);
   if (!isMap(b) || !isMap(o)) return override;
-  return mergeMappings(b, o, path, posOf);
+  return mergeMappings(b, o, path, placeOf);
 }
 
 /**
@@ -155,8 +145,8 @@ function hostList(v: PlainValue): string[] {
 }
 
 /** `tags`, `profiles`: appended, a later duplicate replaces the earlier one at the earlier position. */
-function mergeUniqueList(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
-  if (Array.isArray(base) && override !== null && !Array.isArray(override)) return mismatch(base, override, path, posOf);
+function mergeUniqueList(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+  if (Array.isArray(base) && override !== null && !Array.isArray(override)) return mismatch(base, override, path, placeOf);
   const out: PlainValue[] = [];
   const seen = new Set<string>();
   for (const item of [...asList(base), ...asList(override)]) {
@@ -174,7 +164,7 @@ function mergeUniqueList(base: PlainValue, override: PlainValue, path: string[],
  * extending another one of the same document) are appended, and a list meeting a mapping is an error
  * (`cannot override services.X.build.ssh`, compose-loading-reference.md §6.4; `!override` is the way out).
  */
-function mergeSsh(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+function mergeSsh(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
   if (base === null || override === null) return override;
   if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
   if (isMap(base) && isMap(override)) {
@@ -184,7 +174,7 @@ function mergeSsh(base: PlainValue, override: PlainValue, path: string[], posOf:
     for (const [k, v] of Object.entries(override)) if (v !== null || !hasOwn(base, k)) out[k] = v;
     return out;
   }
-  fail("merge-type", `cannot override ${path.join(".")}`, posOf(path.join(".")));
+  fail("merge-type", `cannot override ${path}`, placeOf(path.toString()));
 }
 
 /**
@@ -210,19 +200,19 @@ export function canonicalizeSsh(model: PlainMap): void {
 }
 
 /** `depends_on`: a list becomes a mapping (each name `{condition: service_started, required: true}`), then mappings merge. */
-function mergeDependsOn(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+function mergeDependsOn(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
   const b = dependsOnMap(base);
   const o = dependsOnMap(override);
   if (!b || !o) return override;
-  return mergeMappings(b, o, path, posOf);
+  return mergeMappings(b, o, path, placeOf);
 }
 
 /** `networks` (of a service): a list becomes a mapping of name → null, then mappings merge. */
-function mergeNetworks(base: PlainValue, override: PlainValue, path: string[], posOf: PositionLookup): PlainValue {
+function mergeNetworks(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
   const b = networksMap(base);
   const o = networksMap(override);
   if (!b || !o) return override;
-  return mergeMappings(b, o, path, posOf);
+  return mergeMappings(b, o, path, placeOf);
 }
 
 function networksMap(v: PlainValue): PlainMap | undefined {
@@ -241,9 +231,9 @@ function namesAsMapping(v: PlainValue, value: () => PlainValue): PlainMap | unde
 }
 
 /** compose-go's mergeMappings: the base's keys, each key of the override merged over the base's value. */
-function mergeMappings(base: PlainMap, override: PlainMap, path: string[], posOf: PositionLookup): PlainMap {
+function mergeMappings(base: PlainMap, override: PlainMap, path: TreePath, placeOf: PlaceOf): PlainMap {
   const out: PlainMap = dict(Object.entries(base));
-  for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, [...path, k], posOf);
+  for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, path.child(k), placeOf);
   return out;
 }
 
@@ -259,9 +249,6 @@ function scalarText(v: PlainValue): string {
   return String(v);
 }
 
-export function isMap(v: PlainValue | undefined): v is PlainMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Deletes each path (a key list) from `model`, in place: how `!reset` and `!override` clear earlier values. */
 export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
@@ -270,8 +257,8 @@ export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
     for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
       const key = path[i]!;
       // `build: ./dir` is `{context: ./dir}` to a `!reset` below it, as to a merge (mergeBuild).
-      if (i === 2 && path[0] === "services" && key === "build" && isMap(node) && typeof own(node, "build") === "string") {
-        node.build = dict<PlainValue>([["context", own(node, "build")!]]);
+      if (i === 2 && key === "build" && TreePath.of(...path.slice(0, 3)).matches("services.*.build") && isMap(node) && typeof own(node, "build") === "string") {
+        node.build = buildMapping(own(node, "build")!);
       }
       if (isMap(node)) node = own(node, key);
       else if (Array.isArray(node)) node = node[Number(key)];

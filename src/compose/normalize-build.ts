@@ -1,6 +1,6 @@
 /**
- * Turns one service's raw `build:` value (already interpolated and merged) into a ComposeBuild, and the raw
- * top-level `secrets:` mapping into ComposeSecrets, the way compose-go loads them
+ * Turns one service's raw `build:` value (already interpolated and merged) into a ComposeBuild, the way compose-go
+ * loads it (top-level `secrets:` are normalize-secrets.ts's; Go's value formats are go-format.ts's)
  * (compose-loading-reference.md §2.6, §8, §12, §13; compose-build-bake-reference.md §1).
  *
  * compose-go works in phases, and so does this file, because the phase decides which error a user sees:
@@ -15,18 +15,14 @@
  *
  * Everything Go leaves unordered (maps) keeps the written order here; the converter sorts where it must.
  */
-import { goFloatText, goQuote } from "./go-format";
-import { fail, type SourcePos } from "../diagnostics";
+import { goBoolean, goQuote, goString, goTypeName, ramInBytes } from "./go-format";
+import { fail } from "../diagnostics";
+import { dict } from "../dict";
 import type { Lookup } from "./interpolate";
 import { contextPath, maybeUnixPath } from "./paths";
-import type {
-  ComposeBuild,
-  ComposeSecret,
-  ComposeServiceSecret,
-  ComposeSsh,
-  ComposeUlimit,
-  PositionTable,
-} from "./model";
+import { placeOf } from "./positions";
+import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
+import type { ComposeBuild, ComposeServiceSecret, ComposeSsh, ComposeUlimit, PositionTable } from "./model";
 
 export interface NormalizeContext {
   /** Absolute project directory: relative local paths resolve from here. */
@@ -40,7 +36,6 @@ export interface NormalizeContext {
 }
 
 type Raw = unknown;
-type RawMap = Record<string, unknown>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public entry points
@@ -51,7 +46,7 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
   const buildPath = `${servicePath}.build`;
 
   // transform/build.go: `build: ./dir` is `{context: ./dir}`.
-  const build: RawMap = typeof raw === "string" ? { context: raw } : (raw as RawMap);
+  const build = buildMapping(raw as PlainMap | string) as PlainMap;
   const at = (key: string) => `${buildPath}.${key}`;
 
   const dockerfile = nonEmpty(build.dockerfile as string | undefined);
@@ -91,49 +86,6 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
   };
 }
 
-/** Normalises the top-level `secrets:` value (undefined or null means none). */
-export function normalizeSecrets(raw: unknown, ctx: NormalizeContext): Record<string, ComposeSecret> {
-  const result = dict<ComposeSecret>();
-  if (raw === undefined || raw === null) return result;
-  for (const [key, value] of Object.entries(raw as RawMap)) {
-    const def = value as RawMap;
-    const p = `secrets.${key}`;
-    let external: boolean | undefined;
-    let name = nonEmpty(def.name as string | undefined);
-    const ext = def.external;
-    if (typeof ext === "boolean") external = ext;
-    else if (typeof ext === "string") external = toBoolean(ext, `${p}.external`, ctx);
-    else if (isMap(ext)) {
-      // transform/external.go: `external: {name: x}` means `external: true` plus the (deprecated) name.
-      external = true;
-      if ("name" in ext) {
-        if ("name" in def && ext.name !== def.name) {
-          fail("secret-name-conflict", `${p}: name and external.name conflict; only use name`, posOf(ctx, `${p}.external.name`));
-        }
-        name ??= nonEmpty(ext.name as string | undefined);
-      }
-    }
-    // validation/validation.go checkFileObject: keys are counted when present, whatever their value.
-    const count = ("file" in def ? 1 : 0) + ("environment" in def ? 1 : 0);
-    if (count > 1) {
-      fail("secret-source", `${p}: file|environment attributes are mutually exclusive`, posOf(ctx, p));
-    }
-    if (count === 0 && !("driver" in def) && !("external" in def)) {
-      fail("secret-source", `${p}: one of file|environment must be set`, posOf(ctx, p));
-    }
-    const file = nonEmpty(def.file as string | undefined);
-    result[key] = {
-      // compose-go names a non-external secret `<project>_<key>`; the project name is not known here, and bake
-      // only uses the key, so the key stands in for it (an explicit name always wins).
-      name: name ?? key,
-      file: file === undefined ? undefined : maybeUnixPath(file, ctx),
-      environment: nonEmpty(def.environment as string | undefined),
-      external,
-    };
-  }
-  return result;
-}
-
 /**
  * loader/validate.go: `dockerfile` and `dockerfile_inline` cannot both be set. compose-go checks this after
  * profiles, on active services only, so the caller runs it for those (normalizeBuild keeps both values).
@@ -143,7 +95,7 @@ export function checkDockerfileConflict(build: ComposeBuild, serviceName: string
     fail(
       "dockerfile-conflict",
       `service "${serviceName}" declares mutualy exclusive dockerfile and dockerfile_inline`,
-      posOf({ positions }, `services.${serviceName}.build.dockerfile_inline`),
+      placeOf(positions, `services.${serviceName}.build.dockerfile_inline`),
     );
   }
 }
@@ -166,7 +118,7 @@ function normalizeArgs(raw: Raw, p: string, ctx: NormalizeContext): Record<strin
     (raw as string[]).forEach((item, i) => {
       const key = item.split("=", 1)[0]!;
       if (TRAILING_SPACE.test(key)) {
-        fail("arg-trailing-space", `environment variable ${key} is declared with a trailing space`, posOf(ctx, `${p}.${i}`));
+        fail("arg-trailing-space", `environment variable ${key} is declared with a trailing space`, placeOf(ctx.positions, `${p}.${i}`));
       }
     });
     for (const item of uniqueByKey(raw as string[])) {
@@ -202,7 +154,7 @@ function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext)
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       if (!item.includes("=")) {
-        fail("invalid-additional-context", `${p}: invalid value ${item}, expected key=value`, posOf(ctx, `${p}.${i}`));
+        fail("invalid-additional-context", `${p}: invalid value ${item}, expected key=value`, placeOf(ctx.positions, `${p}.${i}`));
       }
     });
     for (const item of uniqueByKey(raw as string[])) {
@@ -222,7 +174,7 @@ function normalizeSsh(raw: Raw, p: string, ctx: NormalizeContext): ComposeSsh[] 
     (raw as string[]).forEach((item, i) => {
       const eq = item.indexOf("=");
       if (eq < 0) {
-        if (item !== "default") fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, posOf(ctx, `${p}.${i}`));
+        if (item !== "default") fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, placeOf(ctx.positions, `${p}.${i}`));
         byId.set(item, undefined);
       } else {
         // The list becomes a Go map: a repeated id keeps its first place and its last path.
@@ -240,7 +192,7 @@ function normalizeBuildSecrets(raw: Raw): ComposeServiceSecret[] {
   if (!Array.isArray(raw)) return [];
   return raw.map((item): ComposeServiceSecret => {
     if (typeof item === "string") return { source: item };
-    const m = item as RawMap;
+    const m = item as PlainMap;
     const secret: { -readonly [K in keyof ComposeServiceSecret]: ComposeServiceSecret[K] } = {
       source: typeof m.source === "string" ? m.source : "",
     };
@@ -269,13 +221,13 @@ function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<st
         const n = v[key];
         if (n === undefined) continue;
         if (typeof n !== "number" || !Number.isInteger(n)) {
-          fail("invalid-ulimit", `${at}.${key}: invalid type ${goTypeName(n)} for ulimits`, posOf(ctx, `${at}.${key}`));
+          fail("invalid-ulimit", `${at}.${key}: invalid type ${goTypeName(n)} for ulimits`, placeOf(ctx.positions, `${at}.${key}`));
         }
         limit[key] = n;
       }
       out[name] = limit;
     } else {
-      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(v)} for ulimits`, posOf(ctx, at));
+      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(v)} for ulimits`, placeOf(ctx.positions, at));
     }
   }
   return out;
@@ -290,7 +242,7 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
     (raw as string[]).forEach((item, i) => {
       let cut = item.indexOf("=");
       if (cut < 0) cut = item.indexOf(":");
-      if (cut < 0) fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, posOf(ctx, `${p}.${i}`));
+      if (cut < 0) fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, placeOf(ctx.positions, `${p}.${i}`));
       const host = item.slice(0, cut);
       (out[host] ??= []).push(...item.slice(cut + 1).split(","));
     });
@@ -298,7 +250,7 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
     return out;
   }
   for (const [host, ips] of Object.entries(out)) {
-    if (host === "" || /[:=]/.test(host)) fail("invalid-extra-host", `bad host name '${host}'`, posOf(ctx, `${p}.${host}`));
+    if (host === "" || /[:=]/.test(host)) fail("invalid-extra-host", `bad host name '${host}'`, placeOf(ctx.positions, `${p}.${host}`));
     out[host] = ips.map((ip) => (ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip));
   }
   return out;
@@ -307,54 +259,9 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
 /** types/bytes.go: an int is bytes, a string goes through go-units RAMInBytes. 0 is Go's "unset". */
 function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | undefined {
   if (raw === undefined) return undefined;
-  const bytes = typeof raw === "number" ? raw : ramInBytes(raw as string, p, ctx);
+  const bytes = typeof raw === "number" ? raw : ramInBytes(raw as string, (message) => fail("invalid-size", message, placeOf(ctx.positions, p)));
   return bytes === 0 ? undefined : bytes;
 }
-
-/**
- * go-units RAMInBytes (v0.5): the number is everything up to the last digit, `.` or space (one space before the
- * suffix is dropped), parsed by strconv.ParseFloat; the suffix is `b`, or k/m/g/t/p (binary multiples) optionally
- * followed by `b` or `ib`, any case. The result is truncated to an integer.
- */
-function ramInBytes(s: string, p: string, ctx: NormalizeContext): number {
-  const at = posOf(ctx, p);
-  let sep = -1;
-  for (let i = s.length - 1; i >= 0; i--) {
-    if ("0123456789. ".includes(s[i]!)) {
-      sep = i;
-      break;
-    }
-  }
-  if (sep < 0) fail("invalid-size", `invalid size: '${s}'`, at);
-  const num = s[sep] === " " ? s.slice(0, sep) : s.slice(0, sep + 1);
-  let sfx = s.slice(sep + 1);
-  if (!GO_FLOAT.test(num)) fail("invalid-size", `strconv.ParseFloat: parsing ${goQuote(num)}: invalid syntax`, at);
-  let size = Number(num);
-  if (!Number.isFinite(size)) fail("invalid-size", `strconv.ParseFloat: parsing ${goQuote(num)}: value out of range`, at);
-  if (size < 0) fail("invalid-size", `invalid size: '${s}'`, at);
-  if (sfx !== "") {
-    const bad = () => fail("invalid-size", `invalid suffix: '${sfx}'`, at);
-    if (sfx.length > 3) bad();
-    sfx = sfx.toLowerCase();
-    if (sfx[0] === "b") {
-      if (sfx.length > 1) bad();
-    } else {
-      const mul = BINARY_UNITS[sfx[0]!];
-      if (mul === undefined) bad();
-      size *= mul!;
-      if ((sfx.length === 2 && sfx[1] !== "b") || (sfx.length === 3 && sfx.slice(1) !== "ib")) bad();
-    }
-  }
-  return Math.trunc(size);
-}
-
-/**
- * What strconv.ParseFloat accepts in decimal form (hex floats, inf and nan are left out: they never parse as sizes).
- * `\d+(\.\d*)?`, not `\d+\.?\d*`: two quantifiers over the same digits backtrack in quadratic time on a long
- * run of digits that fails later (`1…1x1`).
- */
-const GO_FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const BINARY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
 
 /** provenance / sbom: a string, or a bool written as "true"/"false". "" is Go's unset. */
 function attestation(raw: Raw): string | undefined {
@@ -367,22 +274,11 @@ function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | 
   return typeof raw === "boolean" ? raw : toBoolean(raw as string, p, ctx);
 }
 
-/** loader/interpolate.go toBoolean (also used by the mapstructure `cast` hook). */
-function toBoolean(value: string, p: string, ctx: NormalizeContext): boolean {
-  switch (value.toLowerCase()) {
-    case "true":
-    case "y":
-    case "yes":
-    case "on":
-      return true;
-    case "false":
-    case "n":
-    case "no":
-    case "off":
-      return false;
-    default:
-      fail("invalid-boolean", `invalid boolean: ${value}`, posOf(ctx, p));
-  }
+/** loader/interpolate.go toBoolean, with the error at `p`. */
+export function toBoolean(value: string, p: string, ctx: { readonly positions: PositionTable }): boolean {
+  const b = goBoolean(value);
+  if (b === undefined) fail("invalid-boolean", `invalid boolean: ${value}`, placeOf(ctx.positions, p));
+  return b;
 }
 
 function strings(raw: Raw): string[] {
@@ -405,70 +301,4 @@ function uniqueByKey(items: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-function nonEmpty(s: string | undefined): string | undefined {
-  return s === undefined || s === "" ? undefined : s;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Paths (paths/resolve.go, paths/context.go, paths/unix.go, paths/home.go)
-// ---------------------------------------------------------------------------------------------------------------
-
-// Implemented in ./paths, shared with the include and extends loaders.
-// ---------------------------------------------------------------------------------------------------------------
-// Go value formatting
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * fmt.Sprint of a decoded YAML scalar. Integers print in full; other numbers follow Go's %v (go-format.ts). In
- * build args and labels the YAML layer already gives numbers as Go's text, floats written as `1.0` or `1e6`
- * included; elsewhere such a float can no longer be told from the integer and prints as one.
- */
-function goString(v: unknown): string {
-  if (typeof v === "string") return v;
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return goNumber(v);
-  return String(v);
-}
-
-function goNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
-  return goFloatText(n);
-}
-
-/** Go's %T for a decoded YAML value, as shown in transform errors. */
-function goTypeName(v: unknown): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (typeof v === "string") return "string";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float64";
-  if (Array.isArray(v)) return "[]interface {}";
-  return "map[string]interface {}";
-}
-
-
-// ---------------------------------------------------------------------------------------------------------------
-// Positions
-// ---------------------------------------------------------------------------------------------------------------
-
-/** The position of `p`, or of its nearest ancestor that has one. */
-function posOf(ctx: { readonly positions: PositionTable }, p: string): SourcePos | undefined {
-  let key = p;
-  for (;;) {
-    const pos = ctx.positions.get(key);
-    if (pos) return pos;
-    const dot = key.lastIndexOf(".");
-    if (dot < 0) return undefined;
-    key = key.slice(0, dot);
-  }
-}
-
-/** A record without a prototype, so keys such as `__proto__` are plain keys. */
-function dict<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
-}
-
-function isMap(v: unknown): v is RawMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

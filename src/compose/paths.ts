@@ -4,6 +4,7 @@
  * resolve an included or extended file's relative paths from its own folder before merging.
  */
 import * as path from "node:path";
+import { buildMapping, isMap } from "./raw";
 
 interface PathContext {
   readonly workingDir: string;
@@ -45,11 +46,6 @@ export function goJoin(...parts: string[]): string {
 
 
 type Raw = unknown;
-type RawMap = { [key: string]: Raw };
-
-function isRawMap(v: Raw): v is RawMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * Makes the relative paths of one raw (not yet normalised) service absolute against `ctx.workingDir`:
@@ -58,15 +54,16 @@ function isRawMap(v: Raw): v is RawMap {
  * top-level default applies later (compose-go's rule for extended files).
  */
 export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: { defaultContext: boolean }): Raw {
-  if (!isRawMap(service)) return service;
-  const build = service.build;
-  if (typeof build === "string") return { ...service, build: { context: contextPath(build, ctx) } };
-  if (!isRawMap(build)) return service;
-  const out: RawMap = { ...build };
+  if (!isMap(service)) return service;
+  if (service.build === undefined) return service;
+  // `build: ./dir` is `{context: ./dir}` here too, so the context is resolved like a written one.
+  const build = buildMapping(service.build);
+  if (!isMap(build)) return service;
+  const out: Record<string, unknown> = { ...build };
   if (typeof build.context === "string") out.context = contextPath(build.context, ctx);
   else if (build.context === undefined && options.defaultContext) out.context = ctx.workingDir;
   const contexts = build.additional_contexts;
-  if (isRawMap(contexts)) {
+  if (isMap(contexts)) {
     out.additional_contexts = Object.fromEntries(
       Object.entries(contexts).map(([k, v]) => [k, typeof v === "string" ? contextPath(v, ctx) : v]),
     );
@@ -78,7 +75,7 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
     });
   }
   const ssh = build.ssh;
-  if (isRawMap(ssh)) {
+  if (isMap(ssh)) {
     out.ssh = Object.fromEntries(Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" && v !== "" ? maybeUnixPath(v, ctx) : v]));
   } else if (Array.isArray(ssh)) {
     out.ssh = ssh.map((item) => {
@@ -93,10 +90,10 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
 
 /** Makes `secrets.*.file` absolute against `ctx.workingDir`. */
 export function resolveRawSecretPaths(secrets: Raw, ctx: PathContext): Raw {
-  if (!isRawMap(secrets)) return secrets;
+  if (!isMap(secrets)) return secrets;
   return Object.fromEntries(
     Object.entries(secrets).map(([k, v]) =>
-      isRawMap(v) && typeof v.file === "string" ? [k, { ...v, file: maybeUnixPath(v.file, ctx) }] : [k, v],
+      isMap(v) && typeof v.file === "string" ? [k, { ...v, file: maybeUnixPath(v.file, ctx) }] : [k, v],
     ),
   );
 }

@@ -10,7 +10,9 @@ import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { resolveExtends, type RawFile } from "./extends";
 import { InterpolationError, interpolateValue, type Lookup } from "./interpolate";
-import { canonicalizeSsh, deletePaths, isMap, mergeDocuments } from "./merge";
+import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
+import type { PlaceOf } from "./positions";
+import { isMap } from "./raw";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
 import { decodeComposeSource, MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { fsErrorText, readAtMost, readFdAtMost, statProblem } from "./discover";
@@ -60,7 +62,7 @@ export interface RawModelContext {
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
   let model: PlainMap = Object.create(null) as PlainMap;
   const rawFiles = new Map<string, RawFile>();
-  const posOf = (p: string): SourcePos | undefined => ctx.positions.get(p);
+  const placeOf: PlaceOf = (p) => ctx.positions.get(p);
   for (const doc of documents) {
     if (doc.value === null) continue;
     let value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
@@ -77,7 +79,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
         home: ctx.home,
         resourceDir: workingDir,
         file: doc.file.path,
-        posOf,
+        placeOf,
         tagPaths: [...doc.resetPaths, ...doc.overridePaths],
         readRaw: (file) => {
           let raw = rawFiles.get(file);
@@ -86,7 +88,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
         },
       });
     }
-    model = mergeDocuments(model, value, posOf);
+    model = mergeDocuments(model, value, placeOf);
     // compose-go validates the merged model after each document (included files within their own load), before
     // its canonical transform: an ssh list this document wrote or appended (`[default, default]`, or a list
     // appended to the list of a service it extends) still meets the schema's uniqueItems.

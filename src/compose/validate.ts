@@ -7,7 +7,7 @@ import { fail } from "../diagnostics";
 import type { ComposeProject, PositionTable } from "./model";
 import type { PlainMap } from "./yaml";
 import { checkDockerfileConflict } from "./normalize-build";
-import { hasToken } from "./keep";
+import { hasToken } from "./keep-token";
 
 /**
  * Enabled profiles: the requested ones plus the profiles of every service named on the command line

@@ -754,7 +754,7 @@ export { CompileError };
  */
 export function decodeComposeSource(path: string, bytes: Buffer): SourceFile {
   let text: string;
-  let bad: { offset: number; code: string; message: string } | undefined;
+  let bad: { offset: number; code: "yaml-encoding" | "yaml-control-character"; message: string } | undefined;
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     const body = Buffer.from(bytes.subarray(2));
     if (bytes[0] === 0xfe) {

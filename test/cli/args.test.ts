@@ -2,7 +2,7 @@
  * The fast command-line reader (node:util parseArgs) must agree with yargs wherever it answers, and must
  * answer for the spellings that ordinary runs use; everything else goes to yargs (src/cli-args.ts).
  */
-import { parseCommon, parseWithYargs, UsageError } from "../../src/cli-args";
+import { parseCommon, parseWithYargs, UsageError } from "../../src/cli/args";
 
 const version = () => "0.0.0-test";
 

@@ -1,5 +1,5 @@
 /** The CLI's memory hook: a full collection after a large file is parsed (src/collect-garbage.ts, src/cli.ts). */
-import { collectGarbage } from "../../src/collect-garbage";
+import { collectGarbage } from "../../src/cli/collect-garbage";
 import { compose2bake } from "../../src/index";
 import { fixedEnv, runCli, tempProject } from "../support/run";
 

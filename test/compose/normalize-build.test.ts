@@ -3,9 +3,9 @@ import type { ComposeBuild, ComposeSecret } from "../../src/compose/model";
 import {
   checkDockerfileConflict,
   normalizeBuild,
-  normalizeSecrets,
   type NormalizeContext,
 } from "../../src/compose/normalize-build";
+import { normalizeSecrets } from "../../src/compose/normalize-secrets";
 import { validateComposeModel } from "../../src/compose/schema/validate";
 import type { PlainMap } from "../../src/compose/yaml";
 

@@ -5,7 +5,7 @@
  * `Object.x`).
  */
 import { SourceFile } from "../../src/diagnostics";
-import { parseConfig } from "../../src/config";
+import { parseConfig } from "../../src/config/load";
 import { fixedEnv, runCli, tempProject } from "../support/run";
 
 const COMPOSE = "services:\n  constructor:\n    build: .\n  valueOf:\n    build: .\n  __proto__:\n    build: .\n  web:\n    build: .\n";

@@ -324,7 +324,7 @@ describe("the temporary file", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { writeFileAtomic } = require("../../src/write-file") as typeof import("../../src/write-file");
+    const { writeFileAtomic } = require("../../src/cli/write-file") as typeof import("../../src/cli/write-file");
     const dir = tempProject({ "victim.txt": "victim\n" });
     const victim = path.join(dir, "victim.txt");
     jest.spyOn(Date, "now").mockReturnValue(1_700_000_000_000);
@@ -338,7 +338,7 @@ describe("the temporary file", () => {
   });
 
   test("two runs never share a name", async () => {
-    const { writeFileAtomic } = await import("../../src/write-file");
+    const { writeFileAtomic } = await import("../../src/cli/write-file");
     const dir = tempProject({});
     const seen = new Set<string>();
     const watcher = fs.watch(dir, (_e, name) => name && name.endsWith(".tmp") && seen.add(name));

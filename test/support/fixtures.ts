@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../src/cli";
+import { main } from "../../src/cli/main";
 import { fixedEnv } from "./run";
 
 export const FIXTURES = path.join(__dirname, "..", "fixtures");

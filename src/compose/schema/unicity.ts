@@ -7,7 +7,8 @@
  * left as it is: compose-go reports that error instead, and the schema reports one here.
  * The model is not changed: lists are copied, and the mappings above them.
  */
-import type { PlainMap, PlainValue } from "../yaml";
+import { isMap, type PlainMap, type PlainValue } from "../raw";
+import { PathTable, TreePath } from "../tree-path";
 
 type Indexer = (item: PlainValue) => string | undefined;
 
@@ -69,8 +70,8 @@ const envFile: Indexer = (item) => {
 };
 
 /** override/uncity.go's table (compose-go v2.9.1/v2.10.0), `*` matching one key. */
-const UNIQUE: ReadonlyArray<readonly [readonly string[], Indexer]> = [
-  ...["labels", "ipam.options"].map((p) => [["networks", "*", ...p.split(".")], keyValue] as const),
+const UNIQUE = new PathTable<Indexer>([
+  ...["labels", "ipam.options"].map((p) => [`networks.*.${p}`, keyValue] as const),
   ...[
     "annotations",
     "build.args",
@@ -91,31 +92,29 @@ const UNIQUE: ReadonlyArray<readonly [readonly string[], Indexer]> = [
     "profiles",
     "sysctls",
     "tmpfs",
-  ].map((p) => [["services", "*", ...p.split(".")], keyValue] as const),
-  [["services", "*", "devices"], device],
-  [["services", "*", "configs"], mount("")],
-  [["services", "*", "secrets"], mount("/run/secrets")],
-  [["services", "*", "env_file"], envFile],
-  [["services", "*", "expose"], expose],
-  [["services", "*", "ports"], port],
-  [["services", "*", "volumes"], volume],
-];
+  ].map((p) => [`services.*.${p}`, keyValue] as const),
+  ["services.*.devices", device],
+  ["services.*.configs", mount("")],
+  ["services.*.secrets", mount("/run/secrets")],
+  ["services.*.env_file", envFile],
+  ["services.*.expose", expose],
+  ["services.*.ports", port],
+  ["services.*.volumes", volume],
+]);
 
 export function schemaView(model: PlainMap): PlainMap {
-  return visit(model, []) as PlainMap;
+  return visit(model, TreePath.root) as PlainMap;
 }
 
-function visit(value: PlainValue, path: string[]): PlainValue {
+function visit(value: PlainValue, path: TreePath): PlainValue {
   if (Array.isArray(value)) {
-    const rule = UNIQUE.find(([pattern]) => matches(pattern, path));
-    return rule ? unique(value, rule[1]) : value;
+    const rule = UNIQUE.get(path);
+    return rule ? unique(value, rule) : value;
   }
-  if (!isMap(value) || !UNIQUE.some(([pattern]) => prefixOf(path, pattern))) return value;
+  if (!isMap(value) || !UNIQUE.mayMatchBelow(path)) return value;
   let out: PlainMap | undefined;
   for (const [k, v] of Object.entries(value)) {
-    path.push(k);
-    const w = visit(v, path);
-    path.pop();
+    const w = visit(v, path.child(k));
     if (w !== v) {
       out ??= Object.assign(Object.create(null) as PlainMap, value);
       out[k] = w;
@@ -141,16 +140,6 @@ function unique(items: PlainValue[], indexer: Indexer): PlainValue[] {
   return out.length === items.length ? items : out;
 }
 
-function matches(pattern: readonly string[], path: readonly string[]): boolean {
-  return pattern.length === path.length && prefixOf(path, pattern);
-}
-
-/** Whether `path` is a prefix of `pattern` (so the pattern may match below it). */
-function prefixOf(path: readonly string[], pattern: readonly string[]): boolean {
-  if (path.length > pattern.length) return false;
-  return path.every((k, i) => pattern[i] === "*" || pattern[i] === k);
-}
-
 /** Go's %s of a decoded YAML value, enough to keep keys apart as compose-go's are. */
 function goS(v: PlainValue | undefined): string {
   if (typeof v === "string") return v;
@@ -162,8 +151,4 @@ function goS(v: PlainValue | undefined): string {
 function goD(v: PlainValue | undefined): string {
   if (typeof v === "number" && Number.isInteger(v)) return String(v);
   return `%!d(${typeof v}=${JSON.stringify(v)})`;
-}
-
-function isMap(v: PlainValue | undefined): v is PlainMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

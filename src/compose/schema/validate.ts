@@ -13,12 +13,12 @@
  * failing location of what is left is reported, with the most specific error there. compose-go's one error is
  * always among them.
  */
-import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "../../diagnostics";
+import { CompileError, sortDiagnostics, type Diagnostic } from "../../diagnostics";
 import type { PositionTable } from "../model";
-import { goQuote } from "../go-format";
-import { parseLeniently, type PlainMap } from "../yaml";
-import { isPair, isScalar, visit } from "yaml";
+import { isMap, type PlainMap } from "../raw";
 import { schemaPlaces, validate as generated } from "./compose-spec.generated";
+import { message, type Leaf } from "./messages";
+import { KeyPositions, position } from "./places";
 import { schemaView } from "./unicity";
 
 interface AjvError {
@@ -30,19 +30,6 @@ interface AjvError {
 
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 const validateSpec = generated as unknown as Validator;
-
-/** One failed keyword, as santhosh-tekuri/jsonschema would report it. */
-interface Leaf {
-  readonly kind: "leaf";
-  /** Instance location, one key or index per step. */
-  readonly path: readonly string[];
-  readonly keyword: string;
-  /** The schema object and instance that failed, to merge and filter errors of one keyword check. */
-  readonly node: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  /** `additionalProperties`: every key not allowed; `required`: every key missing. */
-  readonly names: string[];
-}
 
 /** Keywords that must all hold: the root, and each `oneOf` branch. */
 interface Conjunction {
@@ -81,7 +68,7 @@ export function validateMergedDocument(model: PlainMap, document: PlainMap, posi
     if (!(key in model)) continue;
     const merged = model[key]!;
     const written = document[key]!;
-    if (RESOURCES.has(key) && isMapValue(merged) && isMapValue(written)) {
+    if (RESOURCES.has(key) && isMap(merged) && isMap(written)) {
       const names: PlainMap = Object.create(null) as PlainMap;
       for (const name of Object.keys(written)) if (name in merged) names[name] = merged[name]!;
       part[key] = names;
@@ -93,10 +80,6 @@ export function validateMergedDocument(model: PlainMap, document: PlainMap, posi
 }
 
 const RESOURCES = new Set(["services", "networks", "volumes", "secrets", "configs", "models"]);
-
-function isMapValue(v: unknown): v is PlainMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The schema errors of `model`, one per failing location, sorted by position; empty when it is valid. */
 export function schemaDiagnostics(model: PlainMap, positions: PositionTable): Diagnostic[] {
@@ -318,142 +301,3 @@ function problems(conj: Conjunction): Leaf[] {
   }
   return out;
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Messages (schema/schema.go validationError, santhosh-tekuri/jsonschema v6 kind/*.go)
-// ---------------------------------------------------------------------------------------------------------------
-
-function message(leaf: Leaf, model: unknown): string {
-  // compose-go prints an empty path for the top level; a word reads better in `file:line:col: error: …`.
-  const p = leaf.path.length === 0 ? "(root)" : leaf.path.join(".");
-  const params = leaf.params;
-  switch (leaf.keyword) {
-    case "type": {
-      const t = params.type;
-      return `${p} must be a ${humanReadableType(Array.isArray(t) ? (t as string[]) : [String(t)])}`;
-    }
-    case "minimum":
-      return `${p} must be greater than or equal to ${String(params.limit)}`;
-    case "maximum":
-      return `${p} must be less than or equal to ${String(params.limit)}`;
-    case "required":
-      return leaf.names.length === 1 ? `${p} missing property ${quote(leaf.names[0]!)}` : `${p} missing properties ${leaf.names.map(quote).join(", ")}`;
-    case "additionalProperties":
-      return `${p} additional properties ${leaf.names.map(quote).join(", ")} not allowed`;
-    case "enum": {
-      const want = (params.allowedValues as unknown[]).map(display);
-      return want.length === 1 ? `${p} value must be ${want[0]}` : `${p} value must be one of ${want.join(", ")}`;
-    }
-    case "pattern":
-      return `${p} ${quote(String(valueAt(model, leaf.path)))} does not match pattern ${quote(String(params.pattern))}`;
-    case "uniqueItems":
-      return `${p} items at ${String(params.i)} and ${String(params.j)} are equal`;
-    case "oneOf": {
-      const [a, b] = params.passingSchemas as number[];
-      return `${p} oneOf failed, subschemas ${a}, ${b} matched`;
-    }
-    default:
-      return `${p} ${leaf.keyword} failed`;
-  }
-}
-
-function valueAt(model: unknown, path: readonly string[]): unknown {
-  let v = model;
-  for (const k of path) v = Array.isArray(v) ? v[Number(k)] : (v as Record<string, unknown>)[k];
-  return v;
-}
-
-/** schema/schema.go humanReadableType: one `object` is "mapping"; several types are mapped, sorted, joined. */
-function humanReadableType(want: readonly string[]): string {
-  if (want.length === 1) return want[0] === "object" ? "mapping" : want[0]!;
-  const names = want.map((t) => (t === "object" ? "mapping" : t)).sort();
-  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
-
-/** jsonschema's `quote`: Go's %q with single quotes outside. */
-function quote(s: string): string {
-  const q = goQuote(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
-  return `'${q}'`;
-}
-
-/** jsonschema's `display` of an enum value: strings quoted, other primitives as Go's %v. */
-function display(v: unknown): string {
-  return typeof v === "string" ? quote(v) : String(v);
-}
-
-
-// ---------------------------------------------------------------------------------------------------------------
-// Positions
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * Where to point: an unknown key at that key (the first one), a duplicate item at its second copy, anything
- * else at the value; the nearest ancestor with a position when the path has none.
- */
-function position(leaf: Leaf, positions: PositionTable, keys: KeyPositions): SourcePos | undefined {
-  const p = leaf.path.join(".");
-  const child = (k: string) => (p === "" ? k : `${p}.${k}`);
-  if (leaf.keyword === "additionalProperties") {
-    const key = leaf.names[0]!;
-    const value = positions.get(child(key));
-    if (value) return keys.keyOf(value, key) ?? value;
-  }
-  if (leaf.keyword === "uniqueItems") {
-    const item = positions.get(child(String(leaf.params.j)));
-    if (item) return item;
-  }
-  return nearest(positions, p);
-}
-
-function nearest(positions: PositionTable, p: string): SourcePos | undefined {
-  let key = p;
-  for (;;) {
-    const pos = positions.get(key);
-    if (pos) return pos;
-    if (key === "") return undefined;
-    const dot = key.lastIndexOf(".");
-    key = dot < 0 ? "" : key.slice(0, dot);
-  }
-}
-
-/**
- * The loader records where values start; the key of a mapping entry is found, only when an error needs it, by
- * parsing that file again and looking for the entry whose value starts there.
- */
-class KeyPositions {
-  private readonly files = new Map<SourceFile, Map<number, Array<{ key: string; offset: number }>>>();
-
-  keyOf(value: SourcePos, key: string): SourcePos | undefined {
-    if (value.offset === undefined) return undefined;
-    let entries = this.files.get(value.file);
-    if (!entries) this.files.set(value.file, (entries = entriesByValueOffset(value.file)));
-    const found = entries.get(value.offset)?.find((e) => e.key === key);
-    return found ? { file: value.file, offset: found.offset } : undefined;
-  }
-}
-
-function entriesByValueOffset(file: SourceFile): Map<number, Array<{ key: string; offset: number }>> {
-  const out = new Map<number, Array<{ key: string; offset: number }>>();
-  let parsed;
-  try {
-    parsed = parseLeniently(file.text);
-  } catch {
-    return out;
-  }
-  for (const doc of parsed.docs) {
-    visit(doc, {
-      Pair(_, pair) {
-        if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) return;
-        const value = pair.value as { range?: [number, number, number] } | null;
-        const keyOffset = parsed.toOriginal(pair.key.range[0]);
-        // A key without a value is recorded at the key itself.
-        const valueOffset = value?.range ? parsed.toOriginal(value.range[0]) : keyOffset;
-        const list = out.get(valueOffset) ?? [];
-        list.push({ key: String(pair.key.value), offset: keyOffset });
-        out.set(valueOffset, list);
-      },
-    });
-  }
-  return out;
-}
-

@@ -5,7 +5,7 @@
  * The target is what the path names after following symlinks, as a shell's `>` would write it: a symlink is
  * kept and the file it points to is replaced; a device, FIFO or socket (`-o /dev/stdout`) is written into,
  * never replaced (as root, a rename over /dev/stdout would put a regular file there). Problems come back as
- * errors with `code` and `path` and a message that names the output file, never the temporary one.
+ * OutputErrors, with the Node error `code` and a message that names the output file, never the temporary one.
  *
  * The temporary file has a random name and is created exclusively without following symlinks (a planted
  * `.docker-bake.json.<…>.tmp` symlink cannot redirect the write); it takes the replaced file's mode and, where
@@ -14,7 +14,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readFdAtMost } from "./compose/discover";
+import { readFdAtMost } from "../compose/discover";
+
 
 /** Written in pieces of this size, with a turn of the event loop between them so a signal can be handled. */
 const CHUNK = 1 << 20;
@@ -31,7 +32,13 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     }
     return;
   }
-  const target = existing ? fs.realpathSync(file) : file;
+  let target = file;
+  try {
+    if (existing) target = fs.realpathSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw fileError(err.code ?? "EIO", file, `cannot write ${file}: ${describe(err)}`);
+  }
   const dir = path.dirname(target);
   makeFolder(dir, file);
   const bytes = Buffer.from(text, "utf8");
@@ -130,36 +137,12 @@ export function readExisting(file: string, limit: number): Existing {
     const bytes = readFdAtMost(fd, limit);
     return bytes ? { kind: "text", text: bytes.toString("utf8") } : { kind: "too-large" };
   } catch (e) {
+    if (e instanceof OutputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    if (typeof err.path === "string") throw e;
     throw fileError(err.code ?? "EIO", file, `cannot read ${file}: ${describe(err)}`);
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/**
- * The path with symlinks resolved, also where it does not exist yet: a dangling symlink leads to the file it would
- * create, a missing file is its resolved folder joined with its name. A symlink loop is left as it is.
- */
-export function realPath(file: string, depth = 0): string {
-  try {
-    // A missing file is common (a Dockerfile the project names but has not written, an output to create): asked
-    // first without an exception, as realpathSync's ENOENT error costs more than the lookup itself.
-    if (fs.statSync(file, { throwIfNoEntry: false }) !== undefined) return fs.realpathSync(file);
-  } catch {
-    // a loop, or a file where a folder should be: resolve what exists, step by step
-  }
-  const parent = path.dirname(file);
-  if (parent === file || depth > 40) return file;
-  const folder = realPath(parent, depth + 1);
-  const here = path.join(folder, path.basename(file));
-  try {
-    if (fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
-  } catch {
-    // not readable as a link: the name is the answer
-  }
-  return here;
 }
 
 /** Whether `file` is `folder` or below it (both absolute, compared as written). */
@@ -232,6 +215,23 @@ function describe(err: NodeJS.ErrnoException): string {
   return (err.code && REASONS[err.code]) ?? err.message;
 }
 
-function fileError(code: string, file: string, message: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(message), { code, path: file });
+/**
+ * The output (a file, or standard output) cannot be read or written: the user's environment, not a bug, so the
+ * CLI reports it as `compose2bake: error: …` with exit 2.
+ */
+export class OutputError extends Error {
+  constructor(
+    /** Node's error code (`EACCES`, `EISDIR`, …). */
+    readonly code: string,
+    /** The output as the user named it (`-` for standard output). */
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "OutputError";
+  }
+}
+
+function fileError(code: string, file: string, message: string): OutputError {
+  return new OutputError(code, file, message);
 }

@@ -7,7 +7,7 @@
  * give the same answer wherever the fast one answers.
  */
 import { parseArgs as parseArgsNode } from "node:util";
-import type { OutputFormat } from "./index";
+import type { OutputFormat } from "../emit";
 
 export interface Args {
   services: string[];

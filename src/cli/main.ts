@@ -7,22 +7,24 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCommandLine, UsageError, type Args } from "./cli-args";
+import { parseCommandLine, UsageError, type Args } from "./args";
 import { collectGarbage } from "./collect-garbage";
-import { MAX_FILE_BYTES } from "./compose/yaml";
+import { outputFormatProblem } from "../emit";
+import { writeStderr, writeStdout } from "./stdout";
+import { MAX_FILE_BYTES } from "../compose/yaml";
 import {
   CompileError,
   compose2bake,
   formatDiagnostic,
   loadConfig,
-  outputFormatProblem,
   regenerateHint,
   withConfig,
   type Compose2BakeResult,
   type Config,
-} from "./index";
-import { isInside, readExisting, realPath, writeFileAtomic } from "./write-file";
-import { visible } from "./diagnostics";
+} from "../index";
+import { realPath } from "../compose/discover";
+import { isInside, OutputError, readExisting, writeFileAtomic } from "./write-file";
+import { visible } from "../diagnostics";
 
 export interface CliIO {
   readonly cwd: string;
@@ -33,7 +35,7 @@ export interface CliIO {
 
 const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
 
-/** From this size (in characters) a parsed file's garbage is worth a collection (src/collect-garbage.ts). */
+/** From this size (in characters) a parsed file's garbage is worth a collection (collect-garbage.ts). */
 const LARGE_FILE = 512 * 1024;
 
 /**
@@ -65,12 +67,12 @@ export async function main(argv: readonly string[], given: CliIO = processIO()):
       io.stderr(`compose2bake: error: ${e.message}\n`);
       return EXIT.invalid;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err && typeof err.code === "string" && typeof err.path === "string") {
-      // A file system problem while writing the output: the user's environment, not a bug.
-      io.stderr(`compose2bake: error: ${err.message}\n`);
+    if (e instanceof OutputError) {
+      // The output cannot be written (or read, for --check): the user's environment, not a bug.
+      io.stderr(`compose2bake: error: ${e.message}\n`);
       return EXIT.invalid;
     }
+    const err = e as Error | undefined;
     io.stderr(
       `compose2bake: internal error: ${err?.stack ?? String(e)}\n` +
         "This is a bug in compose2bake; please report it with the input that caused it.\n",
@@ -86,50 +88,6 @@ function processIO(): CliIO {
     stdout: writeStdout,
     stderr: writeStderr,
   };
-}
-
-/**
- * Writes straight to file descriptor 1: creating `process.stdout` loads Node's stream machinery, a twentieth
- * of a small run. A non-blocking stdout that is full (EAGAIN) gets the rest through `process.stdout`, which
- * waits for it; a reader that has gone away (EPIPE, as in `compose2bake | head`) gets nothing more. Any other
- * failure (`> /dev/full`) is the user's environment: exit 2, "cannot write standard output".
- */
-function writeStdout(text: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  let written = 0;
-  while (written < bytes.length) {
-    try {
-      written += fs.writeSync(1, bytes, written);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === "EAGAIN") {
-        process.stdout.write(bytes.subarray(written));
-        return;
-      }
-      if (err.code === "EPIPE") return;
-      throw new CliError(`cannot write standard output: ${err.code === "ENOSPC" ? "no space left on device" : err.message}`);
-    }
-  }
-}
-
-/**
- * Diagnostics to file descriptor 2. A stderr that cannot be written is ignored: it must not change the exit
- * code (an error there used to end the run with 1, the "stale" code), and there is nowhere left to say so.
- */
-function writeStderr(text: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  let written = 0;
-  while (written < bytes.length) {
-    try {
-      written += fs.writeSync(2, bytes, written);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
-        process.stderr.on("error", () => undefined);
-        process.stderr.write(bytes.subarray(written));
-      }
-      return;
-    }
-  }
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -281,8 +239,8 @@ function check(file: string, text: string, limit: number, name: string, hint: st
 }
 
 function readVersion(): string {
-  // dist/src/cli.js and src/cli.ts both sit two levels below the package root.
-  for (const rel of ["../../package.json", "../package.json"]) {
+  // dist/src/cli/main.js sits three levels below the package root, src/cli/main.ts two, the bundle (dist/) one.
+  for (const rel of ["../../../package.json", "../../package.json", "../package.json"]) {
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, rel), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "compose2bake" && pkg.version) return pkg.version;

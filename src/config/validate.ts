@@ -1,38 +1,16 @@
 /**
- * compose2bake.toml: the settings a project commits so that everyone (and CI, and the pre-commit hook)
- * generates the same bake file with a bare `compose2bake`. Finds the file, parses it with smol-toml
- * (loaded only when a file exists), validates it and returns a typed Config; `withConfig` layers it under the
- * options given explicitly.
- *
- * Precedence, per setting, highest first (README "compose2bake.toml" says the same):
- *   1. command-line flags (for the library: the options passed to compose2bake());
- *   2. compose2bake.toml;
- *   3. the environment: COMPOSE_FILE, COMPOSE_PROFILES, COMPOSE_ENV_FILES, COMPOSE_PROJECT_NAME (and `.env`);
- *   4. built-in defaults.
- * A list given on the command line replaces the file's list; it is not appended to it. `-o`/`--format` replace
- * `output`/`format` (the format is `--format`, else the `-o` file's extension, else `format`, else the extension
- * of `output`, else JSON). The bake customizations ([rename], [target.*], [group.*]) have no flags.
- *
- * Where: `--config FILE`, else `compose2bake.toml` in `--project-directory`, else in the current folder; there
- * is no search in parent folders (a committed setting should not depend on where the command is typed).
- * Relative paths in the file (files, env_files, project_directory, output) are relative to the file's folder.
- *
- * Every problem (syntax, unknown key, wrong type) is reported at `compose2bake.toml:LINE:COL`; all of them at
- * once. Syntax errors carry smol-toml's own position; for the rest, toml-positions.ts finds the key or value.
- * Tests: test/config.test.ts, test/cli/config.test.ts.
+ * Validation of a parsed compose2bake.toml: every unknown key and wrong type reported at once, each at
+ * `compose2bake.toml:LINE:COL` (toml-positions.ts finds the key or value), and the typed Config built from what
+ * is valid. load.ts finds, reads and parses the file.
  */
 import * as path from "node:path";
-import { isFile, readAtMost } from "./compose/discover";
-import { MAX_FILE_BYTES } from "./compose/yaml";
-import { dict, hasOwn } from "./dict";
-import { CompileError, SourceFile, sortDiagnostics, type Diagnostic, type SourcePos } from "./diagnostics";
-import { TARGET_ATTRIBUTE_KINDS } from "./bake/escape";
-import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "./bake/model";
-import type { BakeCustomization } from "./bake/customize";
+import { TARGET_ATTRIBUTE_KINDS } from "../bake/escape";
+import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "../bake/model";
+import { dict, hasOwn } from "../dict";
+import { CompileError, sortDiagnostics, type Diagnostic, type DiagnosticCode, type SourceFile, type SourcePos } from "../diagnostics";
+import { outputFormatProblem, type OutputFormat } from "../emit";
+import type { BakeCustomization } from "../bake/customize";
 import { locateToml, type TomlPath } from "./toml-positions";
-import type { Compose2BakeOptions, OutputFormat } from "./index";
-
-export const CONFIG_FILE_NAME = "compose2bake.toml";
 
 export interface Config {
   /** Absolute path of the file the settings came from (messages name it); absent for a hand-built Config. */
@@ -55,60 +33,6 @@ export interface Config {
   readonly customize?: BakeCustomization;
 }
 
-export interface FindConfigOptions {
-  /** Folder relative paths are resolved from. */
-  readonly cwd: string;
-  /** `--config FILE`: must exist. */
-  readonly file?: string;
-  /** `--project-directory`: where to look instead of `cwd`. */
-  readonly projectDirectory?: string;
-}
-
-/** The Config from `--config`, or from compose2bake.toml in the project directory; undefined when there is none. */
-export function loadConfig(options: FindConfigOptions): Config | undefined {
-  if (options.file !== undefined) {
-    const file = path.resolve(options.cwd, options.file);
-    if (!isFile(file)) throw configError("config-missing", `open ${file}: no such file or directory`);
-    return readConfig(file);
-  }
-  const file = path.join(path.resolve(options.cwd, options.projectDirectory ?? "."), CONFIG_FILE_NAME);
-  return isFile(file) ? readConfig(file) : undefined;
-}
-
-export function readConfig(file: string): Config {
-  // The same cap as Compose files: a settings file is never large, and a huge one must not exhaust memory.
-  const bytes = readAtMost(file, MAX_FILE_BYTES);
-  if (!bytes) throw configError("config-too-large", `read ${file}: compose2bake.toml is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-  return parseConfig(new SourceFile(file, bytes.toString("utf8")));
-}
-
-/**
- * Layers a Config under explicit options: a setting given in `options` wins, an empty list counts as not given.
- * Idempotent, so the CLI may apply it (to learn the output file) and compose2bake() again.
- */
-export function withConfig(options: Compose2BakeOptions, config: Config | undefined): Compose2BakeOptions {
-  if (!config) return options;
-  const list = (given: readonly string[] | undefined, fromFile: readonly string[] | undefined): readonly string[] | undefined =>
-    given && given.length > 0 ? given : (fromFile ?? given);
-  return {
-    ...options,
-    files: list(options.files, config.files),
-    profiles: list(options.profiles, config.profiles),
-    envFiles: list(options.envFiles, config.envFiles),
-    services: list(options.services, config.services),
-    projectDirectory: options.projectDirectory ?? config.projectDirectory,
-    projectName: options.projectName ?? config.projectName,
-    outputFile: options.outputFile ?? config.output,
-    format: options.format ?? formatFromFileName(options.outputFile) ?? config.format ?? formatFromFileName(config.output),
-    variables: options.variables ?? config.variables,
-    absolutePaths: options.absolutePaths ?? config.absolutePaths,
-    config,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Parsing and validation
-
 type Kind = "string" | "strings" | "boolean" | { readonly oneOf: readonly string[] } | "rename" | "target" | "group";
 
 /** The top-level keys, in the order `known keys` lists them. */
@@ -128,32 +52,7 @@ const TOP_LEVEL: Readonly<Record<string, Kind>> = {
   group: "group",
 };
 
-/** Parses and validates the text of a compose2bake.toml. Throws CompileError listing every problem. */
-export function parseConfig(source: SourceFile): Config {
-  // smol-toml rather than @iarna/toml: its tables have a null prototype and it checks keys with Object.hasOwn,
-  // where @iarna/toml followed inherited members (`constructor.x = 1` wrote onto the global Object, and
-  // `[target.constructor]` vanished); it also bounds nesting (maxDepth) instead of overflowing the stack.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const toml = require("smol-toml") as typeof import("smol-toml");
-  let doc: Record<string, unknown>;
-  try {
-    doc = toml.parse(source.text) as Record<string, unknown>;
-  } catch (e) {
-    if (!(e instanceof toml.TomlError)) throw e;
-    // "Invalid TOML document: <sentence>\n\n<excerpt of the file>": keep the sentence, the position goes in front.
-    let message = e.message.replace(/^Invalid TOML document: /, "").replace(/\n[\s\S]*$/, "").trim();
-    const offset = offsetOf(source.text, e);
-    // A string that runs into the end of its line is reported as the line break it meets.
-    const next = source.text[offset];
-    if (/^control characters are not allowed/.test(message) && (next === undefined || next === "\n" || next === "\r")) {
-      message = "unterminated string";
-    }
-    throw new CompileError([{ severity: "error", code: "config-syntax", message: `invalid TOML: ${message}`, pos: { file: source, offset } }]);
-  }
-  return new Validator(source).config(doc);
-}
-
-class Validator {
+export class Validator {
   private readonly errors: Diagnostic[] = [];
   private readonly positions;
   private readonly dir: string;
@@ -318,7 +217,7 @@ class Validator {
     );
   }
 
-  private error(code: string, message: string, at: TomlPath, prefer: "key" | "value"): void {
+  private error(code: DiagnosticCode, message: string, at: TomlPath, prefer: "key" | "value"): void {
     this.errors.push({ severity: "error", code, message, pos: this.pos(at, prefer) });
   }
 
@@ -336,18 +235,6 @@ class Validator {
   private resolve(p: string): string {
     return path.resolve(this.dir, p);
   }
-}
-
-/** The offset of smol-toml's 1-based line and column (clamped to the line). */
-function offsetOf(text: string, err: { line: number; column: number }): number {
-  let offset = 0;
-  for (let line = 1; line < err.line; line++) {
-    const nl = text.indexOf("\n", offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  const end = text.indexOf("\n", offset);
-  return Math.min(offset + err.column - 1, end < 0 ? text.length : end);
 }
 
 /** A TOML path written as TOML writes it: `target."*".platforms[1]`. */
@@ -374,26 +261,3 @@ function isPlainTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-/** `.hcl` → HCL, `.json` → JSON, anything else: no opinion. */
-export function formatFromFileName(file: string | undefined): OutputFormat | undefined {
-  const ext = file ? path.extname(file).toLowerCase() : "";
-  return ext === ".hcl" ? "hcl" : ext === ".json" ? "json" : undefined;
-}
-
-/**
- * The one check of an output file name against the format asked for (`--format`, or `format` beside `output` in
- * compose2bake.toml): a `.json`/`.hcl` name must match it, and any other name needs it (JSON written to
- * `out.yml` is read back by bake as a Compose file). Undefined when they agree; `shown` is the name to print.
- */
-export function outputFormatProblem(format: OutputFormat | undefined, file: string | undefined, shown = file): string | undefined {
-  if (file === undefined) return undefined;
-  const fromName = formatFromFileName(file);
-  if (!fromName) {
-    return format ? undefined : `cannot tell the output format from the name ${shown}: name it .json or .hcl, or give --format json or --format hcl`;
-  }
-  return format && format !== fromName ? `the format ${format} does not match the output file's extension (${shown})` : undefined;
-}
-
-function configError(code: string, message: string): CompileError {
-  return new CompileError([{ severity: "error", code, message }]);
-}

@@ -1,0 +1,32 @@
+/**
+ * The shared leaf of the loader: one name for the raw values a Compose file decodes to (before normalisation)
+ * and the few questions every step asks of them. It imports nothing at run time, so any compose/ module may use
+ * it without making an import circle.
+ *
+ * `PlainValue` / `PlainMap` are declared by the YAML layer (which produces them) and re-exported here under the
+ * same names; the rest of compose/ takes them from here.
+ */
+import type { PlainMap, PlainValue } from "./yaml";
+
+export type { PlainMap, PlainValue };
+
+/** A raw mapping (not a list, not null). */
+export function isMap(v: unknown): v is PlainMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `build: ./dir` is `{context: ./dir}` (compose-go transform/build.go); a mapping is returned as it is. */
+export function buildMapping(build: PlainValue): PlainValue {
+  return typeof build === "string" ? withContext(build) : build;
+}
+
+function withContext(context: string): PlainMap {
+  const m = Object.create(null) as PlainMap;
+  m.context = context;
+  return m;
+}
+
+/** `""` is Go's unset string. */
+export function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s === "" ? undefined : s;
+}

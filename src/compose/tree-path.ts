@@ -1,0 +1,113 @@
+/**
+ * A place in a Compose document as its keys and list indices, one segment per step. A service named `a.b` is one
+ * segment, so matching never mistakes its dots for steps. Paths are linked to their parent: a child costs one
+ * small object, whatever the depth (merging walks every key of every file).
+ *
+ * Patterns are written dotted (`services.*.build.args`), `*` standing for any one segment; they are ours, never
+ * user text, so in a pattern a dot always separates. PositionTable still keys positions by the dotted text
+ * (`toString`), as the YAML layer records them.
+ */
+export class TreePath {
+  /** The document itself. */
+  static readonly root = new TreePath(undefined, "", 0);
+
+  private constructor(
+    readonly parent: TreePath | undefined,
+    /** The last segment ("" for the root). */
+    readonly key: string,
+    /** The number of segments. */
+    readonly length: number,
+  ) {}
+
+  static of(...segments: ReadonlyArray<string | number>): TreePath {
+    let p = TreePath.root;
+    for (const s of segments) p = p.child(s);
+    return p;
+  }
+
+  child(key: string | number): TreePath {
+    return new TreePath(this, String(key), this.length + 1);
+  }
+
+  segments(): string[] {
+    const out = new Array<string>(this.length);
+    let p: TreePath = this;
+    for (let i = this.length - 1; i >= 0; i--, p = p.parent!) out[i] = p.key;
+    return out;
+  }
+
+  /** Whether this is exactly a path the pattern describes (`services.*.build.args`). */
+  matches(pattern: string | PathPattern): boolean {
+    return PathPattern.of(pattern).matches(this);
+  }
+
+  /** The dotted text: how messages print a path and how PositionTable keys positions. */
+  toString(): string {
+    return this.segments().join(".");
+  }
+}
+
+/** A compiled pattern. */
+export class PathPattern {
+  private static readonly cache = new Map<string, PathPattern>();
+  readonly segments: readonly string[];
+
+  private constructor(readonly text: string) {
+    this.segments = text.split(".");
+  }
+
+  static of(pattern: string | PathPattern): PathPattern {
+    if (pattern instanceof PathPattern) return pattern;
+    let p = PathPattern.cache.get(pattern);
+    if (!p) PathPattern.cache.set(pattern, (p = new PathPattern(pattern)));
+    return p;
+  }
+
+  matches(path: TreePath): boolean {
+    return path.length === this.segments.length && this.agrees(path);
+  }
+
+  /** Whether the pattern may match `path` or a path below it. */
+  mayMatchBelow(path: TreePath): boolean {
+    if (path.length > this.segments.length) return false;
+    return this.agrees(path);
+  }
+
+  /** The first `path.length` segments of the pattern accept `path`. */
+  private agrees(path: TreePath): boolean {
+    let p: TreePath = path;
+    for (let i = path.length - 1; i >= 0; i--, p = p.parent!) {
+      const s = this.segments[i]!;
+      if (s !== "*" && s !== p.key) return false;
+    }
+    return true;
+  }
+}
+
+/** Rules by path pattern: `get` gives the first row (in the table's order) whose pattern matches a path. */
+export class PathTable<T> {
+  private readonly rows: ReadonlyArray<readonly [PathPattern, T]>;
+  private readonly byLength = new Map<number, Array<readonly [PathPattern, T]>>();
+
+  constructor(rows: ReadonlyArray<readonly [string, T]>) {
+    this.rows = rows.map(([text, value]) => [PathPattern.of(text), value] as const);
+    for (const row of this.rows) {
+      const n = row[0].segments.length;
+      const list = this.byLength.get(n) ?? [];
+      list.push(row);
+      this.byLength.set(n, list);
+    }
+  }
+
+  get(path: TreePath): T | undefined {
+    const rows = this.byLength.get(path.length);
+    if (!rows) return undefined;
+    for (const [pattern, value] of rows) if (pattern.matches(path)) return value;
+    return undefined;
+  }
+
+  /** Whether some row may match `path` or a path below it. */
+  mayMatchBelow(path: TreePath): boolean {
+    return this.rows.some(([pattern]) => pattern.mayMatchBelow(path));
+  }
+}
