@@ -7,7 +7,7 @@
  * The library never reads `process`, never prints and never exits: the environment, folders and options
  * arrive as arguments, problems come back as diagnostics or a thrown CompileError.
  */
-import * as path from "node:path";
+import * as path from "./platform/path";
 import { convertProject } from "./bake/convert";
 import { applyKeptVariables } from "./bake/variables";
 import { emitJson } from "./bake/json";
@@ -20,7 +20,8 @@ import { customizeBake } from "./bake/customize";
 import { formatFromFileName, withConfig, type Config } from "./config";
 import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
 import { runWarnings } from "./warnings";
-import { realPath } from "./write-file";
+import { defaultFileSystem } from "./platform/default-fs";
+import type { FileSystem } from "./platform/file-system";
 
 export type OutputFormat = "json" | "hcl";
 
@@ -73,9 +74,10 @@ export interface Compose2BakeResult {
  */
 export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   const options = withConfig(given, given.config);
+  const fs = options.fs ?? defaultFileSystem();
   const diagnostics = new DiagnosticBag();
   const read = new Set<string>();
-  const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics, read);
+  const project = loadProject({ ...options, fs, variables: options.variables ?? "keep" }, diagnostics, read);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
   let bake = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
   if (project.kept) {
@@ -87,6 +89,7 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   if (options.runWarnings !== false) {
     runWarnings(
       {
+        fs,
         cwd: options.cwd,
         env: options.env,
         project,
@@ -114,12 +117,12 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
         })
       : undefined;
   const text = emit(bake, format, header);
-  const inputs = projectInputs(project, read, options.config?.file);
+  const inputs = projectInputs(fs, project, read, options.config?.file);
   return { text, format, bake, project, diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)), regenerate, inputs };
 }
 
 /** The files read while loading, plus the ones the project names for the build (see Compose2BakeResult.inputs). */
-function projectInputs(project: ComposeProject, read: ReadonlySet<string>, configFile: string | undefined): string[] {
+function projectInputs(fs: FileSystem, project: ComposeProject, read: ReadonlySet<string>, configFile: string | undefined): string[] {
   const files = new Set(read);
   if (configFile) files.add(configFile);
   for (const service of Object.values(project.services)) {
@@ -130,7 +133,7 @@ function projectInputs(project: ComposeProject, read: ReadonlySet<string>, confi
     for (const s of b.ssh) if (s.path) files.add(s.path);
   }
   for (const secret of Object.values(project.secrets)) if (secret.file) files.add(secret.file);
-  return [...new Set([...files].map(realPath))].sort();
+  return [...new Set([...files].map((f) => fs.realpath(f)))].sort();
 }
 
 /** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
@@ -159,3 +162,5 @@ export { collapseRepeats, CompileError, DiagnosticBag, formatDiagnostic, sortDia
 export { CONFIG_FILE_NAME, formatFromFileName, outputFormatProblem, loadConfig, parseConfig, readConfig, withConfig, type Config, type FindConfigOptions } from "./config";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
 export { regenerateHint, type Regenerate } from "./regenerate";
+export { FileSystemError, type FileStat, type FileSystem } from "./platform/file-system";
+export { memoryFileSystem, type MemoryFiles } from "./platform/memory-fs";

@@ -14,7 +14,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readFdAtMost } from "./compose/discover";
+import { readFdAtMost, realPath } from "./platform/node-fs";
+
+export { realPath };
 
 /** Written in pieces of this size, with a turn of the event loop between them so a signal can be handled. */
 const CHUNK = 1 << 20;
@@ -136,30 +138,6 @@ export function readExisting(file: string, limit: number): Existing {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/**
- * The path with symlinks resolved, also where it does not exist yet: a dangling symlink leads to the file it would
- * create, a missing file is its resolved folder joined with its name. A symlink loop is left as it is.
- */
-export function realPath(file: string, depth = 0): string {
-  try {
-    // A missing file is common (a Dockerfile the project names but has not written, an output to create): asked
-    // first without an exception, as realpathSync's ENOENT error costs more than the lookup itself.
-    if (fs.statSync(file, { throwIfNoEntry: false }) !== undefined) return fs.realpathSync(file);
-  } catch {
-    // a loop, or a file where a folder should be: resolve what exists, step by step
-  }
-  const parent = path.dirname(file);
-  if (parent === file || depth > 40) return file;
-  const folder = realPath(parent, depth + 1);
-  const here = path.join(folder, path.basename(file));
-  try {
-    if (fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
-  } catch {
-    // not readable as a link: the name is the answer
-  }
-  return here;
 }
 
 /** Whether `file` is `folder` or below it (both absolute, compared as written). */

@@ -9,7 +9,7 @@
  * - `provenance: false` / `sbom: false` become disabled attestations so bake's defaults cannot switch them on;
  * - one extra group per profile, and a target for every service with `build` whatever the active profiles.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { fail, type DiagnosticBag, type SourcePos } from "../diagnostics";
 import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
