@@ -203,6 +203,7 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 function schedule(): void {
   if (timer !== undefined) clearTimeout(timer);
   timer = setTimeout(convert, 120);
+  document.body.dataset.pending = "true";
 }
 
 /** The project folder: its name is the project's name when nothing else sets one, as for docker compose. */
@@ -214,6 +215,7 @@ function projectDir(): string {
 function convert(): void {
   if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
+  delete document.body.dataset.pending;
   const s = currentState();
   const dir = projectDir();
   const fs = memoryFileSystem(Object.fromEntries(s.files.map((f) => [`${dir}/${f.name}`, f.text])));
