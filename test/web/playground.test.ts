@@ -120,9 +120,9 @@ describeBrowser("the playground in chromium", () => {
     await page.close();
   });
 
-  test.each(EXAMPLES.map((e) => e.name))("examples/%s chosen in the list converts as the CLI does, HCL and JSON", async (name) => {
+  test.each(EXAMPLES.map((e) => e.name))("examples/%s, one click away, converts as the CLI does, HCL and JSON", async (name) => {
     const page = await open();
-    await converted(page, () => page.selectOption("#example", name));
+    await converted(page, () => page.click(`#examples button[data-example="${name}"]`));
     expect(await tabNames(page)).toEqual(EXAMPLES.find((e) => e.name === name)!.files.map((f) => f.name));
     for (const format of ["hcl", "json"] as const) {
       await setFormat(page, format);
@@ -200,7 +200,7 @@ describeBrowser("the playground in chromium", () => {
 
   test("the share link round-trips the files and the settings, and sends nothing", async () => {
     const page = await open();
-    await converted(page, () => page.selectOption("#example", "secrets"));
+    await converted(page, () => page.click('#examples button[data-example="secrets"]'));
     await page.click('button.tab[data-file="compose.yaml"]');
     const edited = EXAMPLES.find((e) => e.name === "secrets")!.files[0]!.text + "# shared: ü ✓\n";
     await paste(page, edited);

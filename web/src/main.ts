@@ -305,6 +305,12 @@ function loadExample(name: string): void {
   const example = examples.find((e) => e.name === name);
   if (!example) return;
   applyState({ ...currentState(), files: example.files, folder: example.name, profiles: "", env: "" });
+  markExample(name);
+}
+
+/** Shows which example is loaded (none once the state comes from a link). */
+function markExample(name: string | undefined): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>("#examples button")) b.setAttribute("aria-pressed", String(b.dataset.example === name));
 }
 
 let noteTimer: ReturnType<typeof setTimeout> | undefined;
@@ -331,11 +337,16 @@ async function share(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const select = $<HTMLSelectElement>("example");
-  for (const e of examples) select.append(new Option(e.name, e.name));
-  select.addEventListener("change", () => {
-    if (select.value) loadExample(select.value);
-  });
+  $("examples").replaceChildren(
+    ...examples.map((e) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = b.dataset.example = e.name;
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", () => loadExample(e.name));
+      return b;
+    }),
+  );
   $("add-file").addEventListener("click", addTab);
   $("share").addEventListener("click", () => void share());
   $("copy").addEventListener("click", () => {
@@ -352,12 +363,13 @@ async function start(): Promise<void> {
 
 async function restore(initial = false): Promise<void> {
   const state = await decodeState(location.hash);
-  if (state) return applyState(state);
+  if (state) {
+    applyState(state);
+    return markExample(undefined);
+  }
   if (location.hash.startsWith("#s=")) showNote("This share link is damaged: showing an example instead");
   if (initial || location.hash.startsWith("#s=")) {
-    const first = examples.find((e) => e.name === "override") ?? examples[0]!;
-    $<HTMLSelectElement>("example").value = first.name;
-    loadExample(first.name);
+    loadExample((examples.find((e) => e.name === "override") ?? examples[0]!).name);
   }
 }
 
