@@ -143,7 +143,7 @@ interface GitState {
  */
 export function gitStates(fs: FileSystem, root: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): GitState[] {
   if (files.length === 0 || !fs.git) return [];
-  const git = fs.git;
+  const git = fs.git.bind(fs);
   const inside = files.filter((f) => !path.relative(root, f).startsWith(".."));
   if (inside.length === 0) return [];
   const rel = inside.map((f) => path.relative(root, f).split(path.sep).join("/"));
