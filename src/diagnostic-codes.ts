@@ -103,6 +103,8 @@ export const DIAGNOSTIC_CODES = {
   "config-invalid-name": "[rename] gives a name bake cannot use",
   "config-name-clash": "[rename] gives two targets, or a target and a group, one name",
   "config-group-cycle": "[group.*] groups list each other",
+  // Callers (the playground): an exception that is not a CompileError, i.e. a bug in compose2bake
+  internal: "an internal error; the CLI exits 3 and asks for a report",
 } as const;
 
 /** A diagnostic code: one of DIAGNOSTIC_CODES's keys. */

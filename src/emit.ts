@@ -3,7 +3,7 @@
  * (`.json`/`.hcl`) and checks a name against a format asked for. Everything above (config, regenerate, index, the
  * CLI) asks here instead of reading extensions itself.
  */
-import * as path from "node:path";
+import * as path from "./platform/path";
 import { emitJson } from "./bake/json";
 import type { BakeFile } from "./bake/model";
 import { checkOutputSize } from "./bake/size";

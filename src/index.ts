@@ -7,10 +7,9 @@
  * The library never reads `process`, never prints and never exits: the environment, folders and options
  * arrive as arguments, problems come back as diagnostics or a thrown CompileError.
  */
-import * as path from "node:path";
+import * as path from "./platform/path";
 import { convertProject } from "./bake/convert";
 import type { BakeFile } from "./bake/model";
-import { realPath } from "./compose/discover";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
 import { collapseRepeats, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
@@ -19,6 +18,8 @@ import type { Config } from "./config/load";
 import { DEFAULT_FORMAT, emit, impliedFormat, type OutputFormat } from "./emit";
 import { headerLines, regenerateCommand, type Regenerate } from "./regenerate";
 import { runWarnings } from "./warnings";
+import { defaultFileSystem } from "./platform/default-fs";
+import type { FileSystem } from "./platform/file-system";
 
 export interface Compose2BakeOptions extends LoadOptions {
   /** Output format; default: from `outputFile`'s extension, else JSON. */
@@ -99,9 +100,10 @@ export function withConfig(options: Compose2BakeOptions, config: Config | undefi
  */
 export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   const options = withConfig(given);
+  const fs = options.fs ?? defaultFileSystem();
   const diagnostics = new DiagnosticBag();
   const read = new Set<string>();
-  const project = loadProject({ ...options, variables: options.variables ?? "keep" }, diagnostics, read);
+  const project = loadProject({ ...options, fs, variables: options.variables ?? "keep" }, diagnostics, read);
   const outputDir = options.outputFile ? path.dirname(path.resolve(options.cwd, options.outputFile)) : options.cwd;
   // In keep mode convertProject also turns the kept references into bake variables.
   const converted = convertProject(project, { outputDir, absolutePaths: options.absolutePaths }, diagnostics);
@@ -109,6 +111,7 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
   if (options.runWarnings !== false) {
     runWarnings(
       {
+        fs,
         cwd: options.cwd,
         env: options.env,
         project,
@@ -136,12 +139,12 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
         })
       : undefined;
   const text = emit(bake, format, header);
-  const inputs = projectInputs(project, read, options.config?.file);
+  const inputs = projectInputs(fs, project, read, options.config?.file);
   return { text, format, bake, project, diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)), regenerate, inputs };
 }
 
 /** The files read while loading, plus the ones the project names for the build (see Compose2BakeResult.inputs). */
-function projectInputs(project: ComposeProject, read: ReadonlySet<string>, configFile: string | undefined): string[] {
+function projectInputs(fs: FileSystem, project: ComposeProject, read: ReadonlySet<string>, configFile: string | undefined): string[] {
   const files = new Set(read);
   if (configFile) files.add(configFile);
   for (const service of Object.values(project.services)) {
@@ -152,7 +155,7 @@ function projectInputs(project: ComposeProject, read: ReadonlySet<string>, confi
     for (const s of b.ssh) if (s.path) files.add(s.path);
   }
   for (const secret of Object.values(project.secrets)) if (secret.file) files.add(secret.file);
-  return [...new Set([...files].map(realPath))].sort();
+  return [...new Set([...files].map((f) => fs.realpath(f)))].sort();
 }
 
 // The public API: the one-call compiler, the three stages (load, convert, emit) with the customisation step
@@ -174,3 +177,5 @@ export type {
 export { CompileError, DiagnosticBag, formatDiagnostic, type Diagnostic, type SourcePos } from "./diagnostics";
 export { loadConfig, parseConfig, type Config, type FindConfigOptions } from "./config/load";
 export { regenerateHint, type Regenerate } from "./regenerate";
+export { FileSystemError, type FileStat, type FileSystem } from "./platform/file-system";
+export { memoryFileSystem, type MemoryFiles } from "./platform/memory-fs";

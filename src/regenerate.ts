@@ -8,7 +8,7 @@
  * - paths are relative (to that folder in the command, to the output file's folder in the header);
  * - no date and no version number: a `--check` pinned in CI must not fail when only compose2bake changed.
  */
-import * as path from "node:path";
+import * as path from "./platform/path";
 import type { Config } from "./config/load";
 import { CONFIG_FILE_NAME } from "./config/load";
 import { DEFAULT_FORMAT, impliedFormat, type OutputFormat } from "./emit";

@@ -4,14 +4,15 @@
  * file git does not have or on the checkout's folder name, or bake reads it in a way that changes it (merged with
  * a Compose file beside it, run from another folder).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import * as path from "./platform/path";
 import type { BakeFile } from "./bake/model";
 import type { ComposeProject } from "./compose/model";
 import { SourceFile, type DiagnosticBag } from "./diagnostics";
 import { relativePath } from "./regenerate";
+import { exists, isFile as isFileIn, type FileSystem } from "./platform/file-system";
 
 export interface RunFacts {
+  readonly fs: FileSystem;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly project: ComposeProject;
@@ -58,7 +59,7 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   // The rest is about a file that is kept and committed, not one printed to standard output: said only when the
   // project is in a git work tree (looked for with a few stats; git itself runs only for the inputs below).
   if (facts.outputFile === undefined) return;
-  const root = workTreeRoot(project.workingDir);
+  const root = workTreeRoot(facts.fs, project.workingDir);
   if (root === undefined) return;
 
   const output = path.resolve(facts.cwd, facts.outputFile);
@@ -68,10 +69,10 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
 
   // How to run bake: said when the file is first generated, and from then on by its header, so that a
   // setup chosen on purpose does not warn on every run.
-  const firstTime = !fs.existsSync(output);
+  const firstTime = !exists(facts.fs, output);
 
   // bake without -f merges a Compose file found beside a default-named bake file.
-  const beside = firstTime && BAKE_DEFAULT_BAKE_FILES.includes(name) ? BAKE_DEFAULT_COMPOSE_FILES.find((f) => isFile(path.join(outDir, f))) : undefined;
+  const beside = firstTime && BAKE_DEFAULT_BAKE_FILES.includes(name) ? BAKE_DEFAULT_COMPOSE_FILES.find((f) => isFileIn(facts.fs, path.join(outDir, f))) : undefined;
   if (beside !== undefined) {
     diagnostics.warn(
       "bake-reads-compose-file",
@@ -101,7 +102,7 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
 
   // Inputs git does not have: the committed file depends on them, so another checkout (CI, a worktree) differs.
   const inputs = [...project.files.filter((f) => f !== "-"), ...(facts.configFile ? [facts.configFile] : []), ...envFilesThatMatter(facts)];
-  for (const { file, state } of gitStates(root, inputs, facts.env)) {
+  for (const { file, state } of gitStates(facts.fs, root, inputs, facts.env)) {
     diagnostics.warn(
       "input-not-in-git",
       `${state === "ignored" ? "ignored by git" : "not tracked by git"}, but ${name} depends on it: a checkout without it (CI's --check, a git worktree) writes another file`,
@@ -127,7 +128,7 @@ function envFilesThatMatter(facts: RunFacts): string[] {
   if (!matters) return [];
   const given = (facts.envFiles ?? []).map((f) => path.resolve(facts.cwd, f));
   const files = given.length > 0 ? given : [path.join(project.workingDir, ".env")];
-  return files.filter(isFile);
+  return files.filter((f) => isFileIn(facts.fs, f));
 }
 
 interface GitState {
@@ -140,57 +141,29 @@ interface GitState {
  * looked for first, so runs outside a work tree pay a few `stat`s and start no git). A missing or failing git
  * says nothing.
  */
-export function gitStates(root: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): GitState[] {
-  if (files.length === 0) return [];
+export function gitStates(fs: FileSystem, root: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): GitState[] {
+  if (files.length === 0 || !fs.git) return [];
+  const git = fs.git.bind(fs);
   const inside = files.filter((f) => !path.relative(root, f).startsWith(".."));
   if (inside.length === 0) return [];
   const rel = inside.map((f) => path.relative(root, f).split(path.sep).join("/"));
   // `ls-files` reads the index only (cheaper than `status`, which looks at the work tree); `check-ignore` runs
   // only when an input is not tracked, to say why.
-  const tracked = runGit(root, env, ["ls-files", "-z", "--", ...rel.map((p) => `:(literal)${p}`)]);
+  const tracked = git(root, ["ls-files", "-z", "--", ...rel.map((p) => `:(literal)${p}`)], env, [0]);
   if (tracked === undefined) return [];
   const trackedSet = new Set(tracked.split("\0"));
   const missing = rel.filter((p) => !trackedSet.has(p));
   if (missing.length === 0) return [];
-  const ignored = new Set((runGit(root, env, ["check-ignore", "-z", "--stdin"], [0, 1], missing.join("\0") + "\0") ?? "").split("\0"));
+  const ignored = new Set((git(root, ["check-ignore", "-z", "--stdin"], env, [0, 1], missing.join("\0") + "\0") ?? "").split("\0"));
   return missing.map((p) => ({ file: inside[rel.indexOf(p)]!, state: ignored.has(p) ? "ignored" : "untracked" }));
 }
 
-function runGit(
-  root: string,
-  env: Readonly<Record<string, string | undefined>>,
-  args: string[],
-  ok: readonly number[] = [0],
-  input?: string,
-): string | undefined {
-  // Loaded here: most runs never start git, and need not load child_process.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
-  const r = spawnSync("git", args, {
-    input,
-    cwd: root,
-    env: { ...env, GIT_OPTIONAL_LOCKS: "0" } as NodeJS.ProcessEnv,
-    encoding: "utf8",
-    timeout: 10_000,
-    stdio: [input === undefined ? "ignore" : "pipe", "pipe", "ignore"],
-  });
-  return r.status !== null && ok.includes(r.status) && typeof r.stdout === "string" ? r.stdout : undefined;
-}
-
 /** The nearest folder at or above `folder` holding a `.git` entry (a folder, or a file in a linked worktree). */
-export function workTreeRoot(folder: string): string | undefined {
+export function workTreeRoot(fs: FileSystem, folder: string): string | undefined {
   for (let dir = folder; ; ) {
-    if (fs.existsSync(path.join(dir, ".git"))) return dir;
+    if (exists(fs, path.join(dir, ".git"))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
   }
 }

@@ -23,8 +23,6 @@
  * only then, so runs that write JSON never pay for it (STYLE.md §7).
  */
 
-import * as fs from "fs";
-import * as path from "path";
 import type * as HandlebarsNS from "handlebars";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeVariable } from "./model";
 import { TARGET_ATTRIBUTE_ORDER } from "./model";
@@ -39,7 +37,6 @@ import {
 /** Longest line, indentation included, on which a list is still written inline. */
 export const LIST_LINE_LIMIT = 100;
 
-const TEMPLATE_FILE = "bake.hcl.hbs";
 
 type AttributeView =
   | { kind: "string"; name: string; pad: string; value: BakeString }
@@ -186,8 +183,11 @@ function compileTemplate(): Render {
   hb.registerHelper("hclKey", (k: string) => hclKey(k));
   const spec = precompiledTemplate();
   if (spec !== undefined) return hb.template(spec) as Render;
-  const source = fs.readFileSync(templatePath(), "utf8");
-  return hb.compile(source, { noEscape: true, strict: true });
+  // From the sources (tests, `tsc` output): the template file, read by a module of its own so that browser
+  // builds, which always have the precompiled template, leave file reading out (hcl-template-file.browser.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readHclTemplate } = require("./hcl-template-file") as typeof import("./hcl-template-file");
+  return hb.compile(readHclTemplate(), { noEscape: true, strict: true });
 }
 
 /** The template precompiled at bundle time, or undefined when running from the sources. */
@@ -198,20 +198,4 @@ function precompiledTemplate(): Parameters<typeof HandlebarsNS.template>[0] | un
   } catch {
     return undefined;
   }
-}
-
-/**
- * templates/ sits at the package root: two levels above this file when run from src/bake (ts-jest, ts-node),
- * three above it when run from dist/src/bake (after `tsc`).
- */
-function templatePath(): string {
-  const candidates = [
-    path.join(__dirname, "..", "..", "templates", TEMPLATE_FILE),
-    path.join(__dirname, "..", "..", "..", "templates", TEMPLATE_FILE),
-  ];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (found === undefined) {
-    throw new Error(`internal error: cannot find the HCL template; looked for ${candidates.join(" and ")}`);
-  }
-  return found;
 }

@@ -4,7 +4,7 @@
  * the attributes are written; a row is either the conversion or the key whose row converts it too.
  * convert.ts decides which services get a target and makes the groups.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { isTrue } from "../compose/environment";
 import { hasToken } from "../compose/keep-token";
 import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";

@@ -22,7 +22,7 @@ import {
   type Compose2BakeResult,
   type Config,
 } from "../index";
-import { realPath } from "../compose/discover";
+import { realPath } from "../platform/node-fs";
 import { isInside, OutputError, readExisting, writeFileAtomic } from "./write-file";
 import { visible } from "../diagnostics";
 

@@ -14,7 +14,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readFdAtMost } from "../compose/discover";
+import { readFdAtMost } from "../platform/node-fs";
 
 
 /** Written in pieces of this size, with a turn of the event loop between them so a signal can be handled. */

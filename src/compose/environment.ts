@@ -4,11 +4,11 @@
  * default `<dir>/.env`; among env files a later one overrides an earlier one.
  */
 import { dictCopy, own } from "../dict";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { fail } from "../diagnostics";
 import { DotenvError, parseDotenv } from "./dotenv";
-import { fsErrorText, readAtMost } from "./discover";
+import { fsErrorText } from "./discover";
+import { decodeUtf8, type FileStat, type FileSystem } from "../platform/file-system";
 import { MAX_FILE_BYTES } from "./yaml";
 import { expandUser } from "./paths";
 import { SourceFile } from "../diagnostics";
@@ -42,6 +42,8 @@ export interface EnvFileOptions {
   readonly useComposeEnvFiles?: boolean;
   /** Collects the absolute path of every env file read. */
   readonly inputs?: Set<string>;
+  /** Where the env files are read from. */
+  readonly fs: FileSystem;
 }
 
 /**
@@ -115,12 +117,12 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
   for (const file of files) {
     if (file === "/dev/null") continue;
     const abs = path.resolve(options.cwd, expandUser(file, options.home));
-    let stat: fs.Stats | undefined;
+    let stat: FileStat | undefined;
     try {
-      stat = fs.statSync(abs);
+      stat = options.fs.stat(abs);
     } catch (e) {
       // Only a missing file is skipped or "not found": docker compose reports a symlink loop, for one.
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = (e as { code?: unknown }).code;
       if (code !== "ENOENT" && code !== "ENOTDIR") fail("env-file-unreadable", `stat ${abs}: ${fsErrorText(e)}`);
       stat = undefined;
     }
@@ -128,20 +130,20 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
       if (mustExist) fail("env-file-missing", `couldn't find env file: ${abs}`);
       continue;
     }
-    if (stat.isDirectory()) {
+    if (stat.isDirectory) {
       if (mustExist) fail("env-file-directory", `${abs} is a directory`);
       continue;
     }
-    let bytes: Buffer | undefined;
+    let bytes: Uint8Array | undefined;
     options.inputs?.add(abs);
     try {
-      bytes = readAtMost(abs, MAX_FILE_BYTES);
+      bytes = options.fs.read(abs, MAX_FILE_BYTES);
     } catch (e) {
       fail("env-file-unreadable", `open ${abs}: ${fsErrorText(e)}`);
     }
     if (!bytes) fail("env-file-too-large", `read ${abs}: env file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
     // Invalid UTF-8 becomes U+FFFD, as docker compose's JSON output shows it.
-    const text = bytes.toString("utf8");
+    const text = decodeUtf8(bytes);
     // Inside an env file, ${} looks at the environment built so far (process environment, PWD, keys of an
     // earlier pass), then at keys read earlier in this file, then at those of the pass's earlier files: with
     // `--env-file base.env --env-file override.env`, override.env's own `H=…` is what its `${H}` means

@@ -6,7 +6,7 @@
  * extends resolved, relative paths resolved from its own folder, no includes and no defaults — so a build
  * without a context gets the *extending* project's folder later, as in compose-go.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { fail, type SourcePos } from "../diagnostics";
 import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
 import type { PlaceOf } from "./positions";

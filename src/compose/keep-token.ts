@@ -10,9 +10,9 @@
  * collide: a literal `\uE0000\uE001` in a Compose value stays literal text. The nonce never reaches the output
  * (every token is replaced by an expression before emitting), so output stays byte-identical across runs.
  */
-import * as fs from "node:fs";
+import { randomBytes } from "../platform/random";
 
-const OPEN = "\uE000" + nonce().toString("base64url");
+const OPEN = "\uE000" + base64url(randomBytes(12));
 const CLOSE = "\uE001";
 
 /** The token for the reference with this index. */
@@ -45,30 +45,9 @@ export function decodeTokens(value: string): Array<string | number> {
   return out;
 }
 
-/**
- * 96 bits from the operating system's random source. Read from /dev/urandom where there is one: loading
- * node:crypto for its randomBytes costs about 10 ms of CPU on every run, a tenth of a small run's time.
- */
-function nonce(): Buffer {
-  const bytes = Buffer.alloc(12);
-  try {
-    const fd = fs.openSync("/dev/urandom", "r");
-    try {
-      let n = 0;
-      while (n < bytes.length) {
-        const got = fs.readSync(fd, bytes, n, bytes.length - n, null);
-        if (got <= 0) throw new Error("short read");
-        n += got;
-      }
-      return bytes;
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // no /dev/urandom (Windows) or it failed: the same bits from node:crypto
-    const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
-    return randomBytes(12);
-  }
+/** 96 bits (the nonce) as 16 characters of base64url, without Buffer (browser builds have none). */
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function isDigit(c: number): boolean {

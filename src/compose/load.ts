@@ -4,19 +4,21 @@
  * interpolation per document, `!reset`/`!override`, merge, normalisation, profiles, consistency checks.
  * The only I/O here is reading input files; the process environment and folders arrive as options.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { DiagnosticBag, SourceFile, fail, type SourcePos } from "../diagnostics";
-import { discoverFiles, filesFromEnv, readFdAtMost, statProblem } from "./discover";
+import { discoverFiles, filesFromEnv, statProblem } from "./discover";
+import { defaultFileSystem } from "../platform/default-fs";
+import type { FileSystem } from "../platform/file-system";
 import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment } from "./environment";
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./raw";
-import { LayeredPositions, loadRawModel, readSource, STDIN } from "./raw-model";
+import { LayeredPositions, loadRawModel, readSource, readStdinOf, STDIN } from "./raw-model";
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, type NormalizeContext } from "./normalize-build";
 import { normalizeSecrets } from "./normalize-secrets";
 import { chooseProjectName } from "./project-name";
-import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
 
@@ -29,8 +31,13 @@ export interface LoadOptions {
   readonly home?: string;
   /** `-f` files, in order; `-` is standard input, as in docker compose. */
   readonly files?: readonly string[];
-  /** What `-f -` reads (default: file descriptor 0, at most 16 MiB; undefined when it is larger). */
-  readonly readStdin?: () => Buffer | undefined;
+  /** What `-f -` reads (default: the file system's standard input, at most 16 MiB; undefined when it is larger). */
+  readonly readStdin?: () => Uint8Array | undefined;
+  /**
+   * Where every file is read from (Compose files, includes, extends, env files; compose2bake.toml and the
+   * inputs' real paths in compose2bake()). Default: Node's file system; memoryFileSystem() holds files in memory.
+   */
+  readonly fs?: FileSystem;
   /** Called after each of the project's files is parsed, with its size in characters (the CLI's memory hook). */
   readonly onFileParsed?: (file: string, size: number) => void;
   readonly projectDirectory?: string;
@@ -46,11 +53,10 @@ export interface LoadOptions {
   readonly variables?: "resolve" | "keep";
 }
 
-const defaultReadStdin = (): Buffer | undefined => readFdAtMost(0, MAX_FILE_BYTES);
-
 /** `inputs`, when given, collects the absolute path of every file read (Compose files, included, extended, env files). */
 export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, inputs?: Set<string>): ComposeProject {
   const { cwd } = options;
+  const fs = options.fs ?? defaultFileSystem();
   const home = options.home ?? options.env.HOME ?? "/";
   const env = startEnvironment(options.env, cwd);
   const envFiles = defaultEnvFiles(options.envFiles, options.env);
@@ -62,30 +68,30 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   // First env pass: before the files are known (COMPOSE_FILE may come from .env).
   const firstDir = projectDirectory ?? (cliFiles[0] ? folderOf(cliFiles[0]) : cwd);
   // docker compose first copies the COMPOSE_* keys of these env files into its own process environment.
-  const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env, inputs });
-  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv, inputs });
+  const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env, inputs, fs });
+  applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv, inputs, fs });
 
   let files: string[];
   if (cliFiles.length > 0) {
     for (const f of cliFiles) {
-      const problem = f === STDIN ? undefined : statProblem(f);
+      const problem = f === STDIN ? undefined : statProblem(fs, f);
       if (problem) fail("compose-file-missing", `open ${f}: ${problem}`);
     }
     files = cliFiles;
   } else if (env.values.COMPOSE_FILE) {
-    files = filesFromEnv(env.values.COMPOSE_FILE, env.values.COMPOSE_PATH_SEPARATOR, cwd);
+    files = filesFromEnv(fs, env.values.COMPOSE_FILE, env.values.COMPOSE_PATH_SEPARATOR, cwd);
   } else {
-    files = discoverFiles(projectDirectory ?? cwd, diagnostics);
+    files = discoverFiles(fs, projectDirectory ?? cwd, diagnostics);
   }
   const workingDir = projectDirectory ?? folderOf(files[0]!);
   // Second pass, now that the project folder is known; keys from the first pass win.
-  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv, inputs });
+  if (workingDir !== firstDir) applyEnvFiles(env, { cwd, home, envFiles, dir: workingDir, processEnv, inputs, fs });
 
   // Standard input is read once, however often `-` is named.
-  let stdin: Buffer | undefined | null = null;
-  const readStdin = () => (stdin === null ? (stdin = (options.readStdin ?? defaultReadStdin)()) : stdin);
+  let stdin: Uint8Array | undefined | null = null;
+  const readStdin = () => (stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin);
   const documents = files.flatMap((f) => {
-    const source = readSource(f, readStdin, inputs);
+    const source = readSource(fs, f, readStdin, inputs);
     const parsed = parseComposeYaml(source);
     options.onFileParsed?.(f, source.text.length);
     return parsed;
@@ -121,6 +127,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     onUnset,
     positions,
     includeStack: [],
+    fs,
     kept,
     includedEnvFileVariables,
     inputs,

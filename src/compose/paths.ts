@@ -3,7 +3,7 @@
  * compose-loading-reference.md §8), shared by normalisation and by the include / extends loaders, which
  * resolve an included or extended file's relative paths from its own folder before merging.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { buildMapping, isMap } from "./raw";
 
 interface PathContext {

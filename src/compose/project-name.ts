@@ -3,7 +3,7 @@
  * the last non-empty `name:` > the project folder's name. Names given imperatively must already be
  * normalised; names from files and folders are normalised quietly.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { fail, type SourcePos } from "../diagnostics";
 
 const VALID = /^[a-z0-9][a-z0-9_-]*$/;

@@ -3,8 +3,7 @@
  * steps (compose-loading-reference.md §0): interpolate each document, process its `include`, clear the
  * paths it tags `!reset`/`!override` in what was loaded before, resolve its `extends`, merge.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { dictCopy, hasOwn, own } from "../dict";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
@@ -14,8 +13,10 @@ import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
 import type { PlaceOf } from "./positions";
 import { isMap } from "./raw";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
-import { decodeComposeSource, MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
-import { fsErrorText, readAtMost, readFdAtMost, statProblem } from "./discover";
+import { decodeComposeSource } from "./decode-source";
+import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import { fsErrorText, statProblem } from "./discover";
+import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
@@ -41,6 +42,8 @@ export class LayeredPositions implements PositionTable {
 }
 
 export interface RawModelContext {
+  /** Where included and extended files are read from. */
+  readonly fs: FileSystem;
   /** Interpolation environment for these documents (an include may add its own env file). */
   readonly env: Readonly<Record<string, string>>;
   readonly processEnv: Readonly<Record<string, string | undefined>>;
@@ -106,18 +109,19 @@ export const STDIN = "-";
  * standard input, read by `readStdin`.
  */
 export function readSource(
+  fs: FileSystem,
   file: string,
-  readStdin: () => Buffer | undefined = () => readFdAtMost(0, MAX_FILE_BYTES),
+  readStdin: () => Uint8Array | undefined = () => readStdinOf(fs),
   inputs?: Set<string>,
 ): SourceFile {
-  let bytes: Buffer | undefined;
+  let bytes: Uint8Array | undefined;
   if (file !== STDIN) inputs?.add(file);
   try {
     if (file === STDIN) {
       bytes = readStdin();
     } else {
-      if (fs.statSync(file).isDirectory()) fail("compose-file-directory", `read ${file}: is a directory`);
-      bytes = readAtMost(file, MAX_FILE_BYTES);
+      if (fs.stat(file).isDirectory) fail("compose-file-directory", `read ${file}: is a directory`);
+      bytes = fs.read(file, MAX_FILE_BYTES);
     }
   } catch (e) {
     if (e instanceof CompileError) throw e;
@@ -129,6 +133,12 @@ export function readSource(
     });
   }
   return decodeComposeSource(file, bytes);
+}
+
+/** Standard input through the file system, at most MAX_FILE_BYTES; a file system without one has none to give. */
+export function readStdinOf(fs: FileSystem): Uint8Array | undefined {
+  if (!fs.readStdin) fail("compose-file-unreadable", "open -: there is no standard input here");
+  return fs.readStdin(MAX_FILE_BYTES);
 }
 
 export function interpolateDocument(
@@ -152,7 +162,7 @@ export function interpolateDocument(
 function readRawFile(file: string, ctx: RawModelContext): RawFile {
   let model: PlainMap = Object.create(null) as PlainMap;
   const tagPaths: string[][] = [];
-  for (const doc of parseComposeYaml(readSource(file, undefined, ctx.inputs))) {
+  for (const doc of parseComposeYaml(readSource(ctx.fs, file, undefined, ctx.inputs))) {
     if (doc.value === null) continue;
     const value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     deletePaths(model, doc.resetPaths);
@@ -196,9 +206,9 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     const item = parseInclude(raw, where, doc);
     const files = item.paths.map((p) => path.resolve(workingDir, expandUser(p, ctx.home)));
     for (const f of files) {
-      const problem = statProblem(f);
+      const problem = statProblem(ctx.fs, f);
       if (problem) fail("include-missing", `open ${f}: ${problem}`, doc.positions.get(where));
-      if (isDirectory(f)) fail("compose-file-directory", `read ${f}: is a directory`, doc.positions.get(where));
+      if (isDirectory(ctx.fs, f)) fail("compose-file-directory", `read ${f}: is a directory`, doc.positions.get(where));
     }
     if (stack.includes(files[0]!)) {
       fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));
@@ -213,7 +223,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     const dir =
       projectDir === undefined
         ? path.dirname(files[0]!)
-        : path.isAbsolute(expandUser(item.projectDirectory!, ctx.home)) || isDirectory(projectDir)
+        : path.isAbsolute(expandUser(item.projectDirectory!, ctx.home)) || isDirectory(ctx.fs, projectDir)
           ? projectDir
           : path.dirname(projectDir);
     const env = { values: dictCopy(ctx.env), fromFiles: new Set<string>() };
@@ -225,11 +235,12 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       processEnv: ctx.processEnv,
       useComposeEnvFiles: false,
       inputs: ctx.inputs,
+      fs: ctx.fs,
     });
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
-    const documents = files.flatMap((f) => parseComposeYaml(readSource(f, undefined, ctx.inputs)));
+    const documents = files.flatMap((f) => parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs)));
     // Keep mode: references in the include stand for its env files' values when the environment does not set
     // them. Taken whatever the environment holds now, so that the output depends only on the files; an outer
     // include's values win, as they are already set when this one's env files are read.
@@ -260,14 +271,6 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
   deletePaths(imported, doc.resetPaths);
   deletePaths(imported, doc.overridePaths);
   return mergeDocuments(imported, rest, (p) => doc.positions.get(p));
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** compose-go's importResources: copies each resource into `target`; an equal one is skipped, another one conflicts. */

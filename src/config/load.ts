@@ -21,8 +21,9 @@
  * once. Syntax errors carry smol-toml's own position; for the rest, toml-positions.ts finds the key or value.
  * Tests: test/config.test.ts, test/cli/config.test.ts.
  */
-import * as path from "node:path";
-import { isFile, readAtMost } from "../compose/discover";
+import * as path from "../platform/path";
+import { defaultFileSystem } from "../platform/default-fs";
+import { decodeUtf8, isFile, type FileSystem } from "../platform/file-system";
 import { MAX_FILE_BYTES } from "../compose/yaml";
 import { CompileError, SourceFile, type DiagnosticCode } from "../diagnostics";
 import { Validator, type Config } from "./validate";
@@ -38,24 +39,27 @@ export interface FindConfigOptions {
   readonly file?: string;
   /** `--project-directory`: where to look instead of `cwd`. */
   readonly projectDirectory?: string;
+  /** Where to read it from (default: Node's file system). */
+  readonly fs?: FileSystem;
 }
 
 /** The Config from `--config`, or from compose2bake.toml in the project directory; undefined when there is none. */
 export function loadConfig(options: FindConfigOptions): Config | undefined {
+  const fs = options.fs ?? defaultFileSystem();
   if (options.file !== undefined) {
     const file = path.resolve(options.cwd, options.file);
-    if (!isFile(file)) throw configError("config-missing", `open ${file}: no such file or directory`);
-    return readConfig(file);
+    if (!isFile(fs, file)) throw configError("config-missing", `open ${file}: no such file or directory`);
+    return readConfig(file, fs);
   }
   const file = path.join(path.resolve(options.cwd, options.projectDirectory ?? "."), CONFIG_FILE_NAME);
-  return isFile(file) ? readConfig(file) : undefined;
+  return isFile(fs, file) ? readConfig(file, fs) : undefined;
 }
 
-export function readConfig(file: string): Config {
+export function readConfig(file: string, fs: FileSystem = defaultFileSystem()): Config {
   // The same cap as Compose files: a settings file is never large, and a huge one must not exhaust memory.
-  const bytes = readAtMost(file, MAX_FILE_BYTES);
+  const bytes = fs.read(file, MAX_FILE_BYTES);
   if (!bytes) throw configError("config-too-large", `read ${file}: compose2bake.toml is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-  return parseConfig(new SourceFile(file, bytes.toString("utf8")));
+  return parseConfig(new SourceFile(file, decodeUtf8(bytes)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

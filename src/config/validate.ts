@@ -3,7 +3,7 @@
  * `compose2bake.toml:LINE:COL` (toml-positions.ts finds the key or value), and the typed Config built from what
  * is valid. load.ts finds, reads and parses the file.
  */
-import * as path from "node:path";
+import * as path from "../platform/path";
 import { TARGET_ATTRIBUTE_KINDS } from "../bake/escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "../bake/model";
 import { dict, hasOwn } from "../dict";
