@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: times the compose2bake CLI as a whole process (cold start included) on generated
- * projects of 10, 100, 1,000 and 5,000 buildable services, and, when scripts/fetch-docker-tools.sh has
+ * projects of 10, 100, 1,000 and 5,000 buildable services, and, when test/tools/fetch-docker-tools.sh has
  * fetched them, `docker-compose build --print` and `docker-buildx bake --print -f compose.yaml` on the same
  * projects, side by side. Runs are interleaved (one run of each command in turn) so that a change in the
  * machine's load affects every command alike. Reports the median wall time and the peak memory (max RSS,

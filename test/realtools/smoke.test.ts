@@ -1,5 +1,5 @@
 /**
- * Smoke test of the differential pipeline with the real tools (.tools/, from scripts/fetch-docker-tools.sh):
+ * Smoke test of the differential pipeline with the real tools (.tools/, from test/tools/fetch-docker-tools.sh):
  * a one-service project goes through `docker-compose build --print` → `docker-buildx bake --print`, and a
  * hand-written equivalent bake file goes through `docker-buildx bake --print`; after normalising, the
  * comparator must find nothing, and must find a secret we deliberately leave out.

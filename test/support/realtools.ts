@@ -1,6 +1,6 @@
 /**
  * Differential-test support: runs the real `docker-buildx` and `docker-compose` CLI plugins (fetched into
- * `<repo>/.tools/` by scripts/fetch-docker-tools.sh, or, without `.tools/`, the ones Docker installed: see
+ * `<repo>/.tools/` by test/tools/fetch-docker-tools.sh, or, without `.tools/`, the ones Docker installed: see
  * discoverTools) and compares bake definitions after both have been resolved by `docker buildx bake --print`.
  * Which tools were used, or why none were, is noted for the end of the run (test/support/skips.ts).
  *
@@ -50,12 +50,12 @@ export interface RealTools {
    */
   env: NodeJS.ProcessEnv;
   versions: { buildx: string; compose: string };
-  /** Where they were found: `.tools` (scripts/fetch-docker-tools.sh) or the user's Docker installation. */
+  /** Where they were found: `.tools` (test/tools/fetch-docker-tools.sh) or the user's Docker installation. */
   origin: string;
 }
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const FETCH_HINT = "install Docker's buildx and compose plugins, or run scripts/fetch-docker-tools.sh to fetch them into .tools/";
+const FETCH_HINT = "install Docker's buildx and compose plugins, or run test/tools/fetch-docker-tools.sh to fetch them into .tools/";
 const TIMEOUT_MS = 60_000;
 
 let lookup: { tools?: RealTools; reason?: string } | undefined;

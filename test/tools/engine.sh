@@ -2,14 +2,14 @@
 # A private Docker engine for the end-to-end tests (test/e2e/, jest.e2e.config.js): dockerd with its
 # built-in BuildKit, from Debian's packages, unpacked into .tools/engine/ (git-ignored), never installed.
 #
-# Usage: scripts/engine.sh fetch|start|stop|status|env
+# Usage: test/tools/engine.sh fetch|start|stop|status|env
 #   fetch   download and unpack the packages (idempotent; FORCE=1 fetches again); also runs
-#           scripts/fetch-docker-tools.sh when the buildx/compose plugins are missing
+#           test/tools/fetch-docker-tools.sh when the buildx/compose plugins are missing
 #   start   fetch, start dockerd, wait until `docker version` answers, print the environment to use:
 #             export DOCKER_HOST='unix:///tmp/c2b-engine.XXXXXX/docker.sock'
 #             export DOCKER_CONFIG='<repo>/.tools/engine/docker-config'   (cli-plugins: buildx, compose)
 #             export PATH='<repo>/.tools/engine/bin':"$PATH"              (the docker CLI matching the engine)
-#           so `eval "$(scripts/engine.sh start)"` sets up a shell. Logs go to stderr. When this script's
+#           so `eval "$(test/tools/engine.sh start)"` sets up a shell. Logs go to stderr. When this script's
 #           engine is already running it prints the same and starts nothing.
 #   stop    stop the engine this script started (by the PID it recorded), wait for it, end what is left of
 #           its containerd/shims (by PID, only binaries from .tools/engine/root), unmount what it left
@@ -26,7 +26,7 @@
 #   pull: they must use images made locally (test/e2e makes one with `docker import`) and `network: none`.
 #   ENGINE_HOST_NETWORK=1 runs it in the host's network namespace instead (still --bridge=none).
 #
-# Packages (Debian, fetched with a private apt configuration like scripts/fetch-docker-tools.sh's: own
+# Packages (Debian, fetched with a private apt configuration like test/tools/fetch-docker-tools.sh's: own
 # sources list, state, cache and an empty dpkg status; the host's apt.conf.d, preferences and sources are not
 # read; the mirror is the one this machine is configured with; signatures checked with the machine's
 # keyring):
@@ -53,7 +53,7 @@ die() {
 }
 note() { echo "engine: $*" >&2; }
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tools="$repo/.tools"
 engine="$tools/engine"
 root="$engine/root"
@@ -89,8 +89,8 @@ binaries_work() {
   [[ -x "$root/bin/busybox" ]] || return 1
 }
 
-# shellcheck source=scripts/private-apt.sh
-. "$repo/scripts/private-apt.sh"
+# shellcheck source=test/tools/private-apt.sh
+. "$repo/test/tools/private-apt.sh"
 
 fetch_packages() {
   command -v apt-get >/dev/null || die "apt-get not found: this script needs a Debian-based machine"
@@ -118,10 +118,10 @@ fetch_packages() {
 }
 
 make_client_dirs() {
-  # The buildx and compose plugins come from scripts/fetch-docker-tools.sh (.tools/bin).
+  # The buildx and compose plugins come from test/tools/fetch-docker-tools.sh (.tools/bin).
   if ! [[ -x "$tools/bin/docker-buildx" && -x "$tools/bin/docker-compose" ]]; then
-    note "buildx/compose plugins missing: running scripts/fetch-docker-tools.sh"
-    bash "$repo/scripts/fetch-docker-tools.sh" >&2
+    note "buildx/compose plugins missing: running test/tools/fetch-docker-tools.sh"
+    bash "$repo/test/tools/fetch-docker-tools.sh" >&2
   fi
   mkdir -p "$docker_config/cli-plugins" "$client_bin"
   ln -sfn ../../../bin/docker-buildx "$docker_config/cli-plugins/docker-buildx"
@@ -266,7 +266,7 @@ cmd_start() {
         print_env
         return 0
       fi
-      die "dockerd (pid $PID) runs but does not answer on $RUN_DIR/docker.sock; run: scripts/engine.sh stop"
+      die "dockerd (pid $PID) runs but does not answer on $RUN_DIR/docker.sock; run: test/tools/engine.sh stop"
     fi
     note "cleaning up after an engine that is no longer running (pid $PID)"
     cleanup
@@ -471,7 +471,7 @@ cmd_status() {
     return 0
   fi
   if [[ -f "$state_file" ]]; then
-    note "not running (a stale state file is left: scripts/engine.sh stop cleans up)"
+    note "not running (a stale state file is left: test/tools/engine.sh stop cleans up)"
   else
     note "not running"
   fi
@@ -496,7 +496,7 @@ case "${1:-}" in
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
     ;;
   *)
-    echo "usage: scripts/engine.sh fetch|start|stop|status|env (--help for more)" >&2
+    echo "usage: test/tools/engine.sh fetch|start|stop|status|env (--help for more)" >&2
     exit 2
     ;;
 esac

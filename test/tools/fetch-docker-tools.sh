@@ -55,7 +55,7 @@ for arg in "$@"; do
   esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tools="$repo/.tools"
 bin="$tools/bin"
 docker_config="$tools/docker-config"
@@ -102,13 +102,13 @@ command -v dpkg >/dev/null || die "dpkg not found"
 [[ -r "$keyring" ]] || die "keyring $keyring not readable (install debian-archive-keyring or set KEYRING=)"
 
 # --- 1. the mirror configured on this machine -------------------------------------------------------
-# shellcheck source=scripts/private-apt.sh
+# shellcheck source=test/tools/private-apt.sh
 . "$(dirname "${BASH_SOURCE[0]}")/private-apt.sh"
 mirror="${DEBIAN_MIRROR:-$(find_mirror || true)}"
 [[ -n "$mirror" ]] || die "no Debian mirror found in /etc/apt/sources.list or /etc/apt/sources.list.d/ (set DEBIAN_MIRROR=<uri>)"
 note "mirror ${DEBIAN_MIRROR:+(from DEBIAN_MIRROR) }$mirror, suite $suite, component main, keyring $keyring"
 
-# --- 2. private apt configuration, update and download (scripts/private-apt.sh) -----------------------
+# --- 2. private apt configuration, update and download (test/tools/private-apt.sh) -----------------------
 apt_root="$tools/apt"
 private_apt_setup "$apt_root" "$keyring" "$mirror" "$suite"
 note "apt-get update (private state in $apt_root)"
