@@ -353,7 +353,7 @@ const PATHOLOGICAL_CASES = [
   {
     name: "`${A:-x}`×10,000 then 1 MB of text, on one line",
     why: "searching for the end of the line and its last `}` again from every reference",
-    compose: () => oneService(`      labels:\n        L: "${"\${A:-x}".repeat(10_000)}${"a".repeat(1 << 20)}"\n`),
+    compose: () => oneService(`      labels:\n        L: "${"${A:-x}".repeat(10_000)}${"a".repeat(1 << 20)}"\n`),
   },
   {
     name: "`${V0:-${V1:-…}}` 2,000 levels deep (the issue's stack overflow)",

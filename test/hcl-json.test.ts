@@ -13,7 +13,8 @@ import { hclToBakeJson } from "./support/hcl";
 const cases = readCases("examples", "fixtures", "loading");
 
 test("the invariant sees every corpus", () => {
-  for (const corpus of ["examples", "fixtures", "loading"]) expect(cases.filter((c) => c.corpus === corpus).length).toBeGreaterThan(0);
+  for (const corpus of ["examples", "fixtures", "loading"])
+    expect(cases.filter((c) => c.corpus === corpus).length).toBeGreaterThan(0);
 });
 
 describe.each(cases.map((c) => [c.id, c] as const))("%s", (_id, c) => {

@@ -8,7 +8,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO } from "../support/run";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { BUNDLE_ID } = require(path.join(REPO, "bin", "load-bundle.js")) as { BUNDLE_ID: RegExp };
 
 /**

@@ -62,7 +62,13 @@ export interface Case {
 
 /** Files of a case folder that are test metadata, not project input. */
 export function isCaseMetaFile(name: string): boolean {
-  return name === "README" || name === "case.json" || name === "divergence.txt" || /^docker-bake\.(json|hcl)$/.test(name) || name.startsWith("expected-");
+  return (
+    name === "README" ||
+    name === "case.json" ||
+    name === "divergence.txt" ||
+    /^docker-bake\.(json|hcl)$/.test(name) ||
+    name.startsWith("expected-")
+  );
 }
 
 export function caseNames(corpus: Corpus): string[] {
@@ -185,7 +191,10 @@ export async function runCli(
 export function copyCase(c: Case, root: string): string {
   const copy = path.join(root, c.corpus, c.name);
   fs.mkdirSync(path.dirname(copy), { recursive: true });
-  fs.cpSync(c.dir, copy, { recursive: true, filter: (src) => !(path.dirname(src) === c.dir && isCaseMetaFile(path.basename(src))) });
+  fs.cpSync(c.dir, copy, {
+    recursive: true,
+    filter: (src) => !(path.dirname(src) === c.dir && isCaseMetaFile(path.basename(src))),
+  });
   return copy;
 }
 

@@ -32,7 +32,10 @@ export function composeBuild(b: Partial<ComposeBuild> = {}): ComposeBuild {
 }
 
 /** A loaded project `proj` in PROJECT_DIR with these services (active, no profiles unless given), `extra` laid over. */
-export function composeProject(services: Array<Partial<ComposeService> & { name: string }>, extra: Partial<ComposeProject> = {}): ComposeProject {
+export function composeProject(
+  services: Array<Partial<ComposeService> & { name: string }>,
+  extra: Partial<ComposeProject> = {},
+): ComposeProject {
   return {
     name: "proj",
     workingDir: PROJECT_DIR,

@@ -34,7 +34,8 @@ function readSpec(dir) {
 function writeSpec(dir, spec) {
   const ordered = {};
   for (const k of ["args", "cwd", "env"]) if (spec[k] !== undefined) ordered[k] = spec[k];
-  if (Object.keys(ordered).length > 0) fs.writeFileSync(path.join(dir, "case.json"), JSON.stringify(ordered, null, 2) + "\n");
+  if (Object.keys(ordered).length > 0)
+    fs.writeFileSync(path.join(dir, "case.json"), JSON.stringify(ordered, null, 2) + "\n");
 }
 
 function move(dir, from, to) {
@@ -55,7 +56,10 @@ async function bakeFile(dir, args, env, format) {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "c2b-migrate-")));
   try {
     const copy = path.join(root, path.basename(dir));
-    fs.cpSync(dir, copy, { recursive: true, filter: (src) => !(path.dirname(src) === dir && OLD_FIXTURE_META.has(path.basename(src))) });
+    fs.cpSync(dir, copy, {
+      recursive: true,
+      filter: (src) => !(path.dirname(src) === dir && OLD_FIXTURE_META.has(path.basename(src))),
+    });
     const out = path.join(copy, `docker-bake.${format}`);
     let stderr = "";
     const status = await main([...args, "-o", `docker-bake.${format}`], {
@@ -64,7 +68,8 @@ async function bakeFile(dir, args, env, format) {
       stdout: (t) => (stderr += t),
       stderr: (t) => (stderr += t),
     });
-    if (status !== 0 || !fs.existsSync(out)) throw new Error(`${dir}: compose2bake -o docker-bake.${format} failed (${status}):\n${stderr}`);
+    if (status !== 0 || !fs.existsSync(out))
+      throw new Error(`${dir}: compose2bake -o docker-bake.${format} failed (${status}):\n${stderr}`);
     return fs.readFileSync(out, "utf8");
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -89,7 +94,9 @@ async function migrateFixture(dir) {
     const old = read(dir, `expected.${format}`);
     const text = await bakeFile(dir, spec.args ?? [], spec.env ?? {}, format);
     if (withoutHeader(text, format) !== old) {
-      throw new Error(`${dir}: compose2bake no longer writes expected.${format} (left as it was; fix the case, then run again)`);
+      throw new Error(
+        `${dir}: compose2bake no longer writes expected.${format} (left as it was; fix the case, then run again)`,
+      );
     }
     files[`docker-bake.${format}`] = text;
   }
@@ -104,7 +111,14 @@ async function migrateFixture(dir) {
 }
 
 function migrateScenario(dir) {
-  const old = ["args.json", "env.json", "expected.json", "expected-error.txt", "expected-warnings.txt", "compose-error.txt"];
+  const old = [
+    "args.json",
+    "env.json",
+    "expected.json",
+    "expected-error.txt",
+    "expected-warnings.txt",
+    "compose-error.txt",
+  ];
   if (!old.some((f) => exists(dir, f))) return false;
   const spec = readSpec(dir);
   if (exists(dir, "args.json")) {

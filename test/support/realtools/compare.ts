@@ -88,7 +88,12 @@ export function compareBakes(ours: NormalisedBake, theirs: NormalisedBake, ignor
         const keyed = KEYED_SETS.has(field);
         for (const key of unionKeys(ma, mb)) {
           if (!deepEqual(ma[key], mb[key])) {
-            diffs.push({ target: name, field: keyed ? `${field}[${key}]` : `${field}.${key}`, ours: ma[key], theirs: mb[key] });
+            diffs.push({
+              target: name,
+              field: keyed ? `${field}[${key}]` : `${field}.${key}`,
+              ours: ma[key],
+              theirs: mb[key],
+            });
           }
         }
       } else if (!deepEqual(va, vb)) {
@@ -128,7 +133,9 @@ function applyIgnores(name: string, t: NormalisedTarget, ignore: IgnoreRules): N
   if (ignore.outputs?.length) filterList("output", (v) => ignore.outputs!.includes(v));
   const attest = out.attest;
   if (ignore.disabledAttestations && isMap(attest)) {
-    const kept = Object.fromEntries(Object.entries(attest).filter(([, v]) => !parseCsv(v ?? "").some(([k, x]) => k === "disabled" && x === "true")));
+    const kept = Object.fromEntries(
+      Object.entries(attest).filter(([, v]) => !parseCsv(v ?? "").some(([k, x]) => k === "disabled" && x === "true")),
+    );
     if (Object.keys(kept).length) out.attest = kept;
     else delete out.attest;
   }

@@ -26,7 +26,10 @@ export type ComposeBuildPrintResult = { ok: true; json: unknown; stderr: string;
  * `docker-compose [-f …] [--profile …] [-p …] build --print [services]`. `json` is the raw bake JSON that
  * compose generates, or null when compose printed nothing ("No services to build").
  */
-export async function composeBuildPrintAsync(tools: RealTools, args: ComposeBuildPrintArgs): Promise<ComposeBuildPrintResult> {
+export async function composeBuildPrintAsync(
+  tools: RealTools,
+  args: ComposeBuildPrintArgs,
+): Promise<ComposeBuildPrintResult> {
   const argv = composeArgv(args, ["build", "--print", ...(args.services ?? [])]);
   const r = await runAsync(tools.compose, argv, args.cwd, { ...tools.env, ...args.env });
   return composeBuildPrintResult(r, commandLine(tools.compose, argv));
@@ -40,10 +43,24 @@ export async function composeRunAsync(
   tools: RealTools,
   args: ComposeBuildPrintArgs,
   subcommand: string[],
-): Promise<{ ok: boolean; status: number | null; stdout: string; stderr: string; command: string; durationMs: number }> {
+): Promise<{
+  ok: boolean;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  command: string;
+  durationMs: number;
+}> {
   const argv = composeArgv(args, subcommand);
   const r = await runAsync(tools.compose, argv, args.cwd, { ...tools.env, ...args.env });
-  return { ok: r.status === 0, status: r.status, stdout: r.stdout, stderr: r.stderr, command: commandLine(tools.compose, argv), durationMs: r.durationMs };
+  return {
+    ok: r.status === 0,
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    command: commandLine(tools.compose, argv),
+    durationMs: r.durationMs,
+  };
 }
 
 function composeArgv(args: ComposeBuildPrintArgs, subcommand: string[]): string[] {

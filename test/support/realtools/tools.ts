@@ -50,7 +50,8 @@ export interface RealTools {
 }
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
-const FETCH_HINT = "install Docker's buildx and compose plugins, or run test/tools/fetch-docker-tools.sh to fetch them into .tools/";
+const FETCH_HINT =
+  "install Docker's buildx and compose plugins, or run test/tools/fetch-docker-tools.sh to fetch them into .tools/";
 const TIMEOUT_MS = 60_000;
 
 let lookup: { tools?: RealTools; reason?: string } | undefined;
@@ -101,7 +102,9 @@ export const SYSTEM_PLUGIN_DIRS = [
  * both); otherwise, for each, the first of `~/.docker/cli-plugins`, the system plugin folders and PATH that
  * holds an executable `docker-buildx` / `docker-compose`.
  */
-export function discoverTools(o: DiscoverOptions): { buildx: string; compose: string; dockerConfig?: string; origin: string } | { reason: string } {
+export function discoverTools(
+  o: DiscoverOptions,
+): { buildx: string; compose: string; dockerConfig?: string; origin: string } | { reason: string } {
   if (fs.existsSync(o.toolsDir)) {
     const buildx = path.join(o.toolsDir, "bin", "docker-buildx");
     const compose = path.join(o.toolsDir, "bin", "docker-compose");
@@ -124,7 +127,9 @@ export function discoverTools(o: DiscoverOptions): { buildx: string; compose: st
   const compose = find("docker-compose");
   if (!buildx || !compose) {
     const missing = [!buildx && "docker-buildx", !compose && "docker-compose"].filter(Boolean).join(" and ");
-    return { reason: `${missing} not found in ${o.toolsDir}, ~/.docker/cli-plugins, ${o.systemPluginDirs.join(", ")} or PATH; ${FETCH_HINT}` };
+    return {
+      reason: `${missing} not found in ${o.toolsDir}, ~/.docker/cli-plugins, ${o.systemPluginDirs.join(", ")} or PATH; ${FETCH_HINT}`,
+    };
   }
   return { buildx, compose, origin: "installed Docker plugins" };
 }
@@ -138,7 +143,8 @@ export function lookUpTools(processEnv: NodeJS.ProcessEnv = process.env): { tool
     toolsDir: path.resolve(processEnv.COMPOSE2BAKE_TOOLS_DIR ?? path.join(REPO_ROOT, ".tools")),
     home: processEnv.HOME,
     pathEnv: processEnv.PATH,
-    systemPluginDirs: processEnv.COMPOSE2BAKE_PLUGIN_DIRS?.split(path.delimiter).filter((d) => d !== "") ?? SYSTEM_PLUGIN_DIRS,
+    systemPluginDirs:
+      processEnv.COMPOSE2BAKE_PLUGIN_DIRS?.split(path.delimiter).filter((d) => d !== "") ?? SYSTEM_PLUGIN_DIRS,
   });
   if ("reason" in found) return { reason: found.reason };
   const { buildx, compose } = found;
@@ -151,7 +157,10 @@ export function lookUpTools(processEnv: NodeJS.ProcessEnv = process.env): { tool
   env.DOCKER_CONFIG = dockerConfig;
   env.DOCKER_HOST = `unix://${path.join(dockerConfig, "no-engine.sock")}`;
   const versions = { buildx: "", compose: "" };
-  for (const [name, bin] of [["buildx", buildx], ["compose", compose]] as const) {
+  for (const [name, bin] of [
+    ["buildx", buildx],
+    ["compose", compose],
+  ] as const) {
     const r = spawnSync(bin, ["version"], { env, encoding: "utf8", timeout: TIMEOUT_MS });
     if (r.status !== 0) {
       return { reason: `${bin} version failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}` };
@@ -170,7 +179,10 @@ function privateDockerConfig(buildx: string, compose: string): string {
   const id = crypto.createHash("sha256").update(`${buildx}\0${compose}`).digest("hex").slice(0, 12);
   const dir = path.join(os.tmpdir(), `compose2bake-docker-config-${id}`);
   fs.mkdirSync(path.join(dir, "cli-plugins"), { recursive: true });
-  for (const [name, target] of [["docker-buildx", buildx], ["docker-compose", compose]] as const) {
+  for (const [name, target] of [
+    ["docker-buildx", buildx],
+    ["docker-compose", compose],
+  ] as const) {
     try {
       fs.symlinkSync(target, path.join(dir, "cli-plugins", name));
     } catch (e) {
