@@ -4,7 +4,7 @@
  * a folder already in the new format is left alone, so it can be run again after merging branches that added
  * cases in the old formats. Needs `npm run build` first (it runs dist/src/cli.js to add the file header).
  *
- *   node test/tools/migrate-cases.js            # every folder of test/fixtures/ and test/loading/
+ *   node test/tools/migrate-cases.js [CHECKOUT]   # every folder of CHECKOUT's test/fixtures/ and test/loading/
  *
  * test/fixtures/<case>/ (old):  args (one per line), env.json, expected.json, expected.hcl, expected.stderr
  *   → case.json { args, env }, docker-bake.json, docker-bake.hcl (now as `-o docker-bake.<ext>` writes them:
@@ -21,7 +21,8 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-const repo = path.resolve(__dirname, "..", "..");
+// The checkout to migrate: the first argument, else the one this file is in.
+const repo = path.resolve(process.argv[2] ?? path.join(__dirname, "..", ".."));
 const { main } = require(path.join(repo, "dist", "src", "cli.js"));
 
 const exists = (dir, f) => fs.existsSync(path.join(dir, f));
