@@ -1,6 +1,6 @@
 /**
  * End-to-end tests (test/e2e/): compose2bake's output built by a real Docker engine, started by
- * test/e2e/global-setup.ts with scripts/engine.sh. Run with `npm run test:e2e` (builds first); not part of
+ * test/e2e/global-setup.ts with test/tools/engine.sh. Run with `npm run test:e2e` (builds first); not part of
  * `npm test`. One test file at a time: they share the engine, and each build uses both cores.
  */
 const { compilerOptions } = require("./tsconfig.json");

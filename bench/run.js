@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: times the compose2bake CLI as a whole process (cold start included) on generated
- * projects of 10, 100, 1,000 and 5,000 buildable services, and, when scripts/fetch-docker-tools.sh has
+ * projects of 10, 100, 1,000 and 5,000 buildable services, and, when test/tools/fetch-docker-tools.sh has
  * fetched them, `docker-compose build --print` and `docker-buildx bake --print -f compose.yaml` on the same
  * projects, side by side. Runs are interleaved (one run of each command in turn) so that a change in the
  * machine's load affects every command alike. Reports the median wall time and the peak memory (max RSS,
@@ -353,7 +353,7 @@ const PATHOLOGICAL_CASES = [
   {
     name: "`${A:-x}`×10,000 then 1 MB of text, on one line",
     why: "searching for the end of the line and its last `}` again from every reference",
-    compose: () => oneService(`      labels:\n        L: "${"\${A:-x}".repeat(10_000)}${"a".repeat(1 << 20)}"\n`),
+    compose: () => oneService(`      labels:\n        L: "${"${A:-x}".repeat(10_000)}${"a".repeat(1 << 20)}"\n`),
   },
   {
     name: "`${V0:-${V1:-…}}` 2,000 levels deep (the issue's stack overflow)",

@@ -2,8 +2,8 @@
 /**
  * Loads the single-file release bundle as require() would, but hands V8 the code cache that
  * scripts/code-cache.js recorded at build time (dist/compose2bake.cjs.cache): the bytecode of every
- * function a typical run calls, so a run compiles almost nothing. Node 20 has no compile cache of its
- * own (Node 22's module.enableCompileCache). V8 rejects a cache from another Node version, and the bundle
+ * function a typical run calls, so a run compiles almost nothing. Used on Node 20 only, which has no compile
+ * cache of its own (bin/compose2bake.js calls module.enableCompileCache where it exists). V8 rejects a cache from another Node version, and the bundle
  * is then compiled as usual; a cache made for another bundle is never handed over (readCache).
  */
 const fs = require("node:fs");

@@ -147,7 +147,7 @@ function functionNames(validate) {
 }
 
 /** Rewrites the schemaPaths inside each hoisted definition's function to their place in the inlined schema. */
-function relocate(code, validate, placeOf) {
+function relocate(code, validate) {
   const byFunction = {};
   for (const [ref, fn] of Object.entries(functionNames(validate))) {
     const name = /^#\/definitions\/(s\d+)$/.exec(ref)?.[1];
@@ -269,7 +269,7 @@ function main() {
   ajv.removeKeyword("uniqueItems");
   ajv.addKeyword(uniqueItems);
   const validate = ajv.compile(schema);
-  const code = `${inlineSchemaValues(relocate(standaloneCode(ajv, validate), validate, placeOf))}\nexport const schemaPlaces = ${JSON.stringify(placeOf)};`;
+  const code = `${inlineSchemaValues(relocate(standaloneCode(ajv, validate), validate))}\nexport const schemaPlaces = ${JSON.stringify(placeOf)};`;
   const header = [
     "// @ts-nocheck",
     "/*! compose-spec.json (Compose specification schema, compose-go v2.10.0) compiled by ajv: Copyright 2020 The",

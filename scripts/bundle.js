@@ -66,7 +66,9 @@ esbuild
       if (out.path === outfile) {
         // Written inside CommonJS's function wrapper, so that bin/load-bundle.js hands V8 the file's text as it is:
         // wrapping it at run time made a second, concatenated copy for V8 to flatten, and cost about 15 ms of CPU.
-        text = wrap(text);
+        // The file is also a plain CommonJS module (Node >= 22.1 require()s it under its own compile cache): there
+        // `this` is module.exports and the wrapper is called; as a vm script it is the wrapper, its completion value.
+        text = `(function (f) { return this === globalThis ? f : f.call(this, exports, require, module, __filename, __dirname); }).call(this, ${wrap(text).replace(/;$/, "")});`;
         // The bundle's first line names its content; the code cache records the name it was made for.
         const id = crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
         text = `/* compose2bake bundle ${id} */\n${text}`;

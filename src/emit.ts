@@ -47,7 +47,6 @@ export function emit(bake: BakeFile, format: OutputFormat, comment?: readonly st
   checkOutputSize(bake);
   if (format === "json") return emitJson(bake, comment);
   // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hcl = require("./bake/hcl") as typeof import("./bake/hcl");
   return hcl.emitHcl(bake, comment);
 }

@@ -5,16 +5,13 @@
  * test/support/realtools.ts), the same project is also loaded by `docker-compose … config` and both results
  * must agree, so no expectation is merely recorded.
  *
- * A scenario folder holds:
- * - the project: compose files, `.env`, env files, sub-folders…;
- * - `README`: one line saying what the scenario checks (and where compose 2.40.3 differs from the reference doc);
- * - `args.json` (optional): `{ files, projectDirectory, projectName, envFiles, profiles, services, cwd }`, the
- *   command-line options; `cwd` is relative to the scenario folder, the others as a user would type them there;
- * - `env.json` (optional): the process environment, laid over a fixed HOME (nothing of the runner's leaks in);
- * - `expected.json`: the stable view of the loaded project (below), or `expected-error.txt`: our error, as
- *   `formatDiagnostic(d, <scenario>)` prints it, the scenario folder written `<scenario>` inside messages;
- * - `expected-warnings.txt` (when there are warnings): our warnings, one per line;
- * - `compose-error.txt` (error scenarios): what docker-compose says, for the reader (its first line is compared
+ * A scenario is a case folder (test/support/cases.ts, test/README.md) with a `README` saying what it checks (and
+ * where compose 2.40.3 differs from the reference doc), whose `case.json` environment is laid over a fixed HOME
+ * (nothing of the runner's leaks in), and with these expectations:
+ * - `expected-project.json`: the stable view of the loaded project (below), or `expected-load-error.txt`: our
+ *   error, as `formatDiagnostic(d, <scenario>)` prints it, the scenario folder written `<scenario>` inside messages;
+ * - `expected-load-warnings.txt` (when there are warnings): our warnings, one per line;
+ * - `expected-compose-error.txt` (error scenarios): what docker-compose says (its first line is compared
  *   when the tool runs; for a schema error, `validating <file>: <message>`, our error must contain the message);
  * - `divergence.txt` (rare): where compose 2.40.3 is knowingly not followed, and why (see readDivergence).
  *
@@ -35,6 +32,7 @@ import * as path from "node:path";
 import { loadProject, type LoadOptions } from "../src/compose/load";
 import type { ComposeBuild, ComposeProject } from "../src/compose/model";
 import { CompileError, DiagnosticBag, formatDiagnostic } from "../src/diagnostics";
+import { caseNames, caseOptions, readCase } from "./support/cases";
 import {
   comparableBuild,
   composeErrorText,
@@ -51,9 +49,8 @@ import {
 import { findRealTools, whyNoRealTools } from "./support/realtools";
 import { pool } from "./support/pool";
 
-const ROOT = path.join(__dirname, "loading");
 const update = Boolean(process.env.UPDATE_GOLDEN);
-/** HOME for both loaders unless env.json sets one: a folder that does not exist, outside every scenario. */
+/** HOME for both loaders unless case.json sets one: a folder that does not exist, outside every scenario. */
 const FIXED_HOME = "/nonexistent/c2b-home";
 
 interface Scenario {
@@ -65,18 +62,13 @@ interface Scenario {
 }
 
 function readScenario(name: string): Scenario {
-  const dir = path.join(ROOT, name);
-  const json = <T>(f: string, fallback: T): T =>
-    fs.existsSync(path.join(dir, f)) ? (JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as T) : fallback;
-  const args = json<ScenarioArgs>("args.json", {});
-  const env = { HOME: FIXED_HOME, ...json<Record<string, string>>("env.json", {}) };
-  return { name, dir, args, env, cwd: path.join(dir, args.cwd ?? ".") };
+  const c = readCase("loading", name);
+  const { resolve, absolutePaths, ...args } = caseOptions(c.args);
+  if (resolve || absolutePaths) throw new Error(`${c.dir}: a loading scenario takes only loading flags`);
+  return { name, dir: c.dir, args, env: { HOME: FIXED_HOME, ...c.env }, cwd: c.cwd };
 }
 
-const names = fs
-  .readdirSync(ROOT)
-  .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory())
-  .sort();
+const names = caseNames("loading");
 const scenarios = new Map(names.map((n) => [n, readScenario(n)]));
 
 /**
@@ -255,10 +247,10 @@ afterAll(() => Promise.allSettled(composeRuns.values()));
 test("there are at least 60 scenarios, each with a README and one expectation", () => {
   expect(names.length).toBeGreaterThanOrEqual(60);
   for (const n of names) {
-    const dir = path.join(ROOT, n);
+    const dir = scenarios.get(n)!.dir;
     expect([n, fs.existsSync(path.join(dir, "README"))]).toEqual([n, true]);
     if (!update) {
-      const has = ["expected.json", "expected-error.txt"].filter((f) => fs.existsSync(path.join(dir, f)));
+      const has = ["expected-project.json", "expected-load-error.txt"].filter((f) => fs.existsSync(path.join(dir, f)));
       expect([n, has.length]).toEqual([n, 1]);
     }
   }
@@ -276,18 +268,18 @@ describe.each(names)("loading/%s", (name) => {
   test("loadProject gives the expected result", () => {
     const ours = outcomes.get(name)!;
     if (update) {
-      write("expected.json", ours.ok ? JSON.stringify(ours.view, null, 2) + "\n" : undefined);
-      write("expected-error.txt", ours.ok ? undefined : ours.error + "\n");
-      write("expected-warnings.txt", ours.warnings.length > 0 ? ours.warnings.join("\n") + "\n" : undefined);
+      write("expected-project.json", ours.ok ? JSON.stringify(ours.view, null, 2) + "\n" : undefined);
+      write("expected-load-error.txt", ours.ok ? undefined : ours.error + "\n");
+      write("expected-load-warnings.txt", ours.warnings.length > 0 ? ours.warnings.join("\n") + "\n" : undefined);
     }
-    const warnings = fs.existsSync(file("expected-warnings.txt")) ? read("expected-warnings.txt") : "";
+    const warnings = fs.existsSync(file("expected-load-warnings.txt")) ? read("expected-load-warnings.txt") : "";
     expect(ours.warnings.map((w) => w + "\n").join("")).toBe(warnings);
     if (ours.ok) {
-      expect(fs.existsSync(file("expected-error.txt"))).toBe(false);
-      expect(ours.view).toEqual(JSON.parse(read("expected.json")));
+      expect(fs.existsSync(file("expected-load-error.txt"))).toBe(false);
+      expect(ours.view).toEqual(JSON.parse(read("expected-project.json")));
     } else {
-      expect(fs.existsSync(file("expected.json"))).toBe(false);
-      expect(ours.error + "\n").toBe(read("expected-error.txt"));
+      expect(fs.existsSync(file("expected-project.json"))).toBe(false);
+      expect(ours.error + "\n").toBe(read("expected-load-error.txt"));
       // Where the YAML has a position, the message names it.
       expect(ours.error).toMatch(/^(.+: )?error: .+ \[[a-z-]+\]$/m);
     }
@@ -305,9 +297,9 @@ describe.each(names)("loading/%s", (name) => {
     expect({ composeLoads: composeOk, context }).toEqual({ composeLoads: divergent ? !ours.ok : ours.ok, context });
     if (!composeOk) {
       const text = composeErrorText(run.stderr, s.dir) + "\n";
-      if (update) write("compose-error.txt", text);
+      if (update) write("expected-compose-error.txt", text);
       // The first line only: Go's map order may change the rest (where an extends cycle is said to start).
-      expect(text.split("\n")[0]).toBe(read("compose-error.txt").split("\n")[0]);
+      expect(text.split("\n")[0]).toBe(read("expected-compose-error.txt").split("\n")[0]);
       // A schema error: compose's one message is among the problems we list (the top level is `(root)` here).
       const schema = /^validating [^:]+: (.+)$/.exec(text.split("\n")[0]!);
       if (schema && !ours.ok) {
@@ -318,7 +310,7 @@ describe.each(names)("loading/%s", (name) => {
     }
     // An `error:` divergence is about two failures; once compose loads the scenario, it is out of date.
     expect({ errorDivergence: divergence.error }).toEqual({ errorDivergence: undefined });
-    if (update) write("compose-error.txt", undefined);
+    if (update) write("expected-compose-error.txt", undefined);
     if (!ours.ok) return;
     const theirs = normaliseComposeConfig(run.stdout, format, s.dir);
     const project = ours.project;

@@ -185,7 +185,6 @@ function compileTemplate(): Render {
   if (spec !== undefined) return hb.template(spec) as Render;
   // From the sources (tests, `tsc` output): the template file, read by a module of its own so that browser
   // builds, which always have the precompiled template, leave file reading out (hcl-template-file.browser.ts).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readHclTemplate } = require("./hcl-template-file") as typeof import("./hcl-template-file");
   return hb.compile(readHclTemplate(), { noEscape: true, strict: true });
 }

@@ -133,7 +133,6 @@ const NODE_OPTIONS: NodeOptions = Object.fromEntries(
 
 export function parseWithYargs(argv: readonly string[], version: () => string): ParsedCommandLine {
   // Loaded here, not at the top: most runs never need it (see above).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require("yargs") as typeof import("yargs");
   let text = "";
   let parser = yargs()

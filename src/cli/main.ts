@@ -227,7 +227,6 @@ function check(file: string, text: string, limit: number, name: string, hint: st
     io.stderr(`compose2bake: only the line endings differ: ${name} has CRLF, compose2bake writes LF (check git's core.autocrlf or .gitattributes)\n`);
     return EXIT.stale;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTwoFilesPatch } = require("diff") as typeof import("diff");
   const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, current.text, text, "", "", {
     context: 3,

@@ -43,7 +43,6 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   makeFolder(dir, file);
   const bytes = Buffer.from(text, "utf8");
   // Loaded here: most runs print to stdout and never need it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(8).toString("hex")}.tmp`);
   let fd: number | undefined;

@@ -139,8 +139,6 @@ export function parseDotenv(
       }
     }
     if (closing < 0) {
-      let end = text.indexOf("\n", valueStart);
-      if (end < 0) end = n;
       throw new DotenvError(lineOf(text, valueStart), valueStart, `unterminated quoted value of ${goQuote(key)}`);
     }
     chars += text.slice(runStart, closing);

@@ -31,8 +31,10 @@ export class TreePath {
 
   segments(): string[] {
     const out = new Array<string>(this.length);
-    let p: TreePath = this;
-    for (let i = this.length - 1; i >= 0; i--, p = p.parent!) out[i] = p.key;
+    if (this.length === 0) return out;
+    out[this.length - 1] = this.key;
+    let p = this.parent;
+    for (let i = this.length - 2; i >= 0; i--, p = p!.parent) out[i] = p!.key;
     return out;
   }
 

@@ -70,7 +70,6 @@ export function parseConfig(source: SourceFile): Config {
   // smol-toml rather than @iarna/toml: its tables have a null prototype and it checks keys with Object.hasOwn,
   // where @iarna/toml followed inherited members (`constructor.x = 1` wrote onto the global Object, and
   // `[target.constructor]` vanished); it also bounds nesting (maxDepth) instead of overflowing the stack.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const toml = require("smol-toml") as typeof import("smol-toml");
   let doc: Record<string, unknown>;
   try {

@@ -84,7 +84,6 @@ function runGit(
   input?: string,
 ): string | undefined {
   // Loaded here: most runs never start git, and need not load child_process.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
   const r = spawnSync("git", args, {
     input,

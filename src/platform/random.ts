@@ -22,7 +22,6 @@ export function randomBytes(size: number): Uint8Array {
     }
   } catch {
     // no /dev/urandom (Windows) or it failed: the same bits from node:crypto
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
     return crypto.randomBytes(size);
   }

@@ -4,47 +4,11 @@ import type { ComposeBuild, ComposeProject, ComposeSecret, ComposeService } from
 import { DiagnosticBag, formatDiagnostic } from "../../src/diagnostics";
 import type { BakeTarget } from "../../src/bake/model";
 import { KeptVariables } from "../../src/compose/keep";
+import { PROJECT_DIR, composeBuild, composeProject } from "../support/compose-builders";
 
-const ROOT = "/p";
-
-function build(b: Partial<ComposeBuild> = {}): ComposeBuild {
-  return {
-    context: ROOT,
-    dockerfile: "Dockerfile",
-    args: {},
-    ssh: [],
-    labels: {},
-    cache_from: [],
-    cache_to: [],
-    no_cache_filter: [],
-    additional_contexts: {},
-    extra_hosts: {},
-    secrets: [],
-    tags: [],
-    ulimits: {},
-    platforms: [],
-    entitlements: [],
-    extensions: {},
-    ...b,
-  };
-}
-
-function project(services: Array<Partial<ComposeService> & { name: string }>, extra: Partial<ComposeProject> = {}): ComposeProject {
-  return {
-    name: "proj",
-    workingDir: ROOT,
-    files: [`${ROOT}/compose.yaml`],
-    services: Object.fromEntries(services.map((s) => [s.name, { profiles: [], active: true, ...s }])),
-    secrets: {},
-    activeProfiles: [],
-    selectedServices: [],
-    envFileVariables: new Set(),
-    includedEnvFileVariables: new Map(),
-    environment: {},
-    positions: new Map(),
-    ...extra,
-  };
-}
+const ROOT = PROJECT_DIR;
+const build = composeBuild;
+const project = composeProject;
 
 function convert(p: ComposeProject, opts: { outputDir?: string; absolutePaths?: boolean } = {}) {
   const diagnostics = new DiagnosticBag();

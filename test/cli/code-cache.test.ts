@@ -2,13 +2,12 @@
  * The release bundle's code cache (bin/load-bundle.js, scripts/code-cache.js): used when it was recorded for this
  * very bundle, never handed to V8 otherwise (V8 only compares the source's length).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REPO } from "../support/run";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { BUNDLE_ID } = require(path.join(REPO, "bin", "load-bundle.js")) as { BUNDLE_ID: RegExp };
 
 /**
@@ -102,4 +101,27 @@ test("a typical run compiles nothing the cache does not hold, the schema validat
     // A few bytes of slack for V8's bookkeeping; one function compiled during the run adds hundreds.
     expect(r.after - r.before).toBeLessThan(200);
   }
+});
+
+test("the bundle is also a plain CommonJS module, as bin/compose2bake.js require()s it under Node's compile cache", () => {
+  const code = `process.stdout.write(typeof require(${JSON.stringify(BUNDLE)}).main);`;
+  expect(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" })).toBe("function");
+});
+
+test("where Node has module.enableCompileCache (>= 22.1), the bin turns it on and runs the bundle with it", () => {
+  // This machine may run Node 20: a preloaded stand-in for the function records that the bin called it.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-compile-cache-"));
+  const preload = path.join(dir, "preload.js");
+  fs.writeFileSync(
+    preload,
+    'const m = require("node:module"); m.enableCompileCache = () => { process.stderr.write("enableCompileCache called\\n"); return { status: 0 }; };\n',
+  );
+  fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  web:\n    build: .\n");
+  const r = spawnSync(process.execPath, ["-r", preload, path.join(REPO, "bin", "compose2bake.js"), "--resolve"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  expect(r.stderr).toBe("enableCompileCache called\n");
+  expect(r.status).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ target: { web: { context: "." } } });
 });

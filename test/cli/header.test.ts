@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli, tempProject } from "../support/run";
 import { hclToBakeJson } from "../support/hcl";
-import { bakePrint, findRealTools, whyNoRealTools } from "../support/realtools";
+import { bakePrintAsync, findRealTools, whyNoRealTools } from "../support/realtools";
 import { shellQuote } from "../../src/regenerate";
 
 const COMPOSE = "services:\n  web:\n    build: ./app\n    image: example/web\n";
@@ -131,15 +131,15 @@ test("shellQuote: plain words bare, others single-quoted, control characters as 
 
 const tools = findRealTools();
 if (!tools) console.warn(`real docker-buildx not found, SKIPPING the header's bake check: ${whyNoRealTools()}`);
-(tools ? test : test.skip)("bake reads the header as a comment in both formats (the same definition without it)", () => {
+(tools ? test : test.skip)("bake reads the header as a comment in both formats (the same definition without it)", async () => {
   for (const format of ["json", "hcl"] as const) {
     const dir = tempProject({ "compose.yaml": COMPOSE, "app/Dockerfile": "FROM scratch\n" });
     expect(runCli(["-o", `with.${format}`], { cwd: dir }).status).toBe(0);
     expect(runCli(["-o", "-", "--format", format], { cwd: dir }).status).toBe(0);
     fs.writeFileSync(path.join(dir, `without.${format}`), runCli(["-o", "-", "--format", format], { cwd: dir }).stdout);
     expect(fs.readFileSync(path.join(dir, `without.${format}`), "utf8")).not.toContain("compose2bake");
-    const withHeader = bakePrint(tools!, { cwd: dir, files: [`with.${format}`] });
-    const without = bakePrint(tools!, { cwd: dir, files: [`without.${format}`] });
+    const withHeader = await bakePrintAsync(tools!, { cwd: dir, files: [`with.${format}`] });
+    const without = await bakePrintAsync(tools!, { cwd: dir, files: [`without.${format}`] });
     expect(withHeader.ok && without.ok).toBe(true);
     if (!withHeader.ok || !without.ok) return;
     expect(withHeader.json).toEqual(without.json);

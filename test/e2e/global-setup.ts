@@ -1,7 +1,7 @@
 /**
  * jest.e2e.config.js globalSetup: makes the private engine ready and imports the base image.
  *
- * Engine: when `scripts/engine.sh status` finds the engine that script started already running (a developer
+ * Engine: when `test/tools/engine.sh status` finds the engine that script started already running (a developer
  * started it, or .ci/run did), it is reused and left running; otherwise it is started here (fetching the
  * Debian packages the first time) and global-teardown.ts stops it. A running engine that an earlier e2e run
  * started (its socket is the one in .tools/engine/state/e2e-owner) was left by a run that died: it is
@@ -9,7 +9,7 @@
  * DOCKER_CONFIG.
  *
  * Base image (c2b-e2e/busybox:local): no registry is reachable, so nothing may be pulled. Debian's static
- * busybox (unpacked by scripts/engine.sh) with its applets, plus this machine's /usr/bin/ssh-add and the
+ * busybox (unpacked by test/tools/engine.sh) with its applets, plus this machine's /usr/bin/ssh-add and the
  * shared libraries `ldd` lists for it (so that `ssh-add -l` inside `RUN --mount=type=ssh` can list what
  * the forwarded agent holds), and a minimal /etc/passwd, turned into an image with `docker import`.
  */
@@ -40,7 +40,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.C2B_E2E_STARTED_ENGINE = adopted ? "1" : "0";
   } else {
     const r = engineScript("start");
-    if (r.status !== 0) throw new Error(`scripts/engine.sh start failed (exit ${r.status}); its log is above`);
+    if (r.status !== 0) throw new Error(`test/tools/engine.sh start failed (exit ${r.status}); its log is above`);
     engine = parseEngineEnv(r.stdout);
     writeOwnerMark(engine.dockerHost);
     process.env.C2B_E2E_STARTED_ENGINE = "1";
@@ -52,7 +52,7 @@ export default async function globalSetup(): Promise<void> {
 
 function makeBaseImage(engine: Engine): void {
   const busybox = path.join(REPO, ".tools", "engine", "root", "bin", "busybox");
-  if (!fs.existsSync(busybox)) throw new Error(`${busybox} missing: scripts/engine.sh fetch unpacks it`);
+  if (!fs.existsSync(busybox)) throw new Error(`${busybox} missing: test/tools/engine.sh fetch unpacks it`);
   const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-e2e-rootfs-"));
   try {
     for (const d of ["bin", "etc", "tmp", "root", "out"]) fs.mkdirSync(path.join(rootfs, d));

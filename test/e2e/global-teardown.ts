@@ -1,6 +1,6 @@
 /**
  * jest.e2e.config.js globalTeardown: when global-setup.ts started the engine, removes the base image and the
- * build cache, then stops it with `scripts/engine.sh stop`, which fails when a process, a mount or a /run
+ * build cache, then stops it with `test/tools/engine.sh stop`, which fails when a process, a mount or a /run
  * folder of the engine is left behind. An engine that was already running is left as it was found.
  */
 import { BASE_IMAGE, clearOwnerMark, docker, e2eEngine, engineScript } from "./support/engine";
@@ -15,7 +15,8 @@ export default async function globalTeardown(): Promise<void> {
     }
   } finally {
     const r = engineScript("stop");
-    if (r.status !== 0) throw new Error(`scripts/engine.sh stop failed (exit ${r.status}); its log is above`);
+    // eslint-disable-next-line no-unsafe-finally -- an engine left running must fail the run, whatever happened above
+    if (r.status !== 0) throw new Error(`test/tools/engine.sh stop failed (exit ${r.status}); its log is above`);
     clearOwnerMark();
   }
 }

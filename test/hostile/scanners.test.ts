@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { BIN, fixedEnv, runCli, type CliResult } from "../support/run";
-import { bakePrint, findRealTools, writeSshPrivateKey, type BakePrintTarget } from "../support/realtools";
+import { bakePrintAsync, findRealTools, writeSshPrivateKey, type BakePrintTarget } from "../support/realtools";
 import { OUTPUT, expectCleanFailure, hostileProject, runHostile, writeLargeFile } from "./support";
 
 const tools = findRealTools();
@@ -26,9 +26,9 @@ function output(dir: string, file = OUTPUT): string {
 }
 
 /** The written file as `docker buildx bake --print` reads it, run in the file's folder: the one target `web`. */
-function bakeTarget(dir: string, file = OUTPUT, env: Record<string, string> = {}): BakePrintTarget {
+async function bakeTarget(dir: string, file = OUTPUT, env: Record<string, string> = {}): Promise<BakePrintTarget> {
   const abs = path.join(dir, file);
-  const r = bakePrint(tools!, { files: [path.basename(abs)], cwd: path.dirname(abs), env, targets: ["web"] });
+  const r = await bakePrintAsync(tools!, { files: [path.basename(abs)], cwd: path.dirname(abs), env, targets: ["web"] });
   if (!r.ok) throw new Error(`bake --print failed: ${r.stderr}`);
   return r.json.target!.web!;
 }
@@ -108,7 +108,7 @@ describe("value-less arg names are never HCL expressions, and never come from th
   const compose = build(`      args:\n${names.map((n) => `        - '${n}'\n`).join("")}        - \${K}\n        - PLAIN\n`);
   const env = fixedEnv({ K: 'upper("from-env")', "my.arg": "set", PLAIN: "p" });
 
-  test.each(["json", "hcl"])("%s: dropped with a warning, as Compose drops a name no variable has; a plain name stays a variable", (format) => {
+  test.each(["json", "hcl"])("%s: dropped with a warning, as Compose drops a name no variable has; a plain name stays a variable", async (format) => {
     const out = `out/docker-bake.${format}`;
     const dir = hostileProject({ "compose.yaml": compose });
     const r = runCli(["-o", out], { cwd: dir, env });
@@ -125,7 +125,7 @@ describe("value-less arg names are never HCL expressions, and never come from th
     for (const n of ["upper", "timestamp", "A-B", "my.arg", "from-env"]) expect(text).not.toContain(n);
     expect(text).toContain("PLAIN");
     if (tools) {
-      const target = bakeTarget(dir, out, { PLAIN: "p", "my.arg": "set", INJECTED: "no" });
+      const target = await bakeTarget(dir, out, { PLAIN: "p", "my.arg": "set", INJECTED: "no" });
       expect(target.args).toEqual({ PLAIN: "p" });
     }
   });
@@ -136,14 +136,14 @@ describe("user text never collides with keep tokens", () => {
   const forged = "x\uE0000\uE001y\uE00099\uE001z";
   const compose = `services:\n  web:\n    image: "img:${forged}"\n    build:\n      context: .\n      args:\n        V: "\${V}"\n        A: "${forged}"\n      labels:\n        L: "${forged}\${W}"\n`;
 
-  test.each(["json", "hcl"])("%s: written back literally, next to real references", (format) => {
+  test.each(["json", "hcl"])("%s: written back literally, next to real references", async (format) => {
     const out = `out/docker-bake.${format}`;
     const dir = hostileProject({ "compose.yaml": compose });
     ok(dir, ["-o", out]);
     const text = output(dir, out);
     expect(text).toContain(forged);
     if (tools) {
-      const target = bakeTarget(dir, out, { V: "v", W: "w" });
+      const target = await bakeTarget(dir, out, { V: "v", W: "w" });
       expect(target.args).toEqual({ A: forged, V: "v" });
       expect(target.labels).toEqual({ L: `${forged}w` });
       expect(target.tags).toEqual([`img:${forged}`]);
@@ -154,13 +154,13 @@ describe("user text never collides with keep tokens", () => {
 describe("strings bake reads back exactly", () => {
   const compose = build('      args:\n        A: "\\ufeffabc"\n        "\\ufeffK": v\n        B: "\\ufeff${V:-\\ufeffd}"\n      labels:\n        L: "\\ufeff"\n');
 
-  test.each(["json", "hcl"])("%s: a leading U+FEFF survives (bake drops it from the start of a JSON string)", (format) => {
+  test.each(["json", "hcl"])("%s: a leading U+FEFF survives (bake drops it from the start of a JSON string)", async (format) => {
     const out = `out/docker-bake.${format}`;
     const dir = hostileProject({ "compose.yaml": compose });
     ok(dir, ["-o", out]);
     if (format === "json") expect(output(dir, out)).toContain('"A": "${\\"\\\\ufeff\\"}abc"');
     if (!tools) return;
-    const target = bakeTarget(dir, out);
+    const target = await bakeTarget(dir, out);
     expect(target.args).toEqual({ A: "\ufeffabc", "\ufeffK": "v", B: "\ufeff\ufeffd" });
     expect(target.labels).toEqual({ L: "\ufeff" });
   });
@@ -183,7 +183,7 @@ secrets:
     environment: "E,V"
 `;
 
-  test.each(["json", "hcl"])("%s: secret fields are CSV-quoted, every ssh path is relative", (format) => {
+  test.each(["json", "hcl"])("%s: secret fields are CSV-quoted, every ssh path is relative", async (format) => {
     const out = `out/docker-bake.${format}`;
     const dir = hostileProject({ "compose.yaml": secrets, "s,x.txt": "x", a: "", "b/k": "" });
     ok(dir, ["-o", out]);
@@ -194,7 +194,7 @@ secrets:
     // bake --print reads the ssh key files.
     writeSshPrivateKey(path.join(dir, "a"));
     writeSshPrivateKey(path.join(dir, "b/k"));
-    const target = bakeTarget(dir, out);
+    const target = await bakeTarget(dir, out);
     expect(target.secret).toEqual([
       { id: "id1,src=/etc/shadow", src: "../s,x.txt" },
       { id: 'q"uote', env: "E,V" },
@@ -209,7 +209,7 @@ secrets:
   });
 });
 
-withTools("the real bake reads a secret entry's quoted fields back (a control for the CSV rules)", () => {
+withTools("the real bake reads a secret entry's quoted fields back (a control for the CSV rules)", async () => {
   const dir = hostileProject({ "docker-bake.json": JSON.stringify({ target: { web: { context: ".", secret: ['"id=a""b,c",env=X'] } } }) });
-  expect(bakeTarget(dir, "docker-bake.json").secret).toEqual([{ id: 'a"b,c', env: "X" }]);
+  expect((await bakeTarget(dir, "docker-bake.json")).secret).toEqual([{ id: 'a"b,c', env: "X" }]);
 });

@@ -126,7 +126,7 @@ describe("wrong types at every key", () => {
             for (const line of r.stderr.split("\n").filter((l) => l !== "")) expect(line).toMatch(/^compose\.yaml:\d+:\d+: (error|warning): /);
           }
         } catch (e) {
-          throw new Error(`${name} ${args.join(" ")}: ${(e as Error).message}\nstderr: ${r.stderr}`);
+          throw new Error(`${name} ${args.join(" ")}: ${(e as Error).message}\nstderr: ${r.stderr}`, { cause: e });
         }
       }
     }

@@ -321,9 +321,8 @@ describe("the temporary file", () => {
 
   // Was: `.<name>.<pid>.<ms>.tmp`, opened following symlinks: a planted link made the run overwrite its target.
   test("cannot be redirected by a planted symlink: random name, exclusive, no follow", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { writeFileAtomic } = require("../../src/cli/write-file") as typeof import("../../src/cli/write-file");
     const dir = tempProject({ "victim.txt": "victim\n" });
     const victim = path.join(dir, "victim.txt");

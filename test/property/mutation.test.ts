@@ -82,7 +82,7 @@ describe("property: mutated examples never crash", () => {
             expect(typeof result.text).toBe("string");
             for (const d of result.diagnostics) checkDiagnostic(d, dir);
           } catch (e) {
-            if (!(e instanceof CompileError)) throw new Error(`not a CompileError: ${(e as Error)?.stack ?? String(e)}`);
+            if (!(e instanceof CompileError)) throw new Error(`not a CompileError: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
             expect(e.diagnostics.length).toBeGreaterThan(0);
             for (const d of e.diagnostics) checkDiagnostic(d, dir);
           }

@@ -16,7 +16,7 @@
  * Error fixtures: docker compose must reject the project too (`config`, else `build --print`), and we must
  * reject it with an error line.
  *
- * Known bugs (test/support/fixtures.ts KNOWN_BUGS, CASE_NOTES keepKnownBug) make the tests that see them
+ * Known bugs (test/support/cases.ts KNOWN_BUGS, CASE_NOTES keepKnownBug) make the tests that see them
  * `test.failing`: they show in every run, and turn red once the bug is fixed.
  *
  * `C2B_DIFFERENTIAL_ONLY=name,name` limits a run to some projects.
@@ -29,7 +29,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { compose2bake } from "../../src/index";
-import { FIXTURE_META_FILES, KNOWN_BUGS, fixtureNames, loadFixture, runCase, type FixtureCase } from "../support/fixtures";
+import { KNOWN_BUGS, caseOptions, copyCase, readCaseFile, readCases, runCli, withoutHeader, type Case, type CaseOptions } from "../support/cases";
 import {
   bakePrintAsync,
   compareBakes,
@@ -50,7 +50,6 @@ import {
   type NormalisedBake,
   type RealTools,
 } from "../support/realtools";
-import { REPO } from "../support/run";
 import { pool } from "../support/pool";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -143,68 +142,20 @@ const CASE_NOTES: Record<string, CaseNote> = {
 // Projects
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Project extends FixtureCase {
-  kind: "example" | "fixture";
-}
-
-function exampleProjects(): Project[] {
-  const root = path.join(REPO, "examples");
-  return fs
-    .readdirSync(root)
-    .filter((d) => fs.statSync(path.join(root, d)).isDirectory())
-    .sort()
-    .map((name) => {
-      const dir = path.join(root, name);
-      const argsFile = path.join(dir, "compose2bake.args");
-      const args = fs.existsSync(argsFile) ? fs.readFileSync(argsFile, "utf8").split("\n").filter((l) => l !== "") : [];
-      return { kind: "example", name, dir, args, env: {}, error: false };
-    });
-}
+/** The cases with a bake file or a CLI error to judge: examples/ and test/fixtures/ (test/support/cases.ts). */
+type Project = Case;
 
 /** `C2B_DIFFERENTIAL_ONLY=ssh,secrets` runs only the projects with those names (while working on a case). */
 const only = process.env.C2B_DIFFERENTIAL_ONLY?.split(",").filter((n) => n !== "");
-const projects: Project[] = [...exampleProjects(), ...fixtureNames().map((n) => ({ ...loadFixture(n), kind: "fixture" as const }))].filter(
-  (p) => !only || only.includes(p.name),
-);
+const allProjects: Project[] = readCases("examples", "fixtures").filter((c) => c.cli !== undefined);
+const projects = allProjects.filter((p) => !only || only.includes(p.name));
 
-/** Our command line, split into what docker compose needs (it takes the same flags). */
-interface ParsedArgs {
-  files: string[];
-  profiles: string[];
-  projectName?: string;
-  projectDirectory?: string;
-  envFiles: string[];
-  services: string[];
-  /** `--resolve`: substitute variables like compose (default: keep them as bake variables). */
-  resolve?: boolean;
-}
+const parseArgs = caseOptions;
 
-function parseArgs(args: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { files: [], profiles: [], envFiles: [], services: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "-f" || a === "--file") out.files.push(value());
-    else if (a === "--profile") out.profiles.push(value());
-    else if (a === "-p" || a === "--project-name") out.projectName = value();
-    else if (a === "--project-directory") out.projectDirectory = value();
-    else if (a === "--env-file") out.envFiles.push(value());
-    else if (a === "--absolute-paths") continue;
-    else if (a === "--resolve") out.resolve = true;
-    else if (a.startsWith("-")) throw new Error(`the differential test does not know the flag ${a}`);
-    else out.services.push(a);
-  }
-  return out;
-}
-
-function composeArgs(p: ParsedArgs, cwd: string, env: Record<string, string>): ComposeBuildPrintArgs {
+function composeArgs(p: CaseOptions, cwd: string, env: Record<string, string>): ComposeBuildPrintArgs {
   const globalArgs: string[] = [];
   if (p.projectDirectory !== undefined) globalArgs.push("--project-directory", p.projectDirectory);
-  for (const f of p.envFiles) globalArgs.push("--env-file", f);
+  for (const f of p.envFiles ?? []) globalArgs.push("--env-file", f);
   return { cwd, env, files: p.files, profiles: p.profiles, projectName: p.projectName, services: p.services, globalArgs };
 }
 
@@ -242,14 +193,6 @@ interface Outcome {
   bakeEnv: Record<string, string>;
 }
 
-function tempCopy(p: Project, root: string): string {
-  const copy = path.join(root, p.kind, p.name);
-  fs.mkdirSync(path.dirname(copy), { recursive: true });
-  const skip = new Set([...FIXTURE_META_FILES, "compose2bake.args", "docker-bake.json", "docker-bake.hcl"]);
-  fs.cpSync(p.dir, copy, { recursive: true, filter: (src) => !(path.dirname(src) === p.dir && skip.has(path.basename(src))) });
-  return copy;
-}
-
 /** bake parses the key files named in `ssh`: put a throwaway key wherever there is no private key yet. */
 function provideSshKeys(bakeJson: string, copy: string): void {
   if (bakeJson === "") return; // compose2bake failed: the test reports it
@@ -282,13 +225,13 @@ async function runOurs(
   reuseIfSame = false,
 ): Promise<OursRun> {
   const toolEnv = tools.env as Record<string, string>;
-  const c: FixtureCase = { ...p, args: withMode(p.args, mode) };
-  const json = await runCase(c, "json", o.copy, toolEnv);
+  const args = withMode(p.args, mode);
+  const json = await runCli(p, "json", { args, cwd: o.copy, baseEnv: toolEnv });
   const run: OursRun = { mode, json: json.stdout, stderr: json.stderr, status: json.status };
   if (json.status !== 0) return run;
   if (reuseIfSame) {
     // Most projects have no variable, so both modes write the same file: bake need not print it twice.
-    const main = await runCase({ ...p, args: withMode(p.args, mode === "keep" ? "resolve" : "keep") }, "json", o.copy, toolEnv);
+    const main = await runCli(p, "json", { args: withMode(p.args, mode === "keep" ? "resolve" : "keep"), cwd: o.copy, baseEnv: toolEnv });
     if (main.stdout === json.stdout) {
       run.reuse = true;
       return run;
@@ -302,7 +245,7 @@ async function runOurs(
   const env = { ...o.bakeEnv, SSH_AUTH_SOCK: agentPath() };
   const printing: Array<Promise<BakePrintResult>> = [bakePrintAsync(tools, { files: [jsonFile], cwd: o.copy, env, targets: everything })];
   if (withHcl) {
-    const hcl = await runCase(c, "hcl", o.copy, toolEnv);
+    const hcl = await runCli(p, "hcl", { args, cwd: o.copy, baseEnv: toolEnv });
     fs.writeFileSync(path.join(o.copy, `docker-bake${suffix}.hcl`), hcl.stdout);
     printing.push(bakePrintAsync(tools, { files: [`docker-bake${suffix}.hcl`], cwd: o.copy, env, targets: everything }));
   }
@@ -311,14 +254,14 @@ async function runOurs(
 }
 
 async function runProject(tools: RealTools, p: Project, root: string): Promise<Outcome> {
-  const copy = tempCopy(p, root);
+  const copy = copyCase(p, root);
   const toolEnv = tools.env as Record<string, string>;
   const parsed = parseArgs(p.args);
   const outcome: Outcome = { project: p, copy, composeFiles: [], bakeEnv: { ...p.env } };
   const cArgs = composeArgs(parsed, copy, { ...p.env, SSH_AUTH_SOCK: agentPath() });
 
-  if (p.error) {
-    const r = await runCase(p, "json", copy, toolEnv);
+  if (p.cli === "error") {
+    const r = await runCli(p, "json", { cwd: copy, baseEnv: toolEnv });
     outcome.oursError = { status: r.status, stderr: r.stderr };
     // docker compose must reject the project too: `config` checks the model; `build --print` also what a build needs.
     outcome.composeRejects = [];
@@ -327,7 +270,7 @@ async function runProject(tools: RealTools, p: Project, root: string): Promise<O
       outcome.composeRejects.push({ command: config.command, stderr: config.stderr });
       return outcome;
     }
-    const build = await composeRunAsync(tools, cArgs, ["build", "--print", ...parsed.services]);
+    const build = await composeRunAsync(tools, cArgs, ["build", "--print", ...(parsed.services ?? [])]);
     if (!build.ok) outcome.composeRejects.push({ command: build.command, stderr: build.stderr });
     else outcome.composeAccepted = build.stdout;
     return outcome;
@@ -358,7 +301,7 @@ async function runProject(tools: RealTools, p: Project, root: string): Promise<O
   const mainMode = parsed.resolve ? "resolve" : "keep";
   const otherMode = parsed.resolve ? "keep" : "resolve";
   // Key files first: every bake run below (ours, compose's, buildx's reader) parses them.
-  provideSshKeys((await runCase({ ...p, args: withMode(p.args, "resolve") }, "json", copy, toolEnv)).stdout, copy);
+  provideSshKeys((await runCli(p, "json", { args: withMode(p.args, "resolve"), cwd: copy, baseEnv: toolEnv })).stdout, copy);
   const [main, other, compose, native] = await Promise.all([
     runOurs(tools, p, outcome, mainMode, true),
     runOurs(tools, p, outcome, otherMode, false, true),
@@ -421,7 +364,7 @@ const outcomes = new Map<string, Promise<Outcome>>();
 const report: string[] = [];
 let started = 0;
 
-const key = (p: Project) => `${p.kind}/${p.name}`;
+const key = (p: Project) => p.id;
 const agentPath = () => agent!.path;
 
 beforeAll(async () => {
@@ -455,7 +398,7 @@ afterAll(async () => {
 });
 
 test("every case note names an existing case", () => {
-  const names = new Set([...exampleProjects().map((p) => p.name), ...fixtureNames()]);
+  const names = new Set(allProjects.map((p) => p.name));
   expect(Object.keys(CASE_NOTES).filter((n) => !names.has(n))).toEqual([]);
 });
 
@@ -488,7 +431,7 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
   const mainMode = parseArgs(p.args).resolve ? "--resolve" : "keep (default)";
   const otherMode = parseArgs(p.args).resolve ? "keep (default)" : "--resolve";
 
-  if (p.error) {
+  if (p.cli === "error") {
     withTools("docker compose rejects it too, and so do we, with an error line", async () => {
       const o = await outcome();
       expect(o.oursError!.status).toBe(2);
@@ -504,8 +447,8 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
     return;
   }
 
-  // A known bug of ours (test/support/fixtures.ts): the tests that see it are expected to fail until it is fixed.
-  const bug = KNOWN_BUGS[p.name];
+  // A known bug of ours (test/support/cases.ts): the tests that see it are expected to fail until it is fixed.
+  const bug = KNOWN_BUGS[p.id];
   const withToolsOrBug = bug ? (tools ? test.failing : test.skip) : withTools;
   const bugNote = bug ? ` (KNOWN BUG: ${bug})` : "";
 
@@ -513,7 +456,8 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
     const o = await outcome();
     const run = o.main!;
     if (run.status !== 0) throw new Error(`compose2bake failed:\n${run.stderr}`);
-    if (p.kind === "fixture") expect(run.json).toBe(fs.readFileSync(path.join(p.dir, "expected.json"), "utf8"));
+    // The file the case expects, less the header that only a written file has.
+    expect(run.json).toBe(withoutHeader(readCaseFile(p, "docker-bake.json"), "json"));
     if (!run.allJson!.ok) throw failure("bake --print of our JSON", run.allJson!);
     if (!run.allHcl!.ok) throw failure("bake --print of our HCL", run.allHcl!);
     const fromJson = normaliseBakePrint(run.allJson!.json, o.copy);
@@ -568,7 +512,7 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
   });
 });
 
-(projects.some((p) => p.name === "kept-required-variable") ? describe : describe.skip)("fixture/kept-required-variable without its variables", () => {
+(projects.some((p) => p.name === "kept-required-variable") ? describe : describe.skip)("fixtures/kept-required-variable without its variables", () => {
   // `${TOKEN:?msg}` kept as a bake validation: with TOKEN unset, bake must refuse our file as docker compose
   // refuses the project, both with the message; `${OPTIONAL?msg}` with OPTIONAL set but empty must pass.
   withTools("bake refuses our file and docker compose refuses the project, with the same message", async () => {

@@ -43,7 +43,7 @@ test("without .tools: ~/.docker/cli-plugins, then the system plugin folders, the
 test("missing plugins: the reason names what is missing, where it looked, and how to get them", () => {
   const root = tempProject({});
   const found = discoverTools({ toolsDir: path.join(root, "no-tools"), home: root, pathEnv: "", systemPluginDirs: [path.join(root, "sys")] });
-  expect("reason" in found && found.reason).toMatch(/^docker-buildx and docker-compose not found in .*no-tools, ~\/\.docker\/cli-plugins, .*sys or PATH; install Docker's buildx and compose plugins, or run scripts\/fetch-docker-tools\.sh/);
+  expect("reason" in found && found.reason).toMatch(/^docker-buildx and docker-compose not found in .*no-tools, ~\/\.docker\/cli-plugins, .*sys or PATH; install Docker's buildx and compose plugins, or run test\/tools\/fetch-docker-tools\.sh/);
 });
 
 test("a .tools folder is used as it is, and must hold both tools", () => {

@@ -1,5 +1,5 @@
 /**
- * Smoke test of the differential pipeline with the real tools (.tools/, from scripts/fetch-docker-tools.sh):
+ * Smoke test of the differential pipeline with the real tools (.tools/, from test/tools/fetch-docker-tools.sh):
  * a one-service project goes through `docker-compose build --print` → `docker-buildx bake --print`, and a
  * hand-written equivalent bake file goes through `docker-buildx bake --print`; after normalising, the
  * comparator must find nothing, and must find a secret we deliberately leave out.
@@ -9,12 +9,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  bakePrint,
+  bakePrintAsync,
   COMPOSE_DOCUMENTED_DIFFERENCES,
-  composeBuildPrint,
+  composeBuildPrintAsync,
   findRealTools,
   formatDifferences,
-  runDifferential,
+  runDifferentialAsync,
   whyNoRealTools,
   withSshAgentSocket,
 } from "../support/realtools";
@@ -77,9 +77,9 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-withTools("compose's output resolved by bake equals the hand-written bake file", () => {
+withTools("compose's output resolved by bake equals the hand-written bake file", async () => {
   const env = { SSH_AUTH_SOCK: agent!.path };
-  const r = runDifferential(tools!, {
+  const r = await runDifferentialAsync(tools!, {
     ours: { files: ["ours.json"], cwd: dir, env },
     compose: { cwd: dir, projectName: "smoke", env },
     ignore: COMPOSE_DOCUMENTED_DIFFERENCES,
@@ -93,9 +93,9 @@ withTools("compose's output resolved by bake equals the hand-written bake file",
   expect(r.composeJson).toMatchObject({ target: { web: { secret: [expect.stringContaining("id=mysecret")], ssh: ["default="] } } });
 });
 
-withTools("a secret left out of our file is found (deliberate mismatch)", () => {
+withTools("a secret left out of our file is found (deliberate mismatch)", async () => {
   const env = { SSH_AUTH_SOCK: agent!.path };
-  const r = runDifferential(tools!, {
+  const r = await runDifferentialAsync(tools!, {
     ours: { files: ["ours-no-secret.json"], cwd: dir, env },
     compose: { cwd: dir, projectName: "smoke", env },
     ignore: COMPOSE_DOCUMENTED_DIFFERENCES,
@@ -107,14 +107,14 @@ withTools("a secret left out of our file is found (deliberate mismatch)", () => 
   ]);
 });
 
-withTools("bake --print refuses ssh default without SSH_AUTH_SOCK (why withSshAgentSocket exists)", () => {
-  const r = bakePrint(tools!, { files: ["ours.json"], cwd: dir });
+withTools("bake --print refuses ssh default without SSH_AUTH_SOCK (why withSshAgentSocket exists)", async () => {
+  const r = await bakePrintAsync(tools!, { files: ["ours.json"], cwd: dir });
   expect(r.ok).toBe(false);
   if (!r.ok) expect(r.stderr).toMatch(/SSH_AUTH_SOCK/);
 });
 
-withTools("compose build --print works with no engine and without warnings", () => {
-  const r = composeBuildPrint(tools!, { cwd: dir, projectName: "smoke" });
+withTools("compose build --print works with no engine and without warnings", async () => {
+  const r = await composeBuildPrintAsync(tools!, { cwd: dir, projectName: "smoke" });
   if (!r.ok) throw new Error(r.stderr);
   expect(r.stderr).toBe("");
   expect(r.json).toMatchObject({ group: { default: { targets: ["web"] } } });

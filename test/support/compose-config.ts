@@ -18,19 +18,11 @@
  */
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import type { CaseOptions } from "./cases";
 import { commandLine, runAsync } from "./realtools";
 
-/** The options a scenario gives (args.json), as the CLI would receive them. */
-export interface ScenarioArgs {
-  readonly files?: readonly string[];
-  readonly projectDirectory?: string;
-  readonly projectName?: string;
-  readonly envFiles?: readonly string[];
-  readonly profiles?: readonly string[];
-  readonly services?: readonly string[];
-  /** Current folder, relative to the scenario folder. */
-  readonly cwd?: string;
-}
+/** The loading options of a scenario's command line (its case.json `args`, read by cases.ts caseOptions). */
+export type ScenarioArgs = Omit<CaseOptions, "resolve" | "absolutePaths">;
 
 /** A build section as the scenarios show it: our ComposeBuild, local paths relative, empty values left out. */
 export interface StableBuild {

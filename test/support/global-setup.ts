@@ -8,7 +8,6 @@ import * as os from "os";
 import * as path from "path";
 
 export default async function globalSetup(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const buildSchema = require("../../scripts/build-schema.js") as () => Promise<void>;
   await buildSchema();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-test-run-"));

@@ -14,12 +14,12 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { REPO, fixedEnv, runCli, tempProject } from "../support/run";
 import { noteSkip } from "../support/skips";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { buildWeb, readExamples } = require("../../web/build.js") as {
   buildWeb: (o: { outdir: string; minify?: boolean }) => Promise<unknown>;
   readExamples: () => Array<{ name: string; files: Array<{ name: string; text: string }> }>;
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { startServer } = require("../../web/serve.js") as {
   startServer: (dir: string) => Promise<{ url: string; close: () => Promise<void> }>;
 };
@@ -53,7 +53,7 @@ describeBrowser("the playground in chromium", () => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-web-"));
     await buildWeb({ outdir });
     server = await startServer(outdir);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { chromium } = require("playwright-core") as typeof import("playwright-core");
     // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });

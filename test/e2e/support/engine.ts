@@ -1,7 +1,7 @@
 /**
- * The private Docker engine of the end-to-end tests (scripts/engine.sh) and the commands run against it.
+ * The private Docker engine of the end-to-end tests (test/tools/engine.sh) and the commands run against it.
  *
- * global-setup.ts starts the engine (or reuses one that scripts/engine.sh already started) and hands its
+ * global-setup.ts starts the engine (or reuses one that test/tools/engine.sh already started) and hands its
  * environment to the test files through C2B_E2E_* variables; every docker, buildx and compose command of the
  * tests then runs with a small fixed environment: PATH, HOME, DOCKER_HOST (the engine's socket) and
  * DOCKER_CONFIG (.tools/engine/docker-config: cli-plugins for buildx 0.29.1 and compose 2.40.3, an empty
@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const REPO = path.resolve(__dirname, "../../..");
-export const ENGINE_SCRIPT = path.join(REPO, "scripts", "engine.sh");
+export const ENGINE_SCRIPT = path.join(REPO, "test", "tools", "engine.sh");
 /** The locally made base image every e2e Dockerfile starts FROM (see global-setup.ts). */
 export const BASE_IMAGE = "c2b-e2e/busybox:local";
 
@@ -24,7 +24,7 @@ export interface Engine {
   docker: string;
 }
 
-/** Parses what `scripts/engine.sh start|env` prints: `export K='V'` lines and `export PATH='DIR':"$PATH"`. */
+/** Parses what `test/tools/engine.sh start|env` prints: `export K='V'` lines and `export PATH='DIR':"$PATH"`. */
 export function parseEngineEnv(text: string): Engine {
   const values: Record<string, string> = {};
   for (const line of text.split("\n")) {
@@ -32,7 +32,7 @@ export function parseEngineEnv(text: string): Engine {
     if (m) values[m[1]!] = m[2]!;
   }
   const { DOCKER_HOST: dockerHost, DOCKER_CONFIG: dockerConfig, PATH: bin } = values;
-  if (!dockerHost || !dockerConfig || !bin) throw new Error(`scripts/engine.sh printed no environment:\n${text}`);
+  if (!dockerHost || !dockerConfig || !bin) throw new Error(`test/tools/engine.sh printed no environment:\n${text}`);
   return { dockerHost, dockerConfig, docker: path.join(bin, "docker") };
 }
 
@@ -116,7 +116,7 @@ export function docker(
   return mustRun(engine.docker, args, { cwd: options.cwd, env: engineEnv(engine, options.env), input: options.input });
 }
 
-/** `scripts/engine.sh SUBCOMMAND`; stderr (its log) is passed through. */
+/** `test/tools/engine.sh SUBCOMMAND`; stderr (its log) is passed through. */
 export function engineScript(subcommand: "start" | "stop" | "status" | "env"): { status: number | null; stdout: string } {
   const r = spawnSync("bash", [ENGINE_SCRIPT, subcommand], {
     cwd: REPO,
