@@ -3,16 +3,14 @@
  * calls them, gives the bytes compose2bake() gives, in both variable modes, and never leaks keep mode's
  * private-use tokens into a bake file.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { compose2bake, convertProject, DiagnosticBag, emit, emitJson, loadProject, type OutputFormat } from "../src/index";
+import { caseNames, readCase } from "./support/cases";
 import { REPO, fixedEnv, tempProject } from "./support/run";
 
 const EXAMPLES = path.join(REPO, "examples");
-const examples = fs
-  .readdirSync(EXAMPLES)
-  .filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory() && !fs.existsSync(path.join(EXAMPLES, d, "compose2bake.args")))
-  .sort();
+// Examples run with a command line (case.json args) are left out: the stages here take none.
+const examples = caseNames("examples").filter((d) => readCase("examples", d).args.length === 0);
 
 /** What the stages give for `cwd`, with no output file (paths relative to `cwd`) and no compose2bake.toml. */
 function staged(cwd: string, env: Record<string, string | undefined>, variables: "keep" | "resolve", format: OutputFormat): string {

@@ -8,11 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { compose2bake, CompileError, formatDiagnostic, memoryFileSystem, type Compose2BakeOptions, type MemoryFiles } from "../../src/index";
-import { REPO } from "../support/run";
-
-const LOADING = path.join(REPO, "test", "loading");
-/** Test-only files of a scenario, not part of the project. */
-const META = new Set(["README", "args.json", "env.json", "expected.json", "expected-error.txt", "expected-warnings.txt", "compose-error.txt", "divergence.txt"]);
+import { caseNames, caseOptions, isCaseMetaFile, readCase } from "../support/cases";
 
 interface Snapshot {
   readonly files: MemoryFiles;
@@ -27,7 +23,7 @@ function snapshot(dir: string): Snapshot {
   const walk = (d: string): string | undefined => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
-      if (d === dir && META.has(entry.name)) continue;
+      if (d === dir && isCaseMetaFile(entry.name)) continue;
       if (entry.isSymbolicLink()) return `${path.relative(dir, p)} is a symbolic link`;
       if (entry.isDirectory()) {
         folders.push(p);
@@ -53,22 +49,19 @@ function outcome(options: Compose2BakeOptions, cwd: string): string {
   }
 }
 
-const scenarios = fs
-  .readdirSync(LOADING)
-  .filter((n) => fs.statSync(path.join(LOADING, n)).isDirectory())
-  .sort();
+const scenarios = caseNames("loading");
 
 test("there are loading scenarios to compare", () => expect(scenarios.length).toBeGreaterThan(100));
 
 const skipped: string[] = [];
 describe.each(scenarios)("test/loading/%s", (name) => {
-  const dir = path.join(LOADING, name);
+  const c = readCase("loading", name);
+  const dir = c.dir;
   const snap = snapshot(dir);
-  const json = <T>(file: string, fallback: T): T =>
-    fs.existsSync(path.join(dir, file)) ? (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as T) : fallback;
-  const args = json<Record<string, unknown> & { cwd?: string }>("args.json", {});
-  const env = { HOME: "/nonexistent/c2b-home", ...json<Record<string, string>>("env.json", {}) };
-  const cwd = path.join(dir, args.cwd ?? ".");
+  // The case's command line as library options (the mode is each test's own).
+  const { resolve: _resolve, ...args } = caseOptions(c.args);
+  const env = { HOME: "/nonexistent/c2b-home", ...c.env };
+  const cwd = c.cwd;
   if (snap.unsupported) skipped.push(`${name}: ${snap.unsupported}`);
   const maybe = snap.unsupported ? test.skip : test;
   for (const variables of ["keep", "resolve"] as const) {
