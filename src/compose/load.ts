@@ -14,6 +14,7 @@ import { isMap } from "./merge";
 import { LayeredPositions, loadRawModel, readSource, STDIN } from "./raw-model";
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, normalizeSecrets, type NormalizeContext } from "./normalize-build";
+import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import { chooseProjectName } from "./project-name";
 import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
@@ -85,7 +86,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   const readStdin = () => (stdin === null ? (stdin = (options.readStdin ?? defaultReadStdin)()) : stdin);
   const documents = files.flatMap((f) => {
     const source = readSource(f, readStdin, inputs);
-    const parsed = parseComposeYaml(source);
+    const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
     options.onFileParsed?.(f, source.text.length);
     return parsed;
   });
