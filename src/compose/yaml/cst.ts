@@ -203,12 +203,21 @@ class CstComposer {
   }
 
   private scalar(token: CST.FlowScalar | CST.BlockScalar, tag: string | undefined, atKey: boolean): YScalar {
-    const resolved = CST.resolveAsScalar(token, true, giveUp);
-    if (!resolved) return giveUp();
-    const { value, type } = resolved;
+    let value = token.type === "block-scalar" ? undefined : simpleValue(token);
+    let type = token.type === "scalar" ? "PLAIN" : "QUOTED";
+    let offset = token.offset;
+    if (value !== undefined) {
+      this.end((token as CST.FlowScalar).end, true);
+    } else {
+      const resolved = CST.resolveAsScalar(token, true, giveUp);
+      if (!resolved) return giveUp();
+      ({ value } = resolved);
+      type = resolved.type ?? "";
+      offset = resolved.range[0];
+    }
     const plain = type === "PLAIN" && tag === undefined;
     const merge = plain && atKey && value === "<<";
-    return { kind: SCALAR, offset: resolved.range[0], tag, source: value, plain, yaml: plain && !merge ? coreValue(value) : value, merge };
+    return { kind: SCALAR, offset, tag, source: value, plain, yaml: plain && !merge ? coreValue(value) : value, merge };
   }
 
   /** The empty scalar of a value that is not written (`a:`, `-`), where the yaml composer places it. */
@@ -305,6 +314,26 @@ class CstComposer {
     if (close?.source !== (isMap ? "}" : "]")) giveUp();
     this.end(rest, true);
     return out;
+  }
+}
+
+/**
+ * The value of a one-line scalar whose text is its value (most of a Compose file's): plain, not starting with a
+ * character the composer objects to; quoted, without escapes or doubled quotes. Undefined for the rest, which
+ * the yaml package resolves (`CST.resolveAsScalar`).
+ */
+function simpleValue(token: CST.FlowScalar): string | undefined {
+  const src = token.source;
+  if (src.includes("\n")) return undefined;
+  switch (token.type) {
+    case "scalar":
+      return src === "" || "\t,%|>@`".includes(src[0]!) ? undefined : src;
+    case "double-quoted-scalar":
+      return src.length >= 2 && src.endsWith('"') && !src.includes("\\") && src.indexOf('"', 1) === src.length - 1 ? src.slice(1, -1) : undefined;
+    case "single-quoted-scalar":
+      return src.length >= 2 && src.indexOf("'", 1) === src.length - 1 ? src.slice(1, -1) : undefined;
+    default:
+      return undefined;
   }
 }
 
