@@ -168,6 +168,8 @@ const FILES = ["test/fixtures", "examples", "test/loading", "test/keep"]
 
 test("there are fixture files to compare", () => expect(FILES.length).toBeGreaterThan(300));
 
-test.each(FILES)("%s: the CST path gives what the Document path gives", (file) => {
-  expectSame(fs.readFileSync(path.join(ROOT, file), "utf8"));
+test.each(FILES)("%s: the CST path gives what the Document path gives, with LF and with CRLF line ends", (file) => {
+  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+  expectSame(text);
+  expectSame(text.replace(/\r?\n/g, "\r\n"));
 });
