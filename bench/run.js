@@ -492,4 +492,4 @@ function pathologicalOnly() {
 }
 
 if (require.main === module) main();
-module.exports = { generate, PATHOLOGICAL_CASES };
+module.exports = { generate, PATHOLOGICAL_CASES, pathological };
