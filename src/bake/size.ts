@@ -1,6 +1,6 @@
 /**
  * A cap on the size of the bake file, checked before it is written out. Alias expansion is capped where the YAML
- * is read (compose/yaml.ts), but `extends` copies a service however large it is: 600 services extending one with
+ * is read (compose/yaml/), but `extends` copies a service however large it is: 600 services extending one with
  * a 1 MB label would make a 600 MB file (or no file: JavaScript strings end at about 512 M characters). The
  * count is a lower bound of the output: the characters of every name, key and value, before quoting.
  */

@@ -429,7 +429,9 @@ export function messageText(parts: readonly TemplatePart[]): string {
 }
 
 /**
- * Interpolates every string value (never keys) of plain YAML-derived data, returning a new value. `path` is the
+ * Interpolates every string value (never keys) of plain YAML-derived data. A list or mapping in which nothing
+ * changes is returned as it is (shared, not copied: a document's parsed value is read once, by this, and most of
+ * a large file holds no `$`); one that changes is a new object. `path` is the
  * dotted path of `value` ("" for the root); children are `path.key` and `path.<index>` (compose-go writes `[]` for
  * a list item, we keep the index so the loader can find the node). Errors are rethrown as InterpolationError with
  * the path of the failing value. A value whose path `skip` accepts is returned as it is, subtree included.
@@ -453,19 +455,26 @@ export function interpolateValue(
     }
   }
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
+    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      out[i] = interpolateValue(value[i], childPath(path, String(i)), lookup, options);
+      const item: unknown = value[i];
+      const next = interpolateValue(item, childPath(path, String(i)), lookup, options);
+      if (next !== item) (out ??= value.slice())[i] = next;
     }
-    return out;
+    return out ?? value;
   }
   if (value !== null && typeof value === "object") {
-    // Null prototype: a user key such as `__proto__` stays an ordinary entry, and `constructor` is never inherited.
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const key of Object.keys(value)) {
-      out[key] = interpolateValue((value as Record<string, unknown>)[key], childPath(path, key), lookup, options);
+    const map = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(map)) {
+      const item = map[key];
+      const next = interpolateValue(item, childPath(path, key), lookup, options);
+      if (next === item) continue;
+      // Null prototype: a user key such as `__proto__` stays an ordinary entry, and `constructor` is never inherited.
+      out ??= Object.assign(Object.create(null) as Record<string, unknown>, map);
+      out[key] = next;
     }
-    return out;
+    return out ?? value;
   }
   return value;
 }

@@ -221,27 +221,35 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, env
 
 function keepAt(value: unknown, segs: string[], kept: KeptVariables, env: KeyEnvironment | undefined, inList: boolean): unknown {
   if (typeof value === "string") return keepString(value, segs, kept, env, inList);
+  // A list or mapping in which nothing changes is returned as it is, shared rather than copied (as interpolateValue).
   if (Array.isArray(value)) {
-    return value.map((v, i) => {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       segs.push(String(i));
       try {
-        return keepAt(v, segs, kept, env, true);
-      } finally {
-        segs.pop();
-      }
-    });
-  }
-  if (value !== null && typeof value === "object") {
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) {
-      segs.push(k);
-      try {
-        out[k] = keepAt(v, segs, kept, env, false);
+        const next = keepAt(item, segs, kept, env, true);
+        if (next !== item) (out ??= value.slice())[i] = next;
       } finally {
         segs.pop();
       }
     }
-    return out;
+    return out ?? value;
+  }
+  if (value !== null && typeof value === "object") {
+    const map = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const k of Object.keys(map)) {
+      const item = map[k];
+      segs.push(k);
+      try {
+        const next = keepAt(item, segs, kept, env, false);
+        if (next !== item) (out ??= Object.assign(Object.create(null) as Record<string, unknown>, map))[k] = next;
+      } finally {
+        segs.pop();
+      }
+    }
+    return out ?? value;
   }
   return value;
 }

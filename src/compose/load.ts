@@ -17,6 +17,7 @@ import { LayeredPositions, loadRawModel, readSource, readStdinOf, STDIN } from "
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, type NormalizeContext } from "./normalize-build";
 import { normalizeSecrets } from "./normalize-secrets";
+import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import { chooseProjectName } from "./project-name";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
@@ -92,7 +93,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   const readStdin = () => (stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin);
   const documents = files.flatMap((f) => {
     const source = readSource(fs, f, readStdin, inputs);
-    const parsed = parseComposeYaml(source);
+    const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
     options.onFileParsed?.(f, source.text.length);
     return parsed;
   });

@@ -13,11 +13,12 @@ import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
 import type { PlaceOf } from "./positions";
 import { isMap } from "./raw";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
-import { decodeComposeSource } from "./decode-source";
+import { decodeComposeSource } from "./yaml";
 import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { fsErrorText, statProblem } from "./discover";
 import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
+import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
 
@@ -162,7 +163,7 @@ export function interpolateDocument(
 function readRawFile(file: string, ctx: RawModelContext): RawFile {
   let model: PlainMap = Object.create(null) as PlainMap;
   const tagPaths: string[][] = [];
-  for (const doc of parseComposeYaml(readSource(ctx.fs, file, undefined, ctx.inputs))) {
+  for (const doc of parseComposeYaml(readSource(ctx.fs, file, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS)) {
     if (doc.value === null) continue;
     const value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     deletePaths(model, doc.resetPaths);
@@ -240,7 +241,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
-    const documents = files.flatMap((f) => parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs)));
+    const documents = files.flatMap((f) => parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS));
     // Keep mode: references in the include stand for its env files' values when the environment does not set
     // them. Taken whatever the environment holds now, so that the output depends only on the files; an outer
     // include's values win, as they are already set when this one's env files are read.

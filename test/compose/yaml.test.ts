@@ -70,6 +70,8 @@ describe("YAML as compose-go reads it", () => {
   test("non-string keys are an error", () => expectError("services:\n  123: {}\n", "compose.yaml:2:3: error: non-string key in services: 123 [yaml-non-string-key]"));
   test("top level must be a mapping", () => expectError("- a\n", "compose.yaml:1:1: error: top-level object must be a mapping [yaml-top-level]"));
   test("syntax errors carry line and column", () => expect(() => parse("a: [1, 2\n")).toThrow(CompileError));
+  test("a merged sequence that holds an alias to itself is compose-go's cycle, not a stack overflow", () =>
+    expectError("x:\n  <<: &a1\n    - *a1\n", "compose.yaml:3:7: error: cycle detected: node at path x.0.0 references node at path x.0 [yaml-alias-cycle]"));
   test("merging a scalar is an error", () => expectError("a: &a 1\nb:\n  <<: *a\n", "compose.yaml:3:7: error: map merge requires map or sequence of maps as the value [yaml-merge]"));
   test("an alias bomb is refused", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];

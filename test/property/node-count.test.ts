@@ -1,5 +1,5 @@
 /**
- * Property: the cheap character scan that lets small files skip the lexer's node count (src/compose/yaml.ts)
+ * Property: the cheap character scan that lets small files skip the lexer's node count (src/compose/yaml/limits.ts)
  * never counts fewer nodes than the lexer does, so skipping the lexer can never let a file past the limit.
  */
 import fc from "fast-check";

@@ -2,7 +2,7 @@
  * Compose files from bytes to text, as go-yaml's reader decodes them (moved out of yaml.ts to work on plain
  * Uint8Array, without Buffer, so that the core runs in a browser).
  */
-import { SourceFile, fail } from "../diagnostics";
+import { SourceFile, fail } from "../../diagnostics";
 
 // ignoreBOM: the BOM stays in the text (and is dropped below), so that offsets count it as go-yaml does.
 const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
