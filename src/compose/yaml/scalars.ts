@@ -3,17 +3,9 @@
  * own reading of plain numbers on top.
  */
 import { goFloatText } from "../go-format";
-import type { PlainValue } from "./types";
+import type { PlainValue, ScalarFacts } from "./types";
 
-/** What the walker needs of a scalar, whichever parse path made it. */
-export interface ScalarFacts {
-  /** The scalar's text after YAML's quoting and folding are undone. */
-  readonly source: string;
-  /** An untagged plain scalar (go-yaml may read it as a number). */
-  readonly plain: boolean;
-  /** The value the `yaml` package resolves (YAML 1.2 core schema); a string for quoted and tagged scalars. */
-  readonly yaml: unknown;
-}
+export type { ScalarFacts };
 
 /**
  * The YAML 1.2 core schema's reading of an untagged plain scalar, as the `yaml` package resolves it (its tags are

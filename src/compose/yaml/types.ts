@@ -2,7 +2,6 @@
  * The values the YAML layer hands on, and the small node tree both parse paths compose into (the CST composer,
  * cst.ts, and the `yaml` package's Document, document.ts) for the one walker (walk.ts) to read.
  */
-import type { ScalarFacts } from "./scalars";
 
 export type PlainValue = null | string | number | boolean | PlainValue[] | PlainMap;
 export interface PlainMap {
@@ -52,4 +51,14 @@ export type YNode = YScalar | YMap | YSeq | YAlias;
 export interface YStream {
   readonly roots: Array<YNode | null>;
   readonly documentOf: ReadonlyMap<YNode, number>;
+}
+
+/** What the walker needs of a scalar, whichever parse path made it. */
+export interface ScalarFacts {
+  /** The scalar's text after YAML's quoting and folding are undone. */
+  readonly source: string;
+  /** An untagged plain scalar (go-yaml may read it as a number). */
+  readonly plain: boolean;
+  /** The value the `yaml` package resolves (YAML 1.2 core schema); a string for quoted and tagged scalars. */
+  readonly yaml: unknown;
 }
