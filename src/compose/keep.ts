@@ -25,6 +25,7 @@ import {
   type Lookup,
   type TemplatePart,
 } from "./interpolate";
+import { canBeEmpty, outcome } from "./operators";
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
@@ -316,7 +317,7 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
 
 /** Whether parts can evaluate to "" under some environment (`${V:?}` cannot: it fails instead). */
 function mayBeEmpty(parts: readonly TemplatePart[]): boolean {
-  return parts.every((p) => (p.kind === "text" ? p.text === "" : p.op === ":-" ? mayBeEmpty(p.arg ?? []) : p.op !== ":?"));
+  return parts.every((p) => (p.kind === "text" ? p.text === "" : canBeEmpty(p.op, () => mayBeEmpty(p.arg ?? []))));
 }
 
 const NO_GUARDS: readonly Guard[] = Object.freeze([]);
@@ -354,8 +355,8 @@ function resolveUnset(parts: readonly TemplatePart[], names: Set<string>): strin
       continue;
     }
     names.add(p.name);
-    // Unset: plain, `:?`/`?` (checked by a bake validation) and `+` references give "".
-    if (p.op === ":-" || p.op === "-") out += resolveUnset(p.arg ?? [], names);
+    // Unset: a requirement's failure is left to a bake validation, so it gives "" here, like a plain reference.
+    if (outcome(p.op, undefined) === "arg") out += resolveUnset(p.arg ?? [], names);
   }
   return out;
 }
