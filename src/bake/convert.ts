@@ -158,7 +158,9 @@ class ConvertContext {
     const kept = this.project.kept;
     const withTokens = platforms.filter(hasToken);
     if (kept && withTokens.length > 0) {
-      kept.platformChecks.push({ values: withTokens, expected: fromEnv, message });
+      // A kept service platform that comes out empty gives no platform, and nothing to check.
+      const fromService = service.build.platforms.length === 0 ? { unlessEmpty: service.platform! } : {};
+      kept.platformChecks.push({ values: withTokens, expected: fromEnv, message, ...fromService });
       return;
     }
     fail(
@@ -306,8 +308,12 @@ class ConvertContext {
   }
 
   defaultPlatform(service: ComposeService): string[] {
-    if (service.platform) return [service.platform];
     const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
+    // A kept service platform that comes out empty is no platform: DOCKER_DEFAULT_PLATFORM's, else none (bake
+    // drops an empty platform).
+    const kept = this.project.kept;
+    if (kept && service.platform && hasToken(service.platform)) return [fromEnv ? kept.withFallback(service.platform, fromEnv) : service.platform];
+    if (service.platform) return [service.platform];
     return fromEnv ? [fromEnv] : [];
   }
 

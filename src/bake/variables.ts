@@ -21,8 +21,8 @@ import { fail, type DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
 import { hasToken, type IncludeScope, type KeptPiece, type KeptVariables } from "../compose/keep";
 import { OPERATORS } from "../compose/operators";
-import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
-import { ExpressionWriter, nullWhenEmpty, operand } from "./expression";
+import { TARGET_ATTRIBUTE_KINDS } from "./escape";
+import { ExpressionWriter, nullWhenEmpty, operand, type Piece } from "./expression";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
@@ -89,7 +89,9 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
-  for (const check of kept.platformChecks) for (const value of check.values) notePieces(splitOf(value));
+  for (const check of kept.platformChecks) {
+    for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""]) notePieces(splitOf(value));
+  }
   for (const r of kept.requirements) {
     use(r.name, r.scope);
     if (OPERATORS[r.op].test === "set") nullable.add(r.name);
@@ -194,25 +196,35 @@ export function applyKeptVariables(
   // Compose's platform checks on kept values: a validation on the first variable they read, since bake runs
   // every variable's validations (a condition may read other variables).
   for (const check of kept.platformChecks) {
+    const names = new Set<string>();
+    const render = (value: string): Piece[] => {
+      const split = splitOf(value);
+      referencedNames(split, splitOf, names);
+      return expr.value(split);
+    };
+    const expected = render(check.expected);
     const terms: string[] = [];
     let holds = false;
-    const names = new Set<string>();
+    if (check.unlessEmpty !== undefined) {
+      const pieces = render(check.unlessEmpty);
+      if (pieces.length === 0) holds = true;
+      else if (expr.splitCanBeEmpty(splitOf(check.unlessEmpty))) terms.push(`${operand(pieces)} == ""`);
+    }
     for (const value of check.values) {
-      const split = splitOf(value);
-      const pieces = expr.value(split);
-      if (pieces.every((p) => typeof p === "string")) holds ||= pieces.join("") === check.expected;
-      else terms.push(`${operand(pieces)} == ${hclString(check.expected)}`);
-      referencedNames(split, splitOf, names);
+      const pieces = render(value);
+      if (isText(pieces) && isText(expected)) holds ||= pieces.join("") === expected.join("");
+      else terms.push(`${operand(pieces)} == ${operand(expected)}`);
     }
     if (holds) continue;
+    const message = render(check.message);
     const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
     // Every reference was written as text (known values), so the check can run now, as Compose runs it.
-    if (host === undefined || terms.length === 0) fail("platform-conflict", check.message);
-    const rule = { condition: terms.join(" || "), error_message: check.message };
+    if (host === undefined || terms.length === 0) fail("platform-conflict", message.filter((p) => typeof p === "string").join(""));
+    // The message may quote a kept value (the service platform): bake evaluates error_message as a template.
+    const rule: BakeVariableValidation = { condition: terms.join(" || "), error_message: isText(message) ? message.join("") : { template: message } };
     const v = variable[host]!;
-    if (!(v.validation ?? []).some((r) => r.condition === rule.condition && r.error_message === rule.error_message)) {
-      variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
-    }
+    const same = (r: BakeVariableValidation) => r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
+    if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));
@@ -261,6 +273,10 @@ function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: 
 
 function hasOwnVariable(variable: Record<string, BakeVariable>, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(variable, name);
+}
+
+function isText(pieces: readonly Piece[]): pieces is string[] {
+  return pieces.every((p) => typeof p === "string");
 }
 
 function forEachString(bake: BakeFile, f: (s: string) => void): void {

@@ -83,13 +83,16 @@ export interface Requirement {
 }
 
 /**
- * A check of Compose's that needs a kept value (a platform list holding references): one of `values` must equal
- * `expected`, else Compose refuses the project with `message`. Written as a bake `validation`.
+ * A check of Compose's that needs a kept value (a platform list or a service platform holding references): one
+ * of `values` must equal `expected`, else Compose refuses the project with `message`. Written as a bake
+ * `validation`. Every string may hold tokens.
  */
 export interface PlatformCheck {
-  /** The candidates, with tokens. */
+  /** The candidates. */
   readonly values: readonly string[];
   readonly expected: string;
+  /** The check passes when this comes out empty (Compose checks only a non-empty service platform). */
+  readonly unlessEmpty?: string;
   readonly message: string;
 }
 
@@ -180,7 +183,7 @@ function buildKey(segs: readonly string[]): string | undefined {
 
 /** A value that reaches bake unchanged, so its references can stay bake expressions. */
 function isKeepablePlace(segs: readonly string[]): boolean {
-  if (segs.length === 3) return segs[0] === "services" && segs[2] === "image";
+  if (segs.length === 3) return segs[0] === "services" && (segs[2] === "image" || segs[2] === "platform");
   const key = buildKey(segs);
   if (key === undefined) return false;
   switch (segs.length) {
