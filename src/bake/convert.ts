@@ -193,8 +193,10 @@ class ConvertContext {
     if (b.ssh.length > 0) t.ssh = this.ssh(b, at);
     const platforms = b.platforms.length > 0 ? [...b.platforms] : this.defaultPlatform(service);
     if (platforms.length > 0) t.platforms = platforms;
-    if (b.pull === true) t.pull = true;
-    if (b.no_cache === true) t["no-cache"] = true;
+    const pull = this.boolean(b.pull, `${at}.pull`);
+    if (pull !== undefined) t.pull = pull;
+    const noCache = this.boolean(b.no_cache, `${at}.no_cache`);
+    if (noCache !== undefined) t["no-cache"] = noCache;
     if (b.network !== undefined) t.network = b.network;
     if (b.no_cache_filter.length > 0) t["no-cache-filter"] = [...b.no_cache_filter];
     if (b.shm_size !== undefined) t["shm-size"] = String(b.shm_size);
@@ -205,7 +207,8 @@ class ConvertContext {
         return u.single !== undefined ? `${name}=${u.single}` : `${name}=${u.soft}:${u.hard}`;
       });
     if (ulimits.length > 0) t.ulimits = ulimits;
-    const entitlements = unique([...b.entitlements, ...(b.privileged ? ["security.insecure"] : [])]);
+    const privileged = b.privileged === true || b.entitlements.includes("security.insecure") ? "security.insecure" : this.boolean(b.privileged, `${at}.privileged`, "security.insecure");
+    const entitlements = unique([...b.entitlements, ...(typeof privileged === "string" ? [privileged] : [])]);
     if (entitlements.length > 0) t.entitlements = entitlements;
     const hosts = Object.keys(b.extra_hosts);
     if (hosts.length > 0) {
@@ -221,6 +224,19 @@ class ConvertContext {
       applyXBake(t, xBake, { path: `${at}.x-bake`, pos: (p) => this.pos(p), diagnostics: this.diagnostics, names: this.names, valueKey: this.valueKey });
     }
     return t;
+  }
+
+  /**
+   * A boolean build key: true, or (keep mode) a value holding variables that bake reads as a boolean, or
+   * `whenTrue` when it is true (a list item); undefined when false or absent (bake's default).
+   */
+  boolean(value: boolean | string | undefined, at: string): true | string | undefined;
+  boolean(value: boolean | string | undefined, at: string, whenTrue: string): string | undefined;
+  boolean(value: boolean | string | undefined, at: string, whenTrue?: string): true | string | undefined {
+    if (typeof value !== "string") return value === true ? true : undefined;
+    const kept = this.project.kept;
+    if (!kept) throw new Error(`internal error: ${at} holds keep tokens outside keep mode`);
+    return kept.boolean(value, at, whenTrue);
   }
 
   /**
@@ -250,7 +266,7 @@ class ConvertContext {
       if (typeof value !== "string" || !hasToken(value)) continue;
       const pieces = kept.split(value);
       const only = pieces.length === 1 ? pieces[0] : undefined;
-      if (typeof only !== "object" || only.kind === "fallback" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      if (typeof only !== "object" || only.kind !== undefined || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
       delete args[key];
       dropped.push(JSON.stringify(key));
     }

@@ -15,11 +15,20 @@
  * its validation reads `A != "" || B != ""`.
  */
 import type { TemplatePart } from "../compose/interpolate";
-import type { Guard, IncludeScope, KeptPiece, KeptReference, Requirement, VarPart } from "../compose/keep";
+import type { Guard, IncludeScope, KeptBoolean, KeptPiece, KeptReference, Requirement, VarPart } from "../compose/keep";
 import { canBeEmpty, OPERATORS, outcome, type Outcome, type Test } from "../compose/operators";
 import { hclString } from "./escape";
 import type { BakeVariableValidation } from "./model";
 import { messageText } from "../compose/interpolate";
+
+/** compose-go's toBoolean (normalize-build.ts): the words it reads as true and as false, lowercased. */
+export const BOOLEAN_TRUE = ["y", "yes", "true", "on"];
+export const BOOLEAN_WORDS = [...BOOLEAN_TRUE, "n", "no", "false", "off"];
+
+/** An HCL list of strings. */
+export function hclList(items: readonly string[]): string {
+  return `[${items.map((i) => hclString(i)).join(", ")}]`;
+}
 
 /** A piece of a template: literal text, or an HCL expression. */
 export type Piece = string | { expr: string };
@@ -40,6 +49,7 @@ export class ExpressionWriter {
     for (const piece of split) {
       if (typeof piece === "string") template.push(piece);
       else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
+      else if (piece.kind === "boolean") template.push({ expr: this.boolean(piece) });
       else template.push(...this.writerFor(piece.scope).reference(piece));
     }
     return mergeText(template);
@@ -52,8 +62,19 @@ export class ExpressionWriter {
         ? p === ""
         : p.kind === "fallback"
           ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
-          : this.writerFor(p.scope).canBeEmpty([p.part]),
+          : p.kind === "boolean"
+            ? true
+            : this.writerFor(p.scope).canBeEmpty([p.part]),
     );
+  }
+
+  /**
+   * A value Compose reads as a boolean: true exactly for its true words (a value that is neither true nor false
+   * fails a validation, see variables.ts); `whenTrue`, else "", for a list item.
+   */
+  private boolean(b: KeptBoolean): string {
+    const test = `contains(${hclList(BOOLEAN_TRUE)}, lower(${argument(this.value(this.split(b.value)))}))`;
+    return b.whenTrue === undefined ? test : `${test} ? ${hclString(b.whenTrue)} : ""`;
   }
 
   /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
@@ -176,6 +197,12 @@ export function nullWhenEmpty(pieces: readonly Piece[]): string {
 export function emptyFallback(pieces: readonly Piece[], fallback: string): string {
   const x = operand(pieces);
   return `${x} == "" ? ${hclString(fallback)} : ${x}`;
+}
+
+/** Pieces as a function's argument: a single expression as it is, else a template. */
+export function argument(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object" ? only.expr : hclString({ template: pieces });
 }
 
 /** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */

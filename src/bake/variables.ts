@@ -19,10 +19,10 @@
  */
 import { fail, type DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
-import { hasToken, type IncludeScope, type KeptPiece, type KeptVariables } from "../compose/keep";
+import { hasToken, type IncludeScope, type KeptBoolean, type KeptPiece, type KeptVariables } from "../compose/keep";
 import { OPERATORS } from "../compose/operators";
 import { TARGET_ATTRIBUTE_KINDS } from "./escape";
-import { ExpressionWriter, nullWhenEmpty, operand, type Piece } from "./expression";
+import { argument, BOOLEAN_WORDS, ExpressionWriter, hclList, nullWhenEmpty, operand, type Piece } from "./expression";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
@@ -75,10 +75,16 @@ export function applyKeptVariables(
     }
     return split;
   };
+  const booleans: KeptBoolean[] = [];
   const notePieces = (split: ReadonlyArray<string | KeptPiece>): void => {
     for (const piece of split) {
       if (typeof piece === "string") continue;
       if (piece.kind === "fallback") {
+        notePieces(splitOf(piece.value));
+        continue;
+      }
+      if (piece.kind === "boolean") {
+        if (!booleans.includes(piece)) booleans.push(piece);
         notePieces(splitOf(piece.value));
         continue;
       }
@@ -227,6 +233,25 @@ export function applyKeptVariables(
     if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
+  // A kept boolean that is none of Compose's words makes Compose refuse the project: a validation on the first
+  // variable it reads, with Compose's message quoting the value.
+  for (const b of booleans) {
+    const names = new Set<string>();
+    const split = splitOf(b.value);
+    referencedNames(split, splitOf, names);
+    const pieces = expr.value(split);
+    const message: Piece[] = [`${b.path}: invalid boolean: `, ...pieces];
+    const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
+    if (host === undefined || isText(pieces)) {
+      const text = pieces.filter((p) => typeof p === "string").join("");
+      if (BOOLEAN_WORDS.includes(text.toLowerCase())) continue;
+      fail("invalid-boolean", `${b.path}: invalid boolean: ${text}`);
+    }
+    const rule: BakeVariableValidation = { condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${argument(pieces)}))`, error_message: { template: message } };
+    const v = variable[host]!;
+    variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+  }
+
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));
   if (fromEnvFiles.length > 0) {
     diagnostics.warn(
@@ -266,7 +291,7 @@ function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: 
   };
   for (const piece of split) {
     if (typeof piece === "string") continue;
-    if (piece.kind === "fallback") referencedNames(splitOf(piece.value), splitOf, out);
+    if (piece.kind !== undefined) referencedNames(splitOf(piece.value), splitOf, out);
     else parts([piece.part]);
   }
 }
@@ -299,6 +324,8 @@ function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString
     if (value === undefined) continue;
     switch (TARGET_ATTRIBUTE_KINDS[attr]) {
       case "bool":
+        // A kept boolean is a string until it is rewritten into an expression.
+        if (typeof value !== "boolean") record[attr] = f(value as BakeString, attr);
         break;
       case "list":
         record[attr] = (value as BakeString[]).map((s) => f(s, attr));

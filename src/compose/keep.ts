@@ -63,7 +63,21 @@ export interface KeptFallback {
   readonly fallback: string;
 }
 
-export type KeptPiece = KeptReference | KeptFallback;
+/**
+ * A whole value (holding tokens) that Compose reads as a boolean (`pull`, `no_cache`, `privileged`): true for
+ * y/yes/true/on, false for n/no/false/off (any case), else Compose refuses the project (a bake validation).
+ */
+export interface KeptBoolean {
+  readonly kind: "boolean";
+  /** The value, with the tokens of its own references. */
+  readonly value: string;
+  /** Where it sits, for the message. */
+  readonly path: string;
+  /** The text it stands for when true (else ""), in a list; absent: it stands for the boolean itself. */
+  readonly whenTrue?: string;
+}
+
+export type KeptPiece = KeptReference | KeptFallback | KeptBoolean;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -137,8 +151,13 @@ export class KeptVariables {
    * environment can make it empty (so that it still equals the same text elsewhere, for de-duplication).
    */
   withFallback(value: string, fallback: string): string {
-    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind === "fallback" || mayBeEmpty([p.part])))) return value;
+    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind !== undefined || mayBeEmpty([p.part])))) return value;
     return this.token({ kind: "fallback", value, fallback });
+  }
+
+  /** `value` (which holds tokens) read as a boolean, as one token (see KeptBoolean). */
+  boolean(value: string, path: string, whenTrue?: string): string {
+    return this.token({ kind: "boolean", value, path, ...(whenTrue === undefined ? {} : { whenTrue }) });
   }
 
   /** Splits a string into literal text and kept references (keep-token.ts owns the format). */
@@ -153,7 +172,7 @@ export class KeptVariables {
 }
 
 /** Build keys whose (string) value reaches bake unchanged. */
-const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter"]);
+const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter", "pull", "no_cache", "privileged"]);
 /** Build keys whose list items reach bake unchanged. */
 const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter"]);
 /** x-bake keys whose value or list items reach bake unchanged. */

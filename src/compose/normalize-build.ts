@@ -18,6 +18,7 @@
 import { goFloatText, goQuote } from "./go-format";
 import { fail, type SourcePos } from "../diagnostics";
 import type { Lookup } from "./interpolate";
+import { hasToken } from "./keep-token";
 import { contextPath, maybeUnixPath } from "./paths";
 import type {
   ComposeBuild,
@@ -362,8 +363,10 @@ function attestation(raw: Raw): string | undefined {
   return nonEmpty(raw as string | undefined);
 }
 
-function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | undefined {
+function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | string | undefined {
   if (raw === undefined) return undefined;
+  // Keep mode: a value holding variables is read as a boolean by bake (compose/keep.ts KeptBoolean).
+  if (typeof raw === "string" && hasToken(raw)) return raw;
   return typeof raw === "boolean" ? raw : toBoolean(raw as string, p, ctx);
 }
 
