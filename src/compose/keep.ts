@@ -172,7 +172,7 @@ export class KeptVariables {
 }
 
 /** Build keys whose (string) value reaches bake unchanged. */
-const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter", "pull", "no_cache", "privileged"]);
+const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter", "pull", "no_cache", "privileged", "shm_size"]);
 /** Build keys whose list items reach bake unchanged. */
 const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter"]);
 /** x-bake keys whose value or list items reach bake unchanged. */

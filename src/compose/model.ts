@@ -97,8 +97,11 @@ export interface ComposeBuild {
   /** A string only in keep mode (see no_cache). */
   readonly pull?: boolean | string;
   readonly target?: string;
-  /** Bytes. */
-  readonly shm_size?: number;
+  /**
+   * Bytes; a string only in keep mode: a value holding keep tokens, which bake parses with the same go-units
+   * RAMInBytes as Compose.
+   */
+  readonly shm_size?: number | string;
   readonly extra_hosts: Readonly<Record<string, readonly string[]>>;
   readonly isolation?: string;
   /** A string only in keep mode (see no_cache). */

@@ -306,8 +306,10 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
 }
 
 /** types/bytes.go: an int is bytes, a string goes through go-units RAMInBytes. 0 is Go's "unset". */
-function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | undefined {
+function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | string | undefined {
   if (raw === undefined) return undefined;
+  // Keep mode: a value holding variables is parsed by bake (buildx's MemBytes is go-units RAMInBytes too).
+  if (typeof raw === "string" && hasToken(raw)) return raw;
   const bytes = typeof raw === "number" ? raw : ramInBytes(raw as string, p, ctx);
   return bytes === 0 ? undefined : bytes;
 }

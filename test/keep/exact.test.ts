@@ -74,6 +74,14 @@ const cases: ExactCase[] = [
     // Compose reports every invalid boolean, bake one of them.
     message: /invalid boolean: (0|x|)(\n|, and)/,
   },
+  {
+    name: "shm_size (a size, parsed by bake with Compose's own go-units RAMInBytes)",
+    files: { "compose.yaml": 'services:\n  a:\n    build:\n      context: .\n      shm_size: "${SHM-1g}"\n' },
+    envs: [{}, { SHM: "12m" }, { SHM: "0" }, { SHM: "1.5GB" }, { SHM: "2048" }, { SHM: "64 MiB" }, { SHM: "" }, { SHM: "big" }],
+    expression: 'SHM == null ? "1g" : SHM',
+    // Compose: invalid size: '…'; bake: invalid value … for membytes key shm-size.
+    message: /invalid (size: ''|value  for)|invalid (size: 'big'|value big for)/,
+  },
 ];
 
 describe.each(cases)("$name", (c) => {
