@@ -105,7 +105,8 @@ function targetView(name: string, t: BakeTarget): BlockView {
         attributes.push(stringAttr(attr, value as BakeString));
         break;
       case "bool":
-        attributes.push({ kind: "raw", name: attr, pad: "", value: value ? "true" : "false" });
+        // A kept boolean is an expression (a template holding one), which bake converts to a bool.
+        attributes.push(typeof value === "boolean" ? { kind: "raw", name: attr, pad: "", value: value ? "true" : "false" } : stringAttr(attr, value as BakeString));
         break;
       case "list": {
         const list = value as BakeString[];

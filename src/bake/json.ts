@@ -86,7 +86,7 @@ function targetJson(name: string, t: BakeTarget): Entries {
         entries.push([attr, str(value as BakeString)]);
         break;
       case "bool":
-        entries.push([attr, value as boolean]);
+        entries.push([attr, typeof value === "boolean" ? value : str(value as BakeString)]);
         break;
       case "list": {
         const list = value as BakeString[];

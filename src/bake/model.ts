@@ -38,8 +38,9 @@ export interface BakeTarget {
   ssh?: BakeString[];
   platforms?: BakeString[];
   output?: BakeString[];
-  pull?: boolean;
-  "no-cache"?: boolean;
+  /** A string only in keep mode before applyKeptVariables, a template after it: an expression bake reads as a boolean. */
+  pull?: boolean | BakeString;
+  "no-cache"?: boolean | BakeString;
   network?: BakeString;
   "no-cache-filter"?: BakeString[];
   "shm-size"?: BakeString;

@@ -85,11 +85,14 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
     const platforms = b.platforms.length > 0 ? [...b.platforms] : cv.defaultPlatform(service);
     if (platforms.length > 0) t.platforms = platforms;
   },
-  pull: ({ b, t }) => {
-    if (b.pull === true) t.pull = true;
+  // true, or in keep mode a template bake reads as a boolean.
+  pull: ({ cv, b, t, at }) => {
+    const pull = cv.boolean(b.pull, `${at}.pull`);
+    if (pull !== undefined) t.pull = pull;
   },
-  no_cache: ({ b, t }) => {
-    if (b.no_cache === true) t["no-cache"] = true;
+  no_cache: ({ cv, b, t, at }) => {
+    const noCache = cv.boolean(b.no_cache, `${at}.no_cache`);
+    if (noCache !== undefined) t["no-cache"] = noCache;
   },
   network: ({ b, t }) => {
     if (b.network !== undefined) t.network = b.network;
@@ -109,9 +112,13 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
       });
     if (ulimits.length > 0) t.ulimits = ulimits;
   },
-  // `privileged: true` is the security.insecure entitlement.
-  entitlements: ({ b, t }) => {
-    const entitlements = unique([...b.entitlements, ...(b.privileged ? ["security.insecure"] : [])]);
+  // `privileged: true` is the security.insecure entitlement (in keep mode, an item that is empty when false).
+  entitlements: ({ cv, b, t, at }) => {
+    const privileged =
+      b.privileged === true || b.entitlements.includes("security.insecure")
+        ? "security.insecure"
+        : cv.boolean(b.privileged, `${at}.privileged`, "security.insecure");
+    const entitlements = unique([...b.entitlements, ...(typeof privileged === "string" ? [privileged] : [])]);
     if (entitlements.length > 0) t.entitlements = entitlements;
   },
   privileged: { convertedWith: "entitlements" },
@@ -186,7 +193,9 @@ export class TargetConverter {
     const kept = this.project.kept;
     const withTokens = platforms.filter(hasToken);
     if (kept && withTokens.length > 0) {
-      kept.platformChecks.push({ values: withTokens, expected: fromEnv, message });
+      // A kept service platform that comes out empty gives no platform, and nothing to check.
+      const fromService = service.build.platforms.length === 0 ? { unlessEmpty: service.platform! } : {};
+      kept.platformChecks.push({ values: withTokens, expected: fromEnv, message, ...fromService });
       return;
     }
     fail(
@@ -234,7 +243,7 @@ export class TargetConverter {
       if (typeof value !== "string" || !hasToken(value)) continue;
       const pieces = kept.split(value);
       const only = pieces.length === 1 ? pieces[0] : undefined;
-      if (typeof only !== "object" || only.kind === "fallback" || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      if (typeof only !== "object" || only.kind !== undefined || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
       delete args[key];
       dropped.push(JSON.stringify(key));
     }
@@ -292,9 +301,26 @@ export class TargetConverter {
   }
 
   defaultPlatform(service: ComposeService): string[] {
-    if (service.platform) return [service.platform];
     const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
+    // A kept service platform that comes out empty is no platform: DOCKER_DEFAULT_PLATFORM's, else none (bake
+    // drops an empty platform).
+    const kept = this.project.kept;
+    if (kept && service.platform && hasToken(service.platform)) return [fromEnv ? kept.withFallback(service.platform, fromEnv) : service.platform];
+    if (service.platform) return [service.platform];
     return fromEnv ? [fromEnv] : [];
+  }
+
+  /**
+   * A boolean build key: true, or (keep mode) a value holding variables that bake reads as a boolean, or
+   * `whenTrue` when it is true (a list item); undefined when false or absent (bake's default).
+   */
+  boolean(value: boolean | string | undefined, at: string): true | string | undefined;
+  boolean(value: boolean | string | undefined, at: string, whenTrue: string): string | undefined;
+  boolean(value: boolean | string | undefined, at: string, whenTrue?: string): true | string | undefined {
+    if (typeof value !== "string") return value === true ? true : undefined;
+    const kept = this.project.kept;
+    if (!kept) throw new Error(`internal error: ${at} holds keep tokens outside keep mode`);
+    return kept.boolean(value, at, whenTrue);
   }
 
   secrets(service: ComposeService & { build: ComposeBuild }, at: string): string[] {

@@ -8,17 +8,7 @@
  * value-less build arg, which Compose drops when unset) get that form; the others are plain `default = ""`
  * variables so the common `${TAG:-latest}` reads simply.
  *
- *   ${V}      → V                              (nullable: V == null ? "" : V)
- *   ${V:-d}   → V == "" ? "d" : V              (nullable: V == null || V == "" ? "d" : V)
- *   ${V-d}    → V == null ? "d" : V
- *   ${V:?m}   → V, plus validation V != ""     (nullable: V != null && V != "")
- *   ${V?m}    → V, plus validation V != null
- *   ${V:+a}   → V == "" ? "" : "a"             (nullable: V == null || V == "" ? "" : "a")
- *   ${V+a}    → V == null ? "" : "a"
- *   - ARG     → "${ARG}" alone, which HCL unwraps to null when unset, and bake drops a null arg
- *
- * A requirement nested in a default or alternative (`${A:-${B:?m}}`) is checked only when that branch is taken:
- * its validation reads `A != "" || B != ""`. `target`, `network` and `dockerfile-inline` values that may come
+ * The expression for each operator is written by ExpressionWriter (expression.ts). `target`, `network` and `dockerfile-inline` values that may come
  * out empty become null when they do (`T == "" ? null : T`), because Compose treats an empty one as unset.
  * Variables whose value is known when the file is generated (`fixed`, e.g. COMPOSE_PROJECT_NAME, which Compose
  * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
@@ -28,9 +18,11 @@
  * platform checks on kept platform lists (PlatformCheck) become validations.
  */
 import { fail, type DiagnosticBag } from "../diagnostics";
-import { messageText, type TemplatePart } from "../compose/interpolate";
-import { hasToken, type Guard, type IncludeScope, type KeptPiece, type KeptReference, type KeptVariables, type Requirement, type VarPart } from "../compose/keep";
-import { TARGET_ATTRIBUTE_KINDS, hclString } from "./escape";
+import type { TemplatePart } from "../compose/interpolate";
+import { hasToken, type IncludeScope, type KeptBoolean, type KeptPiece, type KeptVariables } from "../compose/keep";
+import { OPERATORS } from "../compose/operators";
+import { TARGET_ATTRIBUTE_KINDS } from "./escape";
+import { argument, BOOLEAN_WORDS, ExpressionWriter, hclList, nullWhenEmpty, operand, type Piece } from "./expression";
 import { dictCopy } from "../dict";
 import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
 
@@ -39,8 +31,6 @@ const RESERVED = new Set(["null", "true", "false", "for", "in", "if", "target", 
 
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
-
-type Piece = string | { expr: string };
 
 /** Bake files applyKeptVariables returned: convertProject applies the kept variables, so a second call is a no-op. */
 const applied = new WeakSet<BakeFile>();
@@ -72,7 +62,8 @@ export function applyKeptVariables(
     for (const p of parts ?? []) {
       if (p.kind !== "var") continue;
       use(p.name, scope);
-      if (p.op === "-" || p.op === "?" || p.op === "+") nullable.add(p.name);
+      // Operators that tell unset from empty need a nullable variable.
+      if (p.op !== undefined && OPERATORS[p.op].test === "set") nullable.add(p.name);
       note(p.arg, scope);
     }
   };
@@ -88,10 +79,16 @@ export function applyKeptVariables(
     }
     return split;
   };
+  const booleans: KeptBoolean[] = [];
   const notePieces = (split: ReadonlyArray<string | KeptPiece>): void => {
     for (const piece of split) {
       if (typeof piece === "string") continue;
       if (piece.kind === "fallback") {
+        notePieces(splitOf(piece.value));
+        continue;
+      }
+      if (piece.kind === "boolean") {
+        if (!booleans.includes(piece)) booleans.push(piece);
         notePieces(splitOf(piece.value));
         continue;
       }
@@ -102,13 +99,15 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
-  for (const check of kept.platformChecks) for (const value of check.values) notePieces(splitOf(value));
+  for (const check of kept.platformChecks) {
+    for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""]) notePieces(splitOf(value));
+  }
   for (const r of kept.requirements) {
     use(r.name, r.scope);
-    if (r.op === "?") nullable.add(r.name);
+    if (OPERATORS[r.op].test === "set") nullable.add(r.name);
     for (const g of r.guards) {
       use(g.name, r.scope);
-      if (g.op === "-" || g.op === "+") nullable.add(g.name);
+      if (OPERATORS[g.op].test === "set") nullable.add(g.name);
     }
   }
 
@@ -207,25 +206,54 @@ export function applyKeptVariables(
   // Compose's platform checks on kept values: a validation on the first variable they read, since bake runs
   // every variable's validations (a condition may read other variables).
   for (const check of kept.platformChecks) {
+    const names = new Set<string>();
+    const render = (value: string): Piece[] => {
+      const split = splitOf(value);
+      referencedNames(split, splitOf, names);
+      return expr.value(split);
+    };
+    const expected = render(check.expected);
     const terms: string[] = [];
     let holds = false;
-    const names = new Set<string>();
+    if (check.unlessEmpty !== undefined) {
+      const pieces = render(check.unlessEmpty);
+      if (pieces.length === 0) holds = true;
+      else if (expr.splitCanBeEmpty(splitOf(check.unlessEmpty))) terms.push(`${operand(pieces)} == ""`);
+    }
     for (const value of check.values) {
-      const split = splitOf(value);
-      const pieces = expr.value(split);
-      if (pieces.every((p) => typeof p === "string")) holds ||= pieces.join("") === check.expected;
-      else terms.push(`${operand(pieces)} == ${hclString(check.expected)}`);
-      referencedNames(split, splitOf, names);
+      const pieces = render(value);
+      if (isText(pieces) && isText(expected)) holds ||= pieces.join("") === expected.join("");
+      else terms.push(`${operand(pieces)} == ${operand(expected)}`);
     }
     if (holds) continue;
+    const message = render(check.message);
     const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
     // Every reference was written as text (known values), so the check can run now, as Compose runs it.
-    if (host === undefined || terms.length === 0) fail("platform-conflict", check.message);
-    const rule = { condition: terms.join(" || "), error_message: check.message };
+    if (host === undefined || terms.length === 0) fail("platform-conflict", message.filter((p) => typeof p === "string").join(""));
+    // The message may quote a kept value (the service platform): bake evaluates error_message as a template.
+    const rule: BakeVariableValidation = { condition: terms.join(" || "), error_message: isText(message) ? message.join("") : { template: message } };
     const v = variable[host]!;
-    if (!(v.validation ?? []).some((r) => r.condition === rule.condition && r.error_message === rule.error_message)) {
-      variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+    const same = (r: BakeVariableValidation) => r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
+    if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+  }
+
+  // A kept boolean that is none of Compose's words makes Compose refuse the project: a validation on the first
+  // variable it reads, with Compose's message quoting the value.
+  for (const b of booleans) {
+    const names = new Set<string>();
+    const split = splitOf(b.value);
+    referencedNames(split, splitOf, names);
+    const pieces = expr.value(split);
+    const message: Piece[] = [`${b.path}: invalid boolean: `, ...pieces];
+    const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
+    if (host === undefined || isText(pieces)) {
+      const text = pieces.filter((p) => typeof p === "string").join("");
+      if (BOOLEAN_WORDS.includes(text.toLowerCase())) continue;
+      fail("invalid-boolean", `${b.path}: invalid boolean: ${text}`);
     }
+    const rule: BakeVariableValidation = { condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${argument(pieces)}))`, error_message: { template: message } };
+    const v = variable[host]!;
+    variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));
@@ -258,168 +286,6 @@ export function applyKeptVariables(
   return out;
 }
 
-class ExpressionWriter {
-  constructor(
-    private readonly nullable: ReadonlySet<string>,
-    /** Variables written as text: name → value (undefined: as if unset). */
-    private readonly known: ReadonlyMap<string, string | undefined>,
-    private readonly split: (s: string) => ReadonlyArray<string | KeptPiece>,
-    /** The writer for references written in an included project (it may know more variables). */
-    private readonly writerFor: (scope: IncludeScope | undefined) => ExpressionWriter,
-  ) {}
-
-  /** The template pieces for a value split into text and kept pieces. */
-  value(split: ReadonlyArray<string | KeptPiece>): Piece[] {
-    const template: Piece[] = [];
-    for (const piece of split) {
-      if (typeof piece === "string") template.push(piece);
-      else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
-      else template.push(...this.writerFor(piece.scope).reference(piece));
-    }
-    return mergeText(template);
-  }
-
-  /** Whether a split value can evaluate to "" (see canBeEmpty). */
-  splitCanBeEmpty(split: ReadonlyArray<string | KeptPiece>): boolean {
-    return split.every((p) =>
-      typeof p === "string"
-        ? p === ""
-        : p.kind === "fallback"
-          ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
-          : this.writerFor(p.scope).canBeEmpty([p.part]),
-    );
-  }
-
-  /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
-  private fallback(value: string, fallback: string): Piece[] {
-    const split = this.split(value);
-    const pieces = this.value(split);
-    if (!this.splitCanBeEmpty(split)) return pieces;
-    if (pieces.length === 0) return fallback === "" ? [] : [fallback];
-    return [{ expr: emptyFallback(pieces, fallback) }];
-  }
-
-  /** The template pieces for one reference at the top level of a value. */
-  reference(ref: KeptReference): Piece[] {
-    const p = ref.part;
-    if (ref.valueless) {
-      if (!this.known.has(p.name)) return [{ expr: p.name }];
-      const value = this.known.get(p.name);
-      // Unset: the arg is dropped, as Compose drops it.
-      return [value === undefined ? { expr: "null" } : value];
-    }
-    return this.pieces([p]);
-  }
-
-  /** Template pieces for parts: literal text, and an expression per reference to a kept variable. */
-  pieces(parts: readonly TemplatePart[]): Piece[] {
-    const out: Piece[] = [];
-    for (const p of parts) {
-      if (p.kind === "text") out.push(p.text);
-      else if (this.known.has(p.name)) out.push(...this.pieces(this.evaluateKnown(p)));
-      else out.push({ expr: this.expression(p) });
-    }
-    return mergeText(out);
-  }
-
-  /** What a reference to a known variable stands for (its value, or its default/alternative, still to render). */
-  private evaluateKnown(p: VarPart): TemplatePart[] {
-    const value = this.known.get(p.name);
-    const text = (t: string | undefined): TemplatePart[] => (t ? [{ kind: "text", text: t }] : []);
-    const set = value !== undefined;
-    const nonEmpty = set && value !== "";
-    switch (p.op) {
-      case ":-":
-        return nonEmpty ? text(value) : (p.arg ?? []);
-      case "-":
-        return set ? text(value) : (p.arg ?? []);
-      case ":+":
-        return nonEmpty ? (p.arg ?? []) : [];
-      case "+":
-        return set ? (p.arg ?? []) : [];
-      default:
-        return text(value);
-    }
-  }
-
-  /** An HCL expression with the value of one reference to a kept variable. */
-  expression(p: VarPart): string {
-    const v = p.name;
-    const n = this.nullable.has(v);
-    const empty = n ? `${v} == null || ${v} == ""` : `${v} == ""`;
-    const plain = n ? `${v} == null ? "" : ${v}` : v;
-    // A nested default/alternative is a quoted template inside the expression, escaped like any HCL string.
-    const arg = (): string => hclString({ template: this.pieces(p.arg ?? []) });
-    switch (p.op) {
-      case undefined:
-        return plain;
-      case ":-":
-        return `${empty} ? ${arg()} : ${v}`;
-      case "-":
-        return `${v} == null ? ${arg()} : ${v}`;
-      case ":?":
-      case "?":
-        return plain;
-      case ":+":
-        return `${empty} ? "" : ${arg()}`;
-      case "+":
-        return `${v} == null ? "" : ${arg()}`;
-    }
-  }
-
-  /**
-   * Whether parts can evaluate to "" (when no validation fails). `${V:?}` cannot: its validation applies exactly
-   * when it is evaluated (see `validation`).
-   */
-  canBeEmpty(parts: readonly TemplatePart[]): boolean {
-    return parts.every((p) => {
-      if (p.kind === "text") return p.text === "";
-      if (this.known.has(p.name)) return this.canBeEmpty(this.evaluateKnown(p));
-      return p.op === ":-" ? this.canBeEmpty(p.arg ?? []) : p.op !== ":?";
-    });
-  }
-
-  /** The validation for a requirement; undefined when it can never fail or names a variable written as text. */
-  validation(r: Requirement): BakeVariableValidation | undefined {
-    if (this.known.has(r.name)) return undefined;
-    const v = r.name;
-    const n = this.nullable.has(v);
-    const terms: string[] = [];
-    for (const g of r.guards) {
-      const term = this.branchNotTaken(g);
-      if (term === true) return undefined; // the branch is never taken
-      if (term !== false) terms.push(term);
-    }
-    terms.push(r.op === "?" ? `${v} != null` : n ? `${v} != null && ${v} != ""` : `${v} != ""`);
-    const condition = terms.length === 1 ? terms[0]! : terms.map((t) => (t.includes("&&") ? `(${t})` : t)).join(" || ");
-    // As --resolve shows it: references as written, never a value (known ones included).
-    const message = messageText(r.message);
-    return { condition, error_message: `required variable ${v} is missing a value${message === "" ? "" : ": " + message}` };
-  }
-
-  /** An HCL condition that holds when the guard's branch is not taken; a boolean when that is known now. */
-  private branchNotTaken(g: Guard): string | boolean {
-    const v = g.name;
-    if (this.known.has(v)) {
-      const value = this.known.get(v);
-      const set = value !== undefined;
-      const nonEmpty = set && value !== "";
-      return g.op === ":-" ? nonEmpty : g.op === "-" ? set : g.op === ":+" ? !nonEmpty : !set;
-    }
-    const n = this.nullable.has(v);
-    switch (g.op) {
-      case ":-":
-        return n ? `${v} != null && ${v} != ""` : `${v} != ""`;
-      case "-":
-        return `${v} != null`;
-      case ":+":
-        return n ? `${v} == null || ${v} == ""` : `${v} == ""`;
-      case "+":
-        return `${v} == null`;
-    }
-  }
-}
-
 /** The names of the variables a split value reads, nested defaults and fallback values included. */
 function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: string) => ReadonlyArray<string | KeptPiece>, out: Set<string>): void {
   const parts = (ps: readonly TemplatePart[] | undefined): void => {
@@ -431,7 +297,7 @@ function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: 
   };
   for (const piece of split) {
     if (typeof piece === "string") continue;
-    if (piece.kind === "fallback") referencedNames(splitOf(piece.value), splitOf, out);
+    if (piece.kind !== undefined) referencedNames(splitOf(piece.value), splitOf, out);
     else parts([piece.part]);
   }
 }
@@ -440,33 +306,8 @@ function hasOwnVariable(variable: Record<string, BakeVariable>, name: string): b
   return Object.prototype.hasOwnProperty.call(variable, name);
 }
 
-/** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */
-function nullWhenEmpty(pieces: readonly Piece[]): string {
-  const x = operand(pieces);
-  return `${x} == "" ? null : ${x}`;
-}
-
-/** `X == "" ? "fallback" : X` for a value made of pieces. */
-function emptyFallback(pieces: readonly Piece[], fallback: string): string {
-  const x = operand(pieces);
-  return `${x} == "" ? ${hclString(fallback)} : ${x}`;
-}
-
-/** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
-function operand(pieces: readonly Piece[]): string {
-  const only = pieces.length === 1 ? pieces[0] : undefined;
-  return typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
-}
-
-function mergeText(parts: readonly Piece[]): Piece[] {
-  const out: Piece[] = [];
-  for (const p of parts) {
-    if (p === "") continue;
-    const last = out[out.length - 1];
-    if (typeof p === "string" && typeof last === "string") out[out.length - 1] = last + p;
-    else out.push(p);
-  }
-  return out;
+function isText(pieces: readonly Piece[]): pieces is string[] {
+  return pieces.every((p) => typeof p === "string");
 }
 
 function forEachString(bake: BakeFile, f: (s: string) => void): void {
@@ -489,6 +330,8 @@ function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString
     if (value === undefined) continue;
     switch (TARGET_ATTRIBUTE_KINDS[attr]) {
       case "bool":
+        // A kept boolean is a string until it is rewritten into an expression.
+        if (typeof value !== "boolean") record[attr] = f(value as BakeString, attr);
         break;
       case "list":
         record[attr] = (value as BakeString[]).map((s) => f(s, attr));

@@ -33,9 +33,11 @@
  *   interpolates it, which prints the values of environment variables, and those may be secrets.
  */
 
-export type Lookup = (name: string) => string | undefined;
+import { outcome, type Operator } from "./operators";
 
-export type Operator = ":-" | "-" | ":?" | "?" | ":+" | "+";
+export type { Operator };
+
+export type Lookup = (name: string) => string | undefined;
 
 /** Parsed template: literal text and variable references. */
 export type TemplatePart =
@@ -394,23 +396,17 @@ function evalOperator(
     arg();
     return new RequiredVariableError(name, messageText(parseRange(text, argStart, argEnd, depth + 1)), start);
   };
-  switch (op) {
-    case ":-":
-      return value === undefined || value === "" ? arg() : value;
-    case "-":
-      return value === undefined ? arg() : value;
-    case ":+":
-      return value !== undefined && value !== "" ? arg() : "";
-    case "+":
-      return value !== undefined ? arg() : "";
-    // The message is evaluated as compose-go does (an error inside it is the one reported), but shown as written:
-    // an error must never print a value from the environment.
-    case ":?":
-      if (value === undefined || value === "") throw required();
-      return value;
-    case "?":
-      if (value === undefined) throw required();
-      return value;
+  // The message is evaluated as compose-go does (an error inside it is the one reported), but shown as written:
+  // an error must never print a value from the environment.
+  switch (outcome(op, value)) {
+    case "value":
+      return value ?? "";
+    case "arg":
+      return arg();
+    case "empty":
+      return "";
+    case "fail":
+      throw required();
   }
 }
 

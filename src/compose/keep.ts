@@ -4,10 +4,11 @@
  * (src/bake/variables.ts). The output then depends only on the committed files, and `TAG=1.2 docker buildx bake`
  * behaves like `TAG=1.2 docker compose build`.
  *
- * A token (keep-token.ts, which user text cannot forge) stands for one parsed reference. Tokens are only left in values that reach bake unchanged (args and label values, tags, image,
- * cache entries, target, network, dockerfile, platforms, …): values that compose2bake parses or rewrites (paths,
- * sizes, booleans, ssh, ulimits) are resolved as if every variable were unset, with a warning when that happened
- * in a build section. The one exception to "only the files": a variable in the key of a list-form arg or label
+ * A token (keep-token.ts, which user text cannot forge) stands for one parsed reference. Tokens are only left in
+ * values that reach bake unchanged (args and label values, tags, image, cache entries, target, network,
+ * dockerfile, platforms and the service platform, …) or that bake parses as Compose does (pull, no_cache and
+ * privileged as KeptBoolean, shm_size): values that compose2bake rewrites (paths, ssh, secrets, ulimits, …) are
+ * resolved as if every variable were unset, with a warning when that happened in a build section (README). The one exception to "only the files": a variable in the key of a list-form arg or label
  * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning);
  * a value-less arg named by a reference (`- ${K}`) is resolved as if unset instead (keepKeyValueItem).
  * Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
@@ -25,6 +26,7 @@ import {
   type Lookup,
   type TemplatePart,
 } from "./interpolate";
+import { canBeEmpty, outcome } from "./operators";
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
@@ -62,7 +64,21 @@ export interface KeptFallback {
   readonly fallback: string;
 }
 
-export type KeptPiece = KeptReference | KeptFallback;
+/**
+ * A whole value (holding tokens) that Compose reads as a boolean (`pull`, `no_cache`, `privileged`): true for
+ * y/yes/true/on, false for n/no/false/off (any case), else Compose refuses the project (a bake validation).
+ */
+export interface KeptBoolean {
+  readonly kind: "boolean";
+  /** The value, with the tokens of its own references. */
+  readonly value: string;
+  /** Where it sits, for the message. */
+  readonly path: string;
+  /** The text it stands for when true (else ""), in a list; absent: it stands for the boolean itself. */
+  readonly whenTrue?: string;
+}
+
+export type KeptPiece = KeptReference | KeptFallback | KeptBoolean;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -82,13 +98,16 @@ export interface Requirement {
 }
 
 /**
- * A check of Compose's that needs a kept value (a platform list holding references): one of `values` must equal
- * `expected`, else Compose refuses the project with `message`. Written as a bake `validation`.
+ * A check of Compose's that needs a kept value (a platform list or a service platform holding references): one
+ * of `values` must equal `expected`, else Compose refuses the project with `message`. Written as a bake
+ * `validation`. Every string may hold tokens.
  */
 export interface PlatformCheck {
-  /** The candidates, with tokens. */
+  /** The candidates. */
   readonly values: readonly string[];
   readonly expected: string;
+  /** The check passes when this comes out empty (Compose checks only a non-empty service platform). */
+  readonly unlessEmpty?: string;
   readonly message: string;
 }
 
@@ -133,8 +152,13 @@ export class KeptVariables {
    * environment can make it empty (so that it still equals the same text elsewhere, for de-duplication).
    */
   withFallback(value: string, fallback: string): string {
-    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind === "fallback" || mayBeEmpty([p.part])))) return value;
+    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind !== undefined || mayBeEmpty([p.part])))) return value;
     return this.token({ kind: "fallback", value, fallback });
+  }
+
+  /** `value` (which holds tokens) read as a boolean, as one token (see KeptBoolean). */
+  boolean(value: string, path: string, whenTrue?: string): string {
+    return this.token({ kind: "boolean", value, path, ...(whenTrue === undefined ? {} : { whenTrue }) });
   }
 
   /** Splits a string into literal text and kept references (keep-token.ts owns the format). */
@@ -149,7 +173,7 @@ export class KeptVariables {
 }
 
 /** Build keys whose (string) value reaches bake unchanged. */
-const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter"]);
+const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter", "pull", "no_cache", "privileged", "shm_size"]);
 /** Build keys whose list items reach bake unchanged. */
 const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter"]);
 /** x-bake keys whose value or list items reach bake unchanged. */
@@ -179,7 +203,7 @@ function buildKey(segs: readonly string[]): string | undefined {
 
 /** A value that reaches bake unchanged, so its references can stay bake expressions. */
 function isKeepablePlace(segs: readonly string[]): boolean {
-  if (segs.length === 3) return segs[0] === "services" && segs[2] === "image";
+  if (segs.length === 3) return segs[0] === "services" && (segs[2] === "image" || segs[2] === "platform");
   const key = buildKey(segs);
   if (key === undefined) return false;
   switch (segs.length) {
@@ -324,7 +348,7 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
 
 /** Whether parts can evaluate to "" under some environment (`${V:?}` cannot: it fails instead). */
 function mayBeEmpty(parts: readonly TemplatePart[]): boolean {
-  return parts.every((p) => (p.kind === "text" ? p.text === "" : p.op === ":-" ? mayBeEmpty(p.arg ?? []) : p.op !== ":?"));
+  return parts.every((p) => (p.kind === "text" ? p.text === "" : canBeEmpty(p.op, () => mayBeEmpty(p.arg ?? []))));
 }
 
 const NO_GUARDS: readonly Guard[] = Object.freeze([]);
@@ -362,8 +386,8 @@ function resolveUnset(parts: readonly TemplatePart[], names: Set<string>): strin
       continue;
     }
     names.add(p.name);
-    // Unset: plain, `:?`/`?` (checked by a bake validation) and `+` references give "".
-    if (p.op === ":-" || p.op === "-") out += resolveUnset(p.arg ?? [], names);
+    // Unset: a requirement's failure is left to a bake validation, so it gives "" here, like a plain reference.
+    if (outcome(p.op, undefined) === "arg") out += resolveUnset(p.arg ?? [], names);
   }
   return out;
 }

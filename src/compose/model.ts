@@ -86,20 +86,26 @@ export interface ComposeBuild {
   readonly labels: Readonly<Record<string, string>>;
   readonly cache_from: readonly string[];
   readonly cache_to: readonly string[];
-  readonly no_cache?: boolean;
+  /** A string only in keep mode: a value holding keep tokens, which bake reads as a boolean (KeptBoolean). */
+  readonly no_cache?: boolean | string;
   readonly no_cache_filter: readonly string[];
   /** Local paths absolute; `service:`, `docker-image://`, URLs kept as written. */
   readonly additional_contexts: Readonly<Record<string, string>>;
   readonly network?: string;
   readonly provenance?: string;
   readonly sbom?: string;
-  readonly pull?: boolean;
+  /** A string only in keep mode (see no_cache). */
+  readonly pull?: boolean | string;
   readonly target?: string;
-  /** Bytes. */
-  readonly shm_size?: number;
+  /**
+   * Bytes; a string only in keep mode: a value holding keep tokens, which bake parses with the same go-units
+   * RAMInBytes as Compose.
+   */
+  readonly shm_size?: number | string;
   readonly extra_hosts: Readonly<Record<string, readonly string[]>>;
   readonly isolation?: string;
-  readonly privileged?: boolean;
+  /** A string only in keep mode (see no_cache). */
+  readonly privileged?: boolean | string;
   readonly secrets: readonly ComposeServiceSecret[];
   readonly tags: readonly string[];
   readonly ulimits: Readonly<Record<string, ComposeUlimit>>;

@@ -19,6 +19,7 @@ import { goBoolean, goQuote, goString, goTypeName, ramInBytes } from "./go-forma
 import { fail } from "../diagnostics";
 import { dict } from "../dict";
 import type { Lookup } from "./interpolate";
+import { hasToken } from "./keep-token";
 import { contextPath, maybeUnixPath } from "./paths";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
@@ -257,8 +258,10 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
 }
 
 /** types/bytes.go: an int is bytes, a string goes through go-units RAMInBytes. 0 is Go's "unset". */
-function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | undefined {
+function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | string | undefined {
   if (raw === undefined) return undefined;
+  // Keep mode: a value holding variables is parsed by bake (buildx's MemBytes is go-units RAMInBytes too).
+  if (typeof raw === "string" && hasToken(raw)) return raw;
   const bytes = typeof raw === "number" ? raw : ramInBytes(raw as string, (message) => fail("invalid-size", message, placeOf(ctx.positions, p)));
   return bytes === 0 ? undefined : bytes;
 }
@@ -269,8 +272,10 @@ function attestation(raw: Raw): string | undefined {
   return nonEmpty(raw as string | undefined);
 }
 
-function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | undefined {
+function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | string | undefined {
   if (raw === undefined) return undefined;
+  // Keep mode: a value holding variables is read as a boolean by bake (compose/keep.ts KeptBoolean).
+  if (typeof raw === "string" && hasToken(raw)) return raw;
   return typeof raw === "boolean" ? raw : toBoolean(raw as string, p, ctx);
 }
 

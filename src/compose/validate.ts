@@ -67,10 +67,16 @@ export function checkProject(project: ComposeProject): void {
     }
     if (service.platform && build.platforms.length > 0 && !build.platforms.includes(service.platform)) {
       const message = `service.build.platforms MUST include service.platform "${service.platform}"`;
-      // In keep mode a platform list holding a variable reference is checked by bake, with Compose's message.
+      // In keep mode a platform list or a service platform holding a variable reference is checked by bake, with
+      // Compose's message; Compose checks only a non-empty service platform.
+      const kept = project.kept;
+      if (kept && hasToken(service.platform)) {
+        kept.platformChecks.push({ values: build.platforms, expected: service.platform, unlessEmpty: service.platform, message });
+        continue;
+      }
       const withTokens = build.platforms.filter(hasToken);
-      if (project.kept && withTokens.length > 0) {
-        project.kept.platformChecks.push({ values: withTokens, expected: service.platform, message });
+      if (kept && withTokens.length > 0) {
+        kept.platformChecks.push({ values: withTokens, expected: service.platform, message });
         continue;
       }
       fail(

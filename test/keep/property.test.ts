@@ -74,6 +74,9 @@ test("the generated projects cover every operator, place and tricky text", () =>
     "x-bake tags",
     "requirement outside build",
     "overridden requirement",
+    "service platform",
+    "booleans",
+    "shm_size",
   ];
   expect(wanted.filter((f) => !seen.has(f))).toEqual([]);
   // Both outcomes occur often enough to mean something.

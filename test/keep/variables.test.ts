@@ -111,14 +111,14 @@ describe("fallbacks, with a warning", () => {
     ]);
   });
 
-  test("a path or a size cannot be kept: resolved as unset, the warning names the place and the variables", () => {
+  test("a path is not kept: resolved as unset, the warning names the place and the variables; a size is kept (issue #13)", () => {
     const r = keep("services:\n  app:\n    build:\n      context: ./${DIR}\n      shm_size: ${SHM:-1g}\n");
     expect(r.bake.target.app!.context).toBe(".");
-    expect(r.bake.target.app!["shm-size"]).toBe("1073741824");
-    expect(r.bake.variable).toEqual({});
+    // bake parses shm-size with the go-units RAMInBytes Compose uses.
+    expect(r.bake.target.app!["shm-size"]).toEqual({ template: [{ expr: 'SHM == "" ? "1g" : SHM' }] });
+    expect(r.bake.variable).toEqual({ SHM: { default: "" } });
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
       "services.app.build.context uses $DIR where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
-      "services.app.build.shm_size uses $SHM where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
   });
 
@@ -346,7 +346,7 @@ describe("hostile input (issue #12)", () => {
 
   test("where a value is kept is decided per path segment: dots and newlines in names do not move it", () => {
     const r = keep(
-      'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: .\n      labels: {"k.build.labels.x\\n": "${L}"}\n      shm_size: ${S:-1}\n',
+      'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: ./${S}\n      labels: {"k.build.labels.x\\n": "${L}"}\n',
     );
     const t = r.bake.target.a_image!;
     // An image that may come out empty falls back to Compose's default name (see "the default image name").
@@ -355,7 +355,7 @@ describe("hostile input (issue #12)", () => {
     // environment never reaches bake: not a variable (it used to match `^services\..+\.image$`).
     expect(Object.keys(r.bake.variable).sort()).toEqual(["I", "L"]);
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
-      "services.a.image.build.shm_size uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+      "services.a.image.build.context uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
   });
 });

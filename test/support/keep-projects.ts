@@ -7,7 +7,9 @@
  * `${…}` templates: every operator (`${V}`, `$V`, `:-`, `-`, `:?`, `?`, `:+`, `+`), nesting (defaults inside
  * defaults, requirements inside defaults), literal text with quotes, backslashes, `$$`, `%{`, braces and unicode.
  * The templates go into args (map and list form, with value-less args), labels (both forms), tags, image, target,
- * network, cache_from, platforms, dockerfile_inline and x-bake tags, and some projects add a db service whose
+ * network, cache_from, platforms, dockerfile_inline and x-bake tags, and (from variables of their own kinds) into
+ * the values Compose parses: a service `platform`, `pull`/`no_cache`/`privileged` and `shm_size` (issue #13; their
+ * equality with Compose itself is checked in test/keep/exact.test.ts). Some projects add a db service whose
  * `environment`/`image` hold requirements, or an override file that replaces a value holding one.
  *
  * Variable names carry the project's prefix (`P07_A`, `p07_c`, `_P07_D`), so several projects can share one
@@ -22,7 +24,7 @@
 import { parseAllDocuments } from "yaml";
 import { parseTemplate, type TemplatePart } from "../../src/compose/interpolate";
 
-export type VarKind = "text" | "platform" | "arch" | "cache" | "word";
+export type VarKind = "text" | "platform" | "arch" | "cache" | "word" | "bool" | "size";
 
 export interface KeepVariable {
   readonly name: string;
@@ -73,6 +75,9 @@ const SET_VALUES: Record<VarKind, readonly string[]> = {
   arch: ["arm64", "s390x"],
   cache: ["user/app:cache", "type=registry,ref=example.com/app:cache", "type=local,src=cache-dir"],
   word: ["v1", "x-y", "1.2.3"],
+  // Compose's boolean words in several cases, and sizes in go-units spellings (0 means no size).
+  bool: ["true", "FALSE", "yes", "off", "On", "n"],
+  size: ["64m", "1g", "0", "2048", "1.5GB", "12 MiB"],
 };
 
 /** Literal text pieces of templates, as written in the Compose file (so `$$` is one `$`). */
@@ -271,6 +276,14 @@ function project(i: number): KeepProject {
     lines.push(`    image: ${q(`example.com/${name}:${g.template()}`)}`);
     g.features.add("image");
   }
+  const servicePlatform = !(has(0) && i % 2 === 1) && i % 3 !== 0;
+  if (servicePlatform) {
+    // A service platform without build.platforms: it is the platform (none when it comes out empty).
+    const forms = [`\${${platformVar}:-linux/amd64}`, `\${${platformVar}}`, `linux/\${${archVar}:-arm64}`, `\${${platformVar}-linux/386}`];
+    lines.push(`    platform: ${q(forms[i % forms.length]!)}`);
+    vars.push({ name: platformVar, kind: "platform" }, { name: archVar, kind: "arch" });
+    g.features.add("service platform");
+  }
   lines.push("    build:", "      context: .");
 
   // args: map form or list form, with a value-less arg, and a hand-written template.
@@ -330,6 +343,26 @@ function project(i: number): KeepProject {
     if (i % 3 === 1) lines.push(`        - ${q(forms[(i + 2) % forms.length]!)}`);
     vars.push({ name: platformVar, kind: "platform" }, { name: archVar, kind: "arch" });
     g.features.add("platforms");
+  }
+  // Values Compose parses (booleans, sizes): only forms that are valid under every environment, so a failure
+  // is always a required variable's: `:-` forms only (`-` or `+` give "", invalid, when the variable is empty).
+  const boolVar = `${P}_BOOL`;
+  const sizeVar = `${P}_SHM`;
+  if (i % 3 !== 1) {
+    const forms = [`\${${boolVar}:-false}`, `\${${boolVar}:-on}`, `\${${boolVar}:-YES}`];
+    const keys = ["pull", "no_cache", "privileged"];
+    const key = keys[i % keys.length]!;
+    lines.push(`      ${key}: ${q(forms[i % forms.length]!)}`);
+    if (i % 4 === 0) lines.push(`      ${keys[(i + 1) % keys.length]!}: ${q(forms[(i + 1) % forms.length]!)}`);
+    if (i % 5 === 0) lines.push("      entitlements: [network.host]");
+    vars.push({ name: boolVar, kind: "bool" });
+    g.features.add("booleans");
+  }
+  if (i % 3 === 0) {
+    const forms = [`\${${sizeVar}:-1g}`, `\${${sizeVar}:-64m}`];
+    lines.push(`      shm_size: ${q(forms[i % forms.length]!)}`);
+    vars.push({ name: sizeVar, kind: "size" });
+    g.features.add("shm_size");
   }
   if (i % 3 === 2) {
     lines.push(`      dockerfile_inline: ${q(i % 9 === 2 ? `\${${textVars[2]}}` : `FROM alpine\nRUN echo ${g.template()}`)}`);

@@ -35,7 +35,7 @@ export interface NormalisedBake {
  * | ulimits | map name → `soft:hard` | by name (compose writes them in Go map order) |
  * | entitlements, no-cache-filter, annotations | set | sorted |
  * | platforms | list | **kept**: it orders the manifest list of a multi-platform image |
- * | shm-size | bytes, as a decimal string (`2g`, `2GiB`, `2147483648` are equal) | - |
+ * | shm-size | bytes, as a decimal string (`2g`, `2GiB`, `2147483648` are equal); 0 dropped (buildx passes only a size above 0) | - |
  * | pull, no-cache | `false` dropped (same as absent) | - |
  * | anything else | canonical JSON text | - |
  */
@@ -100,9 +100,12 @@ function normaliseTarget(t: BakePrintTarget, baseDir: string): NormalisedTarget 
       case "platforms":
         out[field] = asArray(value).map(String);
         break;
-      case "shm-size":
-        out[field] = bytesOrKeep(String(value));
+      case "shm-size": {
+        // buildx passes a size only when it is above 0 (build/opt.go toSolveOpt): "0" is the same as absent.
+        const bytes = bytesOrKeep(String(value));
+        if (bytes !== "0") out[field] = bytes;
         break;
+      }
       case "pull":
       case "no-cache":
         if (value === true) out[field] = true;

@@ -1,0 +1,224 @@
+/**
+ * The bake expressions for kept references (see variables.ts): each `${VAR…}` becomes an HCL expression with
+ * Compose's meaning, read from the one operator table (src/compose/operators.ts).
+ *
+ *   ${V}      → V                              (nullable: V == null ? "" : V)
+ *   ${V:-d}   → V == "" ? "d" : V              (nullable: V == null || V == "" ? "d" : V)
+ *   ${V-d}    → V == null ? "d" : V
+ *   ${V:?m}   → V, plus validation V != ""     (nullable: V != null && V != "")
+ *   ${V?m}    → V, plus validation V != null
+ *   ${V:+a}   → V == "" ? "" : "a"             (nullable: V == null || V == "" ? "" : "a")
+ *   ${V+a}    → V == null ? "" : "a"
+ *   - ARG     → "${ARG}" alone, which HCL unwraps to null when unset, and bake drops a null arg
+ *
+ * A requirement nested in a default or alternative (`${A:-${B:?m}}`) is checked only when that branch is taken:
+ * its validation reads `A != "" || B != ""`.
+ */
+import type { TemplatePart } from "../compose/interpolate";
+import type { Guard, IncludeScope, KeptBoolean, KeptPiece, KeptReference, Requirement, VarPart } from "../compose/keep";
+import { canBeEmpty, OPERATORS, outcome, type Outcome, type Test } from "../compose/operators";
+import { hclString } from "./escape";
+import type { BakeVariableValidation } from "./model";
+import { messageText } from "../compose/interpolate";
+
+/** compose-go's toBoolean (normalize-build.ts): the words it reads as true and as false, lowercased. */
+export const BOOLEAN_TRUE = ["y", "yes", "true", "on"];
+export const BOOLEAN_WORDS = [...BOOLEAN_TRUE, "n", "no", "false", "off"];
+
+/** An HCL list of strings. */
+export function hclList(items: readonly string[]): string {
+  return `[${items.map((i) => hclString(i)).join(", ")}]`;
+}
+
+/** A piece of a template: literal text, or an HCL expression. */
+export type Piece = string | { expr: string };
+
+export class ExpressionWriter {
+  constructor(
+    private readonly nullable: ReadonlySet<string>,
+    /** Variables written as text: name → value (undefined: as if unset). */
+    private readonly known: ReadonlyMap<string, string | undefined>,
+    private readonly split: (s: string) => ReadonlyArray<string | KeptPiece>,
+    /** The writer for references written in an included project (it may know more variables). */
+    private readonly writerFor: (scope: IncludeScope | undefined) => ExpressionWriter,
+  ) {}
+
+  /** The template pieces for a value split into text and kept pieces. */
+  value(split: ReadonlyArray<string | KeptPiece>): Piece[] {
+    const template: Piece[] = [];
+    for (const piece of split) {
+      if (typeof piece === "string") template.push(piece);
+      else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
+      else if (piece.kind === "boolean") template.push({ expr: this.boolean(piece) });
+      else template.push(...this.writerFor(piece.scope).reference(piece));
+    }
+    return mergeText(template);
+  }
+
+  /** Whether a split value can evaluate to "" (see canBeEmpty). */
+  splitCanBeEmpty(split: ReadonlyArray<string | KeptPiece>): boolean {
+    return split.every((p) =>
+      typeof p === "string"
+        ? p === ""
+        : p.kind === "fallback"
+          ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
+          : p.kind === "boolean"
+            ? true
+            : this.writerFor(p.scope).canBeEmpty([p.part]),
+    );
+  }
+
+  /**
+   * A value Compose reads as a boolean: true exactly for its true words (a value that is neither true nor false
+   * fails a validation, see variables.ts); `whenTrue`, else "", for a list item.
+   */
+  private boolean(b: KeptBoolean): string {
+    const test = `contains(${hclList(BOOLEAN_TRUE)}, lower(${argument(this.value(this.split(b.value)))}))`;
+    return b.whenTrue === undefined ? test : `${test} ? ${hclString(b.whenTrue)} : ""`;
+  }
+
+  /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
+  private fallback(value: string, fallback: string): Piece[] {
+    const split = this.split(value);
+    const pieces = this.value(split);
+    if (!this.splitCanBeEmpty(split)) return pieces;
+    if (pieces.length === 0) return fallback === "" ? [] : [fallback];
+    return [{ expr: emptyFallback(pieces, fallback) }];
+  }
+
+  /** The template pieces for one reference at the top level of a value. */
+  reference(ref: KeptReference): Piece[] {
+    const p = ref.part;
+    if (ref.valueless) {
+      if (!this.known.has(p.name)) return [{ expr: p.name }];
+      const value = this.known.get(p.name);
+      // Unset: the arg is dropped, as Compose drops it.
+      return [value === undefined ? { expr: "null" } : value];
+    }
+    return this.pieces([p]);
+  }
+
+  /** Template pieces for parts: literal text, and an expression per reference to a kept variable. */
+  pieces(parts: readonly TemplatePart[]): Piece[] {
+    const out: Piece[] = [];
+    for (const p of parts) {
+      if (p.kind === "text") out.push(p.text);
+      else if (this.known.has(p.name)) out.push(...this.pieces(this.evaluateKnown(p)));
+      else out.push({ expr: this.expression(p) });
+    }
+    return mergeText(out);
+  }
+
+  /** What a reference to a known variable stands for (its value, or its default/alternative, still to render). */
+  private evaluateKnown(p: VarPart): TemplatePart[] {
+    const value = this.known.get(p.name);
+    switch (outcome(p.op, value)) {
+      case "value":
+        return value ? [{ kind: "text", text: value }] : [];
+      case "arg":
+        return p.arg ?? [];
+      // A failing requirement is left to its validation (written only for variables bake reads).
+      case "empty":
+      case "fail":
+        return [];
+    }
+  }
+
+  /** An HCL expression with the value of one reference to a kept variable. */
+  expression(p: VarPart): string {
+    const v = p.name;
+    if (p.op === undefined) return this.nullable.has(v) ? `${v} == null ? "" : ${v}` : v;
+    const rule = OPERATORS[p.op];
+    // A requirement reads the value; its failure is a validation (see `validation`).
+    if (rule.no === "fail") return this.expression({ ...p, op: undefined });
+    const side = (o: Outcome): string =>
+      // A nested default/alternative is a quoted template inside the expression, escaped like any HCL string.
+      o === "arg" ? hclString({ template: this.pieces(p.arg ?? []) }) : o === "empty" ? `""` : v;
+    return `${this.fails(rule.test, v)} ? ${side(rule.no)} : ${side(rule.yes)}`;
+  }
+
+  /** An HCL condition that holds when `test` passes for variable v. */
+  private holds(test: Test, v: string): string {
+    if (test === "set") return `${v} != null`;
+    return this.nullable.has(v) ? `${v} != null && ${v} != ""` : `${v} != ""`;
+  }
+
+  /** An HCL condition that holds when `test` fails for variable v. */
+  private fails(test: Test, v: string): string {
+    if (test === "set") return `${v} == null`;
+    return this.nullable.has(v) ? `${v} == null || ${v} == ""` : `${v} == ""`;
+  }
+
+  /**
+   * Whether parts can evaluate to "" (when no validation fails). `${V:?}` cannot: its validation applies exactly
+   * when it is evaluated (see `validation`).
+   */
+  canBeEmpty(parts: readonly TemplatePart[]): boolean {
+    return parts.every((p) => {
+      if (p.kind === "text") return p.text === "";
+      if (this.known.has(p.name)) return this.canBeEmpty(this.evaluateKnown(p));
+      return canBeEmpty(p.op, () => this.canBeEmpty(p.arg ?? []));
+    });
+  }
+
+  /** The validation for a requirement; undefined when it can never fail or names a variable written as text. */
+  validation(r: Requirement): BakeVariableValidation | undefined {
+    if (this.known.has(r.name)) return undefined;
+    const v = r.name;
+    const terms: string[] = [];
+    for (const g of r.guards) {
+      const term = this.branchNotTaken(g);
+      if (term === true) return undefined; // the branch is never taken
+      if (term !== false) terms.push(term);
+    }
+    terms.push(this.holds(OPERATORS[r.op].test, v));
+    const condition = terms.length === 1 ? terms[0]! : terms.map((t) => (t.includes("&&") ? `(${t})` : t)).join(" || ");
+    // As --resolve shows it: references as written, never a value (known ones included).
+    const message = messageText(r.message);
+    return { condition, error_message: `required variable ${v} is missing a value${message === "" ? "" : ": " + message}` };
+  }
+
+  /** An HCL condition that holds when the guard's branch is not taken; a boolean when that is known now. */
+  private branchNotTaken(g: Guard): string | boolean {
+    const v = g.name;
+    if (this.known.has(v)) return outcome(g.op, this.known.get(v)) !== "arg";
+    const rule = OPERATORS[g.op];
+    return rule.yes === "arg" ? this.fails(rule.test, v) : this.holds(rule.test, v);
+  }
+}
+
+/** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */
+export function nullWhenEmpty(pieces: readonly Piece[]): string {
+  const x = operand(pieces);
+  return `${x} == "" ? null : ${x}`;
+}
+
+/** `X == "" ? "fallback" : X` for a value made of pieces. */
+export function emptyFallback(pieces: readonly Piece[], fallback: string): string {
+  const x = operand(pieces);
+  return `${x} == "" ? ${hclString(fallback)} : ${x}`;
+}
+
+/** Pieces as a function's argument: a single expression as it is, else a template. */
+export function argument(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object" ? only.expr : hclString({ template: pieces });
+}
+
+/** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
+export function operand(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
+}
+
+export function mergeText(parts: readonly Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of parts) {
+    if (p === "") continue;
+    const last = out[out.length - 1];
+    if (typeof p === "string" && typeof last === "string") out[out.length - 1] = last + p;
+    else out.push(p);
+  }
+  return out;
+}
+

@@ -1,0 +1,123 @@
+/**
+ * Kept mode equal to Compose under every environment (issue #13, item 1), for the places that used to be
+ * resolved "as if unset" when the file was generated. For each case the kept file is generated once (JSON and
+ * HCL, with only the generation environment: control variables such as DOCKER_DEFAULT_PLATFORM), then for each
+ * environment E, `docker buildx bake --print` of it under E must equal `docker compose build --print` under E,
+ * resolved by the same bake; or both fail (with Compose's message when the case names one).
+ *
+ * Without the real tools the differential tests are skipped, with a message; the library-level checks (no
+ * `variable-resolved` warning, the value stays an expression) always run.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { compose2bake } from "../../src/index";
+import {
+  bakePrintAsync,
+  compareBakes,
+  COMPOSE_DOCUMENTED_DIFFERENCES,
+  composeViaBakeAsync,
+  findRealTools,
+  formatDifferences,
+  normaliseBakePrint,
+  whyNoRealTools,
+} from "../support/realtools";
+import { tempProject } from "../support/run";
+
+const tools = findRealTools();
+const withTools = tools ? test : test.skip;
+if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
+
+export interface ExactCase {
+  readonly name: string;
+  /** Project files (a Dockerfile is added). */
+  readonly files: Record<string, string>;
+  /** The environment the file is generated with (control variables only). */
+  readonly generation?: Record<string, string>;
+  /** Environments to compare under (the generation one is added to each). */
+  readonly envs: ReadonlyArray<Record<string, string>>;
+  /** Text the kept HCL file must hold (the value stayed an expression). */
+  readonly expression: string;
+  /** When some environments make Compose refuse the project: its message, which bake must give too. */
+  readonly message?: string | RegExp;
+}
+
+const cases: ExactCase[] = [
+  {
+    name: "service platform with a default (the issue's minimal case)",
+    files: { "compose.yaml": 'services:\n  a:\n    build: .\n    platform: "${P:-linux/amd64}"\n' },
+    envs: [{}, { P: "" }, { P: "linux/arm64" }, { P: "linux/amd64,linux/arm64" }],
+    expression: 'P == "" ? "linux/amd64" : P',
+  },
+  {
+    name: "service platform that may come out empty, beside DOCKER_DEFAULT_PLATFORM",
+    files: { "compose.yaml": 'services:\n  a:\n    build: .\n    platform: "${Q}"\n  b:\n    build: .\n    platform: "${R-linux/arm64}"\n' },
+    generation: { DOCKER_DEFAULT_PLATFORM: "linux/amd64" },
+    envs: [{}, { Q: "" }, { Q: "linux/amd64" }, { R: "" }, { R: "linux/amd64" }, { Q: "linux/arm64", R: "linux/amd64" }],
+    expression: 'Q == "" ? "linux/amd64" : Q',
+    message: "build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: linux/amd64",
+  },
+  {
+    name: "service platform beside a literal build.platforms list",
+    files: { "compose.yaml": 'services:\n  a:\n    platform: "${P}"\n    build:\n      context: .\n      platforms: [linux/amd64, "linux/${ARCH:-arm64}"]\n' },
+    envs: [{}, { P: "linux/amd64" }, { P: "linux/arm64" }, { P: "linux/s390x" }, { P: "linux/s390x", ARCH: "s390x" }],
+    expression: 'P == "" || "linux/amd64" == P',
+    message: 'service.build.platforms MUST include service.platform "linux/s390x"',
+  },
+  {
+    name: "booleans: pull, no_cache and privileged (Compose's words, any case; anything else fails)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      pull: ${PULL:-false}\n      no_cache: "${NC-yes}"\n      privileged: "${PRIV:+on}"\n      entitlements: [network.host]\n',
+    },
+    envs: [{}, { PULL: "TRUE", NC: "off" }, { PULL: "y", NC: "", PRIV: "x" }, { NC: "On", PRIV: "" }, { PULL: "0" }],
+    expression: 'contains(["y", "yes", "true", "on"], lower(',
+    // Compose reports every invalid boolean, bake one of them.
+    message: /invalid boolean: (0|x|)(\n|, and)/,
+  },
+  {
+    name: "shm_size (a size, parsed by bake with Compose's own go-units RAMInBytes)",
+    files: { "compose.yaml": 'services:\n  a:\n    build:\n      context: .\n      shm_size: "${SHM-1g}"\n' },
+    envs: [{}, { SHM: "12m" }, { SHM: "0" }, { SHM: "1.5GB" }, { SHM: "2048" }, { SHM: "64 MiB" }, { SHM: "" }, { SHM: "big" }],
+    expression: 'SHM == null ? "1g" : SHM',
+    // Compose: invalid size: '…'; bake: invalid value … for membytes key shm-size.
+    message: /invalid (size: ''|value  for)|invalid (size: 'big'|value big for)/,
+  },
+];
+
+describe.each(cases)("$name", (c) => {
+  const files = { Dockerfile: "FROM alpine\n", ...c.files };
+
+  test("the value stays a bake expression, with no variable-resolved warning", () => {
+    const cwd = tempProject(files);
+    const r = compose2bake({ cwd, env: c.generation ?? {}, format: "hcl" });
+    expect(r.text).toContain(c.expression);
+    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
+  });
+
+  withTools("bake under each environment = docker compose build under it", async () => {
+    const cwd = tempProject(files);
+    for (const format of ["json", "hcl"] as const) {
+      fs.writeFileSync(path.join(cwd, `docker-bake.${format}`), compose2bake({ cwd, env: c.generation ?? {}, format }).text);
+    }
+    let refused = 0;
+    for (const e of c.envs) {
+      const env = { ...c.generation, ...e };
+      const theirs = await composeViaBakeAsync(tools!, { cwd, env: { ...env, COMPOSE_FILE: "compose.yaml" } });
+      for (const format of ["json", "hcl"]) {
+        const ours = await bakePrintAsync(tools!, { files: [`docker-bake.${format}`], cwd, env });
+        const label = `${format} with ${JSON.stringify(env)}`;
+        expect({ label, ours: ours.ok ? "builds" : ours.stderr, theirs: theirs.ok }).toEqual({ label, ours: theirs.ok ? "builds" : expect.anything(), theirs: theirs.ok });
+        if (!ours.ok && !theirs.ok) {
+          const message = c.message ?? "(no failure expected)";
+          expect(theirs.stderr).toMatch(message);
+          expect(ours.stderr).toMatch(message);
+          refused++;
+        } else if (ours.ok && theirs.ok) {
+          const diffs = compareBakes(normaliseBakePrint(ours.json, cwd), normaliseBakePrint(theirs.json, cwd), COMPOSE_DOCUMENTED_DIFFERENCES);
+          expect(`${label}\n${formatDifferences(diffs)}`).toBe(`${label}\n${formatDifferences([])}`);
+        }
+      }
+    }
+    if (c.message !== undefined) expect(refused).toBeGreaterThan(0);
+  }, 120_000);
+});
