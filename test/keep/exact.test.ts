@@ -80,7 +80,7 @@ const cases: ExactCase[] = [
     envs: [{}, { SHM: "12m" }, { SHM: "0" }, { SHM: "1.5GB" }, { SHM: "2048" }, { SHM: "64 MiB" }, { SHM: "" }, { SHM: "big" }],
     expression: 'SHM == null ? "1g" : SHM',
     // Compose: invalid size: '…'; bake: invalid value … for membytes key shm-size.
-    message: /invalid (size: ''|value  for)|invalid (size: 'big'|value big for)/,
+    message: /invalid (size: ''|value {2}for)|invalid (size: 'big'|value big for)/,
   },
 ];
 
