@@ -42,9 +42,20 @@ export type Mode = "keep" | "resolve";
  */
 export const DOCUMENTED: IgnoreRules = COMPOSE_DOCUMENTED_DIFFERENCES;
 
+/**
+ * README "Variables stay variables": when an `include`d project's env file sets a variable that the main project
+ * reads too, kept mode writes the env file's value in the included services (one bake default cannot hold both
+ * meanings), with the warning `kept-variable-include-conflict`; Compose lets `.env` or the environment win there.
+ * Only when that warning is given, and only in kept mode, the included service (`inc`, the generator's only one)
+ * is left out of the comparison.
+ */
+export function keptIncludeConflict(mode: Mode, ourStderr: string): IgnoreRules {
+  return mode === "keep" && ourStderr.includes("kept-variable-include-conflict") ? { targets: ["inc"] } : {};
+}
+
 export type Verdict =
   | { ok: true; outcome: "same" | "both-reject" | "nothing-to-build"; detail?: string }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; mode?: Mode };
 
 export interface CheckContext {
   tools: RealTools;
@@ -116,7 +127,7 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
   for (const mode of modes) {
     const ours = await runOurs(dir, mode === "resolve" ? ["--resolve", ...r.args] : r.args, processEnv);
     const label = mode === "keep" ? "kept variables (default)" : "--resolve";
-    if (ours.status === 3) return { ok: false, reason: `${label}: compose2bake internal error:\n${ours.stderr}` };
+    if (ours.status === 3) return { ok: false, mode, reason: `${label}: compose2bake internal error:\n${ours.stderr}` };
     if (!compose.ok) {
       if (ours.status !== 0) {
         outcomes.push({ ok: true, outcome: "both-reject", detail: `compose: ${lastLine(compose.stderr)}\nours: ${lastLine(ours.stderr)}` });
@@ -131,15 +142,16 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       }
       return {
         ok: false,
+        mode,
         reason: `${label}: docker compose refuses the project (${compose.stage} stage: ${compose.command}):\n${compose.stderr.trim()}\nbut compose2bake writes a file that bake accepts:\n${ours.stderr}${ours.stdout}`,
       };
     }
     if (ours.status !== 0) {
-      return { ok: false, reason: `${label}: compose2bake refuses a project docker compose builds:\n${ours.stderr}` };
+      return { ok: false, mode, reason: `${label}: compose2bake refuses a project docker compose builds:\n${ours.stderr}` };
     }
     if (compose.compose === null) {
       const targets = (JSON.parse(ours.stdout) as BakePrint).group?.default?.targets ?? [];
-      if (targets.length > 0) return { ok: false, reason: `${label}: docker compose has nothing to build, we build ${targets.join(", ")}` };
+      if (targets.length > 0) return { ok: false, mode, reason: `${label}: docker compose has nothing to build, we build ${targets.join(", ")}` };
       outcomes.push({ ok: true, outcome: "nothing-to-build" });
       continue;
     }
@@ -149,11 +161,11 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       bakeEnv = parseEnvironment(environment.stdout);
     }
     const b = await bakeOurs(ctx, dir, ours.stdout, bakeEnv, mode);
-    if (!b.ok) return { ok: false, reason: `${label}: bake refuses our file:\n${b.stderr}\n${ours.stdout}` };
+    if (!b.ok) return { ok: false, mode, reason: `${label}: bake refuses our file:\n${b.stderr}\n${ours.stdout}` };
     const mine = normaliseBakePrint(b.json, dir);
     const theirs = normaliseBakePrint(compose.json, dir);
-    const diffs = compareBakes(mine, theirs, DOCUMENTED);
-    if (diffs.length > 0) return { ok: false, reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}` };
+    const diffs = compareBakes(mine, theirs, { ...DOCUMENTED, ...keptIncludeConflict(mode, ours.stderr) });
+    if (diffs.length > 0) return { ok: false, mode, reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}` };
     outcomes.push({ ok: true, outcome: "same" });
   }
   return outcomes.find((o) => o.ok && o.outcome === "same") ?? outcomes[0]!;

@@ -20,6 +20,8 @@ export interface FuzzOptions {
   /** Checks at once (each starts up to five short-lived processes). */
   parallel: number;
   onProgress?: (done: number, stats: Record<string, number>) => void;
+  /** Stop shrinking after this long and report the smallest counterexample so far (default: 10 minutes). */
+  shrinkTimeLimitMs?: number;
 }
 
 export interface Counterexample {
@@ -56,6 +58,7 @@ export async function fuzz(tools: RealTools, o: FuzzOptions): Promise<FuzzResult
   try {
     const limit = pool(o.parallel);
     let firstFailure: number | undefined;
+    let failedMode: Mode | undefined;
     let done = 0;
     await Promise.all(
       projects.map((p, index) =>
@@ -64,13 +67,16 @@ export async function fuzz(tools: RealTools, o: FuzzOptions): Promise<FuzzResult
           const v = await checkProject(ctx, renderProject(p), o.modes);
           stats[v.ok ? v.outcome : "failed"]!++;
           if (process.env.C2B_FUZZ_DEBUG && v.ok && v.detail) process.stderr.write(`run ${index}: ${v.outcome}\n${v.detail}\n\n`);
-          if (!v.ok && (firstFailure === undefined || index < firstFailure)) firstFailure = index;
+          if (!v.ok && (firstFailure === undefined || index < firstFailure)) {
+            firstFailure = index;
+            failedMode = v.mode;
+          }
           o.onProgress?.(++done, stats);
         }),
       ),
     );
     if (firstFailure === undefined) return { runs: o.runs, stats };
-    return { runs: o.runs, stats, counterexample: await shrink(ctx, arb, o, firstFailure) };
+    return { runs: o.runs, stats, counterexample: await shrink(ctx, arb, { ...o, modes: failedMode ? [failedMode] : o.modes }, firstFailure) };
   } finally {
     await agent.close();
     fs.rmSync(root, { recursive: true, force: true });
@@ -85,6 +91,7 @@ async function shrink(
 ): Promise<Counterexample> {
   let last: { project: FuzzProject; verdict: Verdict & { ok: false } } | undefined;
   let steps = 0;
+  // Only the mode that failed is checked while shrinking (the same draws: the arbitrary is the run's).
   const property = fc.asyncProperty(arb, async (p) => {
     const v = await checkProject(ctx, renderProject(p), o.modes);
     if (!v.ok) {
@@ -93,7 +100,13 @@ async function shrink(
     }
     return v.ok;
   });
-  const r = await fc.check(property, { seed: o.seed, path: String(index), numRuns: 1 });
+  const r = await fc.check(property, {
+    seed: o.seed,
+    path: String(index),
+    numRuns: 1,
+    interruptAfterTimeLimit: o.shrinkTimeLimitMs ?? 600_000,
+    markInterruptAsFailure: true,
+  });
   if (!r.failed || !last || !r.counterexample) {
     throw new Error(`run ${index} of seed ${o.seed} failed once but not when replayed (a flaky tool run?)`);
   }

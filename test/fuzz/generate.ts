@@ -301,7 +301,8 @@ function sparseRecord(
  */
 export function sometimes<T>(arb: fc.Arbitrary<T>, p: number): fc.Arbitrary<T | undefined> {
   const weight = Math.round(1 / p) - 1;
-  return fc.oneof({ arbitrary: fc.constant(undefined), weight }, { arbitrary: arb, weight: 1 });
+  // withCrossShrink: a drawn value shrinks towards the first arbitrary (undefined), so keys are removed.
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(undefined), weight }, { arbitrary: arb, weight: 1 });
 }
 
 /** `\n` typed in a dockerfile_inline literal means a newline (the template text itself is JSON-quoted). */
