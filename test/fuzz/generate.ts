@@ -76,11 +76,12 @@ export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap
  * Literal pieces per kind, written as in a Compose file. Avoided on purpose, as bugs of docker compose 2.40.3 that
  * would hide everything else (each recorded by a fixture: special-characters, dockerfile-inline-percent):
  * `%{` anywhere (compose never escapes it, so bake reads a template directive), and a literal `${` outside args
- * and dockerfile_inline (the only places compose escapes it) — `argText` has it, `text` has not.
+ * and dockerfile_inline (the only places compose escapes it) — `argText` has it, `text` has not. No literal starts
+ * with `{`, so that none makes one with a `$$` or `%` before it.
  */
 export const LITERALS = {
-  text: ["x", "-", "/", ":", "a b", '"q"', "it's", "back\\slash", "$$", "$$x", "ü", "日本", "✓", "{a}", "=", ",", "@", " #c", "a: b", "%", "\\n"],
-  argText: ["$${LIT}", "$$$$", "%", "{b}"],
+  text: ["x", "-", "/", ":", "a b", '"q"', "it's", "back\\slash", "$$", "$$x", "ü", "日本", "✓", "a{b}", "=", ",", "@", " #c", "a: b", "%", "\\n"],
+  argText: ["$${LIT}", "$$$$", "%", "b{c}"],
   /** Inside a default/alternative: no `}`, which would end it. */
   inner: ["x", "d-1", "a b", "ü", "$$", "'s", ":", "/"],
   word: ["v1", "x", "-", ".", "1", "Ab"],

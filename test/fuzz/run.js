@@ -8,7 +8,8 @@ const path = require("node:path");
 const esbuild = require("esbuild");
 
 const root = path.resolve(__dirname, "..", "..");
-const outfile = path.join(root, "node_modules", ".cache", "c2b-fuzz", "main.cjs");
+// One file per process, so that two runs at once (say, one per mode) never read each other's half-written bundle.
+const outfile = path.join(root, "node_modules", ".cache", "c2b-fuzz", `main-${process.pid}.cjs`);
 esbuild.buildSync({
   entryPoints: [path.join(__dirname, "main.ts")],
   outfile,
@@ -23,4 +24,8 @@ esbuild.buildSync({
 });
 // Found from the repository, not from the bundle's folder (test/support/realtools.ts looks next to its own file).
 process.env.COMPOSE2BAKE_TOOLS_DIR ??= path.join(root, ".tools");
-require(outfile);
+try {
+  require(outfile);
+} finally {
+  require("node:fs").rmSync(outfile, { force: true });
+}
