@@ -48,6 +48,26 @@ test("the generator writes every kind of input the brief names", () => {
   expect(missing).toEqual([]);
 });
 
+test("shrinking gives a minimal project: one service, one key, nothing else", () => {
+  // A stand-in for a tool difference, without the tools: "a label reads T1". The shrunk project must be the
+  // smallest that still has one, so a real counterexample comes out as small as its cause.
+  const hasT1Label = (p: FuzzProject) => /labels:(\n {8}.*)*\$\{?T1/.test(renderProject(p).files["compose.yaml"]!);
+  const r = fc.check(
+    fc.property(arbitraryFor(["keep"]), (p) => !hasT1Label(p)),
+    { seed: SEED, numRuns: 2000 },
+  );
+  expect(r.failed).toBe(true);
+  const p = r.counterexample![0];
+  const rendered = renderProject(p);
+  expect(p.services).toHaveLength(1);
+  expect(Object.keys(p.services[0]!.build ?? {})).toEqual(["labels"]);
+  expect(p.services[0]!.build!.labels!.entries).toHaveLength(1);
+  expect(Object.keys(rendered.files).filter((f) => f.endsWith(".yaml"))).toEqual(["compose.yaml"]);
+  expect(rendered.args).toEqual([]);
+  expect(rendered.env).toEqual({});
+  expect(rendered.files[".env"]).toBeUndefined();
+});
+
 /** Features, found in the YAML text of the generated files. */
 const FEATURES: ReadonlyArray<readonly [string, RegExp]> = [
   ["short build", /^ {4}build: "/m],
