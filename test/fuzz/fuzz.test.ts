@@ -5,8 +5,17 @@
  * difference other than the README's deliberate ones fails the test with the shrunk project, as a script that
  * recreates it as a fixture folder. `npm run fuzz -- --runs N [--seed S] [--mode keep|resolve]` runs longer.
  *
- * Every counterexample found so far is a fixture or a loading scenario of its own (see the README's note on the
- * fuzzer); this test only guards the generator and the comparison from rotting.
+ * Counterexamples found so far, each kept where it belongs (this test only guards the generator and the comparison
+ * from rotting):
+ * - a requirement inside an unused default/alternative (`${T1+${T1:?}}`): compose 2.40.3 evaluates it, current
+ *   compose-go and we do not: test/loading/interpolation-nested-lazy-required (divergence recorded); the generator
+ *   no longer nests requirements;
+ * - `$$` then `{a}` in a label, a literal `${a}` compose 2.40.3 leaves unescaped: its bug, already the
+ *   special-characters fixture; the generator no longer writes a literal starting with `{`;
+ * - an include's env file and `.env` setting the same variable read by both projects: the README's documented
+ *   `kept-variable-include-conflict` (fixture kept-include-env-file), now a named normaliser (check.ts);
+ * - kept mode, `platform: ${PLAT+$PLAT}` with PLAT set in `.env`: issue #13 item 1 (values resolved as if unset),
+ *   behind EXERCISE_KEPT_AS_UNSET_PLACES until that work lands.
  */
 import * as fc from "fast-check";
 import * as os from "node:os";
@@ -16,7 +25,7 @@ import { arbitraryFor, fuzz } from "./fuzz";
 import { renderProject, type FuzzProject } from "./generate";
 
 const SEED = 20261207;
-const RUNS = 24;
+const RUNS = 16;
 
 const tools = findRealTools();
 if (!tools) console.warn(`real docker-buildx/docker-compose not found, SKIPPING the differential fuzzer: ${whyNoRealTools()}`);
