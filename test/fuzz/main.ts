@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --runs N [--seed S] [--mode keep|resolve] [--parallel P]`: long differential fuzzing runs
+ * `npm run fuzz -- --runs N [--seed S] [--mode keep|resolve] [--parallel P] [--shrink-seconds T]`: long runs
  * (test/fuzz/fuzz.ts). Prints the seed first, progress every 100 runs, and on a difference the shrunk
  * counterexample as a shell script that recreates it as a test/fixtures/ case folder (also written under the
  * system's temporary folder). Exit 0: no difference; 1: a counterexample; 2: usage or no real tools.
@@ -13,7 +13,7 @@ import { EXERCISE_KEPT_AS_UNSET_PLACES, EXERCISE_NO_CACHE_FILTER } from "./gener
 import { fuzz } from "./fuzz";
 
 function usage(message: string): never {
-  process.stderr.write(`fuzz: ${message}\nusage: npm run fuzz -- --runs N [--seed S] [--mode keep|resolve] [--parallel P]\n`);
+  process.stderr.write(`fuzz: ${message}\nusage: npm run fuzz -- --runs N [--seed S] [--mode keep|resolve] [--parallel P] [--shrink-seconds T]\n`);
   process.exit(2);
 }
 
@@ -22,6 +22,7 @@ async function run(argv: string[]): Promise<number> {
   let seed = (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0;
   let modes: Mode[] = ["keep", "resolve"];
   let parallel = Math.max(2, os.cpus().length * 2);
+  let shrinkSeconds = 600;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -29,6 +30,7 @@ async function run(argv: string[]): Promise<number> {
     if (a === "--runs") runs = int(value());
     else if (a === "--seed") seed = int(value());
     else if (a === "--parallel") parallel = Math.max(1, int(value()));
+    else if (a === "--shrink-seconds") shrinkSeconds = int(value());
     else if (a === "--mode") {
       const m = value();
       if (m !== "keep" && m !== "resolve") usage(`--mode must be keep or resolve, not ${m}`);
@@ -47,6 +49,7 @@ async function run(argv: string[]): Promise<number> {
     seed,
     modes,
     parallel,
+    shrinkTimeLimitMs: shrinkSeconds * 1000,
     onProgress: (done, stats) => {
       if (done % 100 === 0) process.stdout.write(`  ${done}/${runs} ${JSON.stringify(stats)} ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     },
