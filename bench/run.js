@@ -40,7 +40,7 @@ function generate(n) {
   const lines = [
     "x-build: &build",
     "  args: &args",
-    "    NODE_VERSION: \"20\"",
+    '    NODE_VERSION: "20"',
     "    APP_ENV: ${APP_ENV:-production}",
     "  secrets: [npm_token, gh]",
     "  ssh: [default]",
@@ -72,7 +72,8 @@ function runOnce(command, cwd, env, expectStatus = 0) {
   const res = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const stderr = res.stderr || "";
-  if (res.status !== expectStatus) return { error: stderr.trim().split("\n").slice(-3).join(" ") || `exit ${res.status}` };
+  if (res.status !== expectStatus)
+    return { error: stderr.trim().split("\n").slice(-3).join(" ") || `exit ${res.status}` };
   const rss = timeBin ? Number(stderr.trim().split("\n").pop()) / 1024 : undefined;
   return { ms, rss, stderr };
 }
@@ -127,7 +128,13 @@ function tools() {
     // no ssh-agent: buildx will report that it cannot forward `ssh: [default]`
   }
   const v = (b, a) => spawnSync(b, a, { env, encoding: "utf8" }).stdout.trim().split("\n")[0];
-  return { buildx, compose, env, agent, versions: { buildx: v(buildx, ["version"]), compose: v(compose, ["version"]) } };
+  return {
+    buildx,
+    compose,
+    env,
+    agent,
+    versions: { buildx: v(buildx, ["version"]), compose: v(compose, ["version"]) },
+  };
 }
 
 const fmt = (ms) => (ms === undefined ? "–" : `${ms.toFixed(0)} ms`);
@@ -162,13 +169,20 @@ function main() {
       commands.yamlOnly = { command: [node, "-e", YAML_ONLY], env };
       if (t) {
         commands.compose = { command: [t.compose, "-p", "bench", "build", "--print"], env: t.env };
-        commands.bake = { command: [t.buildx, "bake", "--print", "--progress=quiet", "-f", "compose.yaml"], env: t.env };
+        commands.bake = {
+          command: [t.buildx, "bake", "--print", "--progress=quiet", "-f", "compose.yaml"],
+          env: t.env,
+        };
       }
       if (n === Math.min(...sizes)) {
         // Where a small run's time goes: Node itself, loading the bundle, the whole run.
         commands.bareNode = { command: [node, "-e", "0"], env };
         commands.loadOnly = {
-          command: [node, "-e", `require(${JSON.stringify(path.join(root, "bin", "load-bundle.js"))}).loadBundle(${JSON.stringify(path.join(root, "dist", "compose2bake.cjs"))})`],
+          command: [
+            node,
+            "-e",
+            `require(${JSON.stringify(path.join(root, "bin", "load-bundle.js"))}).loadBundle(${JSON.stringify(path.join(root, "dist", "compose2bake.cjs"))})`,
+          ],
           env,
         };
       }
@@ -193,7 +207,9 @@ function main() {
   );
   if (t) out.push(`Real tools: ${t.versions.compose}; ${t.versions.buildx}.`);
   out.push("");
-  out.push("| services | file | compose2bake (JSON) | compose2bake (HCL) | docker-compose build --print | docker-buildx bake --print | ours / compose | ours / bake | peak RSS ours (JSON) | peak RSS ours (HCL) | peak RSS compose | peak RSS bake |");
+  out.push(
+    "| services | file | compose2bake (JSON) | compose2bake (HCL) | docker-compose build --print | docker-buildx bake --print | ours / compose | ours / bake | peak RSS ours (JSON) | peak RSS ours (HCL) | peak RSS compose | peak RSS bake |",
+  );
   out.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const c = r.compose || {};
@@ -207,32 +223,53 @@ function main() {
   const by = Object.fromEntries(rows.map((r) => [r.n, r]));
   if (by[1000] && by[5000] && !by[1000].ours.error && !by[5000].ours.error) {
     const slope = (by[5000].ours.wall - by[1000].ours.wall) / 4000;
-    out.push(`Per-service slope (1,000 → 5,000 services): ${slope.toFixed(3)} ms per service; 5,000 / 1,000 = ${ratio(by[5000].ours.wall, by[1000].ours.wall)} (linear cost would be at most 5×).`, "");
+    out.push(
+      `Per-service slope (1,000 → 5,000 services): ${slope.toFixed(3)} ms per service; 5,000 / 1,000 = ${ratio(by[5000].ours.wall, by[1000].ours.wall)} (linear cost would be at most 5×).`,
+      "",
+    );
   }
   for (const r of rows) {
-    for (const [name, label] of [["ours", "compose2bake"], ["compose", "docker-compose"], ["bake", "docker-buildx"]]) {
+    for (const [name, label] of [
+      ["ours", "compose2bake"],
+      ["compose", "docker-compose"],
+      ["bake", "docker-buildx"],
+    ]) {
       if (r[name] && r[name].error) out.push(`- ${label} failed at ${r.n} services: ${r[name].error}`);
     }
   }
   out.push(...targets(by, t));
   out.push("", "## The YAML parse alone", "");
-  out.push("What the `yaml` package alone costs on each file (`parseAllDocuments` with our options, in a fresh `node`), next to the whole run:", "");
-  out.push("| services | yaml parse only | peak RSS | whole compose2bake run | peak RSS | docker-compose build --print | peak RSS |", "|---:|---:|---:|---:|---:|---:|---:|");
+  out.push(
+    "What the `yaml` package alone costs on each file (`parseAllDocuments` with our options, in a fresh `node`), next to the whole run:",
+    "",
+  );
+  out.push(
+    "| services | yaml parse only | peak RSS | whole compose2bake run | peak RSS | docker-compose build --print | peak RSS |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+  );
   for (const r of rows) {
     const y = r.yamlOnly || {};
     const c = r.compose || {};
-    out.push(`| ${r.n} | ${cell(y)} | ${mb(y.rss)} | ${cell(r.ours)} | ${mb(r.ours.rss)} | ${t ? cell(c) : "–"} | ${mb(c.rss)} |`);
+    out.push(
+      `| ${r.n} | ${cell(y)} | ${mb(y.rss)} | ${cell(r.ours)} | ${mb(r.ours.rss)} | ${t ? cell(c) : "–"} | ${mb(c.rss)} |`,
+    );
   }
   if (startup) {
     out.push("", `## Start-up (${startup.n} services)`, "");
     out.push("| step | median wall time | peak RSS |", "|---|---:|---:|");
     out.push(`| \`node -e 0\` | ${fmt(startup.bareNode.wall)} | ${mb(startup.bareNode.rss)} |`);
-    out.push(`| Node + load the bundle with its code cache | ${fmt(startup.loadOnly.wall)} | ${mb(startup.loadOnly.rss)} |`);
+    out.push(
+      `| Node + load the bundle with its code cache | ${fmt(startup.loadOnly.wall)} | ${mb(startup.loadOnly.rss)} |`,
+    );
     out.push(`| the whole run | ${fmt(startup.ours.wall)} | ${mb(startup.ours.rss)} |`);
   }
   if (big) {
     out.push("", "## A 50 MB compose file", "");
-    out.push(big.error ? `Failed: ${big.error}` : `Refused cleanly (exit 2) in ${fmt(big.wall)}, peak RSS ${mb(big.rss)}: \`${big.message}\``);
+    out.push(
+      big.error
+        ? `Failed: ${big.error}`
+        : `Refused cleanly (exit 2) in ${fmt(big.wall)}, peak RSS ${mb(big.rss)}: \`${big.message}\``,
+    );
   }
   try {
     if (!sizesOnly) out.push("", ...pathological(t));
@@ -248,18 +285,27 @@ function main() {
 /** Issue #15's targets (which contain #7's and #11's), each with the figures it was judged on. */
 function targets(by, t) {
   const out = ["", "## Targets (issue #15)", "", "| target | figures | met |", "|---|---|:---:|"];
-  const row = (name, figures, ok) => out.push(`| ${name} | ${figures} | ${ok === undefined ? "–" : ok ? "yes" : "**no**"} |`);
+  const row = (name, figures, ok) =>
+    out.push(`| ${name} | ${figures} | ${ok === undefined ? "–" : ok ? "yes" : "**no**"} |`);
   const ok = (m) => m && !m.error && m.wall !== undefined;
   if (t && by[10] && ok(by[10].ours) && ok(by[10].bake)) {
     const a = by[10].ours.wall;
     const b = by[10].bake.wall;
-    row("10 services: at most 0.5× bake's wall time (#11: below 0.6×)", `${fmt(a)} vs ${fmt(b)} (${ratio(a, b)})`, a <= b / 2);
+    row(
+      "10 services: at most 0.5× bake's wall time (#11: below 0.6×)",
+      `${fmt(a)} vs ${fmt(b)} (${ratio(a, b)})`,
+      a <= b / 2,
+    );
   }
   for (const n of [100, 1000]) {
     if (!t || !by[n] || !ok(by[n].ours) || !ok(by[n].compose)) continue;
     const a = by[n].ours.wall;
     const c = by[n].compose.wall;
-    row(`${n.toLocaleString("en")} services: at most 0.5× compose's wall time`, `${fmt(a)} vs ${fmt(c)} (${ratio(a, c)})`, a <= c / 2);
+    row(
+      `${n.toLocaleString("en")} services: at most 0.5× compose's wall time`,
+      `${fmt(a)} vs ${fmt(c)} (${ratio(a, c)})`,
+      a <= c / 2,
+    );
   }
   if (by[1000] && by[5000] && ok(by[1000].ours) && ok(by[5000].ours)) {
     const r = by[5000].ours.wall / by[1000].ours.wall;
@@ -362,20 +408,26 @@ const PATHOLOGICAL_CASES = [
   {
     name: "`${V0:-${V1:-…}}` 2,000 levels deep (the issue's stack overflow)",
     why: "recursion and per-level work that grows with the depth (guard lists, brace matching)",
-    compose: () => oneService(`      labels:\n        L: "${Array.from({ length: 2000 }, (_, i) => `\${V${i}:-`).join("")}x${"}".repeat(2000)}"\n`),
+    compose: () =>
+      oneService(
+        `      labels:\n        L: "${Array.from({ length: 2000 }, (_, i) => `\${V${i}:-`).join("")}x${"}".repeat(2000)}"\n`,
+      ),
   },
   {
     name: "`${V0:-${V1:-…}}` 900 levels deep, in 20 labels",
     why: "the same, repeated: per-level work that grows with the depth",
     compose: () => {
       const deep = Array.from({ length: 900 }, (_, i) => `\${V${i}:-`).join("") + "x" + "}".repeat(900);
-      return oneService(`      labels:\n${Array.from({ length: 20 }, (_, i) => `        L${i}: "${deep}"\n`).join("")}`);
+      return oneService(
+        `      labels:\n${Array.from({ length: 20 }, (_, i) => `        L${i}: "${deep}"\n`).join("")}`,
+      );
     },
   },
   {
     name: "a 100 KB anchor aliased 400 times in an `x-` list (40 MB expanded)",
     why: "alias amplification: every alias walked (interpolated) as a copy",
-    compose: () => oneService("", `x-big: &big "${"ab$$c ".repeat(100_000 / 6)}"\nx-amplified:\n${"  - *big\n".repeat(400)}`),
+    compose: () =>
+      oneService("", `x-big: &big "${"ab$$c ".repeat(100_000 / 6)}"\nx-amplified:\n${"  - *big\n".repeat(400)}`),
   },
   {
     name: "a 10 MB arg value of `a`, then `${V}`",
@@ -422,7 +474,9 @@ function pathological(t) {
         resolve: { command: [node, cli, "--resolve", "-o", "out.json"], env },
       };
       if (t) commands.compose = { command: [t.compose, "-p", "bench", "build", "--print"], env: t.env };
-      const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, { wall: [], rss: [], status: undefined, error: "" }]));
+      const samples = Object.fromEntries(
+        Object.keys(commands).map((k) => [k, { wall: [], rss: [], status: undefined, error: "" }]),
+      );
       for (let r = 0; r < n; r++) {
         for (const [name, cmd] of Object.entries(commands)) {
           const one = timeOnce(cmd.command, dir, cmd.env);
@@ -430,10 +484,26 @@ function pathological(t) {
           s.wall.push(one.ms);
           if (one.rss !== undefined && !Number.isNaN(one.rss)) s.rss.push(one.rss);
           s.status = one.status;
-          if (one.status !== 0) s.error = shorten(one.stderr.trim().split("\n").slice(-1)[0].replace(dir + "/", ""));
+          if (one.status !== 0)
+            s.error = shorten(
+              one.stderr
+                .trim()
+                .split("\n")
+                .slice(-1)[0]
+                .replace(dir + "/", ""),
+            );
         }
       }
-      rows.push({ c, bytes: fs.statSync(path.join(dir, "compose.yaml")).size, m: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, { ...s, wall: median(s.wall), rss: s.rss.length ? Math.max(...s.rss) : undefined }])) });
+      rows.push({
+        c,
+        bytes: fs.statSync(path.join(dir, "compose.yaml")).size,
+        m: Object.fromEntries(
+          Object.entries(samples).map(([k, s]) => [
+            k,
+            { ...s, wall: median(s.wall), rss: s.rss.length ? Math.max(...s.rss) : undefined },
+          ]),
+        ),
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -447,7 +517,9 @@ function pathological(t) {
       "Target: keep mode at most 2× its own `--resolve` time and at most docker compose's time.",
   );
   out.push("");
-  out.push("| input | file | keep (default) | --resolve | docker-compose build --print | keep / resolve | keep / compose | met | peak RSS keep | peak RSS compose |");
+  out.push(
+    "| input | file | keep (default) | --resolve | docker-compose build --print | keep / resolve | keep / compose | met | peak RSS keep | peak RSS compose |",
+  );
   out.push("|---|---:|---:|---:|---:|---:|---:|:---:|---:|---:|");
   const notes = [];
   for (const r of rows) {
@@ -458,7 +530,8 @@ function pathological(t) {
       `| ${r.c.name} | ${(r.bytes / 1024).toFixed(0)} KB | ${cellOf(keep)} | ${cellOf(resolve)} | ${cellOf(compose)} | ` +
         `${ratio(keep.wall, resolve.wall)} | ${compose ? ratio(keep.wall, compose.wall) : "–"} | ${met ? "yes" : "**no**"} | ${mb(keep.rss)} | ${mb(compose && compose.rss)} |`,
     );
-    for (const [name, m] of Object.entries(r.m)) if (m.status !== 0) notes.push(`- ${r.c.name}, ${name}: exit ${m.status}: \`${m.error}\``);
+    for (const [name, m] of Object.entries(r.m))
+      if (m.status !== 0) notes.push(`- ${r.c.name}, ${name}: exit ${m.status}: \`${m.error}\``);
   }
   out.push("", "What each input is aimed at:", "");
   for (const c of PATHOLOGICAL_CASES) out.push(`- ${c.name}: ${c.why}.`);

@@ -20,9 +20,14 @@ function browserCore() {
       build.onResolve({ filter: /.*/ }, (args) => {
         const name = args.path;
         if (name.startsWith("node:") || builtins.has(name) || builtins.has(name.split("/")[0])) {
-          return { errors: [{ text: `${path.relative(root, args.importer)} imports Node's "${name}", which a browser does not have` }] };
+          return {
+            errors: [
+              { text: `${path.relative(root, args.importer)} imports Node's "${name}", which a browser does not have` },
+            ],
+          };
         }
-        if (name === "./precompiled-hcl-template") return { path: "precompiled-hcl-template", namespace: "c2b-template" };
+        if (name === "./precompiled-hcl-template")
+          return { path: "precompiled-hcl-template", namespace: "c2b-template" };
         if (name === "handlebars") return { path: require.resolve("handlebars/runtime") };
         if (!name.startsWith(".") || !args.importer.startsWith(path.join(root, "src"))) return undefined;
         const twin = path.resolve(args.resolveDir, `${name}.browser.ts`);

@@ -64,13 +64,15 @@ function prepare(schema) {
       // draft-07 ignores keywords beside $ref; inlining would give them meaning.
       if (extra.length > 0) throw new Error(`${where}: keywords beside $ref: ${extra.join(", ")}`);
       const name = /^#\/definitions\/([^/]+)$/.exec(node.$ref)?.[1];
-      if (name === undefined || definitions[name] === undefined) throw new Error(`${where}: unsupported $ref ${node.$ref}`);
+      if (name === undefined || definitions[name] === undefined)
+        throw new Error(`${where}: unsupported $ref ${node.$ref}`);
       if (stack.includes(name)) throw new Error(`${where}: recursive $ref ${node.$ref}`);
       return walk(definitions[name], `#/definitions/${name}`, [...stack, name]);
     }
     const out = {};
     for (const [key, value] of Object.entries(node)) {
-      if (ANNOTATIONS.has(key) || key === "$schema" || key === "$id" || (key === "definitions" && where === "#")) continue;
+      if (ANNOTATIONS.has(key) || key === "$schema" || key === "$id" || (key === "definitions" && where === "#"))
+        continue;
       if (!KNOWN.has(key)) throw new Error(`${where}: keyword ${key} is not handled by src/compose/schema/validate.ts`);
       if (NAMED_SCHEMAS.has(key)) {
         out[key] = {};
@@ -163,7 +165,8 @@ function relocate(code, validate) {
     rewritten++;
     return part.replace(/schemaPath:"#/g, `schemaPath:"${at}#`);
   });
-  if (rewritten !== Object.keys(byFunction).length) throw new Error("could not find every hoisted function in ajv's output");
+  if (rewritten !== Object.keys(byFunction).length)
+    throw new Error("could not find every hoisted function in ajv's output");
   return appendInPlace(out.join(""));
 }
 
@@ -173,11 +176,15 @@ function relocate(code, validate) {
  */
 function appendInPlace(code) {
   let count = 0;
-  const out = code.replace(/vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);/g, (_, fn) => {
-    count++;
-    return `if(vErrors === null){vErrors = ${fn}.errors;}else {for(const e of ${fn}.errors){vErrors.push(e);}}`;
-  });
-  if (count === 0 || out.includes("vErrors.concat(")) throw new Error("ajv's way of gathering errors changed: review appendInPlace");
+  const out = code.replace(
+    /vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);/g,
+    (_, fn) => {
+      count++;
+      return `if(vErrors === null){vErrors = ${fn}.errors;}else {for(const e of ${fn}.errors){vErrors.push(e);}}`;
+    },
+  );
+  if (count === 0 || out.includes("vErrors.concat("))
+    throw new Error("ajv's way of gathering errors changed: review appendInPlace");
   return out;
 }
 
@@ -197,24 +204,27 @@ function inlineSchemaValues(code) {
   }
   const values = new Map();
   const hoisted = [];
-  let out = code.replace(/(schema\d+)((?:\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\])+)/g, (whole, name, chain) => {
-    const c = consts.get(name);
-    if (!c) return whole;
-    let v = c.value;
-    const steps = chain.match(/\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\]/g);
-    for (const step of steps) v = v[step.startsWith(".") ? step.slice(1) : JSON.parse(step.slice(1, -1))];
-    const last = steps[steps.length - 1];
-    if (last === ".properties") v = Object.fromEntries(Object.keys(v).map((k) => [k, 0]));
-    else if (last !== ".type" && last !== ".enum") throw new Error(`inlineSchemaValues: unexpected use ${whole}`);
-    const text = JSON.stringify(v);
-    let id = values.get(text);
-    if (id === undefined) {
-      id = `sv${values.size}`;
-      values.set(text, id);
-      hoisted.push(`const ${id} = ${text};`);
-    }
-    return id;
-  });
+  let out = code.replace(
+    /(schema\d+)((?:\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\])+)/g,
+    (whole, name, chain) => {
+      const c = consts.get(name);
+      if (!c) return whole;
+      let v = c.value;
+      const steps = chain.match(/\.[A-Za-z_$][\w$]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\]/g);
+      for (const step of steps) v = v[step.startsWith(".") ? step.slice(1) : JSON.parse(step.slice(1, -1))];
+      const last = steps[steps.length - 1];
+      if (last === ".properties") v = Object.fromEntries(Object.keys(v).map((k) => [k, 0]));
+      else if (last !== ".type" && last !== ".enum") throw new Error(`inlineSchemaValues: unexpected use ${whole}`);
+      const text = JSON.stringify(v);
+      let id = values.get(text);
+      if (id === undefined) {
+        id = `sv${values.size}`;
+        values.set(text, id);
+        hoisted.push(`const ${id} = ${text};`);
+      }
+      return id;
+    },
+  );
   for (const { text } of consts.values()) out = out.replace(text, "");
   if (/\bschema\d+\b/.test(out)) throw new Error("inlineSchemaValues: a subschema is still referred to");
   return out.replace('"use strict";', `"use strict";${hoisted.join("")}`);

@@ -24,15 +24,26 @@ const precompiled = Handlebars.precompile(template, { noEscape: true, strict: tr
 const precompiledTemplate = {
   name: "precompiled-hcl-template",
   setup(build) {
-    build.onResolve({ filter: /^\.\/precompiled-hcl-template$/ }, () => ({ path: "precompiled-hcl-template", namespace: "c2b" }));
-    build.onLoad({ filter: /.*/, namespace: "c2b" }, () => ({ contents: `module.exports = ${precompiled};`, loader: "js" }));
+    build.onResolve({ filter: /^\.\/precompiled-hcl-template$/ }, () => ({
+      path: "precompiled-hcl-template",
+      namespace: "c2b",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "c2b" }, () => ({
+      contents: `module.exports = ${precompiled};`,
+      loader: "js",
+    }));
     // Node's own modules, imported as namespaces (`import * as fs from "node:fs"`) in two dozen places: esbuild
     // gives each importer its own copy of the module's properties (__toESM), about 0.3 ms per copy of node:fs
     // on every run. Routed through one ES module per built-in that re-exports it, they are copied once.
     build.onResolve({ filter: /^(node:)?(fs|path)$/ }, (args) =>
-      args.namespace === "c2b-builtin" ? undefined : { path: args.path.replace(/^node:/, ""), namespace: "c2b-builtin" },
+      args.namespace === "c2b-builtin"
+        ? undefined
+        : { path: args.path.replace(/^node:/, ""), namespace: "c2b-builtin" },
     );
-    build.onLoad({ filter: /.*/, namespace: "c2b-builtin" }, (args) => ({ contents: `export * from "node:${args.path}";`, loader: "js" }));
+    build.onLoad({ filter: /.*/, namespace: "c2b-builtin" }, (args) => ({
+      contents: `export * from "node:${args.path}";`,
+      loader: "js",
+    }));
     // The full handlebars compiler is never needed in the bundle: only its runtime.
     build.onResolve({ filter: /^handlebars$/ }, () => ({ path: require.resolve("handlebars/runtime") }));
   },

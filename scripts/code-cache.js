@@ -26,7 +26,8 @@ async function main() {
       const errors = [];
       const io = { cwd, env: {}, stdout: () => {}, stderr: (t) => errors.push(t) };
       const code = await cli.main(args, io);
-      if (code !== 0) throw new Error(`code cache warm-up: examples/${name} ${args.join(" ")} exited ${code}: ${errors.join("")}`);
+      if (code !== 0)
+        throw new Error(`code cache warm-up: examples/${name} ${args.join(" ")} exited ${code}: ${errors.join("")}`);
     }
   }
   const id = BUNDLE_ID.exec(fs.readFileSync(bundle, "utf8").slice(0, 100));

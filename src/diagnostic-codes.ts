@@ -36,13 +36,13 @@ export const DIAGNOSTIC_CODES = {
   "yaml-too-deep": "nesting deeper than the cap",
   "yaml-too-many-nodes": "more YAML nodes than the cap",
   // Interpolation and the document model (compose/interpolate.ts, raw-model.ts, extends.ts, merge.ts)
-  "interpolation": "a `${VAR…}` is malformed, or `${VAR:?message}` found it unset",
-  "variable-not-set": "a referenced variable is unset and becomes \"\" (warning, resolve mode)",
+  interpolation: "a `${VAR…}` is malformed, or `${VAR:?message}` found it unset",
+  "variable-not-set": 'a referenced variable is unset and becomes "" (warning, resolve mode)',
   "extends-not-found": "`extends` names a service or file that does not exist",
   "extends-cycle": "services extend each other",
   "extends-too-deep": "an `extends` chain is longer than the cap",
   "merge-type": "a later file overrides a mapping or list with a value of another kind",
-  "schema": "the Compose specification schema rejects a value",
+  schema: "the Compose specification schema rejects a value",
   // Normalisation and project checks (compose/normalize-*.ts, project-name.ts, validate.ts)
   "arg-trailing-space": "a build arg's name in list form ends with a space",
   "invalid-additional-context": "an additional_contexts list item has no `=`",
@@ -72,7 +72,8 @@ export const DIAGNOSTIC_CODES = {
   "secret-attribute-dropped": "a build secret's uid/gid/mode has no bake equivalent and is dropped (warning)",
   "external-secret-skipped": "an external build secret is skipped, as docker compose skips it (warning)",
   "secret-without-source": "a build secret with neither file nor environment is skipped (warning)",
-  "secret-env-from-env-file": "a build secret's variable is set only in an env file, which bake does not read (warning)",
+  "secret-env-from-env-file":
+    "a build secret's variable is set only in an env file, which bake does not read (warning)",
   "invalid-ssh-id": "an ssh id holds `=`, which bake reads as the end of the id",
   "valueless-arg-dropped": "a value-less arg whose name is not a variable name is dropped in keep mode (warning)",
   "valueless-arg-name-resolved": "a value-less arg named by a variable is resolved, not kept (warning)",
@@ -80,7 +81,8 @@ export const DIAGNOSTIC_CODES = {
   "variable-resolved": "a variable where bake cannot keep one is resolved (warning)",
   "kept-variable-reserved": "a variable whose name bake reserves is resolved as unset (warning)",
   "kept-variable-in-env-file": "a kept variable is set in an env file, which bake does not read (warning)",
-  "kept-variable-include-conflict": "a variable means different things in an include and elsewhere; written as text there (warning)",
+  "kept-variable-include-conflict":
+    "a variable means different things in an include and elsewhere; written as text there (warning)",
   "x-bake-invalid": "an x-bake value has the wrong type and is ignored (warning)",
   "x-bake-unknown-key": "an x-bake key buildx does not read is ignored (warning)",
   "output-too-large": "the bake file would be over the output cap",

@@ -24,7 +24,10 @@ export function formatFromFileName(file: string | undefined): OutputFormat | und
  * that compose2bake.toml names, else the extension of the toml's `output`; undefined when none of them says
  * (the caller then writes DEFAULT_FORMAT).
  */
-export function impliedFormat(outputFile: string | undefined, config: { readonly format?: OutputFormat; readonly output?: string } | undefined): OutputFormat | undefined {
+export function impliedFormat(
+  outputFile: string | undefined,
+  config: { readonly format?: OutputFormat; readonly output?: string } | undefined,
+): OutputFormat | undefined {
   return formatFromFileName(outputFile) ?? config?.format ?? formatFromFileName(config?.output);
 }
 
@@ -33,13 +36,21 @@ export function impliedFormat(outputFile: string | undefined, config: { readonly
  * compose2bake.toml): a `.json`/`.hcl` name must match it, and any other name needs it (JSON written to
  * `out.yml` is read back by bake as a Compose file). Undefined when they agree; `shown` is the name to print.
  */
-export function outputFormatProblem(format: OutputFormat | undefined, file: string | undefined, shown = file): string | undefined {
+export function outputFormatProblem(
+  format: OutputFormat | undefined,
+  file: string | undefined,
+  shown = file,
+): string | undefined {
   if (file === undefined) return undefined;
   const fromName = formatFromFileName(file);
   if (!fromName) {
-    return format ? undefined : `cannot tell the output format from the name ${shown}: name it .json or .hcl, or give --format json or --format hcl`;
+    return format
+      ? undefined
+      : `cannot tell the output format from the name ${shown}: name it .json or .hcl, or give --format json or --format hcl`;
   }
-  return format && format !== fromName ? `the format ${format} does not match the output file's extension (${shown})` : undefined;
+  return format && format !== fromName
+    ? `the format ${format} does not match the output file's extension (${shown})`
+    : undefined;
 }
 
 /** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */

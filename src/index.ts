@@ -71,10 +71,15 @@ const layered = new WeakMap<Compose2BakeOptions, Config>();
  * counts as not given (precedence: config/load.ts). Idempotent. The CLI calls it to learn the output file before
  * the run; compose2bake() calls it with `options.config` and does nothing more for options it already layered.
  */
-export function withConfig(options: Compose2BakeOptions, config: Config | undefined = options.config): Compose2BakeOptions {
+export function withConfig(
+  options: Compose2BakeOptions,
+  config: Config | undefined = options.config,
+): Compose2BakeOptions {
   if (!config || layered.get(options) === config) return options;
-  const list = (given: readonly string[] | undefined, fromFile: readonly string[] | undefined): readonly string[] | undefined =>
-    given && given.length > 0 ? given : (fromFile ?? given);
+  const list = (
+    given: readonly string[] | undefined,
+    fromFile: readonly string[] | undefined,
+  ): readonly string[] | undefined => (given && given.length > 0 ? given : (fromFile ?? given));
   const out: Compose2BakeOptions = {
     ...options,
     files: list(options.files, config.files),
@@ -140,18 +145,32 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
       : undefined;
   const text = emit(bake, format, header);
   const inputs = projectInputs(fs, project, read, options.config?.file);
-  return { text, format, bake, project, diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)), regenerate, inputs };
+  return {
+    text,
+    format,
+    bake,
+    project,
+    diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)),
+    regenerate,
+    inputs,
+  };
 }
 
 /** The files read while loading, plus the ones the project names for the build (see Compose2BakeResult.inputs). */
-function projectInputs(fs: FileSystem, project: ComposeProject, read: ReadonlySet<string>, configFile: string | undefined): string[] {
+function projectInputs(
+  fs: FileSystem,
+  project: ComposeProject,
+  read: ReadonlySet<string>,
+  configFile: string | undefined,
+): string[] {
   const files = new Set(read);
   if (configFile) files.add(configFile);
   for (const service of Object.values(project.services)) {
     const b = service.build;
     if (!b) continue;
     // A remote context (git URL, tarball) is kept as written; a local one is absolute.
-    if (path.isAbsolute(b.context) && b.dockerfile_inline === undefined) files.add(path.resolve(b.context, b.dockerfile ?? "Dockerfile"));
+    if (path.isAbsolute(b.context) && b.dockerfile_inline === undefined)
+      files.add(path.resolve(b.context, b.dockerfile ?? "Dockerfile"));
     for (const s of b.ssh) if (s.path) files.add(s.path);
   }
   for (const secret of Object.values(project.secrets)) if (secret.file) files.add(secret.file);

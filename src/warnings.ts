@@ -28,10 +28,21 @@ export interface RunFacts {
 }
 
 /** The files `docker buildx bake` reads when run without `-f` (buildx 0.29.1, `bake.defaultFilenames`). */
-const BAKE_DEFAULT_BAKE_FILES = ["docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"];
+const BAKE_DEFAULT_BAKE_FILES = [
+  "docker-bake.json",
+  "docker-bake.hcl",
+  "docker-bake.override.json",
+  "docker-bake.override.hcl",
+];
 const BAKE_DEFAULT_COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
 /** Env-file variables that change the output even when `${VAR}` stays a bake variable. */
-const CONTROL_VARIABLES = ["COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME", "COMPOSE_PATH_SEPARATOR", "DOCKER_DEFAULT_PLATFORM"];
+const CONTROL_VARIABLES = [
+  "COMPOSE_FILE",
+  "COMPOSE_PROFILES",
+  "COMPOSE_PROJECT_NAME",
+  "COMPOSE_PATH_SEPARATOR",
+  "DOCKER_DEFAULT_PLATFORM",
+];
 
 export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   const { project, bake } = facts;
@@ -41,7 +52,11 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   // Nothing built; an unknown profile.
   const targets = Object.keys(bake.target);
   if (targets.length === 0) {
-    diagnostics.warn("nothing-to-build", "no service has a build: section, so the bake file builds nothing", at(firstFile));
+    diagnostics.warn(
+      "nothing-to-build",
+      "no service has a build: section, so the bake file builds nothing",
+      at(firstFile),
+    );
   } else if ((bake.group.default?.targets.length ?? 0) === 0) {
     diagnostics.warn(
       "nothing-to-build",
@@ -52,7 +67,10 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   const known = new Set(Object.values(project.services).flatMap((s) => s.profiles));
   for (const profile of project.activeProfiles) {
     if (profile !== "*" && !known.has(profile)) {
-      diagnostics.warn("unknown-profile", `no service has the profile "${profile}" (known: ${[...known].sort().join(", ") || "none"})`);
+      diagnostics.warn(
+        "unknown-profile",
+        `no service has the profile "${profile}" (known: ${[...known].sort().join(", ") || "none"})`,
+      );
     }
   }
 
@@ -72,7 +90,10 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   const firstTime = !exists(facts.fs, output);
 
   // bake without -f merges a Compose file found beside a default-named bake file.
-  const beside = firstTime && BAKE_DEFAULT_BAKE_FILES.includes(name) ? BAKE_DEFAULT_COMPOSE_FILES.find((f) => isFileIn(facts.fs, path.join(outDir, f))) : undefined;
+  const beside =
+    firstTime && BAKE_DEFAULT_BAKE_FILES.includes(name)
+      ? BAKE_DEFAULT_COMPOSE_FILES.find((f) => isFileIn(facts.fs, path.join(outDir, f)))
+      : undefined;
   if (beside !== undefined) {
     diagnostics.warn(
       "bake-reads-compose-file",
@@ -81,7 +102,12 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   }
 
   // Relative paths are resolved by bake from the folder it runs in, and written relative to the output's folder.
-  if (firstTime && !facts.absolutePaths && outDir !== project.workingDir && Object.values(bake.target).some((t) => t.context !== undefined)) {
+  if (
+    firstTime &&
+    !facts.absolutePaths &&
+    outDir !== project.workingDir &&
+    Object.values(bake.target).some((t) => t.context !== undefined)
+  ) {
     diagnostics.warn(
       "bake-working-folder",
       `the paths in ${relativePath(facts.cwd, output)} are relative to its folder, not to the project folder: run bake there (cd ${shownDir} && docker buildx bake -f ${name}), or write absolute paths with --absolute-paths`,
@@ -101,7 +127,11 @@ export function runWarnings(facts: RunFacts, diagnostics: DiagnosticBag): void {
   }
 
   // Inputs git does not have: the committed file depends on them, so another checkout (CI, a worktree) differs.
-  const inputs = [...project.files.filter((f) => f !== "-"), ...(facts.configFile ? [facts.configFile] : []), ...envFilesThatMatter(facts)];
+  const inputs = [
+    ...project.files.filter((f) => f !== "-"),
+    ...(facts.configFile ? [facts.configFile] : []),
+    ...envFilesThatMatter(facts),
+  ];
   for (const { file, state } of gitStates(facts.fs, root, inputs, facts.env)) {
     diagnostics.warn(
       "input-not-in-git",
@@ -141,7 +171,12 @@ interface GitState {
  * looked for first, so runs outside a work tree pay a few `stat`s and start no git). A missing or failing git
  * says nothing.
  */
-export function gitStates(fs: FileSystem, root: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): GitState[] {
+export function gitStates(
+  fs: FileSystem,
+  root: string,
+  files: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): GitState[] {
   if (files.length === 0 || !fs.git) return [];
   const git = fs.git.bind(fs);
   const inside = files.filter((f) => !path.relative(root, f).startsWith(".."));
@@ -154,13 +189,15 @@ export function gitStates(fs: FileSystem, root: string, files: readonly string[]
   const trackedSet = new Set(tracked.split("\0"));
   const missing = rel.filter((p) => !trackedSet.has(p));
   if (missing.length === 0) return [];
-  const ignored = new Set((git(root, ["check-ignore", "-z", "--stdin"], env, [0, 1], missing.join("\0") + "\0") ?? "").split("\0"));
+  const ignored = new Set(
+    (git(root, ["check-ignore", "-z", "--stdin"], env, [0, 1], missing.join("\0") + "\0") ?? "").split("\0"),
+  );
   return missing.map((p) => ({ file: inside[rel.indexOf(p)]!, state: ignored.has(p) ? "ignored" : "untracked" }));
 }
 
 /** The nearest folder at or above `folder` holding a `.git` entry (a folder, or a file in a linked worktree). */
 export function workTreeRoot(fs: FileSystem, folder: string): string | undefined {
-  for (let dir = folder; ; ) {
+  for (let dir = folder; ;) {
     if (exists(fs, path.join(dir, ".git"))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;

@@ -55,7 +55,8 @@ describe("keys", () => {
         services: ["web"],
       },
     ));
-  test("absolute paths stay", () => expectConfig(`files = ["/elsewhere/compose.yaml"]`, { files: ["/elsewhere/compose.yaml"] }));
+  test("absolute paths stay", () =>
+    expectConfig(`files = ["/elsewhere/compose.yaml"]`, { files: ["/elsewhere/compose.yaml"] }));
   test("output, format, variables, absolute_paths", () =>
     expectConfig(`output = "out/docker-bake.hcl"\nformat = "hcl"\nvariables = "resolve"\nabsolute_paths = true\n`, {
       output: "/project/out/docker-bake.hcl",
@@ -83,7 +84,12 @@ describe("keys", () => {
         customize: {
           rename: { web: "frontend" },
           targets: {
-            "*": { platforms: ["linux/amd64", "linux/arm64"], args: { GO_VERSION: "1.22" }, pull: true, network: "host" },
+            "*": {
+              platforms: ["linux/amd64", "linux/arm64"],
+              args: { GO_VERSION: "1.22" },
+              pull: true,
+              network: "host",
+            },
             frontend: { "cache-to": ["type=gha,mode=max"] },
           },
           groups: { ci: { targets: ["frontend"], description: "what CI builds" } },
@@ -99,9 +105,18 @@ describe("keys", () => {
 describe("errors name compose2bake.toml:LINE:COL", () => {
   test("syntax errors use smol-toml's position", () => {
     expectConfigError(`files = ["a",\n`, "compose2bake.toml:2:1: error: invalid TOML: invalid value [config-syntax]");
-    expectConfigError(`a = 1\na = 2\n`, "compose2bake.toml:2:1: error: invalid TOML: trying to redefine an already defined table or value [config-syntax]");
-    expectConfigError(`output = "x\n`, "compose2bake.toml:1:12: error: invalid TOML: unterminated string [config-syntax]");
-    expectConfigError(`output = "x\u0001"\n`, "compose2bake.toml:1:12: error: invalid TOML: control characters are not allowed in strings [config-syntax]");
+    expectConfigError(
+      `a = 1\na = 2\n`,
+      "compose2bake.toml:2:1: error: invalid TOML: trying to redefine an already defined table or value [config-syntax]",
+    );
+    expectConfigError(
+      `output = "x\n`,
+      "compose2bake.toml:1:12: error: invalid TOML: unterminated string [config-syntax]",
+    );
+    expectConfigError(
+      `output = "x\u0001"\n`,
+      "compose2bake.toml:1:12: error: invalid TOML: control characters are not allowed in strings [config-syntax]",
+    );
   });
   test("unknown keys point at the key", () => {
     expectConfigError(
@@ -117,24 +132,72 @@ describe("errors name compose2bake.toml:LINE:COL", () => {
     );
   });
   test("wrong types point at the value and say what was found", () => {
-    expectConfigError(`files = "compose.yaml"`, 'compose2bake.toml:1:9: error: files must be an array of strings (["..."]), not a string ("compose.yaml") [config-type]');
-    expectConfigError(`profiles = [1]`, "compose2bake.toml:1:13: error: profiles[0] must be a string, not a number (1) [config-type]");
-    expectConfigError(`absolute_paths = "yes"`, 'compose2bake.toml:1:18: error: absolute_paths must be a boolean (true or false), not a string ("yes") [config-type]');
-    expectConfigError(`project_name = 1979-05-27`, "compose2bake.toml:1:16: error: project_name must be a string, not a date [config-type]");
-    expectConfigError(`format = "yaml"`, 'compose2bake.toml:1:10: error: format must be "json" or "hcl", not "yaml" [config-invalid-value]');
-    expectConfigError(`variables = true`, 'compose2bake.toml:1:13: error: variables must be "keep" or "resolve", not a boolean (true) [config-type]');
-    expectConfigError(`rename = ["a"]`, 'compose2bake.toml:1:10: error: rename must be a table of old name = "new name", not an array [config-type]');
-    expectConfigError(`[rename]\nweb = 1\n`, "compose2bake.toml:2:7: error: rename.web must be a string, not a number (1) [config-type]");
-    expectConfigError(`[group.ci]\ndescription = "x"\n`, 'compose2bake.toml:1:1: error: group.ci needs targets = ["...", ...] [config-type]');
-    expectConfigError(`output = "a.hcl"\nformat = "json"\n`, "compose2bake.toml:2:10: error: the format json does not match the output file's extension (a.hcl) [config-format-mismatch]");
+    expectConfigError(
+      `files = "compose.yaml"`,
+      'compose2bake.toml:1:9: error: files must be an array of strings (["..."]), not a string ("compose.yaml") [config-type]',
+    );
+    expectConfigError(
+      `profiles = [1]`,
+      "compose2bake.toml:1:13: error: profiles[0] must be a string, not a number (1) [config-type]",
+    );
+    expectConfigError(
+      `absolute_paths = "yes"`,
+      'compose2bake.toml:1:18: error: absolute_paths must be a boolean (true or false), not a string ("yes") [config-type]',
+    );
+    expectConfigError(
+      `project_name = 1979-05-27`,
+      "compose2bake.toml:1:16: error: project_name must be a string, not a date [config-type]",
+    );
+    expectConfigError(
+      `format = "yaml"`,
+      'compose2bake.toml:1:10: error: format must be "json" or "hcl", not "yaml" [config-invalid-value]',
+    );
+    expectConfigError(
+      `variables = true`,
+      'compose2bake.toml:1:13: error: variables must be "keep" or "resolve", not a boolean (true) [config-type]',
+    );
+    expectConfigError(
+      `rename = ["a"]`,
+      'compose2bake.toml:1:10: error: rename must be a table of old name = "new name", not an array [config-type]',
+    );
+    expectConfigError(
+      `[rename]\nweb = 1\n`,
+      "compose2bake.toml:2:7: error: rename.web must be a string, not a number (1) [config-type]",
+    );
+    expectConfigError(
+      `[group.ci]\ndescription = "x"\n`,
+      'compose2bake.toml:1:1: error: group.ci needs targets = ["...", ...] [config-type]',
+    );
+    expectConfigError(
+      `output = "a.hcl"\nformat = "json"\n`,
+      "compose2bake.toml:2:10: error: the format json does not match the output file's extension (a.hcl) [config-format-mismatch]",
+    );
   });
   test("target attributes are checked against their bake kind", () => {
-    expectConfigError(`[target."*"]\ncache-to = "type=gha"\n`, 'compose2bake.toml:2:12: error: target."*".cache-to must be an array of strings (["..."]), not a string ("type=gha") [config-type]');
-    expectConfigError(`[target."*"]\nargs = ["A=1"]\n`, 'compose2bake.toml:2:8: error: target."*".args must be a table of strings ({ KEY = "value" }), not an array [config-type]');
-    expectConfigError(`[target."*"]\nargs = { A = "1", B = 2 }\n`, 'compose2bake.toml:2:23: error: target."*".args.B must be a string, not a number (2) [config-type]');
-    expectConfigError(`[target.web]\npull = "true"\n`, 'compose2bake.toml:2:8: error: target.web.pull must be a boolean (true or false), not a string ("true") [config-type]');
-    expectConfigError(`[target.web]\nshm-size = 128\n`, "compose2bake.toml:2:12: error: target.web.shm-size must be a string, not a number (128) [config-type]");
-    expectConfigError(`target.web = "x"`, 'compose2bake.toml:1:14: error: target.web must be a table of bake target attributes, not a string ("x") [config-type]');
+    expectConfigError(
+      `[target."*"]\ncache-to = "type=gha"\n`,
+      'compose2bake.toml:2:12: error: target."*".cache-to must be an array of strings (["..."]), not a string ("type=gha") [config-type]',
+    );
+    expectConfigError(
+      `[target."*"]\nargs = ["A=1"]\n`,
+      'compose2bake.toml:2:8: error: target."*".args must be a table of strings ({ KEY = "value" }), not an array [config-type]',
+    );
+    expectConfigError(
+      `[target."*"]\nargs = { A = "1", B = 2 }\n`,
+      'compose2bake.toml:2:23: error: target."*".args.B must be a string, not a number (2) [config-type]',
+    );
+    expectConfigError(
+      `[target.web]\npull = "true"\n`,
+      'compose2bake.toml:2:8: error: target.web.pull must be a boolean (true or false), not a string ("true") [config-type]',
+    );
+    expectConfigError(
+      `[target.web]\nshm-size = 128\n`,
+      "compose2bake.toml:2:12: error: target.web.shm-size must be a string, not a number (128) [config-type]",
+    );
+    expectConfigError(
+      `target.web = "x"`,
+      'compose2bake.toml:1:14: error: target.web must be a table of bake target attributes, not a string ("x") [config-type]',
+    );
   });
   test("every problem is reported, in file order", () => {
     expectConfigError(
@@ -222,10 +285,26 @@ describe("withConfig: explicit options win over the file", () => {
   });
   test("given options win; a given list replaces the file's; an empty list counts as not given", () => {
     const merged = withConfig(
-      { ...base, files: ["a.yaml"], profiles: [], projectName: "other", outputFile: "/cwd/x.json", variables: "keep", absolutePaths: false },
+      {
+        ...base,
+        files: ["a.yaml"],
+        profiles: [],
+        projectName: "other",
+        outputFile: "/cwd/x.json",
+        variables: "keep",
+        absolutePaths: false,
+      },
       config,
     );
-    expect(merged).toMatchObject({ files: ["a.yaml"], profiles: ["debug"], projectName: "other", outputFile: "/cwd/x.json", format: "json", variables: "keep", absolutePaths: false });
+    expect(merged).toMatchObject({
+      files: ["a.yaml"],
+      profiles: ["debug"],
+      projectName: "other",
+      outputFile: "/cwd/x.json",
+      format: "json",
+      variables: "keep",
+      absolutePaths: false,
+    });
   });
   test("format: --format, else the given output's extension, else format, else output's extension", () => {
     expect(withConfig({ ...base, format: "json" }, config).format).toBe("json");
@@ -246,7 +325,10 @@ describe("loadConfig", () => {
     const dir = tmp();
     expect(loadConfig({ cwd: dir })).toBeUndefined();
     fs.writeFileSync(path.join(dir, "compose2bake.toml"), `output = "b.json"\n`);
-    expect(loadConfig({ cwd: dir })).toEqual({ file: path.join(dir, "compose2bake.toml"), output: path.join(dir, "b.json") });
+    expect(loadConfig({ cwd: dir })).toEqual({
+      file: path.join(dir, "compose2bake.toml"),
+      output: path.join(dir, "b.json"),
+    });
   });
   test("in --project-directory instead of the current folder; paths relative to the file", () => {
     const dir = tmp();
@@ -260,6 +342,8 @@ describe("loadConfig", () => {
     fs.mkdirSync(path.join(dir, "ci"));
     fs.writeFileSync(path.join(dir, "ci", "bake.toml"), `output = "../out.hcl"\n`);
     expect(loadConfig({ cwd: dir, file: "ci/bake.toml" })?.output).toBe(path.join(dir, "out.hcl"));
-    expect(() => loadConfig({ cwd: dir, file: "missing.toml" })).toThrow(`open ${path.join(dir, "missing.toml")}: no such file or directory`);
+    expect(() => loadConfig({ cwd: dir, file: "missing.toml" })).toThrow(
+      `open ${path.join(dir, "missing.toml")}: no such file or directory`,
+    );
   });
 });

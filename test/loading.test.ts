@@ -92,7 +92,10 @@ function readDivergence(file: string): Divergence {
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
     if (line.trim() === "") continue;
     const m = /^(outcome|warnings|error|build ([\w.-]+)): (.+)$/.exec(line);
-    if (!m) throw new Error(`${file}: expected "outcome: <why>", "warnings: <why>", "error: <why>" or "build <service>: <why>", got ${line}`);
+    if (!m)
+      throw new Error(
+        `${file}: expected "outcome: <why>", "warnings: <why>", "error: <why>" or "build <service>: <why>", got ${line}`,
+      );
     if (m[2] !== undefined) d.builds.set(m[2], m[3]!);
     else d[m[1] as "outcome" | "warnings" | "error"] = m[3]!;
   }
@@ -167,7 +170,10 @@ function stableBuild(b: ComposeBuild, dir: string): StableBuild {
   put("dockerfile", b.dockerfile);
   put("dockerfile_inline", b.dockerfile_inline);
   put("args", { ...b.args });
-  put("ssh", b.ssh.map((k) => (k.path === undefined ? k.id : `${k.id}=${rel(k.path)}`)));
+  put(
+    "ssh",
+    b.ssh.map((k) => (k.path === undefined ? k.id : `${k.id}=${rel(k.path)}`)),
+  );
   put("labels", { ...b.labels });
   put("cache_from", b.cache_from);
   put("cache_to", b.cache_to);
@@ -183,7 +189,10 @@ function stableBuild(b: ComposeBuild, dir: string): StableBuild {
   put("extra_hosts", { ...b.extra_hosts });
   put("isolation", b.isolation);
   put("privileged", b.privileged);
-  put("secrets", b.secrets.map((s) => ({ ...s })));
+  put(
+    "secrets",
+    b.secrets.map((s) => ({ ...s })),
+  );
   put("tags", b.tags);
   put(
     "ulimits",
@@ -216,8 +225,17 @@ async function runComposeConfig(s: Scenario): Promise<ComposeResult> {
   const ours = outcomes.get(s.name)!;
   // --format json drops x-* keys inside build and fails on build.ssh (compose 2.40.3); YAML has neither problem.
   const needsYaml =
-    ours.ok && Object.values(ours.project.services).some((svc) => svc.build && (svc.build.ssh.length > 0 || Object.keys(svc.build.extensions).length > 0));
-  const argv = (format: "json" | "yaml") => [...composeGlobalArgs(s.args), "config", "--format", format, ...(s.args.services ?? [])];
+    ours.ok &&
+    Object.values(ours.project.services).some(
+      (svc) => svc.build && (svc.build.ssh.length > 0 || Object.keys(svc.build.extensions).length > 0),
+    );
+  const argv = (format: "json" | "yaml") => [
+    ...composeGlobalArgs(s.args),
+    "config",
+    "--format",
+    format,
+    ...(s.args.services ?? []),
+  ];
   const first = needsYaml ? "yaml" : "json";
   const run = await runCompose(tools!.compose, argv(first), s.cwd, composeEnv(s));
   if (first === "json" && run.status !== 0 && run.stderr.includes("MarshalJSON for type types.SSHKey")) {
@@ -317,10 +335,24 @@ describe.each(names)("loading/%s", (name) => {
     expect(theirs.name).toBe(project.name);
     for (const [svcName, svc] of Object.entries(theirs.services)) {
       const mine = project.services[svcName];
-      expect({ service: svcName, known: mine !== undefined, active: mine?.active }).toEqual({ service: svcName, known: true, active: true });
+      expect({ service: svcName, known: mine !== undefined, active: mine?.active }).toEqual({
+        service: svcName,
+        known: true,
+        active: true,
+      });
       const ourBuild = mine!.build ? stableBuild(mine!.build, s.dir) : undefined;
-      const theirView = { service: svcName, image: svc.image, platform: svc.platform, build: comparableBuild(svc.build) };
-      const ourView = { service: svcName, image: mine!.image, platform: mine!.platform, build: comparableBuild(ourBuild) };
+      const theirView = {
+        service: svcName,
+        image: svc.image,
+        platform: svc.platform,
+        build: comparableBuild(svc.build),
+      };
+      const ourView = {
+        service: svcName,
+        image: mine!.image,
+        platform: mine!.platform,
+        build: comparableBuild(ourBuild),
+      };
       if (divergence.builds.has(svcName)) expect(theirView).not.toEqual(ourView);
       else expect(theirView).toEqual(ourView);
     }

@@ -36,7 +36,12 @@ interface Block {
 const ILLUSTRATIVE: ReadonlyArray<{ lang: string; firstLine: string; reason: string }> = [];
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { name: string; version: string; license: string; scripts: Record<string, string> };
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  license: string;
+  scripts: Record<string, string>;
+};
 
 function readmeBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
@@ -51,7 +56,11 @@ function readmeBlocks(markdown: string): Block[] {
     const fence = open[1]!;
     const body: string[] = [];
     let j = i + 1;
-    while (j < lines.length && !(lines[j]!.startsWith(fence[0]!.repeat(fence.length)) && lines[j]!.trim().replace(/^[`~]+/, "") === "")) body.push(lines[j++]!);
+    while (
+      j < lines.length &&
+      !(lines[j]!.startsWith(fence[0]!.repeat(fence.length)) && lines[j]!.trim().replace(/^[`~]+/, "") === "")
+    )
+      body.push(lines[j++]!);
     if (j >= lines.length) throw new Error(`README.md:${i + 1}: code block never closed`);
     blocks.push({ lang: open[2]!.toLowerCase(), text: body.join("\n") + "\n", line: i + 1, before: prose.join("\n") });
     prose = [];
@@ -130,12 +139,19 @@ function checkCommand(words: readonly string[], where: string): void {
     expect({ where, unknown }).toEqual({ where, unknown: [] });
     return;
   }
-  if (words[0] === "npm" && words[1] === "run") expect({ where, script: words[2], exists: words[2]! in PACKAGE.scripts }).toEqual({ where, script: words[2], exists: true });
-  if (words[0] === "npm" && (words[1] === "start" || words[1] === "test")) expect(PACKAGE.scripts[words[1]]).toBeDefined();
+  if (words[0] === "npm" && words[1] === "run")
+    expect({ where, script: words[2], exists: words[2]! in PACKAGE.scripts }).toEqual({
+      where,
+      script: words[2],
+      exists: true,
+    });
+  if (words[0] === "npm" && (words[1] === "start" || words[1] === "test"))
+    expect(PACKAGE.scripts[words[1]]).toBeDefined();
   if (words[0] === "echo" && words.length === 2) for (const c of commands(words[1]!)) checkCommand(c, where);
   // Paths into this repository (test/…, scripts/…) must exist.
   for (const w of words) {
-    if (/^(test|scripts|examples|bench|docs|src)\/\S+$/.test(w)) expect({ where, path: w, exists: fs.existsSync(path.join(REPO, w)) }).toEqual({ where, path: w, exists: true });
+    if (/^(test|scripts|examples|bench|docs|src)\/\S+$/.test(w))
+      expect({ where, path: w, exists: fs.existsSync(path.join(REPO, w)) }).toEqual({ where, path: w, exists: true });
   }
   for (const w of words) {
     const tarball = /^(?:.*\/)?(compose2bake-[^/]+\.tgz)$/.exec(w);
@@ -194,7 +210,8 @@ async function check(block: Block, i: number): Promise<void> {
     case "console":
       for (const line of block.text.split("\n")) {
         if (line.startsWith("$ ")) for (const c of commands(line.slice(2))) checkCommand(c, where);
-        else if (/: (error|warning): /.test(line)) expect(line).toMatch(/^[^\s:]+(:\d+:\d+)?: (error|warning): .+ \[[a-z0-9-]+\]$/);
+        else if (/: (error|warning): /.test(line))
+          expect(line).toMatch(/^[^\s:]+(:\d+:\d+)?: (error|warning): .+ \[[a-z0-9-]+\]$/);
       }
       return;
     case "sh":
@@ -217,7 +234,9 @@ async function check(block: Block, i: number): Promise<void> {
       expect(parseCommandLine(["--help"], () => PACKAGE.version).text).toContain(block.text.trim());
       return;
     default:
-      throw new Error(`${where}: a \`${block.lang}\` block this test cannot check: add a check, or list it in ILLUSTRATIVE with a reason`);
+      throw new Error(
+        `${where}: a \`${block.lang}\` block this test cannot check: add a check, or list it in ILLUSTRATIVE with a reason`,
+      );
   }
 }
 
@@ -225,7 +244,8 @@ function checkYaml(block: Block, i: number, where: string): void {
   const docs = YAML.parseAllDocuments(block.text);
   for (const d of docs) expect({ where, errors: d.errors.map((e) => e.message) }).toEqual({ where, errors: [] });
   const value = docs[0]?.toJS() as unknown;
-  const map = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const map =
+    value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (map && "services" in map) {
     // A Compose file: it converts; when the next block follows "becomes", that block is the result.
     const next = blocks[i + 1];
@@ -239,7 +259,9 @@ function checkYaml(block: Block, i: number, where: string): void {
     return;
   }
   if (map && "repos" in map) {
-    const hooks = (YAML.parse(fs.readFileSync(path.join(REPO, ".pre-commit-hooks.yaml"), "utf8")) as Array<{ id: string }>).map((h) => h.id);
+    const hooks = (
+      YAML.parse(fs.readFileSync(path.join(REPO, ".pre-commit-hooks.yaml"), "utf8")) as Array<{ id: string }>
+    ).map((h) => h.id);
     for (const repo of map.repos as Array<{ hooks: Array<{ id: string; args?: string[] }> }>) {
       for (const hook of repo.hooks) {
         expect(hooks).toContain(hook.id);
@@ -260,7 +282,11 @@ function checkYaml(block: Block, i: number, where: string): void {
   collect(value);
   for (const step of steps.filter((s) => (s.uses as string).startsWith("docker/bake-action@"))) {
     const withs = (step.with ?? {}) as Record<string, unknown>;
-    expect({ where, files: typeof withs.files, workdir: typeof withs.workdir }).toEqual({ where, files: "string", workdir: "string" });
+    expect({ where, files: typeof withs.files, workdir: typeof withs.workdir }).toEqual({
+      where,
+      files: "string",
+      workdir: "string",
+    });
   }
   checkCommandsIn(value, where);
 }
@@ -280,7 +306,10 @@ async function checkHcl(block: Block, where: string): Promise<void> {
 function checkTypeScript(block: Block, where: string): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-readme-"));
   const file = path.join(dir, "snippet.ts");
-  fs.writeFileSync(file, block.text.replace(/from "compose2bake"/g, `from ${JSON.stringify(path.join(REPO, "src", "index"))}`));
+  fs.writeFileSync(
+    file,
+    block.text.replace(/from "compose2bake"/g, `from ${JSON.stringify(path.join(REPO, "src", "index"))}`),
+  );
   const program = ts.createProgram([file], {
     strict: true,
     noEmit: true,
@@ -299,7 +328,9 @@ function checkTypeScript(block: Block, where: string): void {
 function checkJavaScript(block: Block, where: string): void {
   const module = { exports: {} as unknown };
   new Function("module", "exports", "require", block.text)(module, module.exports, () => ({}));
-  const values = Object.values(module.exports as Record<string, unknown>).map((v) => (typeof v === "function" ? (v as (files: string[]) => unknown)(["compose.yaml"]) : v));
+  const values = Object.values(module.exports as Record<string, unknown>).map((v) =>
+    typeof v === "function" ? (v as (files: string[]) => unknown)(["compose.yaml"]) : v,
+  );
   expect(checkCommandsIn(values, where)).toBeGreaterThan(0);
 }
 
@@ -307,12 +338,16 @@ function checkJavaScript(block: Block, where: string): void {
 
 test("README.md has code blocks to check", () => expect(blocks.length).toBeGreaterThan(10));
 
-describe.each(blocks.map((b, i) => [`${b.lang || "plain"} block at README.md:${b.line}`, b, i] as const))("%s", (_title, block, i) => {
-  test("is what compose2bake does", () => check(block, i));
-});
+describe.each(blocks.map((b, i) => [`${b.lang || "plain"} block at README.md:${b.line}`, b, i] as const))(
+  "%s",
+  (_title, block, i) => {
+    test("is what compose2bake does", () => check(block, i));
+  },
+);
 
 test("ILLUSTRATIVE names only blocks that exist", () => {
-  for (const a of ILLUSTRATIVE) expect(blocks.some((b) => b.lang === a.lang && b.text.startsWith(a.firstLine))).toBe(true);
+  for (const a of ILLUSTRATIVE)
+    expect(blocks.some((b) => b.lang === a.lang && b.text.startsWith(a.firstLine))).toBe(true);
 });
 
 test("the Quick start is two commands, on a bundled example", () => {
@@ -334,5 +369,7 @@ test("Install: npm pack writes the tarball the README names", () => {
 
 test("LICENSE is the MIT licence package.json names", () => {
   expect(PACKAGE.license).toBe("MIT");
-  expect(fs.readFileSync(path.join(REPO, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} [^\n]+\n\nPermission is hereby granted, free of charge/);
+  expect(fs.readFileSync(path.join(REPO, "LICENSE"), "utf8")).toMatch(
+    /^MIT License\n\nCopyright \(c\) \d{4} [^\n]+\n\nPermission is hereby granted, free of charge/,
+  );
 });

@@ -4,7 +4,15 @@
  * private-use tokens into a bake file.
  */
 import * as path from "node:path";
-import { compose2bake, convertProject, DiagnosticBag, emit, emitJson, loadProject, type OutputFormat } from "../src/index";
+import {
+  compose2bake,
+  convertProject,
+  DiagnosticBag,
+  emit,
+  emitJson,
+  loadProject,
+  type OutputFormat,
+} from "../src/index";
 import { caseNames, readCase } from "./support/cases";
 import { REPO, fixedEnv, tempProject } from "./support/run";
 
@@ -13,7 +21,12 @@ const EXAMPLES = path.join(REPO, "examples");
 const examples = caseNames("examples").filter((d) => readCase("examples", d).args.length === 0);
 
 /** What the stages give for `cwd`, with no output file (paths relative to `cwd`) and no compose2bake.toml. */
-function staged(cwd: string, env: Record<string, string | undefined>, variables: "keep" | "resolve", format: OutputFormat): string {
+function staged(
+  cwd: string,
+  env: Record<string, string | undefined>,
+  variables: "keep" | "resolve",
+  format: OutputFormat,
+): string {
   const diagnostics = new DiagnosticBag();
   const project = loadProject({ cwd, env, variables }, diagnostics);
   const bake = convertProject(project, { outputDir: cwd }, diagnostics);
@@ -38,14 +51,18 @@ describe.each(examples)("examples/%s", (name) => {
   }
 });
 
-test("keep mode through the stages writes bake variables, not tokens (was: the tag \"ex/web:\\uE0000\\uE001\")", () => {
+test('keep mode through the stages writes bake variables, not tokens (was: the tag "ex/web:\\uE0000\\uE001")', () => {
   const cwd = tempProject({
-    "compose.yaml": "name: ex\nservices:\n  web:\n    image: ex/web:${TAG}\n    build:\n      context: .\n      args:\n        V: ${VERSION}\n",
+    "compose.yaml":
+      "name: ex\nservices:\n  web:\n    image: ex/web:${TAG}\n    build:\n      context: .\n      args:\n        V: ${VERSION}\n",
   });
   const env = fixedEnv();
   const text = staged(cwd, env, "keep", "json");
   expect(text).not.toMatch(PRIVATE_USE_TOKEN);
-  const bake = JSON.parse(text) as { variable: Record<string, unknown>; target: Record<string, { tags: string[]; args: Record<string, string> }> };
+  const bake = JSON.parse(text) as {
+    variable: Record<string, unknown>;
+    target: Record<string, { tags: string[]; args: Record<string, string> }>;
+  };
   expect(Object.keys(bake.variable).sort()).toEqual(["TAG", "VERSION"]);
   expect(bake.target.web!.tags).toEqual(["ex/web:${TAG}"]);
   expect(text).toBe(compose2bake({ cwd, env, runWarnings: false }).text);

@@ -15,7 +15,10 @@ const { startServer } = require("./serve.js");
   const sizes = await buildWeb({ outdir });
   const server = await startServer(outdir);
   const { chromium } = require("playwright-core");
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--no-sandbox"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
   const times = [];
   for (let i = 0; i < 7; i++) {
     const context = await browser.newContext();
@@ -31,7 +34,9 @@ const { startServer } = require("./serve.js");
   const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
   for (const s of sizes) console.log(`${s.name}: ${kb(s.bytes)} (${kb(s.gzip)} gzipped)`);
   times.sort((a, b) => a - b);
-  console.log(`load to first output: median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)}) over 7 loads, ${os.cpus().length} CPUs`);
+  console.log(
+    `load to first output: median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)}) over 7 loads, ${os.cpus().length} CPUs`,
+  );
 })().catch((e) => {
   console.error(e);
   process.exit(1);

@@ -10,7 +10,13 @@ const http = require("node:http");
 const path = require("node:path");
 const { buildWeb } = require("./build.js");
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".png": "image/png" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".png": "image/png",
+};
 
 /** Serves the files of `dir` (GET and HEAD, nothing outside it); resolves to its URL and a close function. */
 function startServer(dir, port = 0, host = "127.0.0.1") {
@@ -24,13 +30,19 @@ function startServer(dir, port = 0, host = "127.0.0.1") {
     }
     if (name.endsWith("/")) name += "index.html";
     const file = path.join(base, path.normalize(name));
-    const ok = (req.method === "GET" || req.method === "HEAD") && file.startsWith(base + path.sep) && fs.statSync(file, { throwIfNoEntry: false })?.isFile();
+    const ok =
+      (req.method === "GET" || req.method === "HEAD") &&
+      file.startsWith(base + path.sep) &&
+      fs.statSync(file, { throwIfNoEntry: false })?.isFile();
     if (!ok) {
       res.writeHead(req.method === "GET" || req.method === "HEAD" ? 404 : 405, { "content-type": "text/plain" });
       res.end("not found\n");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" });
+    res.writeHead(200, {
+      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-cache",
+    });
     if (req.method === "HEAD") res.end();
     else fs.createReadStream(file).pipe(res);
   });

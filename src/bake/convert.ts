@@ -54,13 +54,23 @@ export function convertProject(project: ComposeProject, options: ConvertOptions,
       );
       continue;
     }
-    group[groupName] = { targets: sortedTargets(closure(project, members.map((s) => s.name)), names).filter(inFile) };
+    group[groupName] = {
+      targets: sortedTargets(
+        closure(
+          project,
+          members.map((s) => s.name),
+        ),
+        names,
+      ).filter(inFile),
+    };
   }
   const bake: BakeFile = { variable: dict(), group, target };
   if (!project.kept) return bake;
   // COMPOSE_PROJECT_NAME is the project name for Compose, whatever the environment says: write it as text.
   // Included projects' env files are not listed: their values are the defaults of the variables they set.
-  return applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, { COMPOSE_PROJECT_NAME: project.name });
+  return applyKeptVariables(bake, project.kept, diagnostics, project.envFileVariables, {
+    COMPOSE_PROJECT_NAME: project.name,
+  });
 }
 
 /** Compose's target naming: `.` → `_`, then `_` appended until the name is free, in sorted service order. */
@@ -77,7 +87,10 @@ export function targetNames(serviceNames: readonly string[]): Map<string, string
 }
 
 /** What `docker compose build [SERVICE...]` builds: the named (or all active) services plus their `service:` contexts. */
-function defaultServices(project: ComposeProject, buildable: ReadonlyArray<ComposeService & { build: ComposeBuild }>): string[] {
+function defaultServices(
+  project: ComposeProject,
+  buildable: ReadonlyArray<ComposeService & { build: ComposeBuild }>,
+): string[] {
   const roots =
     project.selectedServices.length > 0
       ? project.selectedServices.filter((n) => own(project.services, n)?.build !== undefined)
@@ -108,4 +121,3 @@ function sortedTargets(services: readonly string[], names: ReadonlyMap<string, s
     .filter((n): n is string => n !== undefined)
     .sort(compareCodeUnits);
 }
-

@@ -47,9 +47,15 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
     if (!hasOwn(bake.target, from)) {
       error("config-unknown-target", `rename: there is no target "${from}"${known(bake.target)}`, ["rename", from]);
     } else if (!BAKE_NAME.test(to)) {
-      error("config-invalid-name", `rename: "${to}" is not a valid bake target name (letters, digits, "_" and "-")`, ["rename", from]);
+      error("config-invalid-name", `rename: "${to}" is not a valid bake target name (letters, digits, "_" and "-")`, [
+        "rename",
+        from,
+      ]);
     } else if (renamedTo.has(to)) {
-      error("config-name-clash", `rename: "${from}" and "${renamedTo.get(to)}" are both renamed to "${to}"`, ["rename", from]);
+      error("config-name-clash", `rename: "${from}" and "${renamedTo.get(to)}" are both renamed to "${to}"`, [
+        "rename",
+        from,
+      ]);
     } else {
       rename.set(from, to);
       renamedTo.set(to, from);
@@ -58,9 +64,15 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
   const newName = (n: string): string => rename.get(n) ?? n;
   for (const [from, to] of rename) {
     if (hasOwn(bake.target, to) && !rename.has(to)) {
-      error("config-name-clash", `rename: "${from}" cannot be renamed to "${to}": a target of that name exists`, ["rename", from]);
+      error("config-name-clash", `rename: "${from}" cannot be renamed to "${to}": a target of that name exists`, [
+        "rename",
+        from,
+      ]);
     } else if (hasOwn(bake.group, to)) {
-      error("config-name-clash", `rename: "${from}" cannot be renamed to "${to}": a group of that name exists`, ["rename", from]);
+      error("config-name-clash", `rename: "${from}" cannot be renamed to "${to}": a group of that name exists`, [
+        "rename",
+        from,
+      ]);
     }
   }
 
@@ -80,14 +92,22 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
     if (name === "*") continue;
     const t = own(target, name);
     if (t) target[name] = mergeTarget(t, attrs);
-    else error("config-unknown-target", `target.${name}: there is no target "${name}"${renameHint(name, rename)}${known(target)}`, ["target", name]);
+    else
+      error(
+        "config-unknown-target",
+        `target.${name}: there is no target "${name}"${renameHint(name, rename)}${known(target)}`,
+        ["target", name],
+      );
   }
 
   // 3. Groups.
   const extra = c.groups ?? {};
   for (const [name, g] of Object.entries(extra)) {
     if (!BAKE_NAME.test(name)) {
-      error("config-invalid-name", `group "${name}" is not a valid bake group name (letters, digits, "_" and "-")`, ["group", name]);
+      error("config-invalid-name", `group "${name}" is not a valid bake group name (letters, digits, "_" and "-")`, [
+        "group",
+        name,
+      ]);
       continue;
     }
     if (hasOwn(target, name)) {
@@ -134,7 +154,10 @@ export function mergeTarget(t: BakeTarget, attrs: BakeTarget): BakeTarget {
         out[key] = uniqueBake([...((t[key] as BakeString[] | undefined) ?? []), ...(value as BakeString[])]);
         break;
       case "map":
-        out[key] = dict([...Object.entries((t[key] as Record<string, BakeString> | undefined) ?? {}), ...Object.entries(value as Record<string, BakeString>)]);
+        out[key] = dict([
+          ...Object.entries((t[key] as Record<string, BakeString> | undefined) ?? {}),
+          ...Object.entries(value as Record<string, BakeString>),
+        ]);
         break;
       default:
         out[key] = value;

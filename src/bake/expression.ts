@@ -175,7 +175,10 @@ export class ExpressionWriter {
     const condition = terms.length === 1 ? terms[0]! : terms.map((t) => (t.includes("&&") ? `(${t})` : t)).join(" || ");
     // As --resolve shows it: references as written, never a value (known ones included).
     const message = messageText(r.message);
-    return { condition, error_message: `required variable ${v} is missing a value${message === "" ? "" : ": " + message}` };
+    return {
+      condition,
+      error_message: `required variable ${v} is missing a value${message === "" ? "" : ": " + message}`,
+    };
   }
 
   /** An HCL condition that holds when the guard's branch is not taken; a boolean when that is known now. */
@@ -208,7 +211,11 @@ export function argument(pieces: readonly Piece[]): string {
 /** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
 export function operand(pieces: readonly Piece[]): string {
   const only = pieces.length === 1 ? pieces[0] : undefined;
-  return typeof only === "object" ? (/^\w+$/.test(only.expr) ? only.expr : `(${only.expr})`) : hclString({ template: pieces });
+  return typeof only === "object"
+    ? /^\w+$/.test(only.expr)
+      ? only.expr
+      : `(${only.expr})`
+    : hclString({ template: pieces });
 }
 
 export function mergeText(parts: readonly Piece[]): Piece[] {
@@ -221,4 +228,3 @@ export function mergeText(parts: readonly Piece[]): Piece[] {
   }
   return out;
 }
-

@@ -26,17 +26,10 @@
 import type * as HandlebarsNS from "handlebars";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeVariable } from "./model";
 import { TARGET_ATTRIBUTE_ORDER } from "./model";
-import {
-  TARGET_ATTRIBUTE_KINDS,
-  checkTargetAttributes,
-  hclKey,
-  hclString,
-  sortedKeys,
-} from "./escape";
+import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, hclKey, hclString, sortedKeys } from "./escape";
 
 /** Longest line, indentation included, on which a list is still written inline. */
 export const LIST_LINE_LIMIT = 100;
-
 
 type AttributeView =
   | { kind: "string"; name: string; pad: string; value: BakeString }
@@ -75,7 +68,9 @@ function variableView(name: string, v: BakeVariable): BlockView {
   const attributes: AttributeView[] = [];
   if (v.type !== undefined) attributes.push({ kind: "raw", name: "type", pad: "", value: v.type });
   if (v.default !== undefined) {
-    attributes.push(v.default === null ? { kind: "raw", name: "default", pad: "", value: "null" } : stringAttr("default", v.default));
+    attributes.push(
+      v.default === null ? { kind: "raw", name: "default", pad: "", value: "null" } : stringAttr("default", v.default),
+    );
   }
   if (v.description !== undefined) attributes.push(stringAttr("description", v.description));
   const validations = (v.validation ?? []).map((rule) => ({
@@ -106,7 +101,11 @@ function targetView(name: string, t: BakeTarget): BlockView {
         break;
       case "bool":
         // A kept boolean is an expression (a template holding one), which bake converts to a bool.
-        attributes.push(typeof value === "boolean" ? { kind: "raw", name: attr, pad: "", value: value ? "true" : "false" } : stringAttr(attr, value as BakeString));
+        attributes.push(
+          typeof value === "boolean"
+            ? { kind: "raw", name: attr, pad: "", value: value ? "true" : "false" }
+            : stringAttr(attr, value as BakeString),
+        );
         break;
       case "list": {
         const list = value as BakeString[];

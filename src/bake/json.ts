@@ -55,14 +55,12 @@ function variableJson(v: BakeVariable): Entries {
   if (v.validation !== undefined && v.validation.length > 0) {
     entries.push([
       "validation",
-      v.validation.map(
-        (rule): Json => ({
-          entries: [
-            ["condition", "${" + rule.condition + "}"],
-            ["error_message", str(rule.error_message)],
-          ],
-        }),
-      ),
+      v.validation.map((rule): Json => ({
+        entries: [
+          ["condition", "${" + rule.condition + "}"],
+          ["error_message", str(rule.error_message)],
+        ],
+      })),
     ]);
   }
   return { entries };

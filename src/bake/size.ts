@@ -15,7 +15,10 @@ export function checkOutputSize(bake: BakeFile): void {
   const add = (n: number): void => {
     total += n;
     if (total > MAX_OUTPUT_CHARS) {
-      fail("output-too-large", `the bake file would be larger than ${MAX_OUTPUT_CHARS} characters (extends or aliases repeat too much text)`);
+      fail(
+        "output-too-large",
+        `the bake file would be larger than ${MAX_OUTPUT_CHARS} characters (extends or aliases repeat too much text)`,
+      );
     }
   };
   const str = (s: BakeString): void => {

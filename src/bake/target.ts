@@ -128,20 +128,32 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
   },
   // Both are `attest` entries.
   provenance: ({ b, t }) => {
-    const attest = [attestation("provenance", b.provenance), attestation("sbom", b.sbom)].filter((a): a is string => a !== undefined);
+    const attest = [attestation("provenance", b.provenance), attestation("sbom", b.sbom)].filter(
+      (a): a is string => a !== undefined,
+    );
     if (attest.length > 0) t.attest = attest;
   },
   sbom: { convertedWith: "provenance" },
   isolation: ({ cv, b, at }) => {
     if (b.isolation !== undefined) {
-      cv.diagnostics.warn("unsupported-isolation", `${at}.isolation has no bake equivalent and is ignored`, cv.placeOf(`${at}.isolation`));
+      cv.diagnostics.warn(
+        "unsupported-isolation",
+        `${at}.isolation has no bake equivalent and is ignored`,
+        cv.placeOf(`${at}.isolation`),
+      );
     }
   },
   // `x-bake` last: it adds to (and may override) what the keys above wrote.
   extensions: ({ cv, b, t, at }) => {
     const xBake = b.extensions["x-bake"];
     if (xBake !== undefined) {
-      applyXBake(t, xBake, { path: `${at}.x-bake`, placeOf: cv.placeOf, diagnostics: cv.diagnostics, names: cv.names, valueKey: cv.valueKey });
+      applyXBake(t, xBake, {
+        path: `${at}.x-bake`,
+        placeOf: cv.placeOf,
+        diagnostics: cv.diagnostics,
+        names: cv.names,
+        valueKey: cv.valueKey,
+      });
     }
   },
 };
@@ -163,8 +175,10 @@ export class TargetConverter {
    */
   usableWhenInactive(service: ComposeService & { build: ComposeBuild }): boolean {
     const problems: string[] = [];
-    if (service.build.dockerfile !== undefined && service.build.dockerfile_inline !== undefined) problems.push("both dockerfile and dockerfile_inline");
-    for (const s of service.build.secrets) if (!hasOwn(this.project.secrets, s.source)) problems.push(`undefined build secret ${s.source}`);
+    if (service.build.dockerfile !== undefined && service.build.dockerfile_inline !== undefined)
+      problems.push("both dockerfile and dockerfile_inline");
+    for (const s of service.build.secrets)
+      if (!hasOwn(this.project.secrets, s.source)) problems.push(`undefined build secret ${s.source}`);
     for (const v of Object.values(service.build.additional_contexts)) {
       if (!v.startsWith("service:")) continue;
       const ref = own(this.project.services, v.slice("service:".length));
@@ -186,7 +200,8 @@ export class TargetConverter {
    */
   checkDefaultPlatform(service: ComposeService & { build: ComposeBuild }): void {
     const fromEnv = this.project.environment.DOCKER_DEFAULT_PLATFORM;
-    const platforms = service.build.platforms.length > 0 ? service.build.platforms : service.platform ? [service.platform] : [];
+    const platforms =
+      service.build.platforms.length > 0 ? service.build.platforms : service.platform ? [service.platform] : [];
     if (!fromEnv || platforms.length === 0 || platforms.includes(fromEnv)) return;
     const message = `service "${service.name}" build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: ${fromEnv}`;
     // In keep mode a platform list holding a variable reference is checked by bake, with Compose's message.
@@ -224,7 +239,11 @@ export class TargetConverter {
   readonly valueKey = (s: string): string => {
     const kept = this.project.kept;
     if (!kept || !hasToken(s)) return "s" + s;
-    const pieces = kept.split(s).map((piece) => (typeof piece === "string" ? piece : JSON.parse(JSON.stringify(piece, referenceFields)) as unknown));
+    const pieces = kept
+      .split(s)
+      .map((piece) =>
+        typeof piece === "string" ? piece : (JSON.parse(JSON.stringify(piece, referenceFields)) as unknown),
+      );
     return "r" + JSON.stringify(pieces);
   };
 
@@ -243,7 +262,8 @@ export class TargetConverter {
       if (typeof value !== "string" || !hasToken(value)) continue;
       const pieces = kept.split(value);
       const only = pieces.length === 1 ? pieces[0] : undefined;
-      if (typeof only !== "object" || only.kind !== undefined || !only.valueless || VARIABLE_NAME.test(only.part.name)) continue;
+      if (typeof only !== "object" || only.kind !== undefined || !only.valueless || VARIABLE_NAME.test(only.part.name))
+        continue;
       delete args[key];
       dropped.push(JSON.stringify(key));
     }
@@ -283,7 +303,8 @@ export class TargetConverter {
     const out = dict<BakeString>();
     for (const key of keys) {
       const value = b.additional_contexts[key]!;
-      if (value.startsWith("service:")) out[key] = `target:${this.names.get(value.slice("service:".length)) ?? value.slice(8)}`;
+      if (value.startsWith("service:"))
+        out[key] = `target:${this.names.get(value.slice("service:".length)) ?? value.slice(8)}`;
       else out[key] = this.contextPath(value);
     }
     return out;
@@ -305,7 +326,8 @@ export class TargetConverter {
     // A kept service platform that comes out empty is no platform: DOCKER_DEFAULT_PLATFORM's, else none (bake
     // drops an empty platform).
     const kept = this.project.kept;
-    if (kept && service.platform && hasToken(service.platform)) return [fromEnv ? kept.withFallback(service.platform, fromEnv) : service.platform];
+    if (kept && service.platform && hasToken(service.platform))
+      return [fromEnv ? kept.withFallback(service.platform, fromEnv) : service.platform];
     if (service.platform) return [service.platform];
     return fromEnv ? [fromEnv] : [];
   }
@@ -339,7 +361,11 @@ export class TargetConverter {
         }
       }
       if (secret.external) {
-        this.diagnostics.warn("external-secret-skipped", `build secret "${ref.source}" of service "${service.name}" is external and is skipped, as docker compose does`, where);
+        this.diagnostics.warn(
+          "external-secret-skipped",
+          `build secret "${ref.source}" of service "${service.name}" is external and is skipped, as docker compose does`,
+          where,
+        );
         return;
       }
       if (secret.file !== undefined) {
@@ -354,7 +380,11 @@ export class TargetConverter {
           );
         }
       } else {
-        this.diagnostics.warn("secret-without-source", `build secret "${ref.source}" has neither file nor environment and is skipped`, where);
+        this.diagnostics.warn(
+          "secret-without-source",
+          `build secret "${ref.source}" has neither file nor environment and is skipped`,
+          where,
+        );
       }
     });
     return out;

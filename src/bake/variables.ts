@@ -24,10 +24,30 @@ import { OPERATORS } from "../compose/operators";
 import { TARGET_ATTRIBUTE_KINDS } from "./escape";
 import { argument, BOOLEAN_WORDS, ExpressionWriter, hclList, nullWhenEmpty, operand, type Piece } from "./expression";
 import { dictCopy } from "../dict";
-import { TARGET_ATTRIBUTE_ORDER, type BakeFile, type BakeString, type BakeTarget, type BakeVariable, type BakeVariableValidation } from "./model";
+import {
+  TARGET_ATTRIBUTE_ORDER,
+  type BakeFile,
+  type BakeString,
+  type BakeTarget,
+  type BakeVariable,
+  type BakeVariableValidation,
+} from "./model";
 
 /** Names bake would not let an environment variable set, or that HCL reads as something else. */
-const RESERVED = new Set(["null", "true", "false", "for", "in", "if", "target", "group", "variable", "function", "BAKE_CMD_CONTEXT", "BAKE_LOCAL_PLATFORM"]);
+const RESERVED = new Set([
+  "null",
+  "true",
+  "false",
+  "for",
+  "in",
+  "if",
+  "target",
+  "group",
+  "variable",
+  "function",
+  "BAKE_CMD_CONTEXT",
+  "BAKE_LOCAL_PLATFORM",
+]);
 
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
@@ -100,7 +120,8 @@ export function applyKeptVariables(
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
   for (const check of kept.platformChecks) {
-    for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""]) notePieces(splitOf(value));
+    for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""])
+      notePieces(splitOf(value));
   }
   for (const r of kept.requirements) {
     use(r.name, r.scope);
@@ -126,7 +147,9 @@ export function applyKeptVariables(
   // A variable with one meaning when unset gets it as its default (an included env file's value, or none). With
   // several (the main project and an include, or two includes, read it differently), bake's one default cannot
   // hold them: in each include whose env file sets it, it is written as that value, with a warning.
-  const conflicting = new Set([...meanings].filter(([name, m]) => m.size > 1 && !known.has(name)).map(([name]) => name));
+  const conflicting = new Set(
+    [...meanings].filter(([name, m]) => m.size > 1 && !known.has(name)).map(([name]) => name),
+  );
   const scoped = new Map<IncludeScope, ExpressionWriter>();
   const resolvedIn = new Map<string, Set<string>>(); // include source → names resolved there
   const writerFor = (scope: IncludeScope | undefined): ExpressionWriter => {
@@ -136,7 +159,12 @@ export function applyKeptVariables(
       const names = [...conflicting].filter((n) => scope.values.has(n));
       if (names.length === 0) w = expr;
       else {
-        w = new ExpressionWriter(nullable, new Map([...known, ...names.map((n): [string, string] => [n, scope.values.get(n)!])]), splitOf, writerFor);
+        w = new ExpressionWriter(
+          nullable,
+          new Map([...known, ...names.map((n): [string, string] => [n, scope.values.get(n)!])]),
+          splitOf,
+          writerFor,
+        );
         const list = resolvedIn.get(scope.source) ?? new Set<string>();
         for (const n of names) list.add(n);
         resolvedIn.set(scope.source, list);
@@ -229,11 +257,16 @@ export function applyKeptVariables(
     const message = render(check.message);
     const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
     // Every reference was written as text (known values), so the check can run now, as Compose runs it.
-    if (host === undefined || terms.length === 0) fail("platform-conflict", message.filter((p) => typeof p === "string").join(""));
+    if (host === undefined || terms.length === 0)
+      fail("platform-conflict", message.filter((p) => typeof p === "string").join(""));
     // The message may quote a kept value (the service platform): bake evaluates error_message as a template.
-    const rule: BakeVariableValidation = { condition: terms.join(" || "), error_message: isText(message) ? message.join("") : { template: message } };
+    const rule: BakeVariableValidation = {
+      condition: terms.join(" || "),
+      error_message: isText(message) ? message.join("") : { template: message },
+    };
     const v = variable[host]!;
-    const same = (r: BakeVariableValidation) => r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
+    const same = (r: BakeVariableValidation) =>
+      r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
     if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
@@ -251,7 +284,10 @@ export function applyKeptVariables(
       if (BOOLEAN_WORDS.includes(text.toLowerCase())) continue;
       fail("invalid-boolean", `${b.path}: invalid boolean: ${text}`);
     }
-    const rule: BakeVariableValidation = { condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${argument(pieces)}))`, error_message: { template: message } };
+    const rule: BakeVariableValidation = {
+      condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${argument(pieces)}))`,
+      error_message: { template: message },
+    };
     const v = variable[host]!;
     variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
@@ -287,7 +323,11 @@ export function applyKeptVariables(
 }
 
 /** The names of the variables a split value reads, nested defaults and fallback values included. */
-function referencedNames(split: ReadonlyArray<string | KeptPiece>, splitOf: (s: string) => ReadonlyArray<string | KeptPiece>, out: Set<string>): void {
+function referencedNames(
+  split: ReadonlyArray<string | KeptPiece>,
+  splitOf: (s: string) => ReadonlyArray<string | KeptPiece>,
+  out: Set<string>,
+): void {
   const parts = (ps: readonly TemplatePart[] | undefined): void => {
     for (const p of ps ?? []) {
       if (p.kind !== "var") continue;
@@ -337,7 +377,9 @@ function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString
         record[attr] = (value as BakeString[]).map((s) => f(s, attr));
         break;
       case "map":
-        record[attr] = Object.fromEntries(Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]));
+        record[attr] = Object.fromEntries(
+          Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]),
+        );
         break;
       case "string":
         record[attr] = f(value as BakeString, attr);

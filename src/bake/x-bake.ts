@@ -18,7 +18,16 @@ export interface XBakeContext {
   readonly valueKey?: (s: string) => string;
 }
 
-const LIST_KEYS = ["tags", "cache-from", "cache-to", "secret", "ssh", "platforms", "output", "no-cache-filter"] as const;
+const LIST_KEYS = [
+  "tags",
+  "cache-from",
+  "cache-to",
+  "secret",
+  "ssh",
+  "platforms",
+  "output",
+  "no-cache-filter",
+] as const;
 
 export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void {
   if (raw === null || raw === undefined) return;
@@ -42,10 +51,15 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     if (typeof v === "string") return v.split(/\s+/).filter((s) => s !== "");
     // buildx reads these as strings: a list or a mapping inside is an error there, never "[object Object]".
     if (Array.isArray(v) && v.every(isScalar)) return v.map((item) => String(item));
-    ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a list of strings or a string; it is ignored`, ctx.placeOf(`${ctx.path}.${key}`));
+    ctx.diagnostics.warn(
+      "x-bake-invalid",
+      `${ctx.path}.${key} must be a list of strings or a string; it is ignored`,
+      ctx.placeOf(`${ctx.path}.${key}`),
+    );
     return undefined;
   };
-  const strings = (v: BakeString[] | undefined): string[] => (v ?? []).filter((s): s is string => typeof s === "string");
+  const strings = (v: BakeString[] | undefined): string[] =>
+    (v ?? []).filter((s): s is string => typeof s === "string");
   const unique = (items: readonly string[]): string[] => uniqueBy(items, ctx.valueKey ?? ((s) => s));
 
   const tags = list("tags");
@@ -57,7 +71,10 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
   const secret = list("secret");
   if (secret) t.secret = mergeById(strings(t.secret), secret, secretId);
   const ssh = list("ssh");
-  if (ssh) t.ssh = mergeById(strings(t.ssh), ssh, sshId).sort((a, b) => (sshId(a) < sshId(b) ? -1 : sshId(a) > sshId(b) ? 1 : 0));
+  if (ssh)
+    t.ssh = mergeById(strings(t.ssh), ssh, sshId).sort((a, b) =>
+      sshId(a) < sshId(b) ? -1 : sshId(a) > sshId(b) ? 1 : 0,
+    );
   const platforms = list("platforms");
   if (platforms) t.platforms = unique([...strings(t.platforms), ...platforms]);
   const output = list("output");
@@ -68,19 +85,32 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
     const v = x[key];
     if (v === undefined || v === null) continue;
     const b = toBool(v);
-    if (b === undefined) ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.${key} must be a boolean; it is ignored`, ctx.placeOf(`${ctx.path}.${key}`));
+    if (b === undefined)
+      ctx.diagnostics.warn(
+        "x-bake-invalid",
+        `${ctx.path}.${key} must be a boolean; it is ignored`,
+        ctx.placeOf(`${ctx.path}.${key}`),
+      );
     else t[key] = b;
   }
   const contexts = x.contexts;
   if (contexts !== undefined && contexts !== null) {
     if (typeof contexts !== "object" || Array.isArray(contexts)) {
-      ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts must be a mapping; it is ignored`, ctx.placeOf(`${ctx.path}.contexts`));
+      ctx.diagnostics.warn(
+        "x-bake-invalid",
+        `${ctx.path}.contexts must be a mapping; it is ignored`,
+        ctx.placeOf(`${ctx.path}.contexts`),
+      );
     } else {
       const merged = dictCopy<BakeString>(t.contexts ?? {});
       for (const [k, v] of Object.entries(contexts as Record<string, unknown>)) {
         if (hasOwn(merged, k)) continue; // buildx: the compose value wins
         if (!isScalar(v)) {
-          ctx.diagnostics.warn("x-bake-invalid", `${ctx.path}.contexts.${k} must be a string; it is ignored`, ctx.placeOf(`${ctx.path}.contexts.${k}`));
+          ctx.diagnostics.warn(
+            "x-bake-invalid",
+            `${ctx.path}.contexts.${k} must be a string; it is ignored`,
+            ctx.placeOf(`${ctx.path}.contexts.${k}`),
+          );
           continue;
         }
         let value = String(v);

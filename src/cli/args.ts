@@ -46,25 +46,55 @@ const FORMATS: readonly OutputFormat[] = ["json", "hcl"];
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: "file", short: "f", type: "string", array: true, describe: "Compose configuration files (repeatable)" },
-  { name: "project-directory", type: "string", describe: "Alternate working directory (default: the folder of the first file)" },
+  {
+    name: "project-directory",
+    type: "string",
+    describe: "Alternate working directory (default: the folder of the first file)",
+  },
   { name: "project-name", short: "p", type: "string", describe: "Project name" },
   { name: "env-file", type: "string", array: true, describe: "Alternate environment files (repeatable; later wins)" },
   { name: "profile", type: "string", array: true, describe: "Profiles to enable (repeatable)" },
-  { name: "output", short: "o", type: "string", describe: "Write to this file (atomically; never an input); the format follows its extension, .json or .hcl (else give --format)" },
-  { name: "format", type: "string", choices: FORMATS, describe: "Output format (default: JSON, or the output file's extension)" },
-  { name: "absolute-paths", type: "boolean", describe: "Write absolute local paths, like docker compose build --print" },
+  {
+    name: "output",
+    short: "o",
+    type: "string",
+    describe:
+      "Write to this file (atomically; never an input); the format follows its extension, .json or .hcl (else give --format)",
+  },
+  {
+    name: "format",
+    type: "string",
+    choices: FORMATS,
+    describe: "Output format (default: JSON, or the output file's extension)",
+  },
+  {
+    name: "absolute-paths",
+    type: "boolean",
+    describe: "Write absolute local paths, like docker compose build --print",
+  },
   {
     name: "resolve",
     type: "boolean",
-    describe: "Substitute ${VAR} from the environment and .env like docker compose (default: keep them as bake variables)",
+    describe:
+      "Substitute ${VAR} from the environment and .env like docker compose (default: keep them as bake variables)",
   },
-  { name: "check", type: "boolean", describe: "Exit 1 with a diff if the output file is stale or missing; never writes" },
+  {
+    name: "check",
+    type: "boolean",
+    describe: "Exit 1 with a diff if the output file is stale or missing; never writes",
+  },
   {
     name: "fail-on-change",
     type: "boolean",
-    describe: "Write the output file, then exit 1 if that created or changed it (for commit hooks: review and git add it)",
+    describe:
+      "Write the output file, then exit 1 if that created or changed it (for commit hooks: review and git add it)",
   },
-  { name: "quiet", short: "q", type: "boolean", describe: "Print no 'wrote …' line and no warnings (errors still print)" },
+  {
+    name: "quiet",
+    short: "q",
+    type: "boolean",
+    describe: "Print no 'wrote …' line and no warnings (errors still print)",
+  },
   {
     name: "config",
     type: "string",
@@ -85,9 +115,17 @@ export function parseCommandLine(argv: readonly string[], version: () => string)
  * that looks like a flag, `-fx` and `-f=x`, a single-valued flag given twice, a format outside the choices.
  */
 export function parseCommon(argv: readonly string[]): Args | undefined {
-  let parsed: ReturnType<typeof parseArgsNode<{ options: NodeOptions; tokens: true; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgsNode<{ options: NodeOptions; tokens: true; allowPositionals: true; strict: true }>
+  >;
   try {
-    parsed = parseArgsNode({ args: [...argv], options: NODE_OPTIONS, tokens: true, allowPositionals: true, strict: true });
+    parsed = parseArgsNode({
+      args: [...argv],
+      options: NODE_OPTIONS,
+      tokens: true,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch {
     return undefined;
   }
@@ -128,7 +166,10 @@ function toArgs(v: Readonly<Record<string, unknown>>, services: readonly unknown
 type NodeOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 const NODE_OPTIONS: NodeOptions = Object.fromEntries(
-  OPTIONS.map((o) => [o.name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.array ? { multiple: true } : {}) }]),
+  OPTIONS.map((o) => [
+    o.name,
+    { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.array ? { multiple: true } : {}) },
+  ]),
 );
 
 export function parseWithYargs(argv: readonly string[], version: () => string): ParsedCommandLine {
@@ -137,7 +178,9 @@ export function parseWithYargs(argv: readonly string[], version: () => string): 
   let text = "";
   let parser = yargs()
     .scriptName("compose2bake")
-    .usage("$0 [options] [SERVICE...]\n\nCompile the build side of a Docker Compose project into a docker buildx bake file.")
+    .usage(
+      "$0 [options] [SERVICE...]\n\nCompile the build side of a Docker Compose project into a docker buildx bake file.",
+    )
     // Service names are names, even when they look like numbers ("007", "1e3").
     .parserConfiguration({ "parse-positional-numbers": false });
   for (const o of OPTIONS) {

@@ -101,23 +101,26 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (args.output === "") throw new UsageError("-o/--output needs a file name (or - for stdout)");
   const toStdout = args.output === "-";
   if (toStdout && args.check) throw new UsageError("--check needs the file to compare with, not -o -");
-  const options = withConfig({
-    cwd: io.cwd,
-    env: io.env,
-    files: args.file,
-    projectDirectory: args["project-directory"],
-    projectName: args["project-name"],
-    envFiles: args["env-file"],
-    profiles: args.profile,
-    services: args.services,
-    format: args.format,
-    outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
-    absolutePaths: args["absolute-paths"],
-    variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
-    onFileParsed: (_file, size) => {
-      if (size >= LARGE_FILE) collectGarbage();
+  const options = withConfig(
+    {
+      cwd: io.cwd,
+      env: io.env,
+      files: args.file,
+      projectDirectory: args["project-directory"],
+      projectName: args["project-name"],
+      envFiles: args["env-file"],
+      profiles: args.profile,
+      services: args.services,
+      format: args.format,
+      outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
+      absolutePaths: args["absolute-paths"],
+      variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
+      onFileParsed: (_file, size) => {
+        if (size >= LARGE_FILE) collectGarbage();
+      },
     },
-  }, found && toStdout ? { ...found, output: undefined } : found);
+    found && toStdout ? { ...found, output: undefined } : found,
+  );
   const outputFile = options.outputFile;
   if (args.check && !outputFile) {
     throw new UsageError("--check needs the file to compare with: -o/--output FILE, or output in compose2bake.toml");
@@ -131,7 +134,11 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return rel && isInside(io.cwd, file) ? rel : file;
   };
   const fromConfig = outputFile !== undefined && args.output === undefined;
-  const formatProblem = outputFormatProblem(args.format ?? (fromConfig ? found?.format : undefined), outputFile, outputFile && shown(outputFile));
+  const formatProblem = outputFormatProblem(
+    args.format ?? (fromConfig ? found?.format : undefined),
+    outputFile,
+    outputFile && shown(outputFile),
+  );
   if (formatProblem) throw new CliError(formatProblem);
   if (outputFile) confineOutput(outputFile, fromConfig, found, args, io.cwd, shown);
 
@@ -145,13 +152,16 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   refuseInput(outputFile, result.inputs, args.check ? "compare with" : "write", shown);
   // Never more than an input may hold, unless the new text is larger (a larger file cannot be equal to it).
   const limit = Math.max(MAX_FILE_BYTES, Buffer.byteLength(result.text));
-  if (args.check) return check(outputFile, result.text, limit, shown(outputFile), regenerateHint(result.regenerate!, io.cwd), io);
+  if (args.check)
+    return check(outputFile, result.text, limit, shown(outputFile), regenerateHint(result.regenerate!, io.cwd), io);
 
   const before = args["fail-on-change"] ? readExisting(outputFile, limit) : undefined;
   await writeFileAtomic(outputFile, result.text);
   const name = shown(outputFile);
   if (before && !(before.kind === "text" && before.text === result.text)) {
-    io.stderr(`compose2bake: ${before.kind === "missing" ? "created" : "updated"} ${name}: review and \`git add\` it\n`);
+    io.stderr(
+      `compose2bake: ${before.kind === "missing" ? "created" : "updated"} ${name}: review and \`git add\` it\n`,
+    );
     return EXIT.stale;
   }
   if (!args.quiet) io.stderr(`compose2bake: wrote ${name} (${summary(result)})\n`);
@@ -170,7 +180,14 @@ function summary(result: Compose2BakeResult): string {
  * inside it; so must a `-o` path that is written inside it (a committed symlink must not lead the write, or
  * `--check`'s diff, elsewhere). A `-o` path outside the project folder is the user's own choice.
  */
-function confineOutput(file: string, fromConfig: boolean, config: Config | undefined, args: Args, cwd: string, shown: (f: string) => string): void {
+function confineOutput(
+  file: string,
+  fromConfig: boolean,
+  config: Config | undefined,
+  args: Args,
+  cwd: string,
+  shown: (f: string) => string,
+): void {
   const given = path.resolve(cwd, args["project-directory"] ?? ".");
   const root = realPath(given);
   if (!fromConfig && !isInside(given, file) && !isInside(root, file)) return;
@@ -180,7 +197,9 @@ function confineOutput(file: string, fromConfig: boolean, config: Config | undef
   const via = real === file ? "" : ` (it resolves to ${real})`;
   if (fromConfig) {
     const where = config?.file ? shown(config.file) : "compose2bake.toml";
-    throw new CliError(`refusing to ${verb} ${shown(file)}${via}: the output named in ${where} must be inside the project folder ${root}`);
+    throw new CliError(
+      `refusing to ${verb} ${shown(file)}${via}: the output named in ${where} must be inside the project folder ${root}`,
+    );
   }
   throw new CliError(`refusing to ${verb} ${shown(file)}${via}: it leads outside the project folder ${root}`);
 }
@@ -191,14 +210,17 @@ function refuseInput(file: string, inputs: readonly string[], verb: string, show
   let clash = inputs.find((input) => input === real);
   if (!clash) {
     const out = statOrUndefined(real);
-    if (out) clash = inputs.find((input) => {
-      const s = statOrUndefined(input);
-      return s !== undefined && s.dev === out.dev && s.ino === out.ino;
-    });
+    if (out)
+      clash = inputs.find((input) => {
+        const s = statOrUndefined(input);
+        return s !== undefined && s.dev === out.dev && s.ino === out.ino;
+      });
   }
   if (clash) {
     const same = clash === real ? "" : ` (the same file as ${shown(clash)})`;
-    throw new CliError(`refusing to ${verb} ${shown(file)}${same}: it is an input of this run; choose another output file`);
+    throw new CliError(
+      `refusing to ${verb} ${shown(file)}${same}: it is an input of this run; choose another output file`,
+    );
   }
 }
 
@@ -224,7 +246,9 @@ function check(file: string, text: string, limit: number, name: string, hint: st
     return EXIT.stale;
   }
   if (current.text.replace(/\r\n/g, "\n") === text) {
-    io.stderr(`compose2bake: only the line endings differ: ${name} has CRLF, compose2bake writes LF (check git's core.autocrlf or .gitattributes)\n`);
+    io.stderr(
+      `compose2bake: only the line endings differ: ${name} has CRLF, compose2bake writes LF (check git's core.autocrlf or .gitattributes)\n`,
+    );
     return EXIT.stale;
   }
   const { createTwoFilesPatch } = require("diff") as typeof import("diff");

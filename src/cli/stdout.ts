@@ -23,7 +23,11 @@ export function writeStdout(text: string): void {
         return;
       }
       if (err.code === "EPIPE") return;
-      throw new OutputError(err.code ?? "EIO", "-", `cannot write standard output: ${err.code === "ENOSPC" ? "no space left on device" : err.message}`);
+      throw new OutputError(
+        err.code ?? "EIO",
+        "-",
+        `cannot write standard output: ${err.code === "ENOSPC" ? "no space left on device" : err.message}`,
+      );
     }
   }
 }

@@ -16,7 +16,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { readFdAtMost } from "../platform/node-fs";
 
-
 /** Written in pieces of this size, with a turn of the event loop between them so a signal can be handled. */
 const CHUNK = 1 << 20;
 
@@ -28,7 +27,11 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     try {
       fs.writeFileSync(file, text);
     } catch (e) {
-      throw fileError((e as NodeJS.ErrnoException).code ?? "EIO", file, `cannot write ${file}: ${describe(e as NodeJS.ErrnoException)}`);
+      throw fileError(
+        (e as NodeJS.ErrnoException).code ?? "EIO",
+        file,
+        `cannot write ${file}: ${describe(e as NodeJS.ErrnoException)}`,
+      );
     }
     return;
   }
@@ -56,7 +59,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
     fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o644);
     if (existing) keepModeAndOwner(fd, existing);
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const end = Math.min(bytes.length, offset + CHUNK);
       while (offset < end) offset += fs.writeSync(fd, bytes, offset, end - offset);
       if (offset < bytes.length) await nextTurn();
@@ -112,7 +115,8 @@ class SignalGuard {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** An existing file's content, or why it cannot be compared (`--check`, `--fail-on-change`). */
-export type Existing = { readonly kind: "missing" } | { readonly kind: "text"; readonly text: string } | { readonly kind: "too-large" };
+export type Existing =
+  { readonly kind: "missing" } | { readonly kind: "text"; readonly text: string } | { readonly kind: "too-large" };
 
 /**
  * Reads the output file to compare with: only a regular file (a FIFO would block, `/dev/zero` never ends, a

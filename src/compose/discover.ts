@@ -83,5 +83,8 @@ export function discoverFiles(fs: FileSystem, start: string, diagnostics: Diagno
     if (parent === dir) break;
     dir = parent;
   }
-  fail("no-compose-file", `no configuration file provided: not found (looked for ${DEFAULT_FILE_NAMES.join(", ")} from ${path.resolve(start)} upwards)`);
+  fail(
+    "no-compose-file",
+    `no configuration file provided: not found (looked for ${DEFAULT_FILE_NAMES.join(", ")} from ${path.resolve(start)} upwards)`,
+  );
 }

@@ -27,7 +27,13 @@
  *   reached after scanning the rest of the file for the closing quote.
  * - An interpolation error is prefixed with `line N:` (compose-go gives no line) and keeps the error as `cause`.
  */
-import { type InterpolateOptions, interpolate, InterpolationSyntaxError, type Lookup, RequiredVariableError } from "./interpolate";
+import {
+  type InterpolateOptions,
+  interpolate,
+  InterpolationSyntaxError,
+  type Lookup,
+  RequiredVariableError,
+} from "./interpolate";
 
 export class DotenvError extends Error {
   constructor(
@@ -78,14 +84,18 @@ export function parseDotenv(
 
     // The key runs to `=`, `:` or a newline; spaces inside are skipped here and rejected below.
     let sep = -1;
-    for (let i = keyStart; i < n; ) {
+    for (let i = keyStart; i < n;) {
       const c = text.codePointAt(i)!;
       if (c === 0x3d || c === 0x3a || c === 0x0a) {
         sep = i;
         break;
       }
       if (!isInlineSpace(c) && !isKeyChar(c)) {
-        throw new DotenvError(lineOf(text, i), i, `unexpected character ${goQuote(String.fromCodePoint(c))} in variable name`);
+        throw new DotenvError(
+          lineOf(text, i),
+          i,
+          `unexpected character ${goQuote(String.fromCodePoint(c))} in variable name`,
+        );
       }
       i += c > 0xffff ? 2 : 1;
     }
@@ -169,7 +179,9 @@ function expand(
     if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) {
       const at = textOffset >= 0 ? textOffset + e.offset : valueOffset;
       const what =
-        e instanceof RequiredVariableError ? `required variable ${e.variable} is missing a value` : "invalid interpolation format";
+        e instanceof RequiredVariableError
+          ? `required variable ${e.variable} is missing a value`
+          : "invalid interpolation format";
       throw new DotenvError(lineOf(text, at), at, `${what} in the value of ${goQuote(key)}`, { cause: e });
     }
     throw e;
@@ -227,7 +239,13 @@ function isInlineSpace(c: number): boolean {
 function isUnicodeSpace(c: number): boolean {
   if (c <= 0xff) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x85 || c === 0xa0;
   return (
-    c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
   );
 }
 

@@ -20,7 +20,10 @@ export interface EnvironmentState {
   readonly fromFiles: Set<string>;
 }
 
-export function startEnvironment(processEnv: Readonly<Record<string, string | undefined>>, cwd: string): EnvironmentState {
+export function startEnvironment(
+  processEnv: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): EnvironmentState {
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) values[k] = v;
   if (values.PWD === undefined) values.PWD = cwd;
@@ -88,7 +91,10 @@ export function liftComposeVariables(
 ): Readonly<Record<string, string | undefined>> {
   // Null prototypes: a variable named `constructor` or `__proto__` is looked up like any other.
   const processEnv = dictCopy<string | undefined>(options.processEnv);
-  const prepass: EnvironmentState = { values: dictCopy(options.processEnv) as Record<string, string>, fromFiles: new Set() };
+  const prepass: EnvironmentState = {
+    values: dictCopy(options.processEnv) as Record<string, string>,
+    fromFiles: new Set(),
+  };
   for (const k of Object.keys(prepass.values)) if (prepass.values[k] === undefined) delete prepass.values[k];
   const fromFiles = readEnvFiles(prepass, options, parseGoBool(options.processEnv.COMPOSE_DISABLE_ENV_FILE));
   for (const [k, v] of fromFiles) {

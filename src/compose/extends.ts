@@ -45,7 +45,12 @@ export const MAX_EXTENDS_DEPTH = 100;
  * Returns `services` with every `extends` resolved and removed (only `only`, when given). `trail` lists the
  * services being resolved further up (`name in file`), to report cycles across files.
  */
-export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: readonly string[] = [], only?: string): PlainMap {
+export function resolveExtends(
+  services: PlainMap,
+  ctx: ExtendsContext,
+  trail: readonly string[] = [],
+  only?: string,
+): PlainMap {
   const out: PlainMap = Object.create(null) as PlainMap;
   // Services resolved here → how many services their chain has below them in this file, so that the limit does
   // not depend on the order the services are written in.
@@ -63,13 +68,21 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
     const where = `services.${name}.extends`;
     const { service: baseName, file } = parseExtends(service.extends, name, where, ctx);
     const tooLong = (): never =>
-      fail("extends-too-deep", `cannot extend service "${name}" in ${ctx.file}: extends chain is longer than ${MAX_EXTENDS_DEPTH} services`, ctx.placeOf(where));
+      fail(
+        "extends-too-deep",
+        `cannot extend service "${name}" in ${ctx.file}: extends chain is longer than ${MAX_EXTENDS_DEPTH} services`,
+        ctx.placeOf(where),
+      );
     if (upstream.length >= MAX_EXTENDS_DEPTH) tooLong();
     const next = [...upstream, here];
     let base: PlainValue;
     if (file === undefined) {
       if (!hasOwn(services, baseName)) {
-        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`, ctx.placeOf(where));
+        fail(
+          "extends-not-found",
+          `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found`,
+          ctx.placeOf(where),
+        );
       }
       base = resolve(baseName, next);
       below.set(name, (below.get(baseName) ?? 0) + 1);
@@ -80,13 +93,26 @@ export function resolveExtends(services: PlainMap, ctx: ExtendsContext, trail: r
       const raw = ctx.readRaw(abs);
       const other = isMap(raw.model.services) ? raw.model.services : (Object.create(null) as PlainMap);
       if (!hasOwn(other, baseName)) {
-        fail("extends-not-found", `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`, ctx.placeOf(where));
+        fail(
+          "extends-not-found",
+          `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`,
+          ctx.placeOf(where),
+        );
       }
       const dir = path.dirname(abs);
       // Its own `!reset` / `!override` tags apply to its own extends (a base that resets what it extends).
-      const resolved = resolveExtends(other, { ...ctx, resourceDir: dir, file: abs, tagPaths: raw.tagPaths, placeOf: () => undefined }, next, baseName);
+      const resolved = resolveExtends(
+        other,
+        { ...ctx, resourceDir: dir, file: abs, tagPaths: raw.tagPaths, placeOf: () => undefined },
+        next,
+        baseName,
+      );
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
-      base = resolveRawServicePaths(resolved[baseName]!, { workingDir: dir, home: ctx.home }, { defaultContext: false }) as PlainValue;
+      base = resolveRawServicePaths(
+        resolved[baseName]!,
+        { workingDir: dir, home: ctx.home },
+        { defaultContext: false },
+      ) as PlainValue;
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.
       canonicalizeSsh(dict([["services", dict([[baseName, base]])]]));
     }
@@ -120,7 +146,12 @@ function mergeService(
   return result;
 }
 
-function parseExtends(raw: PlainValue, name: string, where: string, ctx: ExtendsContext): { service: string; file?: string } {
+function parseExtends(
+  raw: PlainValue,
+  name: string,
+  where: string,
+  ctx: ExtendsContext,
+): { service: string; file?: string } {
   if (typeof raw === "string") return { service: raw };
   if (!isMap(raw)) fail("schema", `${where} must be a mapping or string`, ctx.placeOf(where));
   if (typeof raw.service !== "string" || raw.service === "") {

@@ -38,7 +38,6 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
-
 /**
  * fmt.Sprint of a decoded YAML scalar. Integers print in full; other numbers follow Go's %v (go-format.ts). In
  * build args and labels the YAML layer already gives numbers as Go's text, floats written as `1.0` or `1e6`

@@ -47,7 +47,10 @@ export function decodeTokens(value: string): Array<string | number> {
 
 /** 96 bits (the nonce) as 16 characters of base64url, without Buffer (browser builds have none). */
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 function isDigit(c: number): boolean {

@@ -143,7 +143,9 @@ export class KeptVariables {
   }
 
   token(ref: KeptPiece): string {
-    this.references.push(ref.kind === undefined && this.currentScope !== undefined ? { ...ref, scope: this.currentScope } : ref);
+    this.references.push(
+      ref.kind === undefined && this.currentScope !== undefined ? { ...ref, scope: this.currentScope } : ref,
+    );
     return encodeToken(this.references.length - 1);
   }
 
@@ -152,7 +154,10 @@ export class KeptVariables {
    * environment can make it empty (so that it still equals the same text elsewhere, for de-duplication).
    */
   withFallback(value: string, fallback: string): string {
-    if (!this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind !== undefined || mayBeEmpty([p.part])))) return value;
+    if (
+      !this.split(value).some((p) => (typeof p === "string" ? p === "" : p.kind !== undefined || mayBeEmpty([p.part])))
+    )
+      return value;
     return this.token({ kind: "fallback", value, fallback });
   }
 
@@ -173,7 +178,17 @@ export class KeptVariables {
 }
 
 /** Build keys whose (string) value reaches bake unchanged. */
-const KEPT_BUILD_STRINGS = new Set(["target", "network", "dockerfile", "dockerfile_inline", "no_cache_filter", "pull", "no_cache", "privileged", "shm_size"]);
+const KEPT_BUILD_STRINGS = new Set([
+  "target",
+  "network",
+  "dockerfile",
+  "dockerfile_inline",
+  "no_cache_filter",
+  "pull",
+  "no_cache",
+  "privileged",
+  "shm_size",
+]);
 /** Build keys whose list items reach bake unchanged. */
 const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter"]);
 /** x-bake keys whose value or list items reach bake unchanged. */
@@ -210,7 +225,11 @@ function isKeepablePlace(segs: readonly string[]): boolean {
     case 4:
       return KEPT_BUILD_STRINGS.has(key);
     case 5:
-      return KEY_VALUE_KEYS.has(key) || (KEPT_BUILD_LISTS.has(key) && isIndex(segs[4]!)) || (key === "x-bake" && KEPT_X_BAKE.has(segs[4]!));
+      return (
+        KEY_VALUE_KEYS.has(key) ||
+        (KEPT_BUILD_LISTS.has(key) && isIndex(segs[4]!)) ||
+        (key === "x-bake" && KEPT_X_BAKE.has(segs[4]!))
+      );
     case 6:
       return key === "x-bake" && KEPT_X_BAKE.has(segs[4]!) && isIndex(segs[5]!);
     default:
@@ -221,7 +240,9 @@ function isKeepablePlace(segs: readonly string[]): boolean {
 /** A value that matters to the build: resolving a variable there as unset deserves a warning. */
 function isBuildRelevant(segs: readonly string[]): boolean {
   if (segs[0] === "secrets") return segs.length >= 2;
-  return segs.length >= 3 && segs[0] === "services" && (segs[2] === "build" || segs[2] === "image" || segs[2] === "platform");
+  return (
+    segs.length >= 3 && segs[0] === "services" && (segs[2] === "build" || segs[2] === "image" || segs[2] === "platform")
+  );
 }
 
 /** An item of a list-form `args` or `labels` (`- KEY=value`). */
@@ -243,7 +264,13 @@ export function keepValue(value: unknown, path: string, kept: KeptVariables, env
   return keepAt(value, path === "" ? [] : path.split("."), kept, env, false);
 }
 
-function keepAt(value: unknown, segs: string[], kept: KeptVariables, env: KeyEnvironment | undefined, inList: boolean): unknown {
+function keepAt(
+  value: unknown,
+  segs: string[],
+  kept: KeptVariables,
+  env: KeyEnvironment | undefined,
+  inList: boolean,
+): unknown {
   if (typeof value === "string") return keepString(value, segs, kept, env, inList);
   // A list or mapping in which nothing changes is returned as it is, shared rather than copied (as interpolateValue).
   if (Array.isArray(value)) {
@@ -278,7 +305,13 @@ function keepAt(value: unknown, segs: string[], kept: KeptVariables, env: KeyEnv
   return value;
 }
 
-function keepString(value: string, segs: readonly string[], kept: KeptVariables, env: KeyEnvironment | undefined, inList: boolean): string {
+function keepString(
+  value: string,
+  segs: readonly string[],
+  kept: KeptVariables,
+  env: KeyEnvironment | undefined,
+  inList: boolean,
+): string {
   if (!value.includes("$")) return value;
   const path = () => segs.join(".");
   let parts: TemplatePart[];
@@ -297,7 +330,8 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
   // bake (another service, a value a later file overrides).
   collectRequirements(parts, [], kept);
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
-  const keepable = isKeepablePlace(segs) && (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("=")));
+  const keepable =
+    isKeepablePlace(segs) && (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("=")));
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
   const names = new Set<string>();
   const resolved = resolveUnset(parts, names);
@@ -311,7 +345,13 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
  * stays kept. Compose splits after interpolating, so a `=` in the key's value still splits there. Undefined when
  * the key is literal.
  */
-function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: readonly string[], kept: KeptVariables, env: KeyEnvironment) {
+function keepKeyValueItem(
+  value: string,
+  parts: readonly TemplatePart[],
+  segs: readonly string[],
+  kept: KeptVariables,
+  env: KeyEnvironment,
+) {
   const eq = parts.findIndex((p) => p.kind === "text" && p.text.includes("="));
   const keyParts = eq < 0 ? parts : parts.slice(0, eq);
   const vars = keyParts.filter((p): p is VarPart => p.kind === "var");
@@ -334,7 +374,8 @@ function keepKeyValueItem(value: string, parts: readonly TemplatePart[], segs: r
   try {
     key = interpolate(value.slice(0, rawEq), env.lookup, { onUnset: env.onUnset });
   } catch (e) {
-    if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) throw new InterpolationError(path, e);
+    if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError)
+      throw new InterpolationError(path, e);
     throw e;
   }
   const names = new Set<string>();
@@ -363,12 +404,24 @@ function collectRequirements(parts: readonly TemplatePart[], guards: Guard[], ke
   collectInto(parts, guards, kept.requirements, scope === undefined ? {} : { scope });
 }
 
-function collectInto(parts: readonly TemplatePart[], guards: Guard[], out: Requirement[], scope: { scope?: IncludeScope }): void {
+function collectInto(
+  parts: readonly TemplatePart[],
+  guards: Guard[],
+  out: Requirement[],
+  scope: { scope?: IncludeScope },
+): void {
   // One stack of guards, copied only for a requirement (whose validation names them all anyway): copying it at
   // every level would cost the square of the nesting depth for every nested value.
   for (const p of parts) {
     if (p.kind === "text") continue;
-    if (p.op === ":?" || p.op === "?") out.push({ name: p.name, op: p.op, message: p.arg ?? NO_PARTS, guards: guards.length === 0 ? NO_GUARDS : guards.slice(), ...scope });
+    if (p.op === ":?" || p.op === "?")
+      out.push({
+        name: p.name,
+        op: p.op,
+        message: p.arg ?? NO_PARTS,
+        guards: guards.length === 0 ? NO_GUARDS : guards.slice(),
+        ...scope,
+      });
     else if (p.op !== undefined) {
       guards.push({ name: p.name, op: p.op });
       collectInto(p.arg ?? [], guards, out, scope);
@@ -391,4 +444,3 @@ function resolveUnset(parts: readonly TemplatePart[], names: Set<string>): strin
   }
   return out;
 }
-

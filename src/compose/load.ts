@@ -61,7 +61,9 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   const home = options.home ?? options.env.HOME ?? "/";
   const env = startEnvironment(options.env, cwd);
   const envFiles = defaultEnvFiles(options.envFiles, options.env);
-  const projectDirectory = options.projectDirectory ? path.resolve(cwd, expandUser(options.projectDirectory, home)) : undefined;
+  const projectDirectory = options.projectDirectory
+    ? path.resolve(cwd, expandUser(options.projectDirectory, home))
+    : undefined;
   const cliFiles = (options.files ?? []).map((f) => (f === STDIN ? f : path.resolve(cwd, expandUser(f, home))));
   // docker compose takes the folder of the first file as the project's, and the current folder for stdin.
   const folderOf = (file: string) => (file === STDIN ? cwd : path.dirname(file));
@@ -69,7 +71,15 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   // First env pass: before the files are known (COMPOSE_FILE may come from .env).
   const firstDir = projectDirectory ?? (cliFiles[0] ? folderOf(cliFiles[0]) : cwd);
   // docker compose first copies the COMPOSE_* keys of these env files into its own process environment.
-  const processEnv = liftComposeVariables(env, { cwd, home, envFiles, dir: firstDir, processEnv: options.env, inputs, fs });
+  const processEnv = liftComposeVariables(env, {
+    cwd,
+    home,
+    envFiles,
+    dir: firstDir,
+    processEnv: options.env,
+    inputs,
+    fs,
+  });
   applyEnvFiles(env, { cwd, home, envFiles, dir: firstDir, processEnv, inputs, fs });
 
   let files: string[];
@@ -90,7 +100,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
 
   // Standard input is read once, however often `-` is named.
   let stdin: Uint8Array | undefined | null = null;
-  const readStdin = () => (stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin);
+  const readStdin = () =>
+    stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin;
   const documents = files.flatMap((f) => {
     const source = readSource(fs, f, readStdin, inputs);
     const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
@@ -137,7 +148,10 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   // In keep mode a value-less build arg becomes a reference too: bake drops it when the variable is unset.
   // An empty key (`- ${UNSET}`) names no variable: dropped, as the environment never holds "".
   const lookupEnv: Lookup = kept
-    ? (name) => (name === "" ? undefined : kept.token({ part: { kind: "var", name, braced: true, start: 0, end: 0 }, valueless: true }))
+    ? (name) =>
+        name === ""
+          ? undefined
+          : kept.token({ part: { kind: "var", name, braced: true, start: 0, end: 0 }, valueless: true })
     : lookup;
   // compose-go refuses an empty project after the merge, so `{}` alone fails but `{}` as an override does not.
   if (Object.keys(model).length === 0) {
@@ -156,7 +170,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     if (!/^[a-zA-Z0-9._-]+$/.test(serviceName)) {
       fail("schema", `services additional properties '${serviceName}' not allowed`, positions.get(servicePath));
     }
-    const raw: PlainMap = rawService === null ? (Object.create(null) as PlainMap) : expectMap(rawService, servicePath, positions);
+    const raw: PlainMap =
+      rawService === null ? (Object.create(null) as PlainMap) : expectMap(rawService, servicePath, positions);
     loaded.set(serviceName, { raw, profiles: stringList(raw.profiles, `${servicePath}.profiles`, positions) });
   }
 

@@ -48,9 +48,26 @@ function mismatch(_base: PlainValue, override: PlainValue, path: TreePath, place
  */
 const TOLERANT = new PathTable<true>([
   ...[
-    "annotations", "command", "entrypoint", "healthcheck.test", "environment", "labels", "label_file", "env_file",
-    "dns", "dns_opt", "dns_search", "extra_hosts", "sysctls", "tmpfs", "logging", "networks", "models", "ulimits.*",
-    "deploy.labels", "volumes.*.volume.labels",
+    "annotations",
+    "command",
+    "entrypoint",
+    "healthcheck.test",
+    "environment",
+    "labels",
+    "label_file",
+    "env_file",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "extra_hosts",
+    "sysctls",
+    "tmpfs",
+    "logging",
+    "networks",
+    "models",
+    "ulimits.*",
+    "deploy.labels",
+    "volumes.*.volume.labels",
   ].flatMap((rest) => ["services", "jobs"].map((top): [string, true] => [`${top}.*.${rest}`, true])),
   ...["networks", "volumes", "secrets", "configs"].map((top): [string, true] => [`${top}.*.labels`, true]),
   ["networks.*.ipam.config", true],
@@ -146,7 +163,8 @@ function hostList(v: PlainValue): string[] {
 
 /** `tags`, `profiles`: appended, a later duplicate replaces the earlier one at the earlier position. */
 function mergeUniqueList(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
-  if (Array.isArray(base) && override !== null && !Array.isArray(override)) return mismatch(base, override, path, placeOf);
+  if (Array.isArray(base) && override !== null && !Array.isArray(override))
+    return mismatch(base, override, path, placeOf);
   const out: PlainValue[] = [];
   const seen = new Set<string>();
   for (const item of [...asList(base), ...asList(override)]) {
@@ -220,7 +238,12 @@ function networksMap(v: PlainValue): PlainMap | undefined {
 }
 
 function dependsOnMap(v: PlainValue): PlainMap | undefined {
-  return namesAsMapping(v, () => dict<PlainValue>([["condition", "service_started"], ["required", true]]));
+  return namesAsMapping(v, () =>
+    dict<PlainValue>([
+      ["condition", "service_started"],
+      ["required", true],
+    ]),
+  );
 }
 
 /** A mapping as it is, a list of names as a mapping of each name to `value()`; anything else undefined. */
@@ -249,7 +272,6 @@ function scalarText(v: PlainValue): string {
   return String(v);
 }
 
-
 /** Deletes each path (a key list) from `model`, in place: how `!reset` and `!override` clear earlier values. */
 export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
   for (const path of paths) {
@@ -257,7 +279,13 @@ export function deletePaths(model: PlainMap, paths: readonly string[][]): void {
     for (let i = 0; i < path.length - 1 && node !== undefined; i++) {
       const key = path[i]!;
       // `build: ./dir` is `{context: ./dir}` to a `!reset` below it, as to a merge (mergeBuild).
-      if (i === 2 && key === "build" && TreePath.of(...path.slice(0, 3)).matches("services.*.build") && isMap(node) && typeof own(node, "build") === "string") {
+      if (
+        i === 2 &&
+        key === "build" &&
+        TreePath.of(...path.slice(0, 3)).matches("services.*.build") &&
+        isMap(node) &&
+        typeof own(node, "build") === "string"
+      ) {
         node.build = buildMapping(own(node, "build")!);
       }
       if (isMap(node)) node = own(node, key);

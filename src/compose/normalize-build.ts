@@ -67,7 +67,8 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     cache_from: strings(build.cache_from),
     cache_to: strings(build.cache_to),
     no_cache: optionalBoolean(build.no_cache, at("no_cache"), ctx),
-    no_cache_filter: typeof build.no_cache_filter === "string" ? [build.no_cache_filter] : strings(build.no_cache_filter),
+    no_cache_filter:
+      typeof build.no_cache_filter === "string" ? [build.no_cache_filter] : strings(build.no_cache_filter),
     additional_contexts: normalizeAdditionalContexts(build.additional_contexts, at("additional_contexts"), ctx),
     network: nonEmpty(build.network as string | undefined),
     provenance: attestation(build.provenance),
@@ -119,7 +120,11 @@ function normalizeArgs(raw: Raw, p: string, ctx: NormalizeContext): Record<strin
     (raw as string[]).forEach((item, i) => {
       const key = item.split("=", 1)[0]!;
       if (TRAILING_SPACE.test(key)) {
-        fail("arg-trailing-space", `environment variable ${key} is declared with a trailing space`, placeOf(ctx.positions, `${p}.${i}`));
+        fail(
+          "arg-trailing-space",
+          `environment variable ${key} is declared with a trailing space`,
+          placeOf(ctx.positions, `${p}.${i}`),
+        );
       }
     });
     for (const item of uniqueByKey(raw as string[])) {
@@ -155,7 +160,11 @@ function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext)
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       if (!item.includes("=")) {
-        fail("invalid-additional-context", `${p}: invalid value ${item}, expected key=value`, placeOf(ctx.positions, `${p}.${i}`));
+        fail(
+          "invalid-additional-context",
+          `${p}: invalid value ${item}, expected key=value`,
+          placeOf(ctx.positions, `${p}.${i}`),
+        );
       }
     });
     for (const item of uniqueByKey(raw as string[])) {
@@ -175,7 +184,8 @@ function normalizeSsh(raw: Raw, p: string, ctx: NormalizeContext): ComposeSsh[] 
     (raw as string[]).forEach((item, i) => {
       const eq = item.indexOf("=");
       if (eq < 0) {
-        if (item !== "default") fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, placeOf(ctx.positions, `${p}.${i}`));
+        if (item !== "default")
+          fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, placeOf(ctx.positions, `${p}.${i}`));
         byId.set(item, undefined);
       } else {
         // The list becomes a Go map: a repeated id keeps its first place and its last path.
@@ -222,7 +232,11 @@ function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<st
         const n = v[key];
         if (n === undefined) continue;
         if (typeof n !== "number" || !Number.isInteger(n)) {
-          fail("invalid-ulimit", `${at}.${key}: invalid type ${goTypeName(n)} for ulimits`, placeOf(ctx.positions, `${at}.${key}`));
+          fail(
+            "invalid-ulimit",
+            `${at}.${key}: invalid type ${goTypeName(n)} for ulimits`,
+            placeOf(ctx.positions, `${at}.${key}`),
+          );
         }
         limit[key] = n;
       }
@@ -238,12 +252,14 @@ function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<st
 function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string[]> {
   const out = dict<string[]>();
   if (isMap(raw)) {
-    for (const [host, v] of Object.entries(raw)) out[host] = Array.isArray(v) ? v.map(goString) : [v === null ? "" : goString(v)];
+    for (const [host, v] of Object.entries(raw))
+      out[host] = Array.isArray(v) ? v.map(goString) : [v === null ? "" : goString(v)];
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       let cut = item.indexOf("=");
       if (cut < 0) cut = item.indexOf(":");
-      if (cut < 0) fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, placeOf(ctx.positions, `${p}.${i}`));
+      if (cut < 0)
+        fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, placeOf(ctx.positions, `${p}.${i}`));
       const host = item.slice(0, cut);
       (out[host] ??= []).push(...item.slice(cut + 1).split(","));
     });
@@ -251,7 +267,8 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
     return out;
   }
   for (const [host, ips] of Object.entries(out)) {
-    if (host === "" || /[:=]/.test(host)) fail("invalid-extra-host", `bad host name '${host}'`, placeOf(ctx.positions, `${p}.${host}`));
+    if (host === "" || /[:=]/.test(host))
+      fail("invalid-extra-host", `bad host name '${host}'`, placeOf(ctx.positions, `${p}.${host}`));
     out[host] = ips.map((ip) => (ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip));
   }
   return out;
@@ -262,7 +279,10 @@ function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | string | 
   if (raw === undefined) return undefined;
   // Keep mode: a value holding variables is parsed by bake (buildx's MemBytes is go-units RAMInBytes too).
   if (typeof raw === "string" && hasToken(raw)) return raw;
-  const bytes = typeof raw === "number" ? raw : ramInBytes(raw as string, (message) => fail("invalid-size", message, placeOf(ctx.positions, p)));
+  const bytes =
+    typeof raw === "number"
+      ? raw
+      : ramInBytes(raw as string, (message) => fail("invalid-size", message, placeOf(ctx.positions, p)));
   return bytes === 0 ? undefined : bytes;
 }
 

@@ -28,7 +28,11 @@ export function normalizeSecrets(raw: unknown, ctx: NormalizeContext): Record<st
       external = true;
       if ("name" in ext) {
         if ("name" in def && ext.name !== def.name) {
-          fail("secret-name-conflict", `${p}: name and external.name conflict; only use name`, placeOf(ctx.positions, `${p}.external.name`));
+          fail(
+            "secret-name-conflict",
+            `${p}: name and external.name conflict; only use name`,
+            placeOf(ctx.positions, `${p}.external.name`),
+          );
         }
         name ??= nonEmpty(ext.name as string | undefined);
       }
@@ -53,4 +57,3 @@ export function normalizeSecrets(raw: unknown, ctx: NormalizeContext): Record<st
   }
   return result;
 }
-

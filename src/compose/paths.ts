@@ -15,7 +15,8 @@ export const REMOTE_PREFIXES = ["https://", "http://", "git://", "ssh://", "gith
 
 /** Contexts: `://` anywhere, `service:` and git/http prefixes are kept; other values are local paths. */
 export function contextPath(value: string, ctx: PathContext): string {
-  if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r))) return value;
+  if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r)))
+    return value;
   const expanded = expandUser(value, ctx.home);
   return expanded.startsWith("/") ? expanded : goJoin(ctx.workingDir, expanded);
 }
@@ -43,7 +44,6 @@ export function goJoin(...parts: string[]): string {
   const joined = path.posix.normalize(kept.join("/"));
   return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
 }
-
 
 type Raw = unknown;
 
@@ -76,7 +76,9 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
   }
   const ssh = build.ssh;
   if (isMap(ssh)) {
-    out.ssh = Object.fromEntries(Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" && v !== "" ? maybeUnixPath(v, ctx) : v]));
+    out.ssh = Object.fromEntries(
+      Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" && v !== "" ? maybeUnixPath(v, ctx) : v]),
+    );
   } else if (Array.isArray(ssh)) {
     out.ssh = ssh.map((item) => {
       if (typeof item !== "string" || !item.includes("=")) return item;

@@ -212,15 +212,25 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       if (isDirectory(ctx.fs, f)) fail("compose-file-directory", `read ${f}: is a directory`, doc.positions.get(where));
     }
     if (stack.includes(files[0]!)) {
-      fail("include-cycle", `include cycle detected: ${[...stack, files[0]].join(" include ")}`, doc.positions.get(where));
+      fail(
+        "include-cycle",
+        `include cycle detected: ${[...stack, files[0]].join(" include ")}`,
+        doc.positions.get(where),
+      );
     }
     if (stack.length >= MAX_INCLUDE_DEPTH) {
-      fail("include-too-deep", `include nesting is deeper than ${MAX_INCLUDE_DEPTH} levels: ${files[0]}`, doc.positions.get(where));
+      fail(
+        "include-too-deep",
+        `include nesting is deeper than ${MAX_INCLUDE_DEPTH} levels: ${files[0]}`,
+        doc.positions.get(where),
+      );
     }
     // The include's folder (its default .env) is project_directory. Its relative paths are resolved from
     // compose-go's `loader.Dir(project_directory)`: that folder when it exists, else its parent (an absolute
     // project_directory is taken as it is).
-    const projectDir = item.projectDirectory ? path.resolve(workingDir, expandUser(item.projectDirectory, ctx.home)) : undefined;
+    const projectDir = item.projectDirectory
+      ? path.resolve(workingDir, expandUser(item.projectDirectory, ctx.home))
+      : undefined;
     const dir =
       projectDir === undefined
         ? path.dirname(files[0]!)
@@ -241,12 +251,17 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
-    const documents = files.flatMap((f) => parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS));
+    const documents = files.flatMap((f) =>
+      parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS),
+    );
     // Keep mode: references in the include stand for its env files' values when the environment does not set
     // them. Taken whatever the environment holds now, so that the output depends only on the files; an outer
     // include's values win, as they are already set when this one's env files are read.
     const outer = ctx.kept?.scope;
-    const scope = fileValues.size === 0 ? outer : { values: new Map([...fileValues, ...(outer?.values ?? [])]), source: item.paths[0]! };
+    const scope =
+      fileValues.size === 0
+        ? outer
+        : { values: new Map([...fileValues, ...(outer?.values ?? [])]), source: item.paths[0]! };
     const load = () => loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const sub = ctx.kept ? ctx.kept.withScope(scope, load) : load();
     const pathCtx = { workingDir: dir, home: ctx.home };
@@ -264,7 +279,11 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     for (const key of ["volumes", "networks"]) if (sub[key] !== undefined) part[key] = sub[key]!;
     if (sub.configs !== undefined) part.configs = resolveRawSecretPaths(sub.configs, pathCtx) as PlainValue;
     importResources(part, imported, (key, name) =>
-      fail("include-conflict", `${key}.${name} conflicts with imported resource`, doc.positions.get(`${key}.${name}`) ?? doc.positions.get(where)),
+      fail(
+        "include-conflict",
+        `${key}.${name} conflicts with imported resource`,
+        doc.positions.get(`${key}.${name}`) ?? doc.positions.get(where),
+      ),
     );
   });
   // The including document's definitions are merged over the imported ones, with its own `!reset` /
@@ -314,12 +333,17 @@ function parseInclude(raw: PlainValue, where: string, doc: ParsedDocument): Incl
   };
   for (const key of Object.keys(raw)) {
     if (!["path", "project_directory", "env_file"].includes(key) && !key.startsWith("x-")) {
-      fail("schema", `${where} additional properties '${key}' not allowed`, doc.positions.get(`${where}.${key}`) ?? pos);
+      fail(
+        "schema",
+        `${where} additional properties '${key}' not allowed`,
+        doc.positions.get(`${where}.${key}`) ?? pos,
+      );
     }
   }
   const paths = list(raw.path, "path");
   if (paths.length === 0) fail("schema", `${where} missing property 'path'`, pos);
   const pd = raw.project_directory;
-  if (pd !== undefined && pd !== null && typeof pd !== "string") fail("schema", `${where}.project_directory must be a string`, pos);
+  if (pd !== undefined && pd !== null && typeof pd !== "string")
+    fail("schema", `${where}.project_directory must be a string`, pos);
   return { paths, projectDirectory: typeof pd === "string" ? pd : undefined, envFiles: list(raw.env_file, "env_file") };
 }

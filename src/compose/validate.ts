@@ -34,7 +34,11 @@ export function checkProject(project: ComposeProject): void {
     const at = `services.${service.name}`;
     if (!service.build) {
       if (service.image === undefined) {
-        fail("no-image-or-build", `service "${service.name}" has neither an image nor a build context specified`, pos(at));
+        fail(
+          "no-image-or-build",
+          `service "${service.name}" has neither an image nor a build context specified`,
+          pos(at),
+        );
       }
       continue;
     }
@@ -55,7 +59,11 @@ export function checkProject(project: ComposeProject): void {
       const target = own(project.services, ref);
       const where = pos(`${at}.build.additional_contexts.${key}`) ?? pos(`${at}.build.additional_contexts`);
       if (!target || !target.active) {
-        fail("unknown-context-service", `service "${service.name}" declares unknown service "${ref}" as additional contexts ${key}`, where);
+        fail(
+          "unknown-context-service",
+          `service "${service.name}" declares unknown service "${ref}" as additional contexts ${key}`,
+          where,
+        );
       }
       if (!target.build) {
         fail(
@@ -71,7 +79,12 @@ export function checkProject(project: ComposeProject): void {
       // Compose's message; Compose checks only a non-empty service platform.
       const kept = project.kept;
       if (kept && hasToken(service.platform)) {
-        kept.platformChecks.push({ values: build.platforms, expected: service.platform, unlessEmpty: service.platform, message });
+        kept.platformChecks.push({
+          values: build.platforms,
+          expected: service.platform,
+          unlessEmpty: service.platform,
+          message,
+        });
         continue;
       }
       const withTokens = build.platforms.filter(hasToken);
@@ -79,11 +92,7 @@ export function checkProject(project: ComposeProject): void {
         kept.platformChecks.push({ values: withTokens, expected: service.platform, message });
         continue;
       }
-      fail(
-        "platform-conflict",
-        message,
-        pos(`${at}.platform`),
-      );
+      fail("platform-conflict", message, pos(`${at}.platform`));
     }
   }
 }
@@ -99,12 +108,16 @@ interface Dependency {
 function dependencies(raw: PlainMap, at: string): Dependency[] {
   const v = raw.depends_on;
   if (Array.isArray(v)) {
-    return v.flatMap((item, i) => (typeof item === "string" ? [{ name: item, required: true, at: `${at}.depends_on.${i}` }] : []));
+    return v.flatMap((item, i) =>
+      typeof item === "string" ? [{ name: item, required: true, at: `${at}.depends_on.${i}` }] : [],
+    );
   }
   if (typeof v !== "object" || v === null) return [];
   return Object.entries(v).map(([name, d]) => {
     const required = typeof d === "object" && d !== null && !Array.isArray(d) ? d.required : undefined;
-    const off = required === false || (typeof required === "string" && ["false", "n", "no", "off"].includes(required.toLowerCase()));
+    const off =
+      required === false ||
+      (typeof required === "string" && ["false", "n", "no", "off"].includes(required.toLowerCase()));
     return { name, required: !off, at: `${at}.depends_on.${name}` };
   });
 }
@@ -146,7 +159,11 @@ export function checkDependencies(
       const target = services.get(d.name);
       if (target?.active) children.push(d.name);
       else if (target === undefined || d.required) {
-        fail("undefined-dependency", `service "${name}" depends on undefined service "${d.name}": invalid compose project`, positions.get(d.at));
+        fail(
+          "undefined-dependency",
+          `service "${name}" depends on undefined service "${d.name}": invalid compose project`,
+          positions.get(d.at),
+        );
       }
     }
     edges.set(name, [...new Set(children)].sort());
@@ -176,7 +193,11 @@ export function checkDependencies(
       const child = children[i]!;
       if (onTrail.has(child)) {
         const at = `services.${top}.depends_on`;
-        fail("dependency-cycle", `dependency cycle detected: ${[...trail.slice(trail.indexOf(child)), child].join(" -> ")}`, positions.get(at));
+        fail(
+          "dependency-cycle",
+          `dependency cycle detected: ${[...trail.slice(trail.indexOf(child)), child].join(" -> ")}`,
+          positions.get(at),
+        );
       }
       if (done.has(child)) continue;
       trail.push(child);

@@ -58,7 +58,11 @@ export function loadConfig(options: FindConfigOptions): Config | undefined {
 export function readConfig(file: string, fs: FileSystem = defaultFileSystem()): Config {
   // The same cap as Compose files: a settings file is never large, and a huge one must not exhaust memory.
   const bytes = fs.read(file, MAX_FILE_BYTES);
-  if (!bytes) throw configError("config-too-large", `read ${file}: compose2bake.toml is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+  if (!bytes)
+    throw configError(
+      "config-too-large",
+      `read ${file}: compose2bake.toml is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`,
+    );
   return parseConfig(new SourceFile(file, decodeUtf8(bytes)));
 }
 
@@ -77,14 +81,19 @@ export function parseConfig(source: SourceFile): Config {
   } catch (e) {
     if (!(e instanceof toml.TomlError)) throw e;
     // "Invalid TOML document: <sentence>\n\n<excerpt of the file>": keep the sentence, the position goes in front.
-    let message = e.message.replace(/^Invalid TOML document: /, "").replace(/\n[\s\S]*$/, "").trim();
+    let message = e.message
+      .replace(/^Invalid TOML document: /, "")
+      .replace(/\n[\s\S]*$/, "")
+      .trim();
     const offset = offsetOf(source.text, e);
     // A string that runs into the end of its line is reported as the line break it meets.
     const next = source.text[offset];
     if (/^control characters are not allowed/.test(message) && (next === undefined || next === "\n" || next === "\r")) {
       message = "unterminated string";
     }
-    throw new CompileError([{ severity: "error", code: "config-syntax", message: `invalid TOML: ${message}`, pos: { file: source, offset } }]);
+    throw new CompileError([
+      { severity: "error", code: "config-syntax", message: `invalid TOML: ${message}`, pos: { file: source, offset } },
+    ]);
   }
   return new Validator(source).config(doc);
 }

@@ -158,7 +158,8 @@ class Scanner {
     if (t.startsWith(quote.repeat(3), this.i)) {
       this.i += 3;
       const start = this.i;
-      while (this.i < t.length && !t.startsWith(quote.repeat(3), this.i)) this.i += quote === '"' && t[this.i] === "\\" ? 2 : 1;
+      while (this.i < t.length && !t.startsWith(quote.repeat(3), this.i))
+        this.i += quote === '"' && t[this.i] === "\\" ? 2 : 1;
       const end = this.i;
       this.i += 3;
       // Up to two quotes may end the content right before the closing delimiter (`""""` or `"""""`).
@@ -172,7 +173,8 @@ class Scanner {
     }
     this.i++;
     const start = this.i;
-    while (this.i < t.length && t[this.i] !== quote && t[this.i] !== "\n") this.i += quote === '"' && t[this.i] === "\\" ? 2 : 1;
+    while (this.i < t.length && t[this.i] !== quote && t[this.i] !== "\n")
+      this.i += quote === '"' && t[this.i] === "\\" ? 2 : 1;
     const raw = t.slice(start, this.i);
     this.i++;
     return quote === '"' ? decodeBasic(raw) : raw;

@@ -7,7 +7,14 @@ import * as path from "../platform/path";
 import { TARGET_ATTRIBUTE_KINDS } from "../bake/escape";
 import { TARGET_ATTRIBUTE_ORDER, type BakeGroup, type BakeTarget } from "../bake/model";
 import { dict, hasOwn } from "../dict";
-import { CompileError, sortDiagnostics, type Diagnostic, type DiagnosticCode, type SourceFile, type SourcePos } from "../diagnostics";
+import {
+  CompileError,
+  sortDiagnostics,
+  type Diagnostic,
+  type DiagnosticCode,
+  type SourceFile,
+  type SourcePos,
+} from "../diagnostics";
 import { outputFormatProblem, type OutputFormat } from "../emit";
 import type { BakeCustomization } from "../bake/customize";
 import { locateToml, type TomlPath } from "./toml-positions";
@@ -69,7 +76,8 @@ export class Validator {
     for (const key of Object.keys(doc)) {
       if (!hasOwn(TOP_LEVEL, key)) this.unknownKey([key], Object.keys(TOP_LEVEL));
     }
-    const strings = (key: string): string[] | undefined => this.check([key], doc[key], "strings") as string[] | undefined;
+    const strings = (key: string): string[] | undefined =>
+      this.check([key], doc[key], "strings") as string[] | undefined;
     const pathList = (key: string): string[] | undefined => strings(key)?.map((p) => this.resolve(p));
     const str = (key: string): string | undefined => this.check([key], doc[key], "string") as string | undefined;
 
@@ -131,7 +139,11 @@ export class Validator {
           continue;
         }
         const kind = TARGET_ATTRIBUTE_KINDS[key as keyof BakeTarget];
-        const checked = this.check(at, v, kind === "list" ? "strings" : kind === "map" ? "map" : kind === "bool" ? "boolean" : "string");
+        const checked = this.check(
+          at,
+          v,
+          kind === "list" ? "strings" : kind === "map" ? "map" : kind === "bool" ? "boolean" : "string",
+        );
         if (checked !== undefined) t[key] = checked;
       }
       out[name] = t as BakeTarget;
@@ -146,7 +158,8 @@ export class Validator {
     for (const [name, g] of Object.entries(value)) {
       if (!this.isTable(["group", name], g, "a table with targets = [...]")) continue;
       for (const key of Object.keys(g)) {
-        if (key !== "targets" && key !== "description") this.unknownKey(["group", name, key], ["targets", "description"]);
+        if (key !== "targets" && key !== "description")
+          this.unknownKey(["group", name, key], ["targets", "description"]);
       }
       const targets = this.check(["group", name, "targets"], g.targets, "strings") as string[] | undefined;
       const description = this.check(["group", name, "description"], g.description, "string") as string | undefined;
@@ -173,7 +186,12 @@ export class Validator {
       value.forEach((item, i) => {
         if (typeof item !== "string") {
           ok = false;
-          this.error("config-type", `${showPath([...at, i])} must be a string, not ${describe(item)}`, [...at, i], "value");
+          this.error(
+            "config-type",
+            `${showPath([...at, i])} must be a string, not ${describe(item)}`,
+            [...at, i],
+            "value",
+          );
         }
       });
       return ok ? [...(value as string[])] : undefined;
@@ -184,7 +202,12 @@ export class Validator {
       for (const [k, v] of Object.entries(value)) {
         if (typeof v !== "string") {
           ok = false;
-          this.error("config-type", `${showPath([...at, k])} must be a string, not ${describe(v)}`, [...at, k], "value");
+          this.error(
+            "config-type",
+            `${showPath([...at, k])} must be a string, not ${describe(v)}`,
+            [...at, k],
+            "value",
+          );
         }
       }
       return ok ? dict(Object.entries(value as Record<string, string>)) : undefined;
@@ -223,7 +246,10 @@ export class Validator {
 
   /** The position of `at` (its value or its key), else of the nearest enclosing key; else just the file. */
   pos(at: TomlPath, prefer: "key" | "value"): SourcePos {
-    const first = prefer === "value" ? this.positions.value(at) ?? this.positions.key(at) : this.positions.key(at) ?? this.positions.value(at);
+    const first =
+      prefer === "value"
+        ? (this.positions.value(at) ?? this.positions.key(at))
+        : (this.positions.key(at) ?? this.positions.value(at));
     if (first !== undefined) return { file: this.source, offset: first };
     for (let n = at.length - 1; n > 0; n--) {
       const offset = this.positions.key(at.slice(0, n)) ?? this.positions.value(at.slice(0, n));
@@ -260,4 +286,3 @@ function describe(value: unknown): string {
 function isPlainTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
-

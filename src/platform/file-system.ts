@@ -29,7 +29,13 @@ export interface FileSystem {
    * Runs git with `args` in the work tree `root` and returns its standard output when it exits with one of
    * `ok`; undefined when git is missing or fails. Absent: the warnings about inputs git lacks are not given.
    */
-  git?(root: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>, ok: readonly number[], input?: string): string | undefined;
+  git?(
+    root: string,
+    args: readonly string[],
+    env: Readonly<Record<string, string | undefined>>,
+    ok: readonly number[],
+    input?: string,
+  ): string | undefined;
 }
 
 /** An error with a POSIX code, as Node's file-system errors carry one (fsErrorText turns it into Go's words). */

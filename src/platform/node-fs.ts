@@ -69,7 +69,8 @@ export function realPath(file: string, depth = 0): string {
   const folder = realPath(parent, depth + 1);
   const here = path.join(folder, path.basename(file));
   try {
-    if (fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink()) return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
+    if (fs.lstatSync(here, { throwIfNoEntry: false })?.isSymbolicLink())
+      return realPath(path.resolve(folder, fs.readlinkSync(here)), depth + 1);
   } catch {
     // not readable as a link: the name is the answer
   }

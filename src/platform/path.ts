@@ -4,4 +4,5 @@
  */
 import nodePath = require("node:path");
 
-export const { basename, delimiter, dirname, extname, isAbsolute, join, normalize, relative, resolve, sep, posix } = nodePath;
+export const { basename, delimiter, dirname, extname, isAbsolute, join, normalize, relative, resolve, sep, posix } =
+  nodePath;

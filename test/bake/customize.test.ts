@@ -42,9 +42,15 @@ describe("rename", () => {
       'error: rename: there is no target "nope" (targets: api, web) [config-unknown-target]',
       'error: rename: "a.b" is not a valid bake target name (letters, digits, "_" and "-") [config-invalid-name]',
     ]);
-    expect(errorsOf({ rename: { web: "api" } })).toEqual(['error: rename: "web" cannot be renamed to "api": a target of that name exists [config-name-clash]']);
-    expect(errorsOf({ rename: { web: "tools" } })).toEqual(['error: rename: "web" cannot be renamed to "tools": a group of that name exists [config-name-clash]']);
-    expect(errorsOf({ rename: { web: "x", api: "x" } })).toEqual(['error: rename: "api" and "web" are both renamed to "x" [config-name-clash]']);
+    expect(errorsOf({ rename: { web: "api" } })).toEqual([
+      'error: rename: "web" cannot be renamed to "api": a target of that name exists [config-name-clash]',
+    ]);
+    expect(errorsOf({ rename: { web: "tools" } })).toEqual([
+      'error: rename: "web" cannot be renamed to "tools": a group of that name exists [config-name-clash]',
+    ]);
+    expect(errorsOf({ rename: { web: "x", api: "x" } })).toEqual([
+      'error: rename: "api" and "web" are both renamed to "x" [config-name-clash]',
+    ]);
   });
 });
 
@@ -55,14 +61,22 @@ describe("target attributes", () => {
     expect(merged({ "cache-to": ["type=gha"] })["cache-to"]).toEqual(["type=gha"]);
     expect(merged({ tags: ["p-web", "reg/web:1", "reg/web:1"] }).tags).toEqual(["p-web", "reg/web:1"]);
   });
-  test("maps merge by key, the setting winning", () => expect(merged({ args: { B: "3", C: "4" } }).args).toEqual({ A: "1", B: "3", C: "4" }));
+  test("maps merge by key, the setting winning", () =>
+    expect(merged({ args: { B: "3", C: "4" } }).args).toEqual({ A: "1", B: "3", C: "4" }));
   test("strings and booleans replace", () => {
-    expect(merged({ context: "web", pull: true, network: "host" })).toMatchObject({ context: "web", pull: true, network: "host" });
+    expect(merged({ context: "web", pull: true, network: "host" })).toMatchObject({
+      context: "web",
+      pull: true,
+      network: "host",
+    });
     expect(merged({ pull: false }).pull).toBe(false);
   });
   test('"*" applies to every target first, then the named target', () => {
     const out = customizeBake(bake(), {
-      targets: { web: { platforms: ["linux/riscv64"], network: "none" }, "*": { platforms: ["linux/arm64"], network: "host" } },
+      targets: {
+        web: { platforms: ["linux/riscv64"], network: "none" },
+        "*": { platforms: ["linux/arm64"], network: "host" },
+      },
     });
     expect(out.target.web!.platforms).toEqual(["linux/amd64", "linux/arm64", "linux/riscv64"]);
     expect(out.target.web!.network).toBe("none");
@@ -78,7 +92,10 @@ describe("target attributes", () => {
   });
   test("template values are compared as values when removing repeats", () => {
     const t: BakeTarget = { tags: [{ template: ["r/", { expr: "TAG" }] }] };
-    expect(mergeTarget(t, { tags: [{ template: ["r/", { expr: "TAG" }] }, "x"] }).tags).toEqual([{ template: ["r/", { expr: "TAG" }] }, "x"]);
+    expect(mergeTarget(t, { tags: [{ template: ["r/", { expr: "TAG" }] }, "x"] }).tags).toEqual([
+      { template: ["r/", { expr: "TAG" }] },
+      "x",
+    ]);
   });
 });
 
@@ -88,7 +105,9 @@ describe("groups", () => {
     expect(out.group.ci).toEqual({ targets: ["web", "api"], description: "CI" });
   });
   test("may list groups, and replace a generated group", () => {
-    const out = customizeBake(bake(), { groups: { default: { targets: ["web"] }, all: { targets: ["default", "tools"] } } });
+    const out = customizeBake(bake(), {
+      groups: { default: { targets: ["web"] }, all: { targets: ["default", "tools"] } },
+    });
     expect(out.group.default).toEqual({ targets: ["web"] });
     expect(out.group.all).toEqual({ targets: ["default", "tools"] });
   });
@@ -96,11 +115,15 @@ describe("groups", () => {
     expect(errorsOf({ groups: { ci: { targets: ["web", "nope"] } } })).toEqual([
       'error: group "ci": there is no target or group "nope" (targets: api, web) [config-unknown-target]',
     ]);
-    expect(errorsOf({ groups: { web: { targets: ["api"] } } })).toEqual(['error: group "web" has the name of a target [config-name-clash]']);
+    expect(errorsOf({ groups: { web: { targets: ["api"] } } })).toEqual([
+      'error: group "web" has the name of a target [config-name-clash]',
+    ]);
     expect(errorsOf({ groups: { "c i": { targets: ["api"] } } })).toEqual([
       'error: group "c i" is not a valid bake group name (letters, digits, "_" and "-") [config-invalid-name]',
     ]);
-    expect(errorsOf({ groups: { a: { targets: ["a"] } } })).toEqual(['error: group "a" lists itself [config-group-cycle]']);
+    expect(errorsOf({ groups: { a: { targets: ["a"] } } })).toEqual([
+      'error: group "a" lists itself [config-group-cycle]',
+    ]);
     expect(errorsOf({ groups: { a: { targets: ["b"] }, b: { targets: ["web", "a"] } } })).toEqual([
       "error: groups include each other: a → b → a [config-group-cycle]",
     ]);
@@ -108,12 +131,14 @@ describe("groups", () => {
 });
 
 test("errors carry the position `locate` gives", () => {
-  const file = new SourceFile("/p/compose2bake.toml", "[rename]\nnope = \"x\"\n");
+  const file = new SourceFile("/p/compose2bake.toml", '[rename]\nnope = "x"\n');
   const c: BakeCustomization = {
     rename: { nope: "x" },
     locate: (p) => (p.join(".") === "rename.nope" ? { file, offset: 9 } : undefined),
   };
-  expect(errorsOf(c)).toEqual(['/p/compose2bake.toml:2:1: error: rename: there is no target "nope" (targets: api, web) [config-unknown-target]']);
+  expect(errorsOf(c)).toEqual([
+    '/p/compose2bake.toml:2:1: error: rename: there is no target "nope" (targets: api, web) [config-unknown-target]',
+  ]);
 });
 
 test("never changes its input, and no customization returns the input", () => {

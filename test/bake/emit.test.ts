@@ -278,7 +278,9 @@ describe("emitHcl", () => {
     expect(text).toContain('target "app" {\n  context = "./app"\n  contexts = {\n');
     expect(text).toContain('    "alpine:3.20" = "docker-image://alpine:3.20"\n    base          = "target:base"\n');
     expect(text).toContain('  dockerfile        = "Dockerfile.app"\n  dockerfile-inline = "FROM alpine:3.20\\nARG');
-    expect(text).toContain('    condition     = TAG != ""\n    error_message = "TAG must not be empty (was \\"$${TAG}\\")."\n');
+    expect(text).toContain(
+      '    condition     = TAG != ""\n    error_message = "TAG must not be empty (was \\"$${TAG}\\")."\n',
+    );
   });
 
   test("writes a long list one element per line with trailing commas", () => {

@@ -80,7 +80,8 @@ describe("hclString", () => {
   test("escapes backslashes", () => expectHcl("C:\\dir\\", '"C:\\\\dir\\\\"'));
   test("escapes newline, CR and tab", () => expectHcl("a\nb\r\nc\td", '"a\\nb\\r\\nc\\td"'));
   test("writes a lone CR as \\r", () => expectHcl("a\rb", '"a\\rb"'));
-  test("writes other control characters as \\uXXXX", () => expectHcl("\u0000\u0001\u001b\u007f\u0085", '"\\u0000\\u0001\\u001b\\u007f\\u0085"'));
+  test("writes other control characters as \\uXXXX", () =>
+    expectHcl("\u0000\u0001\u001b\u007f\u0085", '"\\u0000\\u0001\\u001b\\u007f\\u0085"'));
   test("keeps unicode as is", () => expectHcl("é 日本 🐳 \u2028", '"é 日本 🐳 \u2028"'));
   test("escapes template sequences", () => expectHcl("${a} %{b} $${c}", '"$${a} %%{b} $$${c}"'));
   test("escapes a backslash before ${ as two escapes", () => expectHcl("\\${x}", '"\\\\$${x}"'));
@@ -94,28 +95,34 @@ describe("hclKey", () => {
   test("writes an identifier bare", () => expectKey("NODE_ENV", "NODE_ENV"));
   test("writes an identifier with dashes bare", () => expectKey("cache-from", "cache-from"));
   test("writes a leading underscore bare", () => expectKey("_x1", "_x1"));
-  test("quotes a key with a dot", () => expectKey("org.opencontainers.image.title", '"org.opencontainers.image.title"'));
+  test("quotes a key with a dot", () =>
+    expectKey("org.opencontainers.image.title", '"org.opencontainers.image.title"'));
   test("quotes a key starting with a digit", () => expectKey("1x", '"1x"'));
   test("quotes a key starting with a dash", () => expectKey("-x", '"-x"'));
   test("quotes the empty key", () => expectKey("", '""'));
   test("quotes a key with spaces", () => expectKey("a b", '"a b"'));
   test("quotes a non-ASCII key", () => expectKey("clé", '"clé"'));
   test("quotes `for` (it would start a for expression)", () => expectKey("for", '"for"'));
-  test("quotes true, false and null", () => expect(["true", "false", "null"].map(hclKey)).toEqual(['"true"', '"false"', '"null"']));
+  test("quotes true, false and null", () =>
+    expect(["true", "false", "null"].map(hclKey)).toEqual(['"true"', '"false"', '"null"']));
   test("escapes a template sequence in a key", () => expectKey("k${x}", '"k$${x}"'));
   test("escapes quotes in a key", () => expectKey('a"b', '"a\\"b"'));
-  test("isHclIdentifier agrees with hclKey", () => expect(["a", "a.b", "for"].map(isHclIdentifier)).toEqual([true, false, false]));
+  test("isHclIdentifier agrees with hclKey", () =>
+    expect(["a", "a.b", "for"].map(isHclIdentifier)).toEqual([true, false, false]));
 });
 
 describe("ordering", () => {
-  test("compares by code unit, not locale", () => expect(["b", "B", "a", "_", "10", "9", "é"].sort(compareCodeUnits)).toEqual(["10", "9", "B", "_", "a", "b", "é"]));
-  test("sortedKeys sorts integer-like keys as strings", () => expect(sortedKeys({ b: 1, 10: 1, 9: 1, a: 1 })).toEqual(["10", "9", "a", "b"]));
+  test("compares by code unit, not locale", () =>
+    expect(["b", "B", "a", "_", "10", "9", "é"].sort(compareCodeUnits)).toEqual(["10", "9", "B", "_", "a", "b", "é"]));
+  test("sortedKeys sorts integer-like keys as strings", () =>
+    expect(sortedKeys({ b: 1, 10: 1, 9: 1, a: 1 })).toEqual(["10", "9", "a", "b"]));
 });
 
 describe("TARGET_ATTRIBUTE_KINDS", () => {
   test("has exactly the attributes of TARGET_ATTRIBUTE_ORDER", () =>
     expect(Object.keys(TARGET_ATTRIBUTE_KINDS).sort()).toEqual([...TARGET_ATTRIBUTE_ORDER].sort()));
-  test("has no duplicate in TARGET_ATTRIBUTE_ORDER", () => expect(new Set(TARGET_ATTRIBUTE_ORDER).size).toBe(TARGET_ATTRIBUTE_ORDER.length));
+  test("has no duplicate in TARGET_ATTRIBUTE_ORDER", () =>
+    expect(new Set(TARGET_ATTRIBUTE_ORDER).size).toBe(TARGET_ATTRIBUTE_ORDER.length));
 });
 
 describe("templateSegments", () => {
@@ -123,7 +130,8 @@ describe("templateSegments", () => {
   test("gives nothing for the empty string", () => expect(templateSegments("")).toEqual([]));
   test("moves only the run of $ that ends the literal", () =>
     expect(templateSegments(t("a$b$$", { expr: "X" }))).toEqual([{ text: "a$b" }, { expr: '"$$"' }, { expr: "X" }]));
-  test("a literal of only $ becomes one expression", () => expect(templateSegments(t("$$$", { expr: "X" }))).toEqual([{ expr: '"$$$"' }, { expr: "X" }]));
+  test("a literal of only $ becomes one expression", () =>
+    expect(templateSegments(t("$$$", { expr: "X" }))).toEqual([{ expr: '"$$$"' }, { expr: "X" }]));
   test("a long run of $ that does not end the literal is scanned in linear time (was /\\$+$/, quadratic)", () => {
     const run = "$".repeat(1_000_000);
     // Quadratic, this took hours; it must take well under jest's timeout.
@@ -168,7 +176,9 @@ describe("round trip through the HCL parser", () => {
   });
 
   test("reads an escaped map key back", async () => {
-    const json = await hclToBakeJson(`target "t" {\n  args = {\n    ${hclKey("k${x}")} = "v"\n    ${hclKey("for")} = "w"\n  }\n}\n`);
+    const json = await hclToBakeJson(
+      `target "t" {\n  args = {\n    ${hclKey("k${x}")} = "v"\n    ${hclKey("for")} = "w"\n  }\n}\n`,
+    );
     expect(json).toEqual({ target: { t: { args: { "k$${x}": "v", for: "w" } } } });
   });
 });

@@ -77,7 +77,10 @@ describe("rarer spellings are left to yargs", () => {
   });
 
   // `-fcompose.yaml` reads as the short flags -f -c -o -m … in yargs, as it did before the fast reader.
-  test.each([[["--bogus"]], [["--format", "yaml"]], [["-f"]], [["-fcompose.yaml"]]])("yargs refuses %j with a usage error", (argv) => {
-    expect(() => parseWithYargs(argv, version)).toThrow(UsageError);
-  });
+  test.each([[["--bogus"]], [["--format", "yaml"]], [["-f"]], [["-fcompose.yaml"]]])(
+    "yargs refuses %j with a usage error",
+    (argv) => {
+      expect(() => parseWithYargs(argv, version)).toThrow(UsageError);
+    },
+  );
 });

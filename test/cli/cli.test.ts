@@ -54,10 +54,15 @@ describe("compose2bake CLI", () => {
 
   test("an error names file:line:col, exits 2, prints no stack and leaves the output untouched", () => {
     const dir = tempProject({ ...SIMPLE, "docker-bake.json": "previous\n" });
-    fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  web:\n    build:\n      context: .\n      secrets: [nope]\n");
+    fs.writeFileSync(
+      path.join(dir, "compose.yaml"),
+      "services:\n  web:\n    build:\n      context: .\n      secrets: [nope]\n",
+    );
     const r = runCli(["-o", "docker-bake.json"], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('compose.yaml:5:17: error: service "web" refers to undefined build secret nope [undefined-secret]\n');
+    expect(r.stderr).toBe(
+      'compose.yaml:5:17: error: service "web" refers to undefined build secret nope [undefined-secret]\n',
+    );
     expect(fs.readFileSync(path.join(dir, "docker-bake.json"), "utf8")).toBe("previous\n");
   });
 

@@ -18,7 +18,9 @@ function loadBundle(file: string): { exports: { main: string }; script: { cached
   const code =
     `const r = require(${JSON.stringify(path.join(REPO, "bin", "load-bundle.js"))}).loadBundle(${JSON.stringify(file)});` +
     "process.stdout.write(JSON.stringify({ exports: { main: typeof r.exports.main }, script: { cachedDataRejected: r.script.cachedDataRejected } }));";
-  return JSON.parse(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" })) as ReturnType<typeof loadBundle>;
+  return JSON.parse(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" })) as ReturnType<
+    typeof loadBundle
+  >;
 }
 
 const BUNDLE = path.join(REPO, "dist", "compose2bake.cjs");
@@ -34,7 +36,12 @@ function copyBundle(cache: (original: Buffer) => Buffer | undefined): string {
 
 test("the build writes a bundle that names itself and a cache recorded for that name", () => {
   const id = BUNDLE_ID.exec(fs.readFileSync(BUNDLE, "utf8"))![1]!;
-  expect(fs.readFileSync(`${BUNDLE}.cache`).subarray(0, id.length + 1).toString()).toBe(`${id}\n`);
+  expect(
+    fs
+      .readFileSync(`${BUNDLE}.cache`)
+      .subarray(0, id.length + 1)
+      .toString(),
+  ).toBe(`${id}\n`);
   const loaded = loadBundle(copyBundle((c) => c));
   expect(loaded.script.cachedDataRejected).toBe(false);
   expect(loaded.exports.main).toBe("function");
@@ -95,7 +102,12 @@ test("a typical run compiles nothing the cache does not hold, the schema validat
       "const before = script.createCachedData().length;" +
       `cli.main(${JSON.stringify(args)}, { cwd: ${JSON.stringify(dir)}, env: {}, stdout: () => {}, stderr: (t) => process.stderr.write(t) })` +
       ".then((status) => process.stdout.write(JSON.stringify({ status, rejected: script.cachedDataRejected, before, after: script.createCachedData().length })));";
-    const r = JSON.parse(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" })) as { status: number; rejected: boolean; before: number; after: number };
+    const r = JSON.parse(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" })) as {
+      status: number;
+      rejected: boolean;
+      before: number;
+      after: number;
+    };
     expect(r.status).toBe(0);
     expect(r.rejected).toBe(false);
     // A few bytes of slack for V8's bookkeeping; one function compiled during the run adds hundreds.

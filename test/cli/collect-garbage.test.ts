@@ -28,7 +28,11 @@ test("onFileParsed reports each file of the project with its size", () => {
 });
 
 test("a file large enough for the collection converts exactly as the library converts it", () => {
-  const services = Array.from({ length: 2_500 }, (_, i) => `  svc${i}:\n    build:\n      context: ./s${i}\n      args:\n        NAME: "service number ${i} ${"x".repeat(150)}"`);
+  const services = Array.from(
+    { length: 2_500 },
+    (_, i) =>
+      `  svc${i}:\n    build:\n      context: ./s${i}\n      args:\n        NAME: "service number ${i} ${"x".repeat(150)}"`,
+  );
   const text = `services:\n${services.join("\n")}\n`;
   expect(text.length).toBeGreaterThan(512 * 1024);
   const dir = tempProject({ "compose.yaml": text });

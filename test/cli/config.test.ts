@@ -13,7 +13,11 @@ const read = (dir: string, file: string): string => fs.readFileSync(path.join(di
 describe("compose2bake.toml", () => {
   test("a bare compose2bake writes `output`, and --check compares with it", () => {
     const dir = tempProject({ ...COMPOSE, "compose2bake.toml": 'output = "docker-bake.hcl"\n' });
-    expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote docker-bake.hcl (2 targets, 1 group)\n" });
+    expect(runCli([], { cwd: dir })).toEqual({
+      status: 0,
+      stdout: "",
+      stderr: "compose2bake: wrote docker-bake.hcl (2 targets, 1 group)\n",
+    });
     expect(read(dir, "docker-bake.hcl")).toContain('target "web" {');
     expect(runCli(["--check"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
     fs.writeFileSync(path.join(dir, "compose.yaml"), COMPOSE["compose.yaml"].replace("ex/web", "ex/web2"));
@@ -37,7 +41,11 @@ describe("compose2bake.toml", () => {
         'targets = ["frontend", "api"]',
       ].join("\n"),
     });
-    expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote docker-bake.json (2 targets, 2 groups)\n" });
+    expect(runCli([], { cwd: dir })).toEqual({
+      status: 0,
+      stdout: "",
+      stderr: "compose2bake: wrote docker-bake.json (2 targets, 2 groups)\n",
+    });
     const out = JSON.parse(read(dir, "docker-bake.json"));
     expect(out.group).toEqual({ ci: { targets: ["frontend", "api"] }, default: { targets: ["api", "frontend"] } });
     expect(Object.keys(out.target)).toEqual(["api", "frontend"]);
@@ -100,7 +108,9 @@ describe("compose2bake.toml", () => {
     expect(read(dir, "out.hcl")).toMatch(/context\s+= "app"/);
     const missing = runCli(["--config", "nope.toml"], { cwd: dir });
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe(`error: open ${path.join(dir, "nope.toml")}: no such file or directory [config-missing]\n`);
+    expect(missing.stderr).toBe(
+      `error: open ${path.join(dir, "nope.toml")}: no such file or directory [config-missing]\n`,
+    );
   });
 
   test("errors name compose2bake.toml:LINE:COL, exit 2 and write nothing", () => {
@@ -114,8 +124,12 @@ describe("compose2bake.toml", () => {
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^compose2bake\.toml:4:1: error: unknown bake target attribute "platform" in target\.web \(known: .*\) \[config-unknown-key\]$/);
-    expect(lines[1]).toBe('compose2bake.toml:5:8: error: target.web.tags must be an array of strings (["..."]), not a string ("x") [config-type]');
+    expect(lines[0]).toMatch(
+      /^compose2bake\.toml:4:1: error: unknown bake target attribute "platform" in target\.web \(known: .*\) \[config-unknown-key\]$/,
+    );
+    expect(lines[1]).toBe(
+      'compose2bake.toml:5:8: error: target.web.tags must be an array of strings (["..."]), not a string ("x") [config-type]',
+    );
     expect(read(dir, "docker-bake.json")).toBe("previous\n");
   });
 
@@ -130,13 +144,16 @@ describe("compose2bake.toml", () => {
     expect(runCli([], { cwd: dir })).toEqual({
       status: 2,
       stdout: "",
-      stderr: 'compose2bake.toml:2:19: error: group "ci": there is no target or group "worker" (targets: api, web) [config-unknown-target]\n',
+      stderr:
+        'compose2bake.toml:2:19: error: group "ci": there is no target or group "worker" (targets: api, web) [config-unknown-target]\n',
     });
   });
 
   test("--check without any output file is still a usage error", () => {
     const r = runCli(["--check"], { cwd: tempProject(COMPOSE) });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("--check needs the file to compare with: -o/--output FILE, or output in compose2bake.toml");
+    expect(r.stderr).toContain(
+      "--check needs the file to compare with: -o/--output FILE, or output in compose2bake.toml",
+    );
   });
 });

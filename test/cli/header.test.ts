@@ -18,7 +18,10 @@ function headerOf(text: string): string[] {
 }
 
 test("the HCL header names the inputs, the command, the override file and the bake command", () => {
-  const dir = tempProject({ "compose.yaml": COMPOSE, "compose.override.yaml": "services: {web: {build: {target: dev}}}\n" });
+  const dir = tempProject({
+    "compose.yaml": COMPOSE,
+    "compose.override.yaml": "services: {web: {build: {target: dev}}}\n",
+  });
   expect(runCli(["--format", "hcl", "-o", "docker-bake.hcl"], { cwd: dir }).status).toBe(0);
   const text = fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8");
   expect(headerOf(text)).toEqual([
@@ -56,7 +59,10 @@ test("the same bytes whatever the spelling of the flags and the folder compose2b
   expect(texts[2]).toBe(texts[1]);
   expect(texts[3]).toBe(texts[1]);
   // --check with yet another spelling agrees with the written file.
-  expect(runCli(["--check", "--file", "compose.yaml", "--output", "./docker-bake.hcl"], { cwd: path.join(dir, "sub") }).status).toBe(0);
+  expect(
+    runCli(["--check", "--file", "compose.yaml", "--output", "./docker-bake.hcl"], { cwd: path.join(dir, "sub") })
+      .status,
+  ).toBe(0);
 });
 
 test("compose2bake alone when compose2bake.toml supplies every setting, with any flags that repeat it", () => {
@@ -73,7 +79,9 @@ test("compose2bake alone when compose2bake.toml supplies every setting, with any
   ]);
   // A setting that differs from the file's is part of the command.
   expect(runCli(["--profile", "other"], { cwd: dir }).status).toBe(0);
-  expect(headerOf(fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8"))[2]).toBe("#   compose2bake --profile other");
+  expect(headerOf(fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8"))[2]).toBe(
+    "#   compose2bake --profile other",
+  );
 });
 
 test("an output in another folder: the command runs in the project folder, bake in the output's", () => {
@@ -91,21 +99,35 @@ test("an output in another folder: the command runs in the project folder, bake 
 test("--check's hint prints the header's command, with a cd when run from another folder", () => {
   const dir = tempProject({ "app/compose.yaml": COMPOSE });
   fs.writeFileSync(path.join(dir, "app", "none.env"), "");
-  expect(runCli(["-f", "app/compose.yaml", "-o", "app/docker-bake.json", "--env-file", "app/none.env", "-p", "demo"], { cwd: dir }).status).toBe(0);
+  expect(
+    runCli(["-f", "app/compose.yaml", "-o", "app/docker-bake.json", "--env-file", "app/none.env", "-p", "demo"], {
+      cwd: dir,
+    }).status,
+  ).toBe(0);
   const file = path.join(dir, "app", "docker-bake.json");
   const header = JSON.parse(fs.readFileSync(file, "utf8"))["//"] as string[];
   const command = header[2]!.trim();
   expect(command).toBe("compose2bake -f compose.yaml -p demo --env-file none.env -o docker-bake.json");
   fs.appendFileSync(file, "\n");
-  const fromRoot = runCli(["--check", "-f", "app/compose.yaml", "-o", "app/docker-bake.json", "--env-file", "app/none.env", "-p", "demo"], { cwd: dir });
+  const fromRoot = runCli(
+    ["--check", "-f", "app/compose.yaml", "-o", "app/docker-bake.json", "--env-file", "app/none.env", "-p", "demo"],
+    { cwd: dir },
+  );
   expect(fromRoot.status).toBe(1);
-  expect(fromRoot.stderr).toContain(`compose2bake: app/docker-bake.json is stale; run \`cd app && ${command}\` to update it\n`);
-  const fromApp = runCli(["--check", "-p", "demo", "-f", "compose.yaml", "-o", "docker-bake.json", "--env-file=none.env"], { cwd: path.join(dir, "app") });
+  expect(fromRoot.stderr).toContain(
+    `compose2bake: app/docker-bake.json is stale; run \`cd app && ${command}\` to update it\n`,
+  );
+  const fromApp = runCli(
+    ["--check", "-p", "demo", "-f", "compose.yaml", "-o", "docker-bake.json", "--env-file=none.env"],
+    { cwd: path.join(dir, "app") },
+  );
   expect(fromApp.stderr).toContain(`compose2bake: docker-bake.json is stale; run \`${command}\` to update it\n`);
   fs.rmSync(file);
-  expect(runCli(["--check", "-p", "demo", "-f", "compose.yaml", "-o", "docker-bake.json", "--env-file=none.env"], { cwd: path.join(dir, "app") }).stderr).toContain(
-    `compose2bake: docker-bake.json does not exist; run \`${command}\` to create it\n`,
-  );
+  expect(
+    runCli(["--check", "-p", "demo", "-f", "compose.yaml", "-o", "docker-bake.json", "--env-file=none.env"], {
+      cwd: path.join(dir, "app"),
+    }).stderr,
+  ).toContain(`compose2bake: docker-bake.json does not exist; run \`${command}\` to create it\n`);
 });
 
 test("a file name with a line break stays inside the comment", async () => {
@@ -131,18 +153,24 @@ test("shellQuote: plain words bare, others single-quoted, control characters as 
 
 const tools = findRealTools();
 if (!tools) console.warn(`real docker-buildx not found, SKIPPING the header's bake check: ${whyNoRealTools()}`);
-(tools ? test : test.skip)("bake reads the header as a comment in both formats (the same definition without it)", async () => {
-  for (const format of ["json", "hcl"] as const) {
-    const dir = tempProject({ "compose.yaml": COMPOSE, "app/Dockerfile": "FROM scratch\n" });
-    expect(runCli(["-o", `with.${format}`], { cwd: dir }).status).toBe(0);
-    expect(runCli(["-o", "-", "--format", format], { cwd: dir }).status).toBe(0);
-    fs.writeFileSync(path.join(dir, `without.${format}`), runCli(["-o", "-", "--format", format], { cwd: dir }).stdout);
-    expect(fs.readFileSync(path.join(dir, `without.${format}`), "utf8")).not.toContain("compose2bake");
-    const withHeader = await bakePrintAsync(tools!, { cwd: dir, files: [`with.${format}`] });
-    const without = await bakePrintAsync(tools!, { cwd: dir, files: [`without.${format}`] });
-    expect(withHeader.ok && without.ok).toBe(true);
-    if (!withHeader.ok || !without.ok) return;
-    expect(withHeader.json).toEqual(without.json);
-    expect(JSON.stringify(withHeader.json)).not.toContain("Generated");
-  }
-});
+(tools ? test : test.skip)(
+  "bake reads the header as a comment in both formats (the same definition without it)",
+  async () => {
+    for (const format of ["json", "hcl"] as const) {
+      const dir = tempProject({ "compose.yaml": COMPOSE, "app/Dockerfile": "FROM scratch\n" });
+      expect(runCli(["-o", `with.${format}`], { cwd: dir }).status).toBe(0);
+      expect(runCli(["-o", "-", "--format", format], { cwd: dir }).status).toBe(0);
+      fs.writeFileSync(
+        path.join(dir, `without.${format}`),
+        runCli(["-o", "-", "--format", format], { cwd: dir }).stdout,
+      );
+      expect(fs.readFileSync(path.join(dir, `without.${format}`), "utf8")).not.toContain("compose2bake");
+      const withHeader = await bakePrintAsync(tools!, { cwd: dir, files: [`with.${format}`] });
+      const without = await bakePrintAsync(tools!, { cwd: dir, files: [`without.${format}`] });
+      expect(withHeader.ok && without.ok).toBe(true);
+      if (!withHeader.ok || !without.ok) return;
+      expect(withHeader.json).toEqual(without.json);
+      expect(JSON.stringify(withHeader.json)).not.toContain("Generated");
+    }
+  },
+);

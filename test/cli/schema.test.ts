@@ -17,19 +17,23 @@ describe.each(names)("%s", (name) => {
   const c = readCase("loading", name);
   const read = (f: string) => readCaseFile(c, f);
 
-  test(name.startsWith("error-") ? "exit 2, every problem at file:line:col, compose's message among them" : "converts", () => {
-    const r = runCli([...c.args], { cwd: c.cwd, env: { ...fixedEnv(), ...c.env } });
-    if (!name.startsWith("error-")) {
-      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-      return;
-    }
-    expect(r.status).toBe(2);
-    // The same diagnostics as the library's (the scenario's expected-load-error.txt), paths relative to the folder.
-    expect(r.stderr).toBe(read("expected-load-error.txt"));
-    for (const line of r.stderr.trimEnd().split("\n")) expect(line).toMatch(/^[^:\s]+:\d+:\d+: error: .+ \[schema\]$/);
-    // expected-compose-error.txt: `validating <file>: <message>` (the top level has an empty path in compose's message).
-    const composeLine = read("expected-compose-error.txt").split("\n")[0]!;
-    const message = composeLine.replace(/^validating [^:]+: /, "").trim();
-    expect(r.stderr).toContain(message);
-  });
+  test(
+    name.startsWith("error-") ? "exit 2, every problem at file:line:col, compose's message among them" : "converts",
+    () => {
+      const r = runCli([...c.args], { cwd: c.cwd, env: { ...fixedEnv(), ...c.env } });
+      if (!name.startsWith("error-")) {
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+        return;
+      }
+      expect(r.status).toBe(2);
+      // The same diagnostics as the library's (the scenario's expected-load-error.txt), paths relative to the folder.
+      expect(r.stderr).toBe(read("expected-load-error.txt"));
+      for (const line of r.stderr.trimEnd().split("\n"))
+        expect(line).toMatch(/^[^:\s]+:\d+:\d+: error: .+ \[schema\]$/);
+      // expected-compose-error.txt: `validating <file>: <message>` (the top level has an empty path in compose's message).
+      const composeLine = read("expected-compose-error.txt").split("\n")[0]!;
+      const message = composeLine.replace(/^validating [^:]+: /, "").trim();
+      expect(r.stderr).toContain(message);
+    },
+  );
 });

@@ -19,7 +19,10 @@ test("-f - gives what the same file named with -f gives, paths resolved from the
 });
 
 test("-f - merges with other files in order, and .env is read from the current folder", () => {
-  const dir = tempProject({ "override.yaml": "services:\n  web:\n    build:\n      target: prod\n", ".env": "TAG=7\n" });
+  const dir = tempProject({
+    "override.yaml": "services:\n  web:\n    build:\n      target: prod\n",
+    ".env": "TAG=7\n",
+  });
   const r = runWithStdin(["-f", "-", "-f", "override.yaml", "--resolve"], dir, COMPOSE);
   expect(r.status).toBe(0);
   const web = JSON.parse(r.stdout).target.web;

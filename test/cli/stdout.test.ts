@@ -7,11 +7,17 @@ import { BIN, fixedEnv, tempProject } from "../support/run";
 
 /** A project whose bake file (about 600 KB) is far larger than a pipe's buffer. */
 function bigProject(): string {
-  const services = Array.from({ length: 3_000 }, (_, i) => `  svc${i}:\n    build:\n      context: ./s${i}\n      args: {N: "${i}"}`);
+  const services = Array.from(
+    { length: 3_000 },
+    (_, i) => `  svc${i}:\n    build:\n      context: ./s${i}\n      args: {N: "${i}"}`,
+  );
   return tempProject({ "compose.yaml": `services:\n${services.join("\n")}\n` });
 }
 
-function run(cwd: string, read: (stdout: NodeJS.ReadableStream, done: () => void) => void): Promise<{ code: number | null; bytes: number; stderr: string }> {
+function run(
+  cwd: string,
+  read: (stdout: NodeJS.ReadableStream, done: () => void) => void,
+): Promise<{ code: number | null; bytes: number; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN], { cwd, env: fixedEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let bytes = 0;

@@ -13,7 +13,10 @@ const withGit = GIT ? test : test.skip;
 if (!GIT) noteSkip("the git warnings' tests", "git is not installed");
 
 function git(dir: string, ...args: string[]): void {
-  const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" });
+  const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
 }
 
@@ -34,23 +37,30 @@ function gitProject(files: Record<string, string>): string {
 }
 
 describe("issue #11 rows", () => {
-  withGit("`docker buildx bake` without -f beside compose.yaml: said when the file is created, and in its header", () => {
-    const dir = gitProject({ "compose.yaml": NAMED });
-    const first = runCli(["-o", "docker-bake.hcl"], { cwd: dir });
-    expect(warnings(first.stderr)).toEqual([
-      "warning: docker buildx bake run without -f in this folder reads compose.yaml too and merges it with docker-bake.hcl (renamed secrets twice, .env values back): always run docker buildx bake -f docker-bake.hcl [bake-reads-compose-file]",
-    ]);
-    expect(fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8")).toContain("#   docker buildx bake -f docker-bake.hcl -f docker-bake.override.hcl\n");
-    // Once: later runs (and --check) rely on the header.
-    expect(warnings(runCli(["-o", "docker-bake.hcl"], { cwd: dir }).stderr)).toEqual([]);
-    expect(runCli(["--check", "-o", "docker-bake.hcl"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
-    // A name bake does not read by default, or no Compose file beside it: nothing to say.
-    const other = gitProject({ "compose.yaml": NAMED });
-    expect(warnings(runCli(["-o", "ci.hcl"], { cwd: other }).stderr)).toEqual([]);
-    expect(warnings(runCli(["-o", "out/docker-bake.hcl", "--absolute-paths"], { cwd: other }).stderr)).toEqual([]);
-    // Outside a git work tree (a file that is not committed), only the header says it.
-    expect(warnings(runCli(["-o", "docker-bake.hcl"], { cwd: tempProject({ "compose.yaml": NAMED }) }).stderr)).toEqual([]);
-  });
+  withGit(
+    "`docker buildx bake` without -f beside compose.yaml: said when the file is created, and in its header",
+    () => {
+      const dir = gitProject({ "compose.yaml": NAMED });
+      const first = runCli(["-o", "docker-bake.hcl"], { cwd: dir });
+      expect(warnings(first.stderr)).toEqual([
+        "warning: docker buildx bake run without -f in this folder reads compose.yaml too and merges it with docker-bake.hcl (renamed secrets twice, .env values back): always run docker buildx bake -f docker-bake.hcl [bake-reads-compose-file]",
+      ]);
+      expect(fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8")).toContain(
+        "#   docker buildx bake -f docker-bake.hcl -f docker-bake.override.hcl\n",
+      );
+      // Once: later runs (and --check) rely on the header.
+      expect(warnings(runCli(["-o", "docker-bake.hcl"], { cwd: dir }).stderr)).toEqual([]);
+      expect(runCli(["--check", "-o", "docker-bake.hcl"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
+      // A name bake does not read by default, or no Compose file beside it: nothing to say.
+      const other = gitProject({ "compose.yaml": NAMED });
+      expect(warnings(runCli(["-o", "ci.hcl"], { cwd: other }).stderr)).toEqual([]);
+      expect(warnings(runCli(["-o", "out/docker-bake.hcl", "--absolute-paths"], { cwd: other }).stderr)).toEqual([]);
+      // Outside a git work tree (a file that is not committed), only the header says it.
+      expect(
+        warnings(runCli(["-o", "docker-bake.hcl"], { cwd: tempProject({ "compose.yaml": NAMED }) }).stderr),
+      ).toEqual([]);
+    },
+  );
 
   withGit("-o docker/docker-bake.hcl: the warning and the header say to run bake in docker/", () => {
     const dir = gitProject({ "compose.yaml": NAMED });
@@ -66,8 +76,12 @@ describe("issue #11 rows", () => {
   test("hand-added targets: the file says it is generated and where hand-written targets go", () => {
     const dir = tempProject({ "compose.yaml": NAMED });
     runCli(["-o", "docker-bake.json"], { cwd: dir });
-    const header = (JSON.parse(fs.readFileSync(path.join(dir, "docker-bake.json"), "utf8")) as { "//": string[] })["//"];
-    expect(header.join("\n")).toMatch(/Do not edit[^]*hand-written targets and overrides in docker-bake\.override\.hcl/);
+    const header = (JSON.parse(fs.readFileSync(path.join(dir, "docker-bake.json"), "utf8")) as { "//": string[] })[
+      "//"
+    ];
+    expect(header.join("\n")).toMatch(
+      /Do not edit[^]*hand-written targets and overrides in docker-bake\.override\.hcl/,
+    );
   });
 
   withGit("a git-ignored compose.override.yaml, an untracked env file: a warning naming each local input", () => {
@@ -97,7 +111,10 @@ describe("issue #11 rows", () => {
   });
 
   test("outside a git work tree, git is never run", () => {
-    const dir = tempProject({ "compose.yaml": NAMED, "bin/git": "#!/bin/sh\necho called >> \"$(dirname \"$0\")/calls\"\nexit 1\n" });
+    const dir = tempProject({
+      "compose.yaml": NAMED,
+      "bin/git": '#!/bin/sh\necho called >> "$(dirname "$0")/calls"\nexit 1\n',
+    });
     fs.chmodSync(path.join(dir, "bin", "git"), 0o755);
     const env = fixedEnv({ PATH: `${path.join(dir, "bin")}:${process.env.PATH}` });
     expect(runCli(["-o", "ci.hcl"], { cwd: dir, env }).status).toBe(0);
@@ -109,13 +126,18 @@ describe("issue #11 rows", () => {
   });
 
   withGit("a checkout in a differently named folder: the folder-derived project name and tags are named", () => {
-    const dir = tempProject({ "compose.yaml": "services:\n  web:\n    build: .\n  api:\n    build: .\n    image: ex/api\n" });
+    const dir = tempProject({
+      "compose.yaml": "services:\n  web:\n    build: .\n  api:\n    build: .\n    image: ex/api\n",
+    });
     // Outside a git work tree there is no checkout to differ: nothing said.
     expect(warnings(runCli(["-o", "ci.hcl"], { cwd: dir }).stderr)).toEqual([]);
     git(dir, "init", "-q");
     git(dir, "add", "compose.yaml");
     const r = runCli(["-o", "ci.hcl"], { cwd: dir });
-    const project = path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, "");
+    const project = path
+      .basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, "");
     expect(warnings(r.stderr)).toEqual([
       `compose.yaml: warning: the project name "${project}" comes from the folder's name, and so do the tags of services without image: (${project}-web): a checkout in a folder named otherwise writes another file; set name: in the Compose file or project_name in compose2bake.toml [project-name-from-folder]`,
     ]);
@@ -125,7 +147,10 @@ describe("issue #11 rows", () => {
     git(dir, "add", "compose2bake.toml");
     expect(warnings(runCli(["-o", "ci.hcl"], { cwd: dir }).stderr)).toEqual([]);
     fs.rmSync(path.join(dir, "compose2bake.toml"));
-    fs.writeFileSync(path.join(dir, "compose.yaml"), "name: demo\n" + fs.readFileSync(path.join(dir, "compose.yaml"), "utf8"));
+    fs.writeFileSync(
+      path.join(dir, "compose.yaml"),
+      "name: demo\n" + fs.readFileSync(path.join(dir, "compose.yaml"), "utf8"),
+    );
     expect(warnings(runCli(["-o", "ci.hcl"], { cwd: dir }).stderr)).toEqual([]);
     // On standard output there is no kept file to depend on it.
     fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  web:\n    build: .\n");
@@ -136,7 +161,9 @@ describe("issue #11 rows", () => {
     const dir = tempProject({ "compose.yaml": NAMED + "  dbg:\n    build: .\n    profiles: [debug]\n" });
     const r = runCli(["--profile", "nosuch"], { cwd: dir });
     expect(r.status).toBe(0);
-    expect(warnings(r.stderr)).toEqual(['warning: no service has the profile "nosuch" (known: debug) [unknown-profile]']);
+    expect(warnings(r.stderr)).toEqual([
+      'warning: no service has the profile "nosuch" (known: debug) [unknown-profile]',
+    ]);
     expect(warnings(runCli(["--profile", "debug"], { cwd: dir }).stderr)).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import { RequiredVariableError } from "../../src/compose/interpolate";
 type Vars = Record<string, string>;
 
 function lookupIn(vars: Vars) {
-  return (name: string): string | undefined => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined);
+  return (name: string): string | undefined =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
 }
 
 /** Parses `text` with `env` as the lookup and compares every entry. */
@@ -36,7 +37,9 @@ describe("statements", () => {
     expectDotenv("OPTION_A: 1", { OPTION_A: "1" });
     expectDotenv("OPTION_A: Foo=bar", { OPTION_A: "Foo=bar" });
     expectDotenv("OPTION_A=1:B", { OPTION_A: "1:B" });
-    expectDotenv("OPTION_A=postgres://localhost:5432/database?sslmode=disable", { OPTION_A: "postgres://localhost:5432/database?sslmode=disable" });
+    expectDotenv("OPTION_A=postgres://localhost:5432/database?sslmode=disable", {
+      OPTION_A: "postgres://localhost:5432/database?sslmode=disable",
+    });
     expectDotenv("FOO=foobar=", { FOO: "foobar=" });
     expectDotenv("ONE=1\nTWO='2'\nTHREE = \"3\"", { ONE: "1", TWO: "2", THREE: "3" });
   });
@@ -122,7 +125,7 @@ describe("keys", () => {
     expectDotenvError("%!(EXTRA string)=foo", 'line 1: unexpected character "%" in variable name');
     const error = expectDotenvError("A=1\n\nFO%O=bar\nB=2", 'line 3: unexpected character "%" in variable name');
     expect(error.offset).toBe(7);
-    expectDotenvError("export FO\"O=1", 'line 1: unexpected character "\\"" in variable name');
+    expectDotenvError('export FO"O=1', 'line 1: unexpected character "\\"" in variable name');
   });
 
   test("a space inside a key is an error, other blanks are not", () => {
@@ -134,7 +137,11 @@ describe("keys", () => {
 
 describe("bare keys", () => {
   test("a key alone on its line inherits from the lookup, or is left out", () => {
-    expectDotenv("VAR_TO_BE_LOADED_FROM_OS_ENV\n", { VAR_TO_BE_LOADED_FROM_OS_ENV: "SOME_RANDOM_VALUE" }, { VAR_TO_BE_LOADED_FROM_OS_ENV: "SOME_RANDOM_VALUE" });
+    expectDotenv(
+      "VAR_TO_BE_LOADED_FROM_OS_ENV\n",
+      { VAR_TO_BE_LOADED_FROM_OS_ENV: "SOME_RANDOM_VALUE" },
+      { VAR_TO_BE_LOADED_FROM_OS_ENV: "SOME_RANDOM_VALUE" },
+    );
     expectDotenv("foo=bar\nVARIABLE_NOT_FOUND\nbar=baz\n", { foo: "bar", bar: "baz" });
     expectDotenv("A=1\nA\n", { A: "1" });
   });
@@ -177,7 +184,7 @@ describe("single-quoted values", () => {
 });
 
 describe("double-quoted values", () => {
-  test("\\\" is a quote and single quotes are plain", () => {
+  test('\\" is a quote and single quotes are plain', () => {
     expectDotenv('FOO="bar"', { FOO: "bar" });
     expectDotenv('FOO="escaped\\"bar"', { FOO: 'escaped"bar' });
     expectDotenv('FOO="\\"quoted\\""', { FOO: '"quoted"' });
@@ -235,7 +242,16 @@ describe("double-quoted values", () => {
 
 describe("unterminated quotes", () => {
   test("compose-go's cases, naming the key and never the value (compose-go shows the value)", () => {
-    for (const text of ['KEY="', 'KEY="value', 'KEY="value\\"', "KEY=\"value'", "KEY='", "KEY='value", "KEY='value\\'", "KEY='value\""]) {
+    for (const text of [
+      'KEY="',
+      'KEY="value',
+      'KEY="value\\"',
+      "KEY=\"value'",
+      "KEY='",
+      "KEY='value",
+      "KEY='value\\'",
+      "KEY='value\"",
+    ]) {
       expectDotenvError(text, 'line 1: unterminated quoted value of "KEY"');
     }
   });
@@ -259,35 +275,56 @@ describe("expansion", () => {
     expectDotenv('FOO="foo\\$BAR"', { FOO: "foo$BAR" });
     expectDotenv('FOO="foo\\${BAR}"', { FOO: "foo${BAR}" });
     expectDotenv('FOO=test\nBAR="foo\\${FOO} ${FOO}"', { FOO: "test", BAR: "foo${FOO} test" });
-    expectDotenv("FOO=foo$$BAR\nX=\"$$\"", { FOO: "foo$BAR", X: "$" });
+    expectDotenv('FOO=foo$$BAR\nX="$$"', { FOO: "foo$BAR", X: "$" });
   });
 
   test("the lookup wins over keys of this file, which are the fallback", () => {
     expectDotenv("FOO=foo\nBAR=${FOO}", { FOO: "foo", BAR: "zot" }, { FOO: "zot" });
     expectDotenv("TEST=$ME", { TEST: "YES" }, { ME: "YES" });
-    const substitutions = "OPTION_A=${OPTION_A:-1}\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n";
+    const substitutions =
+      "OPTION_A=${OPTION_A:-1}\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n";
     expectDotenv(substitutions, { OPTION_A: "1", OPTION_B: "1", OPTION_C: "1", OPTION_D: "1_1", OPTION_E: "" });
-    expectDotenv(substitutions, { OPTION_A: "5", OPTION_B: "5", OPTION_C: "5", OPTION_D: "5_5", OPTION_E: "" }, { OPTION_A: "5" });
+    expectDotenv(
+      substitutions,
+      { OPTION_A: "5", OPTION_B: "5", OPTION_C: "5", OPTION_D: "5_5", OPTION_E: "" },
+      { OPTION_A: "5" },
+    );
   });
 
   test("the full Compose grammar applies and values are not scanned twice", () => {
-    expectDotenv("RESULT=${UNSET_VAR:-Default Value}\nR2=${EMPTY_VAR:-Default Value}\nR3=${TEST_VAR:-Default Value}", { RESULT: "Default Value", R2: "Default Value", R3: "Test Value" }, { EMPTY_VAR: "", TEST_VAR: "Test Value" });
-    expectDotenv("RESULT=${UNSET_VAR-Default Value}\nR2=${EMPTY_VAR-Default Value}", { RESULT: "Default Value", R2: "" }, { EMPTY_VAR: "" });
+    expectDotenv(
+      "RESULT=${UNSET_VAR:-Default Value}\nR2=${EMPTY_VAR:-Default Value}\nR3=${TEST_VAR:-Default Value}",
+      { RESULT: "Default Value", R2: "Default Value", R3: "Test Value" },
+      { EMPTY_VAR: "", TEST_VAR: "Test Value" },
+    );
+    expectDotenv(
+      "RESULT=${UNSET_VAR-Default Value}\nR2=${EMPTY_VAR-Default Value}",
+      { RESULT: "Default Value", R2: "" },
+      { EMPTY_VAR: "" },
+    );
     expectDotenv('A="${X:+set}"\nB=${Y+set}', { A: "set", B: "" }, { X: "1" });
     expectDotenv("A=$X", { A: "$Y" }, { X: "$Y", Y: "no" });
   });
 
   test("interpolation errors carry the line and the cause", () => {
-    const error = expectDotenvError("A=1\nRESULT=${UNSET_VAR:?Test error}", 'line 2: required variable UNSET_VAR is missing a value in the value of "RESULT"');
+    const error = expectDotenvError(
+      "A=1\nRESULT=${UNSET_VAR:?Test error}",
+      'line 2: required variable UNSET_VAR is missing a value in the value of "RESULT"',
+    );
     expect([error.offset, error.cause instanceof RequiredVariableError]).toEqual([11, true]);
-    expectDotenvError("RESULT=${EMPTY_VAR?Test error}", 'line 1: required variable EMPTY_VAR is missing a value in the value of "RESULT"');
+    expectDotenvError(
+      "RESULT=${EMPTY_VAR?Test error}",
+      'line 1: required variable EMPTY_VAR is missing a value in the value of "RESULT"',
+    );
     expectDotenv("RESULT=${EMPTY_VAR?Test error}", { RESULT: "" }, { EMPTY_VAR: "" });
     expectDotenvError('A=1\nB="x\n${ }"', 'line 2: invalid interpolation format in the value of "B"');
   });
 
   test("the comment cut happens before interpolation", () => {
     const error = expectDotenvError("A=${X:-a #b}", 'line 1: invalid interpolation format in the value of "A"');
-    expect((error.cause as Error).message).toBe('invalid interpolation format: "${X:-a"; you may need to escape any $ with another $');
+    expect((error.cause as Error).message).toBe(
+      'invalid interpolation format: "${X:-a"; you may need to escape any $ with another $',
+    );
   });
 
   test("unset references are reported to onUnset", () => {

@@ -19,7 +19,8 @@ type Vars = Record<string, string>;
 const DEFAULTS: Vars = { FOO: "first", BAR: "", JSON: '{"json":2}' };
 
 function lookupIn(vars: Vars) {
-  return (name: string): string | undefined => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined);
+  return (name: string): string | undefined =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
 }
 
 function expectInterpolated(template: string, vars: Vars, expected: string): void {
@@ -200,22 +201,50 @@ describe("operators: unset / set and empty / set and non-empty", () => {
 
 describe("required variables", () => {
   test("the message after the operator is reported, or nothing when it is empty", () => {
-    expectRequiredError("not ok ${UNSET_VAR:?Mandatory Variable Unset}", DEFAULTS, "required variable UNSET_VAR is missing a value: Mandatory Variable Unset");
-    expectRequiredError("not ok ${BAR:?Mandatory Variable Empty}", DEFAULTS, "required variable BAR is missing a value: Mandatory Variable Empty");
-    expectRequiredError("not ok ${UNSET_VAR?Mandatory Variable Unset}", DEFAULTS, "required variable UNSET_VAR is missing a value: Mandatory Variable Unset");
+    expectRequiredError(
+      "not ok ${UNSET_VAR:?Mandatory Variable Unset}",
+      DEFAULTS,
+      "required variable UNSET_VAR is missing a value: Mandatory Variable Unset",
+    );
+    expectRequiredError(
+      "not ok ${BAR:?Mandatory Variable Empty}",
+      DEFAULTS,
+      "required variable BAR is missing a value: Mandatory Variable Empty",
+    );
+    expectRequiredError(
+      "not ok ${UNSET_VAR?Mandatory Variable Unset}",
+      DEFAULTS,
+      "required variable UNSET_VAR is missing a value: Mandatory Variable Unset",
+    );
     expectRequiredError("not ok ${UNSET_VAR:?}", DEFAULTS, "required variable UNSET_VAR is missing a value");
     expectRequiredError("not ok ${UNSET_VAR?}", DEFAULTS, "required variable UNSET_VAR is missing a value");
   });
 
   test("the message is shown as written: compose-go interpolates it, which would print environment values", () => {
-    expectRequiredError("${UNSET_VAR:?Mandatory Variable ${FOO}}", DEFAULTS, "required variable UNSET_VAR is missing a value: Mandatory Variable ${FOO}");
-    expectRequiredError("${UNSET_VAR?Mandatory Variable ${FOO}}", DEFAULTS, "required variable UNSET_VAR is missing a value: Mandatory Variable ${FOO}");
-    expectRequiredError("${UNSET:?need $$ and $FOO}", DEFAULTS, "required variable UNSET is missing a value: need $ and $FOO");
+    expectRequiredError(
+      "${UNSET_VAR:?Mandatory Variable ${FOO}}",
+      DEFAULTS,
+      "required variable UNSET_VAR is missing a value: Mandatory Variable ${FOO}",
+    );
+    expectRequiredError(
+      "${UNSET_VAR?Mandatory Variable ${FOO}}",
+      DEFAULTS,
+      "required variable UNSET_VAR is missing a value: Mandatory Variable ${FOO}",
+    );
+    expectRequiredError(
+      "${UNSET:?need $$ and $FOO}",
+      DEFAULTS,
+      "required variable UNSET is missing a value: need $ and $FOO",
+    );
   });
 
   test("the first failing reference wins", () => {
     expectRequiredError("${FOO:?foo} ${A:?a} ${B:?b}", DEFAULTS, "required variable A is missing a value: a");
-    expectRequiredError("{{{ ${X:?foo} ${BAR:-DEFAULT_VALUE} }}}", DEFAULTS, "required variable X is missing a value: foo");
+    expectRequiredError(
+      "{{{ ${X:?foo} ${BAR:-DEFAULT_VALUE} }}}",
+      DEFAULTS,
+      "required variable X is missing a value: foo",
+    );
     expectRequiredError("${X:?baz} }}}", DEFAULTS, "required variable X is missing a value: baz");
   });
 
@@ -380,7 +409,15 @@ describe("hasInterpolation", () => {
   });
 
   test("a literal $ is no interpolation", () => {
-    expect(["", "abc", "a $ b", "^x$", "$}", "$1", "100$"].map(hasInterpolation)).toEqual([false, false, false, false, false, false, false]);
+    expect(["", "abc", "a $ b", "^x$", "$}", "$1", "100$"].map(hasInterpolation)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -424,7 +461,9 @@ describe("parseTemplate", () => {
 
   test("rejects an invalid default whether or not it would be used", () => {
     expect(() => parseTemplate("${A:-${}}")).toThrow(InterpolationSyntaxError);
-    expect(() => parseTemplate("ok ${foo }")).toThrow('invalid interpolation format: "ok ${foo }"; you may need to escape any $ with another $');
+    expect(() => parseTemplate("ok ${foo }")).toThrow(
+      'invalid interpolation format: "ok ${foo }"; you may need to escape any $ with another $',
+    );
   });
 });
 
@@ -432,15 +471,23 @@ describe("interpolateValue", () => {
   const lookup = lookupIn({ TAG: "1.2", USER: "jenny" });
 
   test("interpolates string values at any depth, never keys, and copies containers", () => {
-    const input = { services: { app: { image: "app:${TAG}", "$USER": "$USER", ports: ["${TAG}", 80], init: true, x: null } } };
+    const input = {
+      services: { app: { image: "app:${TAG}", $USER: "$USER", ports: ["${TAG}", 80], init: true, x: null } },
+    };
     const output = interpolateValue(input, "", lookup);
-    expect(output).toEqual({ services: { app: { image: "app:1.2", "$USER": "jenny", ports: ["1.2", 80], init: true, x: null } } });
+    expect(output).toEqual({
+      services: { app: { image: "app:1.2", $USER: "jenny", ports: ["1.2", 80], init: true, x: null } },
+    });
     expect(output).not.toBe(input);
     expect(input.services.app.image).toBe("app:${TAG}");
   });
 
   test("scalars other than strings are returned as they are", () => {
-    expect([interpolateValue(3, "a", lookup), interpolateValue(false, "a", lookup), interpolateValue(null, "a", lookup)]).toEqual([3, false, null]);
+    expect([
+      interpolateValue(3, "a", lookup),
+      interpolateValue(false, "a", lookup),
+      interpolateValue(null, "a", lookup),
+    ]).toEqual([3, false, null]);
   });
 
   test("errors name the path of the failing value", () => {
@@ -466,7 +513,10 @@ describe("interpolateValue", () => {
 
   test("skip leaves a subtree alone and onUnset is passed on", () => {
     const seen: string[] = [];
-    const output = interpolateValue({ a: "$NOPE", b: { c: "${ }" } }, "", lookup, { skip: (p) => p === "b", onUnset: (n) => seen.push(n) });
+    const output = interpolateValue({ a: "$NOPE", b: { c: "${ }" } }, "", lookup, {
+      skip: (p) => p === "b",
+      onUnset: (n) => seen.push(n),
+    });
     expect([output, seen]).toEqual([{ a: "", b: { c: "${ }" } }, ["NOPE"]]);
   });
 });

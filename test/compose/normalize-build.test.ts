@@ -1,10 +1,6 @@
 import { CompileError, SourceFile, type SourcePos } from "../../src/diagnostics";
 import type { ComposeBuild, ComposeSecret } from "../../src/compose/model";
-import {
-  checkDockerfileConflict,
-  normalizeBuild,
-  type NormalizeContext,
-} from "../../src/compose/normalize-build";
+import { checkDockerfileConflict, normalizeBuild, type NormalizeContext } from "../../src/compose/normalize-build";
 import { normalizeSecrets } from "../../src/compose/normalize-secrets";
 import { validateComposeModel } from "../../src/compose/schema/validate";
 import type { PlainMap } from "../../src/compose/yaml";
@@ -86,7 +82,15 @@ function validateThenNormalize(raw: unknown, p: Map<string, SourcePos>, env?: Re
 }
 
 function expectBuildError(raw: unknown, message: string, at?: string, opts: Options = {}): void {
-  expectError((p) => validateThenNormalize(raw, p, opts.env), "services.web.build", raw, message, at, opts.omit, opts.also);
+  expectError(
+    (p) => validateThenNormalize(raw, p, opts.env),
+    "services.web.build",
+    raw,
+    message,
+    at,
+    opts.omit,
+    opts.also,
+  );
 }
 
 function expectSecrets(raw: unknown, expected: Record<string, ComposeSecret>): void {
@@ -109,7 +113,8 @@ function expectSecretsError(raw: unknown, message: string, at?: string): void {
 describe("build: short form, defaults and unknown keys", () => {
   test("a string is the context", () => expectBuild("dir", {}, { context: "/proj/dir", dockerfile: "Dockerfile" }));
   test("`.` is the project folder", () => expectBuild(".", {}, { context: "/proj" }));
-  test("a remote short form is kept", () => expectBuild("https://github.com/o/r.git#v1", {}, { context: "https://github.com/o/r.git#v1" }));
+  test("a remote short form is kept", () =>
+    expectBuild("https://github.com/o/r.git#v1", {}, { context: "https://github.com/o/r.git#v1" }));
   test("an empty mapping gets every default", () => {
     expect(build({})).toEqual({
       context: "/proj",
@@ -140,12 +145,24 @@ describe("build: short form, defaults and unknown keys", () => {
       extensions: {},
     });
   });
-  test("a number is rejected by the schema", () => expectBuildError(5, "services.web.build must be a string", "services.web.build"));
-  test("null is rejected by the schema", () => expectBuildError(null, "services.web.build must be a string", "services.web.build"));
-  test("a list is rejected by the schema", () => expectBuildError(["."], "services.web.build must be a string", "services.web.build"));
-  test("an unknown key", () => expectBuildError({ foo: 1 }, "services.web.build additional properties 'foo' not allowed", "services.web.build.foo"));
+  test("a number is rejected by the schema", () =>
+    expectBuildError(5, "services.web.build must be a string", "services.web.build"));
+  test("null is rejected by the schema", () =>
+    expectBuildError(null, "services.web.build must be a string", "services.web.build"));
+  test("a list is rejected by the schema", () =>
+    expectBuildError(["."], "services.web.build must be a string", "services.web.build"));
+  test("an unknown key", () =>
+    expectBuildError(
+      { foo: 1 },
+      "services.web.build additional properties 'foo' not allowed",
+      "services.web.build.foo",
+    ));
   test("several unknown keys, in written order", () =>
-    expectBuildError({ foo: 1, context: ".", bar: 2 }, "services.web.build additional properties 'foo', 'bar' not allowed", "services.web.build.foo"));
+    expectBuildError(
+      { foo: 1, context: ".", bar: 2 },
+      "services.web.build additional properties 'foo', 'bar' not allowed",
+      "services.web.build.foo",
+    ));
   // compose-go reports only the first of these (the type error wins the tie); we list every problem.
   test("a type error in a known key and an unknown key at the same depth are both reported", () =>
     expectBuildError({ target: 1, foo: 1 }, "services.web.build.target must be a string", "services.web.build.target", {
@@ -153,11 +170,20 @@ describe("build: short form, defaults and unknown keys", () => {
     }));
   // compose-go reports only the deeper one.
   test("a deeper error and an unknown key are both reported", () =>
-    expectBuildError({ foo: 1, args: { A: [1] } }, "services.web.build.args.A must be a boolean, null, number or string", "services.web.build.args.A", {
-      also: ["services.web.build additional properties 'foo' not allowed"],
-    }));
+    expectBuildError(
+      { foo: 1, args: { A: [1] } },
+      "services.web.build.args.A must be a boolean, null, number or string",
+      "services.web.build.args.A",
+      {
+        also: ["services.web.build additional properties 'foo' not allowed"],
+      },
+    ));
   test("x-* keys are kept raw as extensions", () =>
-    expectBuild({ "x-bake": { platforms: ["a"], "no-cache": true }, "x-n": null }, {}, { extensions: { "x-bake": { platforms: ["a"], "no-cache": true }, "x-n": null } }));
+    expectBuild(
+      { "x-bake": { platforms: ["a"], "no-cache": true }, "x-n": null },
+      {},
+      { extensions: { "x-bake": { platforms: ["a"], "no-cache": true }, "x-n": null } },
+    ));
 });
 
 describe("build: context", () => {
@@ -179,18 +205,28 @@ describe("build: context", () => {
     "docker-image://alpine:3",
     "oci-layout:///layouts/x",
   ])("remote %s is kept", (ctx) => expectBuild({ context: ctx }, {}, { context: ctx }));
-  test("a number is rejected", () => expectBuildError({ context: 1 }, "services.web.build.context must be a string", "services.web.build.context"));
+  test("a number is rejected", () =>
+    expectBuildError({ context: 1 }, "services.web.build.context must be a string", "services.web.build.context"));
 });
 
 describe("build: dockerfile", () => {
-  test("kept as written, never resolved", () => expectBuild({ dockerfile: "../Dockerfile.dev" }, {}, { dockerfile: "../Dockerfile.dev" }));
+  test("kept as written, never resolved", () =>
+    expectBuild({ dockerfile: "../Dockerfile.dev" }, {}, { dockerfile: "../Dockerfile.dev" }));
   test("empty means the default", () => expectBuild({ dockerfile: "" }, {}, { dockerfile: "Dockerfile" }));
   test("dockerfile_inline alone: no default dockerfile", () =>
-    expectBuild({ dockerfile_inline: "FROM scratch" }, {}, { dockerfile: undefined, dockerfile_inline: "FROM scratch" }));
+    expectBuild(
+      { dockerfile_inline: "FROM scratch" },
+      {},
+      { dockerfile: undefined, dockerfile_inline: "FROM scratch" },
+    ));
   test("an empty dockerfile_inline counts as unset", () =>
     expectBuild({ dockerfile_inline: "" }, {}, { dockerfile: "Dockerfile", dockerfile_inline: undefined }));
   test("both are kept for the consistency check", () =>
-    expectBuild({ dockerfile: "D", dockerfile_inline: "FROM x" }, {}, { dockerfile: "D", dockerfile_inline: "FROM x" }));
+    expectBuild(
+      { dockerfile: "D", dockerfile_inline: "FROM x" },
+      {},
+      { dockerfile: "D", dockerfile_inline: "FROM x" },
+    ));
   test("the consistency check rejects both (compose-go's wording, typo included)", () => {
     const raw = { dockerfile: "D", dockerfile_inline: "FROM x" };
     expectError(
@@ -205,47 +241,97 @@ describe("build: dockerfile", () => {
     expect(() => checkDockerfileConflict(build({ dockerfile_inline: "FROM x" }), "web", new Map())).not.toThrow();
   });
   test("dockerfile_inline must be a string", () =>
-    expectBuildError({ dockerfile_inline: ["FROM x"] }, "services.web.build.dockerfile_inline must be a string", "services.web.build.dockerfile_inline"));
+    expectBuildError(
+      { dockerfile_inline: ["FROM x"] },
+      "services.web.build.dockerfile_inline must be a string",
+      "services.web.build.dockerfile_inline",
+    ));
 });
 
 describe("build: args", () => {
   test("mapping values become strings", () =>
-    expectBuild({ args: { A: "1", B: 2, C: true, D: false, E: 1.5, F: -3 } }, {}, { args: { A: "1", B: "2", C: "true", D: "false", E: "1.5", F: "-3" } }));
+    expectBuild(
+      { args: { A: "1", B: 2, C: true, D: false, E: 1.5, F: -3 } },
+      {},
+      { args: { A: "1", B: "2", C: "true", D: "false", E: "1.5", F: "-3" } },
+    ));
   test("floats print like Go's %v", () =>
-    expectBuild({ args: { A: 1e-7, B: 1234567.5, C: 0.0001, D: 123456.5 } }, {}, { args: { A: "1e-07", B: "1.2345675e+06", C: "0.0001", D: "123456.5" } }));
+    expectBuild(
+      { args: { A: 1e-7, B: 1234567.5, C: 0.0001, D: 123456.5 } },
+      {},
+      { args: { A: "1e-07", B: "1.2345675e+06", C: "0.0001", D: "123456.5" } },
+    ));
   test("large integers print in full", () => expectBuild({ args: { A: 10000000 } }, {}, { args: { A: "10000000" } }));
-  test("a null value is looked up in the project environment", () => expectBuild({ args: { A: null } }, { env: { A: "env" } }, { args: { A: "env" } }));
-  test("a null value with no variable is dropped", () => expectBuild({ args: { A: null, B: "b" } }, {}, { args: { B: "b" } }));
-  test("list: K=V, value-less K", () => expectBuild({ args: ["A=1", "B"] }, { env: { B: "x" } }, { args: { A: "1", B: "x" } }));
-  test("list: value-less K without variable is dropped", () => expectBuild({ args: ["A=1", "B"] }, {}, { args: { A: "1" } }));
+  test("a null value is looked up in the project environment", () =>
+    expectBuild({ args: { A: null } }, { env: { A: "env" } }, { args: { A: "env" } }));
+  test("a null value with no variable is dropped", () =>
+    expectBuild({ args: { A: null, B: "b" } }, {}, { args: { B: "b" } }));
+  test("list: K=V, value-less K", () =>
+    expectBuild({ args: ["A=1", "B"] }, { env: { B: "x" } }, { args: { A: "1", B: "x" } }));
+  test("list: value-less K without variable is dropped", () =>
+    expectBuild({ args: ["A=1", "B"] }, {}, { args: { A: "1" } }));
   test("list: split at the first =", () => expectBuild({ args: ["A=b=c"] }, {}, { args: { A: "b=c" } }));
-  test("list: K= is an empty string, not a lookup", () => expectBuild({ args: ["A="] }, { env: { A: "env" } }, { args: { A: "" } }));
-  test("an empty environment value is kept", () => expectBuild({ args: ["A"] }, { env: { A: "" } }, { args: { A: "" } }));
+  test("list: K= is an empty string, not a lookup", () =>
+    expectBuild({ args: ["A="] }, { env: { A: "env" } }, { args: { A: "" } }));
+  test("an empty environment value is kept", () =>
+    expectBuild({ args: ["A"] }, { env: { A: "" } }, { args: { A: "" } }));
   test("list: a repeated key replaces the earlier one in place", () => {
     const { args } = build({ args: ["A=1", "B=2", "A=3"] });
-    expect(Object.entries(args)).toEqual([["A", "3"], ["B", "2"]]);
+    expect(Object.entries(args)).toEqual([
+      ["A", "3"],
+      ["B", "2"],
+    ]);
   });
-  test("mapping keeps the written order", () => expect(Object.keys(build({ args: { Z: 1, A: 2, M: 3 } }).args)).toEqual(["Z", "A", "M"]));
+  test("mapping keeps the written order", () =>
+    expect(Object.keys(build({ args: { Z: 1, A: 2, M: 3 } }).args)).toEqual(["Z", "A", "M"]));
   test("list: a key with a trailing space is an error", () =>
-    expectBuildError({ args: ["A=1", "B =2"] }, "environment variable B  is declared with a trailing space", "services.web.build.args.1"));
+    expectBuildError(
+      { args: ["A=1", "B =2"] },
+      "environment variable B  is declared with a trailing space",
+      "services.web.build.args.1",
+    ));
   test("list: a value-less key with a trailing tab is an error", () =>
-    expectBuildError({ args: ["B\t"] }, "environment variable B\t is declared with a trailing space", "services.web.build.args.0"));
-  test("mapping keys are not checked for trailing spaces", () => expectBuild({ args: { "A ": 1 } }, {}, { args: { "A ": "1" } }));
-  test("a number is not a mapping", () => expectBuildError({ args: 5 }, "services.web.build.args must be a mapping", "services.web.build.args"));
+    expectBuildError(
+      { args: ["B\t"] },
+      "environment variable B\t is declared with a trailing space",
+      "services.web.build.args.0",
+    ));
+  test("mapping keys are not checked for trailing spaces", () =>
+    expectBuild({ args: { "A ": 1 } }, {}, { args: { "A ": "1" } }));
+  test("a number is not a mapping", () =>
+    expectBuildError({ args: 5 }, "services.web.build.args must be a mapping", "services.web.build.args"));
   test("identical list items are de-duplicated before the schema sees them (no uniqueItems error)", () =>
-    expectBuild({ args: ["A=1", "B", "A=1"], labels: ["l=1", "l=1"], additional_contexts: ["c=./c", "c=./c"] }, { env: { B: "b" } }, { args: { A: "1", B: "b" }, labels: { l: "1" }, additional_contexts: { c: "/proj/c" } }));
+    expectBuild(
+      { args: ["A=1", "B", "A=1"], labels: ["l=1", "l=1"], additional_contexts: ["c=./c", "c=./c"] },
+      { env: { B: "b" } },
+      { args: { A: "1", B: "b" }, labels: { l: "1" }, additional_contexts: { c: "/proj/c" } },
+    ));
   test("a list value in the mapping", () =>
-    expectBuildError({ args: { A: [1] } }, "services.web.build.args.A must be a boolean, null, number or string", "services.web.build.args.A"));
-  test("a number in the list", () => expectBuildError({ args: ["A", 1] }, "services.web.build.args.1 must be a string", "services.web.build.args.1"));
-  test("an empty key", () => expectBuildError({ args: { "": "x" } }, "services.web.build.args additional properties '' not allowed", "services.web.build.args."));
+    expectBuildError(
+      { args: { A: [1] } },
+      "services.web.build.args.A must be a boolean, null, number or string",
+      "services.web.build.args.A",
+    ));
+  test("a number in the list", () =>
+    expectBuildError({ args: ["A", 1] }, "services.web.build.args.1 must be a string", "services.web.build.args.1"));
+  test("an empty key", () =>
+    expectBuildError(
+      { args: { "": "x" } },
+      "services.web.build.args additional properties '' not allowed",
+      "services.web.build.args.",
+    ));
   test("__proto__ is an ordinary key", () => expect(build({ args: ["__proto__=x"] }).args["__proto__"]).toBe("x"));
 });
 
 describe("build: labels", () => {
-  test("mapping, null is empty", () => expectBuild({ labels: { a: "1", b: null, c: 2, d: true } }, {}, { labels: { a: "1", b: "", c: "2", d: "true" } }));
-  test("list, bare key is empty", () => expectBuild({ labels: ["a=1", "b", "c=x=y"] }, {}, { labels: { a: "1", b: "", c: "x=y" } }));
-  test("list: a repeated key replaces the earlier one", () => expectBuild({ labels: ["a=1", "a=2"] }, {}, { labels: { a: "2" } }));
-  test("a string is not a mapping", () => expectBuildError({ labels: "a=1" }, "services.web.build.labels must be a mapping", "services.web.build.labels"));
+  test("mapping, null is empty", () =>
+    expectBuild({ labels: { a: "1", b: null, c: 2, d: true } }, {}, { labels: { a: "1", b: "", c: "2", d: "true" } }));
+  test("list, bare key is empty", () =>
+    expectBuild({ labels: ["a=1", "b", "c=x=y"] }, {}, { labels: { a: "1", b: "", c: "x=y" } }));
+  test("list: a repeated key replaces the earlier one", () =>
+    expectBuild({ labels: ["a=1", "a=2"] }, {}, { labels: { a: "2" } }));
+  test("a string is not a mapping", () =>
+    expectBuildError({ labels: "a=1" }, "services.web.build.labels must be a mapping", "services.web.build.labels"));
 });
 
 describe("build: additional_contexts", () => {
@@ -275,7 +361,12 @@ describe("build: additional_contexts", () => {
         },
       },
     ));
-  test("list form", () => expectBuild({ additional_contexts: ["a=./x", "b=service:y"] }, {}, { additional_contexts: { a: "/proj/x", b: "service:y" } }));
+  test("list form", () =>
+    expectBuild(
+      { additional_contexts: ["a=./x", "b=service:y"] },
+      {},
+      { additional_contexts: { a: "/proj/x", b: "service:y" } },
+    ));
   test("target: is not special to compose-go: it is a local path", () =>
     expectBuild({ additional_contexts: { a: "target:foo" } }, {}, { additional_contexts: { a: "/proj/target:foo" } }));
   test("an item without =", () =>
@@ -285,70 +376,158 @@ describe("build: additional_contexts", () => {
       "services.web.build.additional_contexts.1",
     ));
   test("a number is not a mapping", () =>
-    expectBuildError({ additional_contexts: 1 }, "services.web.build.additional_contexts must be a mapping", "services.web.build.additional_contexts"));
+    expectBuildError(
+      { additional_contexts: 1 },
+      "services.web.build.additional_contexts must be a mapping",
+      "services.web.build.additional_contexts",
+    ));
 });
 
 describe("build: ssh", () => {
   test("list: default and id=path", () =>
-    expectBuild({ ssh: ["default", "key=./id_rsa"] }, {}, { ssh: [{ id: "default" }, { id: "key", path: "/proj/id_rsa" }] }));
+    expectBuild(
+      { ssh: ["default", "key=./id_rsa"] },
+      {},
+      { ssh: [{ id: "default" }, { id: "key", path: "/proj/id_rsa" }] },
+    ));
   test("list: ~ and absolute paths", () =>
-    expectBuild({ ssh: ["a=~/.ssh/id", "b=/abs/k", "c=C:\\keys\\id"] }, {}, {
-      ssh: [
-        { id: "a", path: "/home/me/.ssh/id" },
-        { id: "b", path: "/abs/k" },
-        { id: "c", path: "C:\\keys\\id" },
-      ],
-    }));
-  test("list: default with a path", () => expectBuild({ ssh: ["default=/run/agent.sock"] }, {}, { ssh: [{ id: "default", path: "/run/agent.sock" }] }));
+    expectBuild(
+      { ssh: ["a=~/.ssh/id", "b=/abs/k", "c=C:\\keys\\id"] },
+      {},
+      {
+        ssh: [
+          { id: "a", path: "/home/me/.ssh/id" },
+          { id: "b", path: "/abs/k" },
+          { id: "c", path: "C:\\keys\\id" },
+        ],
+      },
+    ));
+  test("list: default with a path", () =>
+    expectBuild({ ssh: ["default=/run/agent.sock"] }, {}, { ssh: [{ id: "default", path: "/run/agent.sock" }] }));
   test("mapping: null is the agent, strings are paths", () =>
-    expectBuild({ ssh: { default: null, k: "keys/k" } }, {}, { ssh: [{ id: "default" }, { id: "k", path: "/proj/keys/k" }] }));
+    expectBuild(
+      { ssh: { default: null, k: "keys/k" } },
+      {},
+      { ssh: [{ id: "default" }, { id: "k", path: "/proj/keys/k" }] },
+    ));
   test("written order is kept (the converter sorts)", () =>
     expect(build({ ssh: ["b=/1", "a=/2"] }).ssh.map((s) => s.id)).toEqual(["b", "a"]));
-  test("a bare id other than default", () => expectBuildError({ ssh: ["default", "foo"] }, 'invalid ssh key "foo"', "services.web.build.ssh.1"));
-  test("null", () => expectBuildError({ ssh: null }, "services.web.build.ssh must be a mapping", "services.web.build.ssh"));
+  test("a bare id other than default", () =>
+    expectBuildError({ ssh: ["default", "foo"] }, 'invalid ssh key "foo"', "services.web.build.ssh.1"));
+  test("null", () =>
+    expectBuildError({ ssh: null }, "services.web.build.ssh must be a mapping", "services.web.build.ssh"));
   test("an exact duplicate fails uniqueItems, reported as the mapping branch", () =>
-    expectBuildError({ ssh: ["default", "default"] }, "services.web.build.ssh must be a mapping", "services.web.build.ssh"));
+    expectBuildError(
+      { ssh: ["default", "default"] },
+      "services.web.build.ssh must be a mapping",
+      "services.web.build.ssh",
+    ));
 });
 
 describe("build: secrets", () => {
   test("short and long syntax", () =>
-    expectBuild({ secrets: ["a", { source: "b", target: "t", uid: "1", gid: "2", mode: 0o400 }] }, {}, {
-      secrets: [{ source: "a" }, { source: "b", target: "t", uid: "1", gid: "2", mode: 256 }],
-    }));
+    expectBuild(
+      { secrets: ["a", { source: "b", target: "t", uid: "1", gid: "2", mode: 0o400 }] },
+      {},
+      {
+        secrets: [{ source: "a" }, { source: "b", target: "t", uid: "1", gid: "2", mode: 256 }],
+      },
+    ));
   test("no default target, mode as a string kept, duplicates kept", () =>
-    expectBuild({ secrets: [{ source: "a", mode: "0400" }, "a"] }, {}, { secrets: [{ source: "a", mode: "0400" }, { source: "a" }] }));
-  test("x-* keys in an item are allowed", () => expectBuild({ secrets: [{ source: "a", "x-y": 1 }] }, {}, { secrets: [{ source: "a" }] }));
-  test("a number item", () => expectBuildError({ secrets: [1] }, "services.web.build.secrets.0 must be a string", "services.web.build.secrets.0"));
+    expectBuild(
+      { secrets: [{ source: "a", mode: "0400" }, "a"] },
+      {},
+      { secrets: [{ source: "a", mode: "0400" }, { source: "a" }] },
+    ));
+  test("x-* keys in an item are allowed", () =>
+    expectBuild({ secrets: [{ source: "a", "x-y": 1 }] }, {}, { secrets: [{ source: "a" }] }));
+  test("a number item", () =>
+    expectBuildError(
+      { secrets: [1] },
+      "services.web.build.secrets.0 must be a string",
+      "services.web.build.secrets.0",
+    ));
   test("an unknown key in an item", () =>
-    expectBuildError({ secrets: [{ source: "a", foo: 1 }] }, "services.web.build.secrets.0 additional properties 'foo' not allowed", "services.web.build.secrets.0.foo"));
+    expectBuildError(
+      { secrets: [{ source: "a", foo: 1 }] },
+      "services.web.build.secrets.0 additional properties 'foo' not allowed",
+      "services.web.build.secrets.0.foo",
+    ));
   test("uid must be a string", () =>
-    expectBuildError({ secrets: [{ source: "a", uid: 1 }] }, "services.web.build.secrets.0.uid must be a string", "services.web.build.secrets.0.uid"));
+    expectBuildError(
+      { secrets: [{ source: "a", uid: 1 }] },
+      "services.web.build.secrets.0.uid must be a string",
+      "services.web.build.secrets.0.uid",
+    ));
   test("mode must be a number or a string", () =>
-    expectBuildError({ secrets: [{ source: "a", mode: true }] }, "services.web.build.secrets.0.mode must be a number or string", "services.web.build.secrets.0.mode"));
-  test("not a list", () => expectBuildError({ secrets: "a" }, "services.web.build.secrets must be a array", "services.web.build.secrets"));
+    expectBuildError(
+      { secrets: [{ source: "a", mode: true }] },
+      "services.web.build.secrets.0.mode must be a number or string",
+      "services.web.build.secrets.0.mode",
+    ));
+  test("not a list", () =>
+    expectBuildError({ secrets: "a" }, "services.web.build.secrets must be a array", "services.web.build.secrets"));
 });
 
 describe("build: lists of strings", () => {
   test("cache_from, cache_to, platforms, entitlements kept as written", () =>
     expectBuild(
-      { cache_from: ["a", "type=local,src=x", "a"], cache_to: ["type=inline"], platforms: ["linux/amd64", "linux/amd64"], entitlements: ["network.host"] },
+      {
+        cache_from: ["a", "type=local,src=x", "a"],
+        cache_to: ["type=inline"],
+        platforms: ["linux/amd64", "linux/amd64"],
+        entitlements: ["network.host"],
+      },
       {},
-      { cache_from: ["a", "type=local,src=x", "a"], cache_to: ["type=inline"], platforms: ["linux/amd64", "linux/amd64"], entitlements: ["network.host"] },
+      {
+        cache_from: ["a", "type=local,src=x", "a"],
+        cache_to: ["type=inline"],
+        platforms: ["linux/amd64", "linux/amd64"],
+        entitlements: ["network.host"],
+      },
     ));
-  test("cache_from must be a list", () => expectBuildError({ cache_from: "a" }, "services.web.build.cache_from must be a array", "services.web.build.cache_from"));
-  test("an item must be a string", () => expectBuildError({ platforms: ["a", 1] }, "services.web.build.platforms.1 must be a string", "services.web.build.platforms.1"));
+  test("cache_from must be a list", () =>
+    expectBuildError(
+      { cache_from: "a" },
+      "services.web.build.cache_from must be a array",
+      "services.web.build.cache_from",
+    ));
+  test("an item must be a string", () =>
+    expectBuildError(
+      { platforms: ["a", 1] },
+      "services.web.build.platforms.1 must be a string",
+      "services.web.build.platforms.1",
+    ));
   test("tags are de-duplicated", () => expectBuild({ tags: ["a", "b", "a"] }, {}, { tags: ["a", "b"] }));
-  test("a tag must be a string", () => expectBuildError({ tags: [1] }, "services.web.build.tags.0 must be a string", "services.web.build.tags.0"));
-  test("entitlements must be a list", () => expectBuildError({ entitlements: {} }, "services.web.build.entitlements must be a array", "services.web.build.entitlements"));
-  test("no_cache_filter: a string", () => expectBuild({ no_cache_filter: "stage" }, {}, { no_cache_filter: ["stage"] }));
-  test("no_cache_filter: a list", () => expectBuild({ no_cache_filter: ["a", "b"] }, {}, { no_cache_filter: ["a", "b"] }));
+  test("a tag must be a string", () =>
+    expectBuildError({ tags: [1] }, "services.web.build.tags.0 must be a string", "services.web.build.tags.0"));
+  test("entitlements must be a list", () =>
+    expectBuildError(
+      { entitlements: {} },
+      "services.web.build.entitlements must be a array",
+      "services.web.build.entitlements",
+    ));
+  test("no_cache_filter: a string", () =>
+    expectBuild({ no_cache_filter: "stage" }, {}, { no_cache_filter: ["stage"] }));
+  test("no_cache_filter: a list", () =>
+    expectBuild({ no_cache_filter: ["a", "b"] }, {}, { no_cache_filter: ["a", "b"] }));
   test("no_cache_filter: duplicates fail uniqueItems, reported as the string branch", () =>
-    expectBuildError({ no_cache_filter: ["a", "a"] }, "services.web.build.no_cache_filter must be a string", "services.web.build.no_cache_filter"));
-  test("no_cache_filter: a number", () => expectBuildError({ no_cache_filter: 1 }, "services.web.build.no_cache_filter must be a string"));
+    expectBuildError(
+      { no_cache_filter: ["a", "a"] },
+      "services.web.build.no_cache_filter must be a string",
+      "services.web.build.no_cache_filter",
+    ));
+  test("no_cache_filter: a number", () =>
+    expectBuildError({ no_cache_filter: 1 }, "services.web.build.no_cache_filter must be a string"));
 });
 
 describe("build: booleans", () => {
-  test("real booleans", () => expectBuild({ no_cache: true, pull: false, privileged: true }, {}, { no_cache: true, pull: false, privileged: true }));
+  test("real booleans", () =>
+    expectBuild(
+      { no_cache: true, pull: false, privileged: true },
+      {},
+      { no_cache: true, pull: false, privileged: true },
+    ));
   test.each([
     ["true", true],
     ["True", true],
@@ -359,16 +538,31 @@ describe("build: booleans", () => {
     ["NO", false],
     ["n", false],
     ["off", false],
-  ])("string %s", (value, expected) => expectBuild({ no_cache: value, pull: value, privileged: value }, {}, { no_cache: expected, pull: expected, privileged: expected }));
-  test("another string", () => expectBuildError({ privileged: "maybe" }, "invalid boolean: maybe", "services.web.build.privileged"));
+  ])("string %s", (value, expected) =>
+    expectBuild(
+      { no_cache: value, pull: value, privileged: value },
+      {},
+      { no_cache: expected, pull: expected, privileged: expected },
+    ),
+  );
+  test("another string", () =>
+    expectBuildError({ privileged: "maybe" }, "invalid boolean: maybe", "services.web.build.privileged"));
   test("an empty string", () => expectBuildError({ pull: "" }, "invalid boolean: ", "services.web.build.pull"));
-  test("a number", () => expectBuildError({ no_cache: 1 }, "services.web.build.no_cache must be a boolean or string", "services.web.build.no_cache"));
+  test("a number", () =>
+    expectBuildError(
+      { no_cache: 1 },
+      "services.web.build.no_cache must be a boolean or string",
+      "services.web.build.no_cache",
+    ));
 });
 
 describe("build: provenance and sbom", () => {
-  test("booleans become strings", () => expectBuild({ provenance: true, sbom: false }, {}, { provenance: "true", sbom: "false" }));
-  test("strings are kept", () => expectBuild({ provenance: "mode=max", sbom: "generator=x" }, {}, { provenance: "mode=max", sbom: "generator=x" }));
-  test("a number", () => expectBuildError({ sbom: 1 }, "services.web.build.sbom must be a boolean or string", "services.web.build.sbom"));
+  test("booleans become strings", () =>
+    expectBuild({ provenance: true, sbom: false }, {}, { provenance: "true", sbom: "false" }));
+  test("strings are kept", () =>
+    expectBuild({ provenance: "mode=max", sbom: "generator=x" }, {}, { provenance: "mode=max", sbom: "generator=x" }));
+  test("a number", () =>
+    expectBuildError({ sbom: 1 }, "services.web.build.sbom must be a boolean or string", "services.web.build.sbom"));
 });
 
 describe("build: shm_size", () => {
@@ -402,52 +596,129 @@ describe("build: shm_size", () => {
     ["1.2.3g", 'strconv.ParseFloat: parsing "1.2.3": invalid syntax'],
     ["32m b", 'strconv.ParseFloat: parsing "32m": invalid syntax'],
     ["1e400", 'strconv.ParseFloat: parsing "1e400": value out of range'],
-  ])("%j is invalid", (value, message) => expectBuildError({ shm_size: value }, message, "services.web.build.shm_size"));
-  test("a float is not an integer", () => expectBuildError({ shm_size: 1.5 }, "services.web.build.shm_size must be a integer or string", "services.web.build.shm_size"));
+  ])("%j is invalid", (value, message) =>
+    expectBuildError({ shm_size: value }, message, "services.web.build.shm_size"),
+  );
+  test("a float is not an integer", () =>
+    expectBuildError(
+      { shm_size: 1.5 },
+      "services.web.build.shm_size must be a integer or string",
+      "services.web.build.shm_size",
+    ));
 });
 
 describe("build: ulimits", () => {
   test("single value and soft/hard", () =>
-    expectBuild({ ulimits: { nofile: 1024, nproc: { soft: 10, hard: 20 } } }, {}, { ulimits: { nofile: { single: 1024 }, nproc: { soft: 10, hard: 20 } } }));
-  test("soft above hard is not checked by compose-go", () => expectBuild({ ulimits: { nproc: { soft: 30, hard: 20 } } }, {}, { ulimits: { nproc: { soft: 30, hard: 20 } } }));
+    expectBuild(
+      { ulimits: { nofile: 1024, nproc: { soft: 10, hard: 20 } } },
+      {},
+      { ulimits: { nofile: { single: 1024 }, nproc: { soft: 10, hard: 20 } } },
+    ));
+  test("soft above hard is not checked by compose-go", () =>
+    expectBuild({ ulimits: { nproc: { soft: 30, hard: 20 } } }, {}, { ulimits: { nproc: { soft: 30, hard: 20 } } }));
   test("a string passes the schema but build.ulimits are never cast", () =>
-    expectBuildError({ ulimits: { nofile: "1024" } }, "services.web.build.ulimits.nofile: invalid type string for ulimits", "services.web.build.ulimits.nofile"));
+    expectBuildError(
+      { ulimits: { nofile: "1024" } },
+      "services.web.build.ulimits.nofile: invalid type string for ulimits",
+      "services.web.build.ulimits.nofile",
+    ));
   test("soft without hard", () =>
-    expectBuildError({ ulimits: { nofile: { soft: 1 } } }, "services.web.build.ulimits.nofile must be a integer or string", "services.web.build.ulimits.nofile"));
+    expectBuildError(
+      { ulimits: { nofile: { soft: 1 } } },
+      "services.web.build.ulimits.nofile must be a integer or string",
+      "services.web.build.ulimits.nofile",
+    ));
   test("an unknown key next to soft/hard", () =>
-    expectBuildError({ ulimits: { nofile: { soft: 1, hard: 2, foo: 3 } } }, "services.web.build.ulimits.nofile additional properties 'foo' not allowed"));
-  test("a float", () => expectBuildError({ ulimits: { nofile: 1.5 } }, "services.web.build.ulimits.nofile must be a integer or string"));
-  test("a name outside ^[a-z]+$ is not checked by the schema", () => expectBuild({ ulimits: { NOFILE: 5 } }, {}, { ulimits: { NOFILE: { single: 5 } } }));
+    expectBuildError(
+      { ulimits: { nofile: { soft: 1, hard: 2, foo: 3 } } },
+      "services.web.build.ulimits.nofile additional properties 'foo' not allowed",
+    ));
+  test("a float", () =>
+    expectBuildError({ ulimits: { nofile: 1.5 } }, "services.web.build.ulimits.nofile must be a integer or string"));
+  test("a name outside ^[a-z]+$ is not checked by the schema", () =>
+    expectBuild({ ulimits: { NOFILE: 5 } }, {}, { ulimits: { NOFILE: { single: 5 } } }));
   test("but its value still goes through the transform", () =>
-    expectBuildError({ ulimits: { NOFILE: true } }, "services.web.build.ulimits.NOFILE: invalid type bool for ulimits", "services.web.build.ulimits.NOFILE"));
-  test("not a mapping", () => expectBuildError({ ulimits: [] }, "services.web.build.ulimits must be a mapping", "services.web.build.ulimits"));
+    expectBuildError(
+      { ulimits: { NOFILE: true } },
+      "services.web.build.ulimits.NOFILE: invalid type bool for ulimits",
+      "services.web.build.ulimits.NOFILE",
+    ));
+  test("not a mapping", () =>
+    expectBuildError({ ulimits: [] }, "services.web.build.ulimits must be a mapping", "services.web.build.ulimits"));
 });
 
 describe("build: extra_hosts", () => {
   test("list: = and : separators, IPv6, brackets, several IPs", () =>
-    expectBuild({ extra_hosts: ["a=1.2.3.4", "b:5.6.7.8", "c=::1", "d:::1", "e=[::2]", "f=1.1.1.1,2.2.2.2"] }, {}, {
-      extra_hosts: { a: ["1.2.3.4"], b: ["5.6.7.8"], c: ["::1"], d: ["::1"], e: ["::2"], f: ["1.1.1.1", "2.2.2.2"] },
-    }));
-  test("list: the same host twice keeps both IPs", () => expectBuild({ extra_hosts: ["a=1.1.1.1", "a=2.2.2.2"] }, {}, { extra_hosts: { a: ["1.1.1.1", "2.2.2.2"] } }));
+    expectBuild(
+      { extra_hosts: ["a=1.2.3.4", "b:5.6.7.8", "c=::1", "d:::1", "e=[::2]", "f=1.1.1.1,2.2.2.2"] },
+      {},
+      {
+        extra_hosts: { a: ["1.2.3.4"], b: ["5.6.7.8"], c: ["::1"], d: ["::1"], e: ["::2"], f: ["1.1.1.1", "2.2.2.2"] },
+      },
+    ));
+  test("list: the same host twice keeps both IPs", () =>
+    expectBuild({ extra_hosts: ["a=1.1.1.1", "a=2.2.2.2"] }, {}, { extra_hosts: { a: ["1.1.1.1", "2.2.2.2"] } }));
   test("mapping: a string or a list", () =>
-    expectBuild({ extra_hosts: { a: "1.2.3.4", b: ["1.1.1.1", "[::1]"] } }, {}, { extra_hosts: { a: ["1.2.3.4"], b: ["1.1.1.1", "::1"] } }));
-  test("mapping values are not split on commas", () => expectBuild({ extra_hosts: { a: "1.1.1.1,2.2.2.2" } }, {}, { extra_hosts: { a: ["1.1.1.1,2.2.2.2"] } }));
-  test("missing IP", () => expectBuildError({ extra_hosts: ["a=1.1.1.1", "foo"] }, "invalid additional host, missing IP: foo", "services.web.build.extra_hosts.1"));
-  test("empty host name", () => expectBuildError({ extra_hosts: ["=1.2.3.4"] }, "bad host name ''", "services.web.build.extra_hosts"));
-  test("host name with a separator", () => expectBuildError({ extra_hosts: { "a:b": "1.1.1.1" } }, "bad host name 'a:b'", "services.web.build.extra_hosts.a:b"));
+    expectBuild(
+      { extra_hosts: { a: "1.2.3.4", b: ["1.1.1.1", "[::1]"] } },
+      {},
+      { extra_hosts: { a: ["1.2.3.4"], b: ["1.1.1.1", "::1"] } },
+    ));
+  test("mapping values are not split on commas", () =>
+    expectBuild({ extra_hosts: { a: "1.1.1.1,2.2.2.2" } }, {}, { extra_hosts: { a: ["1.1.1.1,2.2.2.2"] } }));
+  test("missing IP", () =>
+    expectBuildError(
+      { extra_hosts: ["a=1.1.1.1", "foo"] },
+      "invalid additional host, missing IP: foo",
+      "services.web.build.extra_hosts.1",
+    ));
+  test("empty host name", () =>
+    expectBuildError({ extra_hosts: ["=1.2.3.4"] }, "bad host name ''", "services.web.build.extra_hosts"));
+  test("host name with a separator", () =>
+    expectBuildError(
+      { extra_hosts: { "a:b": "1.1.1.1" } },
+      "bad host name 'a:b'",
+      "services.web.build.extra_hosts.a:b",
+    ));
   test("list duplicates fail uniqueItems, reported as the mapping branch", () =>
-    expectBuildError({ extra_hosts: ["a=1", "a=1"] }, "services.web.build.extra_hosts must be a mapping", "services.web.build.extra_hosts"));
-  test("a number in the mapping", () => expectBuildError({ extra_hosts: { a: 1 } }, "services.web.build.extra_hosts.a must be a string", "services.web.build.extra_hosts.a"));
-  test("a number in a mapping list", () => expectBuildError({ extra_hosts: { a: ["x", 1] } }, "services.web.build.extra_hosts.a.1 must be a string"));
+    expectBuildError(
+      { extra_hosts: ["a=1", "a=1"] },
+      "services.web.build.extra_hosts must be a mapping",
+      "services.web.build.extra_hosts",
+    ));
+  test("a number in the mapping", () =>
+    expectBuildError(
+      { extra_hosts: { a: 1 } },
+      "services.web.build.extra_hosts.a must be a string",
+      "services.web.build.extra_hosts.a",
+    ));
+  test("a number in a mapping list", () =>
+    expectBuildError({ extra_hosts: { a: ["x", 1] } }, "services.web.build.extra_hosts.a.1 must be a string"));
 });
 
 describe("build: plain strings", () => {
   test("network, target, isolation", () =>
-    expectBuild({ network: "host", target: "prod", isolation: "hyperv" }, {}, { network: "host", target: "prod", isolation: "hyperv" }));
-  test("empty strings are unset", () => expectBuild({ network: "", target: "", isolation: "" }, {}, { network: undefined, target: undefined, isolation: undefined }));
-  test("target: 1", () => expectBuildError({ target: 1 }, "services.web.build.target must be a string", "services.web.build.target"));
-  test("network: true", () => expectBuildError({ network: true }, "services.web.build.network must be a string", "services.web.build.network"));
-  test("isolation: null", () => expectBuildError({ isolation: null }, "services.web.build.isolation must be a string", "services.web.build.isolation"));
+    expectBuild(
+      { network: "host", target: "prod", isolation: "hyperv" },
+      {},
+      { network: "host", target: "prod", isolation: "hyperv" },
+    ));
+  test("empty strings are unset", () =>
+    expectBuild(
+      { network: "", target: "", isolation: "" },
+      {},
+      { network: undefined, target: undefined, isolation: undefined },
+    ));
+  test("target: 1", () =>
+    expectBuildError({ target: 1 }, "services.web.build.target must be a string", "services.web.build.target"));
+  test("network: true", () =>
+    expectBuildError({ network: true }, "services.web.build.network must be a string", "services.web.build.network"));
+  test("isolation: null", () =>
+    expectBuildError(
+      { isolation: null },
+      "services.web.build.isolation must be a string",
+      "services.web.build.isolation",
+    ));
 });
 
 describe("build: error positions", () => {
@@ -456,12 +727,18 @@ describe("build: error positions", () => {
       omit: ["services.web.build.args.1"],
     }));
   test("two levels up", () =>
-    expectBuildError({ secrets: [{ source: "a", uid: 1 }] }, "services.web.build.secrets.0.uid must be a string", "services.web.build.secrets", {
-      omit: ["services.web.build.secrets.0.uid", "services.web.build.secrets.0"],
+    expectBuildError(
+      { secrets: [{ source: "a", uid: 1 }] },
+      "services.web.build.secrets.0.uid must be a string",
+      "services.web.build.secrets",
+      {
+        omit: ["services.web.build.secrets.0.uid", "services.web.build.secrets.0"],
+      },
+    ));
+  test("the short form reports at build", () =>
+    expectBuildError({ context: 1 }, "services.web.build.context must be a string", "services.web.build", {
+      omit: ["services.web.build.context"],
     }));
-  test("the short form reports at build", () => expectBuildError({ context: 1 }, "services.web.build.context must be a string", "services.web.build", {
-    omit: ["services.web.build.context"],
-  }));
 });
 
 describe("top-level secrets", () => {
@@ -480,8 +757,15 @@ describe("top-level secrets", () => {
       },
     ));
   test("environment names the variable", () =>
-    expectSecrets({ s: { environment: "TOKEN" } }, { s: { name: "s", file: undefined, environment: "TOKEN", external: undefined } }));
-  test("explicit name", () => expectSecrets({ s: { name: "real", file: "x" } }, { s: { name: "real", file: "/proj/x", environment: undefined, external: undefined } }));
+    expectSecrets(
+      { s: { environment: "TOKEN" } },
+      { s: { name: "s", file: undefined, environment: "TOKEN", external: undefined } },
+    ));
+  test("explicit name", () =>
+    expectSecrets(
+      { s: { name: "real", file: "x" } },
+      { s: { name: "real", file: "/proj/x", environment: undefined, external: undefined } },
+    ));
   test("external: true, and a boolean string", () =>
     expectSecrets(
       { a: { external: true }, b: { external: "yes" } },
@@ -491,22 +775,52 @@ describe("top-level secrets", () => {
       },
     ));
   test("external: {name} is external with that name", () =>
-    expectSecrets({ s: { external: { name: "shared" } } }, { s: { name: "shared", file: undefined, environment: undefined, external: true } }));
+    expectSecrets(
+      { s: { external: { name: "shared" } } },
+      { s: { name: "shared", file: undefined, environment: undefined, external: true } },
+    ));
   test("external: false with neither file nor environment passes (the key is present)", () =>
-    expectSecrets({ s: { external: false } }, { s: { name: "s", file: undefined, environment: undefined, external: false } }));
+    expectSecrets(
+      { s: { external: false } },
+      { s: { name: "s", file: undefined, environment: undefined, external: false } },
+    ));
   test("a driver needs neither file nor environment", () =>
-    expectSecrets({ s: { driver: "vault" } }, { s: { name: "s", file: undefined, environment: undefined, external: undefined } }));
+    expectSecrets(
+      { s: { driver: "vault" } },
+      { s: { name: "s", file: undefined, environment: undefined, external: undefined } },
+    ));
   test("file and environment", () =>
-    expectSecretsError({ s: { file: "a", environment: "B" } }, "secrets.s: file|environment attributes are mutually exclusive", "secrets.s"));
-  test("neither file nor environment", () => expectSecretsError({ s: { labels: { a: "b" } } }, "secrets.s: one of file|environment must be set", "secrets.s"));
-  test("an unknown key", () => expectSecretsError({ s: { file: "a", foo: 1 } }, "secrets.s additional properties 'foo' not allowed", "secrets.s.foo"));
-  test("a name the schema does not allow", () => expectSecretsError({ "a b": { file: "a" } }, "secrets additional properties 'a b' not allowed", "secrets.a b"));
+    expectSecretsError(
+      { s: { file: "a", environment: "B" } },
+      "secrets.s: file|environment attributes are mutually exclusive",
+      "secrets.s",
+    ));
+  test("neither file nor environment", () =>
+    expectSecretsError({ s: { labels: { a: "b" } } }, "secrets.s: one of file|environment must be set", "secrets.s"));
+  test("an unknown key", () =>
+    expectSecretsError(
+      { s: { file: "a", foo: 1 } },
+      "secrets.s additional properties 'foo' not allowed",
+      "secrets.s.foo",
+    ));
+  test("a name the schema does not allow", () =>
+    expectSecretsError({ "a b": { file: "a" } }, "secrets additional properties 'a b' not allowed", "secrets.a b"));
   test("a null definition", () => expectSecretsError({ s: null }, "secrets.s must be a mapping", "secrets.s"));
-  test("file must be a string", () => expectSecretsError({ s: { file: 1 } }, "secrets.s.file must be a string", "secrets.s.file"));
+  test("file must be a string", () =>
+    expectSecretsError({ s: { file: 1 } }, "secrets.s.file must be a string", "secrets.s.file"));
   test("external must be a boolean, string or mapping", () =>
-    expectSecretsError({ s: { external: 1 } }, "secrets.s.external must be a boolean, mapping or string", "secrets.s.external"));
-  test("external: an invalid boolean string", () => expectSecretsError({ s: { external: "maybe" } }, "invalid boolean: maybe", "secrets.s.external"));
+    expectSecretsError(
+      { s: { external: 1 } },
+      "secrets.s.external must be a boolean, mapping or string",
+      "secrets.s.external",
+    ));
+  test("external: an invalid boolean string", () =>
+    expectSecretsError({ s: { external: "maybe" } }, "invalid boolean: maybe", "secrets.s.external"));
   test("name and external.name conflict", () =>
-    expectSecretsError({ s: { name: "a", external: { name: "b" } } }, "secrets.s: name and external.name conflict; only use name", "secrets.s.external.name"));
+    expectSecretsError(
+      { s: { name: "a", external: { name: "b" } } },
+      "secrets.s: name and external.name conflict; only use name",
+      "secrets.s.external.name",
+    ));
   test("not a mapping", () => expectSecretsError("x", "secrets must be a mapping", "secrets"));
 });

@@ -25,11 +25,24 @@ test("a valid file has no diagnostics, and validateComposeModel returns", () => 
 });
 
 test("the top level is `(root)`, at the unknown key", () => {
-  expect(check("servces:\n  app:\n    build: .\n")).toEqual(["compose.yaml:1:1: error: (root) additional properties 'servces' not allowed [schema]"]);
+  expect(check("servces:\n  app:\n    build: .\n")).toEqual([
+    "compose.yaml:1:1: error: (root) additional properties 'servces' not allowed [schema]",
+  ]);
 });
 
 test("every problem is listed, sorted by position, each at its key or value", () => {
-  const text = ["services:", "  b:", "    image: 5", "  a:", "    build: .", "    platfrom: x", "volumes:", "  v:", "    drvier: local", ""].join("\n");
+  const text = [
+    "services:",
+    "  b:",
+    "    image: 5",
+    "  a:",
+    "    build: .",
+    "    platfrom: x",
+    "volumes:",
+    "  v:",
+    "    drvier: local",
+    "",
+  ].join("\n");
   expect(check(text)).toEqual([
     "compose.yaml:3:12: error: services.b.image must be a string [schema]",
     "compose.yaml:6:5: error: services.a additional properties 'platfrom' not allowed [schema]",
@@ -45,7 +58,10 @@ test("validateComposeModel throws one CompileError with every problem", () => {
     error = e;
   }
   expect(error).toBeInstanceOf(CompileError);
-  expect((error as CompileError).diagnostics.map((d) => d.message)).toEqual(["services.a.image must be a string", "services.b.image must be a string"]);
+  expect((error as CompileError).diagnostics.map((d) => d.message)).toEqual([
+    "services.a.image must be a string",
+    "services.b.image must be a string",
+  ]);
 });
 
 describe("compose-go's choice inside a oneOf", () => {
@@ -75,20 +91,26 @@ describe("compose-go's choice inside a oneOf", () => {
 
 describe("messages", () => {
   test("a failed type stops there: no enum error besides it", () => {
-    expect(messages({ services: { a: { image: "a", depends_on: { b: { condition: 5 } } }, b: { image: "b" } } })).toEqual([
-      "services.a.depends_on.b.condition must be a string",
-    ]);
+    expect(
+      messages({ services: { a: { image: "a", depends_on: { b: { condition: 5 } } }, b: { image: "b" } } }),
+    ).toEqual(["services.a.depends_on.b.condition must be a string"]);
   });
   test("enum", () => {
-    expect(messages({ services: { a: { image: "a", depends_on: { b: { condition: "up" } } }, b: { image: "b" } } })).toEqual([
+    expect(
+      messages({ services: { a: { image: "a", depends_on: { b: { condition: "up" } } }, b: { image: "b" } } }),
+    ).toEqual([
       "services.a.depends_on.b.condition value must be one of 'service_started', 'service_healthy', 'service_completed_successfully'",
     ]);
   });
   test("several missing properties", () => {
-    expect(messages({ services: { a: { image: "a", develop: { watch: [{}] } } } })).toEqual(["services.a.develop.watch.0 missing properties 'path', 'action'"]);
+    expect(messages({ services: { a: { image: "a", develop: { watch: [{}] } } } })).toEqual([
+      "services.a.develop.watch.0 missing properties 'path', 'action'",
+    ]);
   });
   test("several types are sorted, object shown as mapping", () => {
-    expect(messages({ secrets: { s: { external: 1 } } })).toEqual(["secrets.s.external must be a boolean, mapping or string"]);
+    expect(messages({ secrets: { s: { external: 1 } } })).toEqual([
+      "secrets.s.external must be a boolean, mapping or string",
+    ]);
   });
   test("pattern, quoted like jsonschema", () => {
     expect(messages({ services: { a: { image: "a", pull_policy: "it's" } } })).toEqual([
@@ -104,12 +126,25 @@ describe("messages", () => {
 describe("what compose-go de-duplicates before validating", () => {
   test("ports, cap_add, environment and build args may repeat an item", () => {
     expect(
-      messages({ services: { a: { build: { args: ["A=1", "A=1"] }, ports: ["80:80", "80:80"], cap_add: ["X", "X"], environment: ["A=1", "A=2"] } } }),
+      messages({
+        services: {
+          a: {
+            build: { args: ["A=1", "A=1"] },
+            ports: ["80:80", "80:80"],
+            cap_add: ["X", "X"],
+            environment: ["A=1", "A=2"],
+          },
+        },
+      }),
     ).toEqual([]);
   });
   test("security_opt and extra_hosts may not", () => {
-    expect(messages({ services: { a: { image: "a", security_opt: ["x", "y", "x"] } } })).toEqual(["services.a.security_opt items at 0 and 2 are equal"]);
-    expect(messages({ services: { a: { image: "a", extra_hosts: ["h=1", "h=1"] } } })).toEqual(["services.a.extra_hosts must be a mapping"]);
+    expect(messages({ services: { a: { image: "a", security_opt: ["x", "y", "x"] } } })).toEqual([
+      "services.a.security_opt items at 0 and 2 are equal",
+    ]);
+    expect(messages({ services: { a: { image: "a", extra_hosts: ["h=1", "h=1"] } } })).toEqual([
+      "services.a.extra_hosts must be a mapping",
+    ]);
   });
   test("the model itself is not changed", () => {
     const model = { services: { a: { image: "a", ports: ["80:80", "80:80"] } } };

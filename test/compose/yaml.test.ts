@@ -20,18 +20,42 @@ function expectError(text: string, expected: string) {
 
 describe("YAML as compose-go reads it", () => {
   test("YAML 1.2 core schema: yes/no/on/off stay strings", () =>
-    expectValue("a: yes\nb: no\nc: on\nd: true\ne: 0x10\nf: ~\ng: 1.5\n", { a: "yes", b: "no", c: "on", d: true, e: 16, f: null, g: 1.5 }));
+    expectValue("a: yes\nb: no\nc: on\nd: true\ne: 0x10\nf: ~\ng: 1.5\n", {
+      a: "yes",
+      b: "no",
+      c: "on",
+      d: true,
+      e: 16,
+      f: null,
+      g: 1.5,
+    }));
   test("numbers as go-yaml v3 reads them: 0755 octal, underscores dropped, 0b binary, 08 a float", () =>
-    expectValue("a: 0755\nb: 1_000\nc: 0b101\nd: 08\ne: 1_0.5\nf: '0755'\ng: -0755\nh: .5\ni: 2024-01-01\nj: !!str 0755\n", { a: 493, b: 1000, c: 5, d: 8, e: 10.5, f: "0755", g: -493, h: 0.5, i: "2024-01-01", j: "0755" }));
-  test("anchors and aliases are expanded", () => expectValue("x: &a {k: v}\ny: *a\n", { x: { k: "v" }, y: { k: "v" } }));
-  test("merge key: local keys win", () => expectValue("x: &a {k: v, j: 1}\ny:\n  <<: *a\n  k: w\n", { x: { k: "v", j: 1 }, y: { k: "w", j: 1 } }));
+    expectValue(
+      "a: 0755\nb: 1_000\nc: 0b101\nd: 08\ne: 1_0.5\nf: '0755'\ng: -0755\nh: .5\ni: 2024-01-01\nj: !!str 0755\n",
+      { a: 493, b: 1000, c: 5, d: 8, e: 10.5, f: "0755", g: -493, h: 0.5, i: "2024-01-01", j: "0755" },
+    ));
+  test("anchors and aliases are expanded", () =>
+    expectValue("x: &a {k: v}\ny: *a\n", { x: { k: "v" }, y: { k: "v" } }));
+  test("merge key: local keys win", () =>
+    expectValue("x: &a {k: v, j: 1}\ny:\n  <<: *a\n  k: w\n", { x: { k: "v", j: 1 }, y: { k: "w", j: 1 } }));
   test("merge key is shallow", () =>
-    expectValue("x: &a {args: {A: 1, B: 2}}\ny:\n  <<: *a\n  args: {C: 3}\n", { x: { args: { A: 1, B: 2 } }, y: { args: { C: 3 } } }));
-  test("merge list: earlier mappings win", () => expectValue("a: &a {k: 1}\nb: &b {k: 2, j: 2}\nc:\n  <<: [*a, *b]\n", { a: { k: 1 }, b: { k: 2, j: 2 }, c: { k: 1, j: 2 } }));
-  test("merge with an inline mapping", () => expectValue("a: &a {k: 1}\nc:\n  <<: [*a, {j: 2}]\n", { a: { k: 1 }, c: { k: 1, j: 2 } }));
-  test("multi-document files give one entry per document", () => expect(parse("a: 1\n---\nb: 2\n").map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]));
+    expectValue("x: &a {args: {A: 1, B: 2}}\ny:\n  <<: *a\n  args: {C: 3}\n", {
+      x: { args: { A: 1, B: 2 } },
+      y: { args: { C: 3 } },
+    }));
+  test("merge list: earlier mappings win", () =>
+    expectValue("a: &a {k: 1}\nb: &b {k: 2, j: 2}\nc:\n  <<: [*a, *b]\n", {
+      a: { k: 1 },
+      b: { k: 2, j: 2 },
+      c: { k: 1, j: 2 },
+    }));
+  test("merge with an inline mapping", () =>
+    expectValue("a: &a {k: 1}\nc:\n  <<: [*a, {j: 2}]\n", { a: { k: 1 }, c: { k: 1, j: 2 } }));
+  test("multi-document files give one entry per document", () =>
+    expect(parse("a: 1\n---\nb: 2\n").map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]));
   test("an alias may name an anchor of an earlier document; a later anchor shadows it from there on", () => {
-    const text = "x: &a {k: 1, i: &b [1]}\ny: &c [*b]\n---\nz: *a\nw: *c\n---\nb: &b [2]\na: &a 3\nv: *a\nu: *c\nt: *b\n";
+    const text =
+      "x: &a {k: 1, i: &b [1]}\ny: &c [*b]\n---\nz: *a\nw: *c\n---\nb: &b [2]\na: &a 3\nv: *a\nu: *c\nt: *b\n";
     expect(parse(text).map((d) => JSON.parse(JSON.stringify(d.value)))).toEqual([
       { x: { k: 1, i: [1] }, y: [[1]] },
       { z: { k: 1, i: [1] }, w: [[1]] },
@@ -40,7 +64,10 @@ describe("YAML as compose-go reads it", () => {
     ]);
   });
   test("an alias to an anchor of a later document is unknown", () =>
-    expectError("x: *a\n---\ny: &a 1\n", "compose.yaml:1:4: error: unknown anchor 'a' referenced [yaml-unknown-anchor]"));
+    expectError(
+      "x: *a\n---\ny: &a 1\n",
+      "compose.yaml:1:4: error: unknown anchor 'a' referenced [yaml-unknown-anchor]",
+    ));
   test("empty document is null", () => expect(parse("")[0]?.value ?? null).toBeNull());
   test("!reset drops the key and records its path", () => {
     const [doc] = parse("services:\n  web:\n    build: !reset\n    image: x\n");
@@ -54,7 +81,10 @@ describe("YAML as compose-go reads it", () => {
   });
   test("tags inside an anchor apply at every use", () => {
     const [doc] = parse("x-b: &b\n  args: !reset {}\nservices:\n  a:\n    build:\n      <<: *b\n");
-    expect(doc!.resetPaths).toEqual([["x-b", "args"], ["services", "a", "build", "args"]]);
+    expect(doc!.resetPaths).toEqual([
+      ["x-b", "args"],
+      ["services", "a", "build", "args"],
+    ]);
   });
   test("keys with dots stay one path element", () => {
     const [doc] = parse("services:\n  a.b:\n    build: !reset\n");
@@ -66,26 +96,53 @@ describe("YAML as compose-go reads it", () => {
     expect(pos.file.lineCol(pos.offset!)).toEqual({ line: 4, column: 16 });
   });
   test("duplicate keys are an error with both lines", () =>
-    expectError("a: 1\nb: 2\na: 3\n", 'compose.yaml:3:1: error: failed to parse /p/compose.yaml: line 3: mapping key "a" already defined at line 1 [yaml-duplicate-key]'));
-  test("non-string keys are an error", () => expectError("services:\n  123: {}\n", "compose.yaml:2:3: error: non-string key in services: 123 [yaml-non-string-key]"));
-  test("top level must be a mapping", () => expectError("- a\n", "compose.yaml:1:1: error: top-level object must be a mapping [yaml-top-level]"));
+    expectError(
+      "a: 1\nb: 2\na: 3\n",
+      'compose.yaml:3:1: error: failed to parse /p/compose.yaml: line 3: mapping key "a" already defined at line 1 [yaml-duplicate-key]',
+    ));
+  test("non-string keys are an error", () =>
+    expectError(
+      "services:\n  123: {}\n",
+      "compose.yaml:2:3: error: non-string key in services: 123 [yaml-non-string-key]",
+    ));
+  test("top level must be a mapping", () =>
+    expectError("- a\n", "compose.yaml:1:1: error: top-level object must be a mapping [yaml-top-level]"));
   test("syntax errors carry line and column", () => expect(() => parse("a: [1, 2\n")).toThrow(CompileError));
   test("a merged sequence that holds an alias to itself is compose-go's cycle, not a stack overflow", () =>
-    expectError("x:\n  <<: &a1\n    - *a1\n", "compose.yaml:3:7: error: cycle detected: node at path x.0.0 references node at path x.0 [yaml-alias-cycle]"));
-  test("merging a scalar is an error", () => expectError("a: &a 1\nb:\n  <<: *a\n", "compose.yaml:3:7: error: map merge requires map or sequence of maps as the value [yaml-merge]"));
+    expectError(
+      "x:\n  <<: &a1\n    - *a1\n",
+      "compose.yaml:3:7: error: cycle detected: node at path x.0.0 references node at path x.0 [yaml-alias-cycle]",
+    ));
+  test("merging a scalar is an error", () =>
+    expectError(
+      "a: &a 1\nb:\n  <<: *a\n",
+      "compose.yaml:3:7: error: map merge requires map or sequence of maps as the value [yaml-merge]",
+    ));
   test("an alias bomb is refused", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill("*" + String.fromCharCode(97 + i)).join(", ")}]`);
-    expect(() => parse(lines.join("\n") + "\n")).toThrow("failed to parse /p/compose.yaml: document contains excessive aliasing");
+    for (let i = 0; i < 8; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill("*" + String.fromCharCode(97 + i))
+          .join(", ")}]`,
+      );
+    expect(() => parse(lines.join("\n") + "\n")).toThrow(
+      "failed to parse /p/compose.yaml: document contains excessive aliasing",
+    );
   });
   test("more than 100,000 written nodes are refused, as compose-go's visit limit does", () => {
     const half = Array.from({ length: 50_001 }, (_, i) => `  k${i}: v`).join("\n");
-    expect(() => parse(`x-a:\n${half}\nx-b:\n${half}\n`)).toThrow("compose file exceeds maximum node visit limit (100000)");
+    expect(() => parse(`x-a:\n${half}\nx-b:\n${half}\n`)).toThrow(
+      "compose file exceeds maximum node visit limit (100000)",
+    );
   });
   // Was: refused with the visit limit, because every use of the anchor counted all of its nodes again.
   test("an anchor of 100 nodes used by 2,000 services is counted once", () => {
     const anchor = Array.from({ length: 50 }, (_, i) => `    A${i}: v`).join("\n");
-    const services = Array.from({ length: 2_000 }, (_, i) => `  s${i}:\n    build:\n      context: .\n      args: *args`).join("\n");
+    const services = Array.from(
+      { length: 2_000 },
+      (_, i) => `  s${i}:\n    build:\n      context: .\n      args: *args`,
+    ).join("\n");
     const [doc] = parse(`x-args: &args\n${anchor}\nservices:\n${services}\n`);
     const parsed = doc!.value as { services: Record<string, { build: { args: object } }> };
     expect(Object.keys(parsed.services)).toHaveLength(2_000);
@@ -117,7 +174,11 @@ describe("quoted scalars with under-indented continuation lines, as go-yaml read
   });
 
   test("an error after a mended scalar points into the file's own text", () =>
-    expectError('a:\n  b: "one\ntwo"\n  b: x\n', 'compose.yaml:4:3: error: failed to parse /p/compose.yaml: line 4: mapping key "b" already defined at line 2 [yaml-duplicate-key]'));
+    expectError(
+      'a:\n  b: "one\ntwo"\n  b: x\n',
+      'compose.yaml:4:3: error: failed to parse /p/compose.yaml: line 4: mapping key "b" already defined at line 2 [yaml-duplicate-key]',
+    ));
 
-  test("a quote that never closes is still an error", () => expect(() => parse('a:\n  b: "one\ntwo\n')).toThrow(CompileError));
+  test("a quote that never closes is still an error", () =>
+    expect(() => parse('a:\n  b: "one\ntwo\n')).toThrow(CompileError));
 });

@@ -59,7 +59,9 @@ function makeBaseImage(engine: Engine): void {
     fs.chmodSync(path.join(rootfs, "tmp"), 0o1777);
     fs.copyFileSync(busybox, path.join(rootfs, "bin", "busybox"));
     fs.chmodSync(path.join(rootfs, "bin", "busybox"), 0o755);
-    const applets = run(busybox, ["--list"]).split("\n").filter((a) => /^[\w.[-]+$/.test(a) && a !== "busybox");
+    const applets = run(busybox, ["--list"])
+      .split("\n")
+      .filter((a) => /^[\w.[-]+$/.test(a) && a !== "busybox");
     for (const a of applets) fs.symlinkSync("busybox", path.join(rootfs, "bin", a));
 
     const sshAdd = ["/usr/bin/ssh-add", "/bin/ssh-add"].find((f) => fs.existsSync(f));
@@ -75,12 +77,18 @@ function makeBaseImage(engine: Engine): void {
     fs.writeFileSync(path.join(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n");
     fs.writeFileSync(path.join(rootfs, "etc", "group"), "root:x:0:\n");
 
-    const tar = spawnSync("tar", ["-C", rootfs, "--numeric-owner", "--owner=0", "--group=0", "-c", "."], { maxBuffer: 1 << 30 });
+    const tar = spawnSync("tar", ["-C", rootfs, "--numeric-owner", "--owner=0", "--group=0", "-c", "."], {
+      maxBuffer: 1 << 30,
+    });
     if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
     docker(engine, ["image", "rm", "--force", BASE_IMAGE]);
-    docker(engine, ["import", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "-", BASE_IMAGE], {
-      input: tar.stdout,
-    });
+    docker(
+      engine,
+      ["import", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "-", BASE_IMAGE],
+      {
+        input: tar.stdout,
+      },
+    );
   } finally {
     fs.rmSync(rootfs, { recursive: true, force: true });
   }

@@ -57,13 +57,16 @@ describeE2E("e2e monorepo: a service: base image shared by two services", () => 
     return images;
   }
 
-  test.each(["json", "hcl"] as const)("compose2bake -o docker-bake.%s, then one bake --load builds every target", (format) => {
-    project.removeImages();
-    const run = project.bake(project.compile(format));
-    expect(builtTargets(run)).toEqual(TARGETS);
-    const images = verifyImages();
-    if (format === "json") bakeLabels = labelsByTag(images);
-  });
+  test.each(["json", "hcl"] as const)(
+    "compose2bake -o docker-bake.%s, then one bake --load builds every target",
+    (format) => {
+      project.removeImages();
+      const run = project.bake(project.compile(format));
+      expect(builtTargets(run)).toEqual(TARGETS);
+      const images = verifyImages();
+      if (format === "json") bakeLabels = labelsByTag(images);
+    },
+  );
 
   test("docker compose build makes the same tags with the same labels", () => {
     if (!bakeLabels) throw new Error("the bake build of docker-bake.json did not get as far as its images");

@@ -85,16 +85,19 @@ describeE2E("e2e secrets: from a file and from an environment variable, long syn
     return images;
   }
 
-  test.each(["json", "hcl"] as const)("compose2bake -o docker-bake.%s, then one bake --load builds every target", (format) => {
-    project.removeImages();
-    const file = project.compile(format);
-    const text = fs.readFileSync(file, "utf8");
-    for (const value of Object.values(secret)) expect(text).not.toContain(value.trim());
-    const run = project.bake(file);
-    expect(builtTargets(run)).toEqual(["app", "tool"]);
-    const images = verifyImages();
-    if (format === "json") bakeLabels = labelsByTag(images);
-  });
+  test.each(["json", "hcl"] as const)(
+    "compose2bake -o docker-bake.%s, then one bake --load builds every target",
+    (format) => {
+      project.removeImages();
+      const file = project.compile(format);
+      const text = fs.readFileSync(file, "utf8");
+      for (const value of Object.values(secret)) expect(text).not.toContain(value.trim());
+      const run = project.bake(file);
+      expect(builtTargets(run)).toEqual(["app", "tool"]);
+      const images = verifyImages();
+      if (format === "json") bakeLabels = labelsByTag(images);
+    },
+  );
 
   test("docker compose build makes the same tags with the same labels", () => {
     if (!bakeLabels) throw new Error("the bake build of docker-bake.json did not get as far as its images");

@@ -68,7 +68,10 @@ describeE2E("e2e ssh: the default agent and a keyed id", () => {
       const archive = p.save(tag);
       for (const key of [deployKey, ...agentKeys]) {
         // The base64 lines of the key but the first (a header every OpenSSH key shares) and short ones.
-        const lines = key.privateKey.split("\n").filter((l) => !l.startsWith("-----") && l.length >= 40).slice(1);
+        const lines = key.privateKey
+          .split("\n")
+          .filter((l) => !l.startsWith("-----") && l.length >= 40)
+          .slice(1);
         expect(lines.length).toBeGreaterThan(1);
         const foundIn = lines.flatMap((line) => findInImageArchive(archive, Buffer.from(line)));
         expect({ tag, key: key.file, foundIn }).toEqual({ tag, key: key.file, foundIn: [] });
@@ -77,14 +80,17 @@ describeE2E("e2e ssh: the default agent and a keyed id", () => {
     return images;
   }
 
-  test.each(["json", "hcl"] as const)("compose2bake -o docker-bake.%s, then one bake --load --allow=ssh builds every target", (format) => {
-    const p = project!;
-    p.removeImages();
-    const run = p.bake(p.compile(format));
-    expect(builtTargets(run)).toEqual(["agent", "keyed"]);
-    const images = verifyImages();
-    if (format === "json") bakeLabels = labelsByTag(images);
-  });
+  test.each(["json", "hcl"] as const)(
+    "compose2bake -o docker-bake.%s, then one bake --load --allow=ssh builds every target",
+    (format) => {
+      const p = project!;
+      p.removeImages();
+      const run = p.bake(p.compile(format));
+      expect(builtTargets(run)).toEqual(["agent", "keyed"]);
+      const images = verifyImages();
+      if (format === "json") bakeLabels = labelsByTag(images);
+    },
+  );
 
   test("docker compose build makes the same tags with the same labels", () => {
     if (!bakeLabels) throw new Error("the bake build of docker-bake.json did not get as far as its images");

@@ -76,7 +76,8 @@ export function writeProject(dir: string, r: RenderedProject): void {
     fs.writeFileSync(path.join(dir, rel), text);
   }
   if (r.sshKeys) {
-    for (const folder of [".", "sub", "common"]) for (const k of ["keys/id1", "keys/id2"]) writeSshPrivateKey(path.join(dir, folder, k));
+    for (const folder of [".", "sub", "common"])
+      for (const k of ["keys/id1", "keys/id2"]) writeSshPrivateKey(path.join(dir, folder, k));
   }
 }
 
@@ -90,7 +91,11 @@ export function parseEnvironment(text: string): Record<string, string> {
   return env;
 }
 
-async function runOurs(dir: string, args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
+async function runOurs(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const status = await main([...args, "--format", "json"], {
@@ -115,13 +120,22 @@ export async function checkProject(ctx: CheckContext, r: RenderedProject, modes:
 
 async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: readonly Mode[]): Promise<Verdict> {
   const { tools } = ctx;
-  const processEnv: Record<string, string> = { ...(tools.env as Record<string, string>), ...r.env, SSH_AUTH_SOCK: ctx.agentSocket };
+  const processEnv: Record<string, string> = {
+    ...(tools.env as Record<string, string>),
+    ...r.env,
+    SSH_AUTH_SOCK: ctx.agentSocket,
+  };
   const flags = parseFlags(r.args);
   const composeArgs = { cwd: dir, env: { ...r.env, SSH_AUTH_SOCK: ctx.agentSocket }, ...flags };
   const needEnvironment = modes.includes("keep");
   const [compose, environment] = await Promise.all([
     composeViaBakeAsync(tools, composeArgs),
-    needEnvironment ? composeRunAsync(tools, { ...composeArgs, files: flags.files, profiles: flags.profiles }, ["config", "--environment"]) : undefined,
+    needEnvironment
+      ? composeRunAsync(tools, { ...composeArgs, files: flags.files, profiles: flags.profiles }, [
+          "config",
+          "--environment",
+        ])
+      : undefined,
   ]);
   const outcomes: Verdict[] = [];
   for (const mode of modes) {
@@ -130,14 +144,22 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
     if (ours.status === 3) return { ok: false, mode, reason: `${label}: compose2bake internal error:\n${ours.stderr}` };
     if (!compose.ok) {
       if (ours.status !== 0) {
-        outcomes.push({ ok: true, outcome: "both-reject", detail: `compose: ${lastLine(compose.stderr)}\nours: ${lastLine(ours.stderr)}` });
+        outcomes.push({
+          ok: true,
+          outcome: "both-reject",
+          detail: `compose: ${lastLine(compose.stderr)}\nours: ${lastLine(ours.stderr)}`,
+        });
         continue;
       }
       // We write a file: bake must refuse it (a kept `${V:?…}` is a bake validation), as Compose refused.
       const bakeEnv = mode === "keep" && environment?.ok ? parseEnvironment(environment.stdout) : {};
       const b = await bakeOurs(ctx, dir, ours.stdout, bakeEnv, mode);
       if (!b.ok) {
-        outcomes.push({ ok: true, outcome: "both-reject", detail: `compose: ${lastLine(compose.stderr)}\nbake on ours: ${lastLine(b.stderr)}` });
+        outcomes.push({
+          ok: true,
+          outcome: "both-reject",
+          detail: `compose: ${lastLine(compose.stderr)}\nbake on ours: ${lastLine(b.stderr)}`,
+        });
         continue;
       }
       return {
@@ -147,17 +169,27 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       };
     }
     if (ours.status !== 0) {
-      return { ok: false, mode, reason: `${label}: compose2bake refuses a project docker compose builds:\n${ours.stderr}` };
+      return {
+        ok: false,
+        mode,
+        reason: `${label}: compose2bake refuses a project docker compose builds:\n${ours.stderr}`,
+      };
     }
     if (compose.compose === null) {
       const targets = (JSON.parse(ours.stdout) as BakePrint).group?.default?.targets ?? [];
-      if (targets.length > 0) return { ok: false, mode, reason: `${label}: docker compose has nothing to build, we build ${targets.join(", ")}` };
+      if (targets.length > 0)
+        return {
+          ok: false,
+          mode,
+          reason: `${label}: docker compose has nothing to build, we build ${targets.join(", ")}`,
+        };
       outcomes.push({ ok: true, outcome: "nothing-to-build" });
       continue;
     }
     let bakeEnv: Record<string, string> = { SSH_AUTH_SOCK: ctx.agentSocket };
     if (mode === "keep") {
-      if (!environment?.ok) return { ok: false, reason: `docker compose config --environment failed: ${environment?.stderr}` };
+      if (!environment?.ok)
+        return { ok: false, reason: `docker compose config --environment failed: ${environment?.stderr}` };
       bakeEnv = parseEnvironment(environment.stdout);
     }
     const b = await bakeOurs(ctx, dir, ours.stdout, bakeEnv, mode);
@@ -165,7 +197,8 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
     const mine = normaliseBakePrint(b.json, dir);
     const theirs = normaliseBakePrint(compose.json, dir);
     const diffs = compareBakes(mine, theirs, { ...DOCUMENTED, ...keptIncludeConflict(mode, ours.stderr) });
-    if (diffs.length > 0) return { ok: false, mode, reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}` };
+    if (diffs.length > 0)
+      return { ok: false, mode, reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}` };
     outcomes.push({ ok: true, outcome: "same" });
   }
   return outcomes.find((o) => o.ok && o.outcome === "same") ?? outcomes[0]!;
@@ -210,7 +243,10 @@ export function asFixtureScript(r: RenderedProject, folder: string): string {
     if (rel.includes("/")) lines.push(`mkdir -p '${folder}/${path.dirname(rel)}'`);
     lines.push(`cat > '${folder}/${rel}' <<'C2B_EOF'`, text.replace(/\n$/, ""), "C2B_EOF");
   }
-  if (r.sshKeys) lines.push(`# ssh keys/id1, keys/id2 (also in sub/ and common/): throwaway keys, generated by the differential test (not committed)`);
+  if (r.sshKeys)
+    lines.push(
+      `# ssh keys/id1, keys/id2 (also in sub/ and common/): throwaway keys, generated by the differential test (not committed)`,
+    );
   return lines.join("\n") + "\n";
 }
 

@@ -34,7 +34,8 @@ const SEED = 20261207;
 const RUNS = 16;
 
 const tools = findRealTools();
-if (!tools) console.warn(`real docker-buildx/docker-compose not found, SKIPPING the differential fuzzer: ${whyNoRealTools()}`);
+if (!tools)
+  console.warn(`real docker-buildx/docker-compose not found, SKIPPING the differential fuzzer: ${whyNoRealTools()}`);
 const withTools = tools ? test : test.skip;
 
 test("the generator writes every kind of input the brief names", () => {
@@ -53,11 +54,22 @@ test("the generator writes every kind of input the brief names", () => {
     if (r.files["compose.override.yaml"]) seen.add("compose.override.yaml");
     if (r.files[".env"]) seen.add(".env");
     for (const v of Object.values(p.variables)) {
-      for (const value of [v.proc, v.dotenv, v.envFile]) seen.add(value === undefined ? "unset" : value === "" ? "empty" : "set");
+      for (const value of [v.proc, v.dotenv, v.envFile])
+        seen.add(value === undefined ? "unset" : value === "" ? "empty" : "set");
     }
     collectOps(p, seen);
   }
-  const missing = [...FEATURES.map(([f]) => f), "--env-file", "--profile", "several -f", "compose.override.yaml", ".env", "unset", "empty", "set"]
+  const missing = [
+    ...FEATURES.map(([f]) => f),
+    "--env-file",
+    "--profile",
+    "several -f",
+    "compose.override.yaml",
+    ".env",
+    "unset",
+    "empty",
+    "set",
+  ]
     .concat(["plain", "bare", ":-", "-", ":+", "+", ":?", "?"].map((op) => `op ${op}`))
     .filter((f) => !seen.has(f));
   expect(missing).toEqual([]);
@@ -93,8 +105,25 @@ const FEATURES: ReadonlyArray<readonly [string, RegExp]> = [
   ["secrets long", /^ {8}-\n {10}source:/m],
   ["ssh map", /^ {6}ssh:\n {8}[^-]/m],
   ["ssh list", /^ {6}ssh:\n {8}- /m],
-  ...["cache_from", "cache_to", "tags", "platforms", "network", "extra_hosts", "shm_size", "ulimits", "target", "pull", "no_cache",
-    "additional_contexts", "dockerfile_inline", "dockerfile", "entitlements", "privileged", "isolation"].map((k) => [k, new RegExp(`^ {6}${k}:`, "m")] as const),
+  ...[
+    "cache_from",
+    "cache_to",
+    "tags",
+    "platforms",
+    "network",
+    "extra_hosts",
+    "shm_size",
+    "ulimits",
+    "target",
+    "pull",
+    "no_cache",
+    "additional_contexts",
+    "dockerfile_inline",
+    "dockerfile",
+    "entitlements",
+    "privileged",
+    "isolation",
+  ].map((k) => [k, new RegExp(`^ {6}${k}:`, "m")] as const),
   ["ulimits soft/hard", /^ {10}soft:/m],
   ["extends same file", /^ {4}extends: "/m],
   ["extends other file", /file: "common\/base.yaml"/],
@@ -125,7 +154,12 @@ for (const mode of ["keep", "resolve"] as const) {
   withTools(
     `${mode === "keep" ? "kept variables (default)" : "--resolve"}: ${RUNS} generated projects (seed ${SEED}) build as docker compose builds them`,
     async () => {
-      const result = await fuzz(tools!, { runs: RUNS, seed: SEED, modes: [mode], parallel: Math.max(2, os.cpus().length * 2) });
+      const result = await fuzz(tools!, {
+        runs: RUNS,
+        seed: SEED,
+        modes: [mode],
+        parallel: Math.max(2, os.cpus().length * 2),
+      });
       const c = result.counterexample;
       if (c) {
         throw new Error(

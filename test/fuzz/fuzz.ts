@@ -10,7 +10,13 @@ import * as fc from "fast-check";
 import { pool } from "../support/pool";
 import { withSshAgentSocket, type RealTools } from "../support/realtools";
 import { checkProject, makeRoot, type Mode, type Verdict } from "./check";
-import { EXERCISE_KEPT_AS_UNSET_PLACES, projectArb, renderProject, type FuzzProject, type RenderedProject } from "./generate";
+import {
+  EXERCISE_KEPT_AS_UNSET_PLACES,
+  projectArb,
+  renderProject,
+  type FuzzProject,
+  type RenderedProject,
+} from "./generate";
 import * as fs from "node:fs";
 
 export interface FuzzOptions {
@@ -66,7 +72,8 @@ export async function fuzz(tools: RealTools, o: FuzzOptions): Promise<FuzzResult
           if (firstFailure !== undefined && index > firstFailure) return;
           const v = await checkProject(ctx, renderProject(p), o.modes);
           stats[v.ok ? v.outcome : "failed"]!++;
-          if (process.env.C2B_FUZZ_DEBUG && v.ok && v.detail) process.stderr.write(`run ${index}: ${v.outcome}\n${v.detail}\n\n`);
+          if (process.env.C2B_FUZZ_DEBUG && v.ok && v.detail)
+            process.stderr.write(`run ${index}: ${v.outcome}\n${v.detail}\n\n`);
           if (!v.ok && (firstFailure === undefined || index < firstFailure)) {
             firstFailure = index;
             failedMode = v.mode;
@@ -76,7 +83,11 @@ export async function fuzz(tools: RealTools, o: FuzzOptions): Promise<FuzzResult
       ),
     );
     if (firstFailure === undefined) return { runs: o.runs, stats };
-    return { runs: o.runs, stats, counterexample: await shrink(ctx, arb, { ...o, modes: failedMode ? [failedMode] : o.modes }, firstFailure) };
+    return {
+      runs: o.runs,
+      stats,
+      counterexample: await shrink(ctx, arb, { ...o, modes: failedMode ? [failedMode] : o.modes }, firstFailure),
+    };
   } finally {
     await agent.close();
     fs.rmSync(root, { recursive: true, force: true });

@@ -54,14 +54,34 @@ export type Kind = "text" | "word" | "platform" | "path" | "size" | "number" | "
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
-export type Piece = { readonly lit: string } | { readonly ref: string; readonly op: Op; readonly arg: readonly Piece[] };
+export type Piece =
+  { readonly lit: string } | { readonly ref: string; readonly op: Op; readonly arg: readonly Piece[] };
 
 /** A Compose string: literal pieces (written as in the Compose file: `$$` is one `$`) and `${…}` references. */
 export type Template = readonly Piece[];
 
 /** Variables of each kind, with the values they take when set (an empty value is generated separately). */
 export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonly string[] }> = {
-  text: { names: ["T1", "t_2"], values: ["a b", 'say "hi"', "back\\slash", "ü ✓ 日本", "null", "true", "-", ":-x", "x}y{", "a=b,c=d", "it's", "1.0", "#hash", " lead", "tab\there"] },
+  text: {
+    names: ["T1", "t_2"],
+    values: [
+      "a b",
+      'say "hi"',
+      "back\\slash",
+      "ü ✓ 日本",
+      "null",
+      "true",
+      "-",
+      ":-x",
+      "x}y{",
+      "a=b,c=d",
+      "it's",
+      "1.0",
+      "#hash",
+      " lead",
+      "tab\there",
+    ],
+  },
   word: { names: ["W1", "_W2"], values: ["v1", "x-y", "1.2.3", "Ab"] },
   platform: { names: ["PLAT"], values: ["linux/arm64", "linux/amd64", "linux/arm/v7"] },
   path: { names: ["DIR"], values: ["ctx", "./other", "ctx/"] },
@@ -80,7 +100,29 @@ export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap
  * with `{`, so that none makes one with a `$$` or `%` before it.
  */
 export const LITERALS = {
-  text: ["x", "-", "/", ":", "a b", '"q"', "it's", "back\\slash", "$$", "$$x", "ü", "日本", "✓", "a{b}", "=", ",", "@", " #c", "a: b", "%", "\\n"],
+  text: [
+    "x",
+    "-",
+    "/",
+    ":",
+    "a b",
+    '"q"',
+    "it's",
+    "back\\slash",
+    "$$",
+    "$$x",
+    "ü",
+    "日本",
+    "✓",
+    "a{b}",
+    "=",
+    ",",
+    "@",
+    " #c",
+    "a: b",
+    "%",
+    "\\n",
+  ],
   argText: ["$${LIT}", "$$$$", "%", "b{c}"],
   /** Inside a default/alternative: no `}`, which would end it. */
   inner: ["x", "d-1", "a b", "ü", "$$", "'s", ":", "/"],
@@ -96,7 +138,16 @@ export const LITERALS = {
 } as const;
 
 /** Requirements fail whenever their variable is unset, and then both tools just refuse: they are drawn rarely. */
-const OP_WEIGHTS: ReadonlyArray<readonly [Op, number]> = [["plain", 4], ["bare", 3], [":-", 5], ["-", 4], [":+", 3], ["+", 3], [":?", 1], ["?", 1]];
+const OP_WEIGHTS: ReadonlyArray<readonly [Op, number]> = [
+  ["plain", 4],
+  ["bare", 3],
+  [":-", 5],
+  ["-", 4],
+  [":+", 3],
+  ["+", 3],
+  [":?", 1],
+  ["?", 1],
+];
 
 /**
  * `nested`: a reference inside a default or alternative has no requirement operator: docker compose 2.40.3
@@ -110,7 +161,11 @@ function refArb(kind: Kind, inner: fc.Arbitrary<Piece[]>, nested = false): fc.Ar
 }
 
 /** A template of one kind: literal pieces and references (none when `vars` is false). */
-export function templateArb(kind: Kind, vars: boolean, where: "text" | "args" | "hard" = "text"): fc.Arbitrary<Template> {
+export function templateArb(
+  kind: Kind,
+  vars: boolean,
+  where: "text" | "args" | "hard" = "text",
+): fc.Arbitrary<Template> {
   const lits: readonly string[] =
     kind === "text"
       ? [...LITERALS.text, ...(where === "args" ? LITERALS.argText : [])]
@@ -125,7 +180,10 @@ export function templateArb(kind: Kind, vars: boolean, where: "text" | "args" | 
   const inner = fc.array(fc.oneof(innerLit, refArb(kind, deepest, true)), { maxLength: 2 });
   // Value-like kinds are a single piece: a literal or a reference (whose default holds the literal).
   if (kind !== "text" && kind !== "word") return fc.oneof(lit, refArb(kind, inner)).map((p) => [p]);
-  return fc.array(fc.oneof({ arbitrary: lit, weight: 2 }, { arbitrary: refArb(kind, inner), weight: 3 }), { minLength: 1, maxLength: 3 });
+  return fc.array(fc.oneof({ arbitrary: lit, weight: 2 }, { arbitrary: refArb(kind, inner), weight: 3 }), {
+    minLength: 1,
+    maxLength: 3,
+  });
 }
 
 /** Compose text of a template (nested references inside defaults too). */
@@ -157,7 +215,11 @@ export interface BuildSpec {
   readonly context?: Template;
   readonly dockerfile?: Template;
   readonly dockerfile_inline?: Template;
-  readonly args?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, ArgValue]>; readonly mergeShared: boolean };
+  readonly args?: {
+    readonly list: boolean;
+    readonly entries: ReadonlyArray<readonly [string, ArgValue]>;
+    readonly mergeShared: boolean;
+  };
   readonly labels?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, Template]> };
   readonly tags?: readonly Template[];
   readonly target?: Template;
@@ -172,7 +234,10 @@ export interface BuildSpec {
   readonly ssh?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, Template | null]> };
   readonly pull?: Template;
   readonly no_cache?: Template;
-  readonly additional_contexts?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, Template]> };
+  readonly additional_contexts?: {
+    readonly list: boolean;
+    readonly entries: ReadonlyArray<readonly [string, Template]>;
+  };
   readonly entitlements?: readonly string[];
   readonly privileged?: Template;
   readonly isolation?: string;
@@ -224,15 +289,39 @@ const ARG_KEYS = ["ARG1", "arg_2", "my.arg", "T1", "W1", "NOPE", "A-B"];
 const LABEL_KEYS = ["com.example.x", "lbl", "a-b", "x.y_z"];
 const PLAIN_SCALARS = ["true", "False", "1.0", "010", "0x1F", "1e3", ".5", "null", "~", "''", "12:30"];
 const BUILD_KEYS = [
-  "context", "dockerfile", "dockerfile_inline", "args", "labels", "tags", "target", "network", "platforms", "cache_from", "cache_to",
-  "extra_hosts", "shm_size", "ulimits", "secrets", "ssh", "pull", "no_cache", "additional_contexts", "entitlements", "privileged",
-  "isolation", "no_cache_filter",
+  "context",
+  "dockerfile",
+  "dockerfile_inline",
+  "args",
+  "labels",
+  "tags",
+  "target",
+  "network",
+  "platforms",
+  "cache_from",
+  "cache_to",
+  "extra_hosts",
+  "shm_size",
+  "ulimits",
+  "secrets",
+  "ssh",
+  "pull",
+  "no_cache",
+  "additional_contexts",
+  "entitlements",
+  "privileged",
+  "isolation",
+  "no_cache_filter",
 ] as const;
 
 function mapOrList<T>(keys: readonly string[], value: fc.Arbitrary<T>, max = 3) {
   return fc.record({
     list: fc.boolean(),
-    entries: fc.uniqueArray(fc.tuple(fc.constantFrom(...keys), value), { minLength: 1, maxLength: max, selector: (e) => e[0] }),
+    entries: fc.uniqueArray(fc.tuple(fc.constantFrom(...keys), value), {
+      minLength: 1,
+      maxLength: max,
+      selector: (e) => e[0],
+    }),
   });
 }
 
@@ -246,39 +335,85 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
     { arbitrary: fc.constant({ none: true as const }), weight: 1 },
   );
   const cacheRef = fc.tuple(
-    fc.constantFrom("user/app:cache", "type=registry,ref=example.com/app", "type=inline", "type=local,src=cache-dir", "type=gha,scope=x"),
+    fc.constantFrom(
+      "user/app:cache",
+      "type=registry,ref=example.com/app",
+      "type=inline",
+      "type=local,src=cache-dir",
+      "type=gha,scope=x",
+    ),
     fc.option(templateArb("word", true), { nil: null }),
   );
-  const cacheTo = fc.tuple(fc.constantFrom("user/app:cache", "type=inline", "type=local,dest=out-dir", "type=registry,ref=r.example/a"), fc.constant(null));
+  const cacheTo = fc.tuple(
+    fc.constantFrom("user/app:cache", "type=inline", "type=local,dest=out-dir", "type=registry,ref=r.example/a"),
+    fc.constant(null),
+  );
   const keys = {
     context: templateArb("path", v),
     dockerfile: fc.constantFrom("Dockerfile", "Dockerfile.alt", "./Dockerfile").map((d): Template => [{ lit: d }]),
-    dockerfile_inline: templateArb("text", true, "args").map((t): Template => [{ lit: "FROM alpine\\nRUN echo " }, ...t].map(unescapeNewline)),
-    args: fc.record({ list: fc.boolean(), entries: fc.uniqueArray(fc.tuple(fc.constantFrom(...ARG_KEYS), argValue), { minLength: 1, maxLength: 3, selector: (e) => e[0] }), mergeShared: fc.boolean() }),
+    dockerfile_inline: templateArb("text", true, "args").map((t): Template =>
+      [{ lit: "FROM alpine\\nRUN echo " }, ...t].map(unescapeNewline),
+    ),
+    args: fc.record({
+      list: fc.boolean(),
+      entries: fc.uniqueArray(fc.tuple(fc.constantFrom(...ARG_KEYS), argValue), {
+        minLength: 1,
+        maxLength: 3,
+        selector: (e) => e[0],
+      }),
+      mergeShared: fc.boolean(),
+    }),
     labels: mapOrList(LABEL_KEYS, text),
-    tags: fc.array(word.map((t): Template => [{ lit: "reg.example.com/img:" }, ...t]), { minLength: 1, maxLength: 2 }),
+    tags: fc.array(
+      word.map((t): Template => [{ lit: "reg.example.com/img:" }, ...t]),
+      { minLength: 1, maxLength: 2 },
+    ),
     target: word,
-    network: fc.oneof(fc.constantFrom("host", "none", "default").map((n): Template => [{ lit: n }]), word),
+    network: fc.oneof(
+      fc.constantFrom("host", "none", "default").map((n): Template => [{ lit: n }]),
+      word,
+    ),
     platforms: fc.array(templateArb("platform", true), { minLength: 1, maxLength: 2 }),
     cache_from: fc.array(cacheRef, { minLength: 1, maxLength: 2 }),
     cache_to: fc.array(cacheTo, { minLength: 1, maxLength: 2 }),
     extra_hosts: mapOrList(["somehost", "other.host", "h-3"], fc.constantFrom("162.242.195.82", "::1", "10.0.0.1")),
     shm_size: templateArb("size", v),
     ulimits: fc.uniqueArray(
-      fc.tuple(fc.constantFrom("nofile", "nproc", "memlock"), fc.oneof(templateArb("number", v), // No variable in soft/hard: docker compose 2.40.3 panics on an interpolated one ("interface {} is string, not int").
-      fc.record({ soft: templateArb("number", false), hard: templateArb("number", false, "hard") }))),
+      fc.tuple(
+        fc.constantFrom("nofile", "nproc", "memlock"),
+        fc.oneof(
+          templateArb("number", v), // No variable in soft/hard: docker compose 2.40.3 panics on an interpolated one ("interface {} is string, not int").
+          fc.record({ soft: templateArb("number", false), hard: templateArb("number", false, "hard") }),
+        ),
+      ),
       { minLength: 1, maxLength: 2, selector: (e) => e[0] },
     ),
     secrets: fc.uniqueArray(
-      fc.record({ source: fc.constantFrom("s_file", "s_env"), long: fc.boolean(), target: fc.option(fc.constantFrom("t1", "t.2"), { nil: undefined }) }, { requiredKeys: ["source", "long"] }),
+      fc.record(
+        {
+          source: fc.constantFrom("s_file", "s_env"),
+          long: fc.boolean(),
+          target: fc.option(fc.constantFrom("t1", "t.2"), { nil: undefined }),
+        },
+        { requiredKeys: ["source", "long"] },
+      ),
       { minLength: 1, maxLength: 2, selector: (s) => s.source },
     ),
-    ssh: mapOrList(["default", "k1", "k.2"], fc.option(fc.constantFrom<Template>([{ lit: "./keys/id1" }], [{ lit: "keys/id2" }]), { nil: null }), 2),
+    ssh: mapOrList(
+      ["default", "k1", "k.2"],
+      fc.option(fc.constantFrom<Template>([{ lit: "./keys/id1" }], [{ lit: "keys/id2" }]), { nil: null }),
+      2,
+    ),
     pull: templateArb("bool", v),
     no_cache: templateArb("bool", v),
     additional_contexts: mapOrList(
       ["extra", "img", "svc"],
-      fc.constantFrom<Template>([{ lit: "./other" }], [{ lit: "docker-image://alpine:3" }], [{ lit: "ctx" }], ...(services > 1 ? [[{ lit: "service:app" }]] : [])),
+      fc.constantFrom<Template>(
+        [{ lit: "./other" }],
+        [{ lit: "docker-image://alpine:3" }],
+        [{ lit: "ctx" }],
+        ...(services > 1 ? [[{ lit: "service:app" }]] : []),
+      ),
       2,
     ),
     entitlements: fc.uniqueArray(fc.constantFrom("network.host", "security.insecure"), { minLength: 1, maxLength: 2 }),
@@ -310,7 +445,11 @@ function sparseRecord(
 export function sometimes<T>(arb: fc.Arbitrary<T>, p: number): fc.Arbitrary<T | undefined> {
   const weight = Math.round(1 / p) - 1;
   // withCrossShrink: a drawn value shrinks towards the first arbitrary (undefined), so keys are removed.
-  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(undefined), weight }, { arbitrary: arb, weight: 1 });
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(undefined), weight },
+    { arbitrary: arb, weight: 1 },
+  );
 }
 
 /** `\n` typed in a dockerfile_inline literal means a newline (the template text itself is JSON-quoted). */
@@ -319,8 +458,15 @@ function unescapeNewline(p: Piece): Piece {
 }
 
 function variableArb(kind: Kind): fc.Arbitrary<VariableSpec> {
-  const value = fc.oneof({ arbitrary: fc.constantFrom(...VARIABLES[kind].values), weight: 3 }, { arbitrary: fc.constant(""), weight: 1 });
-  return sparseRecord({ proc: value, dotenv: value, envFile: value }, { quote: fc.nat(2) }, 1 / 2) as unknown as fc.Arbitrary<VariableSpec>;
+  const value = fc.oneof(
+    { arbitrary: fc.constantFrom(...VARIABLES[kind].values), weight: 3 },
+    { arbitrary: fc.constant(""), weight: 1 },
+  );
+  return sparseRecord(
+    { proc: value, dotenv: value, envFile: value },
+    { quote: fc.nat(2) },
+    1 / 2,
+  ) as unknown as fc.Arbitrary<VariableSpec>;
 }
 
 export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
@@ -338,40 +484,51 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
     ) as fc.Arbitrary<Omit<ServiceSpec, "name">>;
   const variables = fc.record(
     Object.fromEntries(
-      (Object.keys(VARIABLES) as Kind[]).flatMap((kind) => VARIABLES[kind].names.map((name) => [name, variableArb(kind)])),
+      (Object.keys(VARIABLES) as Kind[]).flatMap((kind) =>
+        VARIABLES[kind].names.map((name) => [name, variableArb(kind)]),
+      ),
     ) as Record<string, fc.Arbitrary<VariableSpec>>,
   );
   const n = 3;
   // Services are an array (not a count chained to a tuple), so shrinking can remove any of them; names go by position.
-  return (
-      sparseRecord(
-        {
-          name: fc.constantFrom("my_proj", "proj-2", "p3"),
-          sharedArgs: fc.uniqueArray(fc.tuple(fc.constantFrom("S1", "ARG1", "W1"), fc.oneof(templateArb("text", true, "args").map((tpl): ArgValue => ({ tpl })), fc.constant<ArgValue>({ none: true }))), { minLength: 1, maxLength: 2, selector: (e) => e[0] }),
-          second: fc.record({
-            lookup: fc.boolean(),
-            overrides: fc.array(
-              fc.record({
-                service: fc.nat(n - 1),
-                build: build(n),
-                reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
-                override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
-              }),
-              { minLength: 1, maxLength: 2 },
-            ),
+  return sparseRecord(
+    {
+      name: fc.constantFrom("my_proj", "proj-2", "p3"),
+      sharedArgs: fc.uniqueArray(
+        fc.tuple(
+          fc.constantFrom("S1", "ARG1", "W1"),
+          fc.oneof(
+            templateArb("text", true, "args").map((tpl): ArgValue => ({ tpl })),
+            fc.constant<ArgValue>({ none: true }),
+          ),
+        ),
+        { minLength: 1, maxLength: 2, selector: (e) => e[0] },
+      ),
+      second: fc.record({
+        lookup: fc.boolean(),
+        overrides: fc.array(
+          fc.record({
+            service: fc.nat(n - 1),
+            build: build(n),
+            reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
+            override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
           }),
-          baseBuild: build(n),
-          include: fc.record({ envFile: fc.boolean(), build: build(1) }),
-        },
-        {
-          services: fc.array(service(n), { minLength: 1, maxLength: n }).map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
-          cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
-          envFileFlag: fc.boolean(),
-          variables,
-        },
-        1 / 3,
-      ) as unknown as fc.Arbitrary<FuzzProject>
-  );
+          { minLength: 1, maxLength: 2 },
+        ),
+      }),
+      baseBuild: build(n),
+      include: fc.record({ envFile: fc.boolean(), build: build(1) }),
+    },
+    {
+      services: fc
+        .array(service(n), { minLength: 1, maxLength: n })
+        .map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
+      cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
+      envFileFlag: fc.boolean(),
+      variables,
+    },
+    1 / 3,
+  ) as unknown as fc.Arbitrary<FuzzProject>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -404,7 +561,12 @@ function argListItem(k: string, v: ArgValue): YNode {
 }
 
 function keyedNode(list: boolean, entries: ReadonlyArray<readonly [string, YNode | string]>, sep = "="): YNode {
-  if (list) return listNode(entries.map(([k, v]) => str(typeof v === "string" ? `${k}${sep}${v}` : `${k}${sep}${(v as { text: string }).text}`)));
+  if (list)
+    return listNode(
+      entries.map(([k, v]) =>
+        str(typeof v === "string" ? `${k}${sep}${v}` : `${k}${sep}${(v as { text: string }).text}`),
+      ),
+    );
   return map(entries.map(([k, v]) => [k, typeof v === "string" ? str(v) : v] as const));
 }
 
@@ -444,7 +606,8 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
       const t = b[k];
       if (!t) return undefined;
       // Plain scalars for a literal boolean or number, so that YAML types them as a user's file would.
-      if ((k === "pull" || k === "no_cache" || k === "privileged") && t.length === 1 && "lit" in t[0]!) return raw(t[0].lit);
+      if ((k === "pull" || k === "no_cache" || k === "privileged") && t.length === 1 && "lit" in t[0]!)
+        return raw(t[0].lit);
       if (k === "shm_size" && t.length === 1 && "lit" in t[0]! && /^\d+$/.test(t[0].lit)) return raw(t[0].lit);
       return tpl(t);
     }
@@ -458,7 +621,9 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
     case "extra_hosts":
       if (!b.extra_hosts) return undefined;
       return b.extra_hosts.list
-        ? list(b.extra_hosts.entries.map(([h, ip], i) => str(`${h}${i % 2 === 0 || ip.includes(":") ? "=" : ":"}${ip}`)))
+        ? list(
+            b.extra_hosts.entries.map(([h, ip], i) => str(`${h}${i % 2 === 0 || ip.includes(":") ? "=" : ":"}${ip}`)),
+          )
         : map(b.extra_hosts.entries.map(([h, ip]) => [h, str(ip)] as const));
     case "ulimits":
       return (
@@ -466,7 +631,15 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
         map(
           b.ulimits.map(([name, v]) => {
             const n = (t: Template) => (t.length === 1 && "lit" in t[0]! ? raw(t[0].lit) : tpl(t));
-            return [name, "soft" in v ? map([["soft", n(v.soft)], ["hard", n(v.hard)]]) : n(v as Template)] as const;
+            return [
+              name,
+              "soft" in v
+                ? map([
+                    ["soft", n(v.soft)],
+                    ["hard", n(v.hard)],
+                  ])
+                : n(v as Template),
+            ] as const;
           }),
         )
       );
@@ -475,7 +648,9 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
         b.secrets &&
         list(
           b.secrets.map((s) =>
-            s.long ? map([["source", str(s.source)], ...(s.target ? [["target", str(s.target)] as const] : [])]) : str(s.source),
+            s.long
+              ? map([["source", str(s.source)], ...(s.target ? [["target", str(s.target)] as const] : [])])
+              : str(s.source),
           ),
         )
       );
@@ -485,7 +660,13 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
         ? list(b.ssh.entries.map(([id, p]) => str(p ? `${id}=${templateText(p)}` : id)))
         : map(b.ssh.entries.map(([id, p]) => [id, p ? tpl(p) : raw("null")] as const));
     case "additional_contexts":
-      return b.additional_contexts && keyedNode(b.additional_contexts.list, b.additional_contexts.entries.map(([n, t]) => [n, templateText(t)] as const));
+      return (
+        b.additional_contexts &&
+        keyedNode(
+          b.additional_contexts.list,
+          b.additional_contexts.entries.map(([n, t]) => [n, templateText(t)] as const),
+        )
+      );
     case "entitlements":
       return b.entitlements && list(b.entitlements.map(str));
     case "isolation":
@@ -498,7 +679,8 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
 /** The empty value `!reset` is written with, by the key's type. */
 function resetValue(k: string): YNode {
   if (["args", "labels", "extra_hosts", "ulimits", "additional_contexts"].includes(k)) return raw("{}", "!reset");
-  if (["tags", "platforms", "cache_from", "cache_to", "secrets", "ssh", "entitlements", "no_cache_filter"].includes(k)) return raw("[]", "!reset");
+  if (["tags", "platforms", "cache_from", "cache_to", "secrets", "ssh", "entitlements", "no_cache_filter"].includes(k))
+    return raw("[]", "!reset");
   return raw("null", "!reset");
 }
 
@@ -509,9 +691,16 @@ function withTag(n: YNode, tag: string): YNode {
 
 function buildNode(
   b: BuildSpec,
-  opts: { anchor?: string; mergeAnchor?: string; sharedAnchor: boolean; reset?: readonly string[]; override?: readonly string[] },
+  opts: {
+    anchor?: string;
+    mergeAnchor?: string;
+    sharedAnchor: boolean;
+    reset?: readonly string[];
+    override?: readonly string[];
+  },
 ): YNode {
-  if (b.short && b.context && !opts.reset?.length && !opts.override?.length && opts.mergeAnchor === undefined) return tpl(b.context);
+  if (b.short && b.context && !opts.reset?.length && !opts.override?.length && opts.mergeAnchor === undefined)
+    return tpl(b.context);
   const entries: Array<readonly [string, YNode]> = [];
   if (opts.mergeAnchor) entries.push(["<<", alias(opts.mergeAnchor)]);
   for (const k of BUILD_KEYS) {
@@ -556,8 +745,26 @@ export function renderProject(p: FuzzProject): RenderedProject {
   const top: Array<readonly [string, YNode]> = [];
   if (p.name !== undefined) top.push(["name", str(p.name)]);
   const sharedAnchor = p.sharedArgs !== undefined;
-  if (p.sharedArgs) top.push(["x-shared", map(p.sharedArgs.map(([k, v]) => [k, argNode(v)] as const), { anchor: "shared" })]);
-  if (p.include) top.push(["include", p.include.envFile ? list([map([["path", str("sub/compose.yaml")], ["env_file", str("sub/inc.env")]])]) : list([str("sub/compose.yaml")])]);
+  if (p.sharedArgs)
+    top.push([
+      "x-shared",
+      map(
+        p.sharedArgs.map(([k, v]) => [k, argNode(v)] as const),
+        { anchor: "shared" },
+      ),
+    ]);
+  if (p.include)
+    top.push([
+      "include",
+      p.include.envFile
+        ? list([
+            map([
+              ["path", str("sub/compose.yaml")],
+              ["env_file", str("sub/inc.env")],
+            ]),
+          ])
+        : list([str("sub/compose.yaml")]),
+    ]);
 
   let usesSecrets = false;
   let sshKeys = false;
@@ -568,7 +775,14 @@ export function renderProject(p: FuzzProject): RenderedProject {
   const services: Array<readonly [string, YNode]> = p.services.map((s, i) => {
     const entries: Array<readonly [string, YNode]> = [];
     if (s.extends) {
-      if ("file" in s.extends) entries.push(["extends", map([["file", str("common/base.yaml")], ["service", str("basesvc")]])]);
+      if ("file" in s.extends)
+        entries.push([
+          "extends",
+          map([
+            ["file", str("common/base.yaml")],
+            ["service", str("basesvc")],
+          ]),
+        ]);
       else if (s.extends.same < i) {
         const base = p.services[s.extends.same]!.name;
         entries.push(["extends", s.extends.long ? map([["service", str(base)]]) : str(base)]);
@@ -577,7 +791,8 @@ export function renderProject(p: FuzzProject): RenderedProject {
     let build: YNode | undefined;
     if (s.build) {
       note(s.build);
-      const merge = s.build.mergeFrom !== undefined && longBuilds.has(s.build.mergeFrom) ? `b${s.build.mergeFrom}` : undefined;
+      const merge =
+        s.build.mergeFrom !== undefined && longBuilds.has(s.build.mergeFrom) ? `b${s.build.mergeFrom}` : undefined;
       build = buildNode(s.build, { anchor: `b${i}`, mergeAnchor: merge, sharedAnchor });
       if (build.t === "map") longBuilds.add(i);
     }
@@ -587,7 +802,8 @@ export function renderProject(p: FuzzProject): RenderedProject {
     // EXERCISE_KEPT_AS_UNSET_PLACES), and both tools may refuse the project.
     const first = build?.t === "map" ? s.build?.platforms?.[0] : undefined;
     const hasRef = (t: Template) => t.some((piece) => "ref" in piece);
-    if (s.platform) entries.push(["platform", tpl(first && (hasRef(s.platform) || !hasRef(first)) ? first : s.platform)]);
+    if (s.platform)
+      entries.push(["platform", tpl(first && (hasRef(s.platform) || !hasRef(first)) ? first : s.platform)]);
     if (s.profiles) entries.push(["profiles", list(s.profiles.map(str))]);
     if (build) entries.push(["build", build]);
     return [s.name, map(entries)] as const;
@@ -597,11 +813,15 @@ export function renderProject(p: FuzzProject): RenderedProject {
   if (anyExtendsFile) {
     const b = p.baseBuild ?? {};
     note(b);
-    files["common/base.yaml"] = yamlDocument(map([["services", map([["basesvc", map([["build", buildNode(b, { sharedAnchor: false })]])]])]]));
+    files["common/base.yaml"] = yamlDocument(
+      map([["services", map([["basesvc", map([["build", buildNode(b, { sharedAnchor: false })]])]])]]),
+    );
   }
   if (p.include) {
     note(p.include.build);
-    const sub: Array<readonly [string, YNode]> = [["services", map([["inc", map([["build", buildNode(p.include.build, { sharedAnchor: false })]])]])]];
+    const sub: Array<readonly [string, YNode]> = [
+      ["services", map([["inc", map([["build", buildNode(p.include.build, { sharedAnchor: false })]])]])],
+    ];
     files["sub/compose.yaml"] = yamlDocument(map(sub));
   }
   const args: string[] = [];
@@ -611,7 +831,15 @@ export function renderProject(p: FuzzProject): RenderedProject {
       const s = p.services[o.service % p.services.length];
       if (!s || overrides.has(s.name)) continue;
       note(o.build);
-      overrides.set(s.name, [["build", buildNode({ ...o.build, short: false, mergeFrom: undefined }, { sharedAnchor: false, reset: o.reset, override: o.override })]]);
+      overrides.set(s.name, [
+        [
+          "build",
+          buildNode(
+            { ...o.build, short: false, mergeFrom: undefined },
+            { sharedAnchor: false, reset: o.reset, override: o.override },
+          ),
+        ],
+      ]);
     }
     const doc = yamlDocument(map([["services", map([...overrides].map(([n, e]) => [n, map(e)] as const))]]));
     if (p.second.lookup) files["compose.override.yaml"] = doc;
@@ -620,7 +848,14 @@ export function renderProject(p: FuzzProject): RenderedProject {
       args.push("-f", "compose.yaml", "-f", "second.yaml");
     }
   }
-  if (usesSecrets) top.push(["secrets", map([["s_file", map([["file", str("./secrets/s.txt")]])], ["s_env", map([["environment", str("T1")]])]])]);
+  if (usesSecrets)
+    top.push([
+      "secrets",
+      map([
+        ["s_file", map([["file", str("./secrets/s.txt")]])],
+        ["s_env", map([["environment", str("T1")]])],
+      ]),
+    ]);
   files["compose.yaml"] = yamlDocument(map(top));
   if (p.include?.envFile) files["sub/inc.env"] = "T1=from-include\nW1=inc1\n";
 

@@ -13,7 +13,9 @@ import { EXERCISE_KEPT_AS_UNSET_PLACES, EXERCISE_NO_CACHE_FILTER } from "./gener
 import { fuzz } from "./fuzz";
 
 function usage(message: string): never {
-  process.stderr.write(`fuzz: ${message}\nusage: npm run fuzz -- --runs N [--seed S] [--mode keep|resolve] [--parallel P] [--shrink-seconds T]\n`);
+  process.stderr.write(
+    `fuzz: ${message}\nusage: npm run fuzz -- --runs N [--seed S] [--mode keep|resolve] [--parallel P] [--shrink-seconds T]\n`,
+  );
   process.exit(2);
 }
 
@@ -51,7 +53,10 @@ async function run(argv: string[]): Promise<number> {
     parallel,
     shrinkTimeLimitMs: shrinkSeconds * 1000,
     onProgress: (done, stats) => {
-      if (done % 100 === 0) process.stdout.write(`  ${done}/${runs} ${JSON.stringify(stats)} ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      if (done % 100 === 0)
+        process.stdout.write(
+          `  ${done}/${runs} ${JSON.stringify(stats)} ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+        );
     },
   });
   process.stdout.write(`fuzz: ${JSON.stringify(result.stats)} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -64,7 +69,8 @@ async function run(argv: string[]): Promise<number> {
   fs.rmSync(folder, { recursive: true, force: true });
   writeProject(folder, c.rendered);
   if (c.rendered.args.length) fs.writeFileSync(path.join(folder, "args"), c.rendered.args.join("\n") + "\n");
-  if (Object.keys(c.rendered.env).length) fs.writeFileSync(path.join(folder, "env.json"), JSON.stringify(c.rendered.env, null, 2) + "\n");
+  if (Object.keys(c.rendered.env).length)
+    fs.writeFileSync(path.join(folder, "env.json"), JSON.stringify(c.rendered.env, null, 2) + "\n");
   process.stdout.write(
     [
       `fuzz: COUNTEREXAMPLE (run ${c.index} of seed ${seed}, shrunk in ${c.shrinkSteps} failing steps; fast-check path ${c.path})`,

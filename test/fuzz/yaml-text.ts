@@ -8,25 +8,39 @@
 export type YNode =
   /** A scalar exactly as written: a plain scalar (`true`, `1.0`, `null`) or an already quoted one. */
   | { readonly t: "raw"; readonly text: string; readonly tag?: string }
-  | { readonly t: "map"; readonly entries: ReadonlyArray<readonly [string, YNode]>; readonly anchor?: string; readonly tag?: string }
+  | {
+      readonly t: "map";
+      readonly entries: ReadonlyArray<readonly [string, YNode]>;
+      readonly anchor?: string;
+      readonly tag?: string;
+    }
   | { readonly t: "list"; readonly items: readonly YNode[]; readonly anchor?: string; readonly tag?: string }
   | { readonly t: "alias"; readonly name: string };
 
 /** A string, double-quoted (a JSON string is a valid YAML double-quoted scalar). */
 export const str = (s: string): YNode => ({ t: "raw", text: JSON.stringify(s) });
 export const raw = (text: string, tag?: string): YNode => (tag ? { t: "raw", text, tag } : { t: "raw", text });
-export const map = (entries: ReadonlyArray<readonly [string, YNode]>, extra: { anchor?: string; tag?: string } = {}): YNode => ({
+export const map = (
+  entries: ReadonlyArray<readonly [string, YNode]>,
+  extra: { anchor?: string; tag?: string } = {},
+): YNode => ({
   t: "map",
   entries,
   ...extra,
 });
-export const list = (items: readonly YNode[], extra: { anchor?: string; tag?: string } = {}): YNode => ({ t: "list", items, ...extra });
+export const list = (items: readonly YNode[], extra: { anchor?: string; tag?: string } = {}): YNode => ({
+  t: "list",
+  items,
+  ...extra,
+});
 export const alias = (name: string): YNode => ({ t: "alias", name });
 
 /** A mapping key: plain when it cannot be read as anything but that string, else double-quoted. */
 function key(k: string): string {
   if (k === "<<") return k;
-  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(k) ? k : JSON.stringify(k);
+  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(k)
+    ? k
+    : JSON.stringify(k);
 }
 
 function props(n: { anchor?: string; tag?: string }): string {

@@ -46,7 +46,17 @@ describe("hostile amplification", () => {
   });
 
   test("aliases naming an anchor of an earlier document count in the document that uses them", () => {
-    const lines = [`x-big: &big "${MB}"`, "services:", "  web:", "    build: .", "---", "services:", "  web:", "    build:", "      args:"];
+    const lines = [
+      `x-big: &big "${MB}"`,
+      "services:",
+      "  web:",
+      "    build: .",
+      "---",
+      "services:",
+      "  web:",
+      "    build:",
+      "      args:",
+    ];
     for (let i = 0; i < 20; i++) lines.push(`        A${i}: *big`);
     const dir = hostileProject({ "compose.yaml": lines.join("\n") + "\n" });
     const r = runHostile(dir);
@@ -60,8 +70,13 @@ describe("hostile amplification", () => {
   test("below the limit, large aliases still work", () => {
     const dir = hostileProject({ "compose.yaml": aliased(4) });
     const r = runHostile(dir, ["--resolve"]);
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: `compose2bake: wrote ${OUTPUT} (1 target, 1 group)\n` });
-    const bake = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")) as { target: { web: { args: Record<string, string> } } };
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr: `compose2bake: wrote ${OUTPUT} (1 target, 1 group)\n`,
+    });
+    const bake = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")) as {
+      target: { web: { args: Record<string, string> } };
+    };
     expect(Object.values(bake.target.web.args).map((v) => v.length)).toEqual([1 << 20, 1 << 20, 1 << 20, 1 << 20]);
     fs.rmSync(dir, { recursive: true, force: true });
   });

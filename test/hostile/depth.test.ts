@@ -21,27 +21,37 @@ function nestedDefaults(depth: number): string {
 }
 
 function argsProject(value: string): string {
-  return hostileProject({ "compose.yaml": `services:\n  web:\n    build:\n      context: .\n      args:\n        X: "${value}"\n` });
+  return hostileProject({
+    "compose.yaml": `services:\n  web:\n    build:\n      context: .\n      args:\n        X: "${value}"\n`,
+  });
 }
 
-function output(dir: string): { target: Record<string, { args?: Record<string, unknown>; contexts?: Record<string, string> }>; group: Record<string, { targets: string[] }> } {
+function output(dir: string): {
+  target: Record<string, { args?: Record<string, unknown>; contexts?: Record<string, string> }>;
+  group: Record<string, { targets: string[] }>;
+} {
   return JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8"));
 }
 
 describe("hostile nesting and chains", () => {
-  test.each([[[]], [["--resolve"]]])("nested defaults: up to the limit they work, 2,000 deep is a clean error (%j)", (flags) => {
-    const ok = argsProject(nestedDefaults(MAX_INTERPOLATION_DEPTH));
-    expect(runHostile(ok, [...flags]).status).toBe(0);
-    if (flags.length > 0) expect(output(ok).target.web!.args).toEqual({ X: "x" });
-    const dir = argsProject(nestedDefaults(2000));
-    expectCleanFailure(runHostile(dir, [...flags]), dir, {
-      message: `error while interpolating services.web.build.args.X: invalid interpolation format: references nested more than ${MAX_INTERPOLATION_DEPTH} levels deep [interpolation]`,
-    });
-  });
+  test.each([[[]], [["--resolve"]]])(
+    "nested defaults: up to the limit they work, 2,000 deep is a clean error (%j)",
+    (flags) => {
+      const ok = argsProject(nestedDefaults(MAX_INTERPOLATION_DEPTH));
+      expect(runHostile(ok, [...flags]).status).toBe(0);
+      if (flags.length > 0) expect(output(ok).target.web!.args).toEqual({ X: "x" });
+      const dir = argsProject(nestedDefaults(2000));
+      expectCleanFailure(runHostile(dir, [...flags]), dir, {
+        message: `error while interpolating services.web.build.args.X: invalid interpolation format: references nested more than ${MAX_INTERPOLATION_DEPTH} levels deep [interpolation]`,
+      });
+    },
+  );
 
   test("a chain of includes: up to the limit it works, 900 deep is a clean error", () => {
     const chain = (n: number): Record<string, string> => {
-      const files: Record<string, string> = { "compose.yaml": "include:\n  - inc/f1.yaml\nservices:\n  web:\n    build: .\n" };
+      const files: Record<string, string> = {
+        "compose.yaml": "include:\n  - inc/f1.yaml\nservices:\n  web:\n    build: .\n",
+      };
       for (let i = 1; i < n; i++) {
         const next = i + 1 < n ? `include:\n  - f${i + 1}.yaml\n` : "";
         files[`inc/f${i}.yaml`] = `${next}services:\n  s${i}:\n    build: .\n`;
@@ -61,9 +71,14 @@ describe("hostile nesting and chains", () => {
 
   test("a chain of extends across files: up to the limit it works, 3,000 deep is a clean error", () => {
     const chain = (n: number): Record<string, string> => {
-      const files: Record<string, string> = { "compose.yaml": "services:\n  web:\n    extends: { file: ext/e1.yaml, service: s }\n" };
+      const files: Record<string, string> = {
+        "compose.yaml": "services:\n  web:\n    extends: { file: ext/e1.yaml, service: s }\n",
+      };
       for (let i = 1; i <= n; i++) {
-        files[`ext/e${i}.yaml`] = i < n ? `services:\n  s:\n    extends: { file: e${i + 1}.yaml, service: s }\n` : "services:\n  s:\n    build: .\n";
+        files[`ext/e${i}.yaml`] =
+          i < n
+            ? `services:\n  s:\n    extends: { file: e${i + 1}.yaml, service: s }\n`
+            : "services:\n  s:\n    build: .\n";
       }
       return files;
     };
@@ -89,7 +104,9 @@ describe("hostile nesting and chains", () => {
       expect(runHostile(ok).status).toBe(0);
       const dir = hostileProject({ "compose.yaml": chain(5000, reversed) });
       expectCleanFailure(runHostile(dir), dir, {
-        message: new RegExp(`^cannot extend service "s\\d+" in ${dir}/compose\\.yaml: extends chain is longer than ${MAX_EXTENDS_DEPTH} services \\[extends-too-deep\\]$`),
+        message: new RegExp(
+          `^cannot extend service "s\\d+" in ${dir}/compose\\.yaml: extends chain is longer than ${MAX_EXTENDS_DEPTH} services \\[extends-too-deep\\]$`,
+        ),
       });
     }
   });
@@ -103,7 +120,10 @@ describe("hostile nesting and chains", () => {
     }
     const dir = hostileProject({ "compose.yaml": lines.join("\n") + "\n" });
     const r = runCli(["s" + (n - 1), "-o", OUTPUT], { cwd: dir, env: fixedEnv() });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: `compose2bake: wrote ${OUTPUT} (${n} targets, 1 group)\n` });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr: `compose2bake: wrote ${OUTPUT} (${n} targets, 1 group)\n`,
+    });
     const bake = output(dir);
     expect(bake.group.default!.targets).toHaveLength(n);
     expect(bake.target[`s${n - 1}`]!.contexts).toEqual({ x: `target:s${n - 2}` });

@@ -30,7 +30,8 @@ describe("hostile bytes", () => {
     }
     const dir = hostileProject({ "compose.yaml": garbage });
     expectCleanFailure(runHostile(dir), dir, {
-      message: /^failed to parse .*compose\.yaml: (invalid (leading|trailing) UTF-8 octet \[yaml-encoding\]|control characters are not allowed \(U\+00[01][0-9A-F]\) \[yaml-control-character\])$/,
+      message:
+        /^failed to parse .*compose\.yaml: (invalid (leading|trailing) UTF-8 octet \[yaml-encoding\]|control characters are not allowed \(U\+00[01][0-9A-F]\) \[yaml-control-character\])$/,
     });
   });
 
@@ -42,18 +43,26 @@ describe("hostile bytes", () => {
     ["invalid Unicode character", bytes(0xed, 0xa0, 0x80), "4:12"],
   ])("%s, as docker compose words it, at the bad byte", (message, value, at) => {
     const dir = hostileProject({ "compose.yaml": withImage(value) });
-    expectCleanFailure(runHostile(dir), dir, { message: `failed to parse ${dir}/compose.yaml: ${message} [yaml-encoding]` });
+    expectCleanFailure(runHostile(dir), dir, {
+      message: `failed to parse ${dir}/compose.yaml: ${message} [yaml-encoding]`,
+    });
     expect(runHostile(dir).stderr).toMatch(new RegExp(`^compose\\.yaml:${at}: `));
   });
 
   test("a truncated UTF-8 sequence at the end: incomplete UTF-8 octet sequence", () => {
     const dir = hostileProject({ "compose.yaml": Buffer.concat([withImage("x"), bytes(0x23, 0x20, 0xe2, 0x82)]) });
-    expectCleanFailure(runHostile(dir), dir, { message: `failed to parse ${dir}/compose.yaml: incomplete UTF-8 octet sequence [yaml-encoding]` });
+    expectCleanFailure(runHostile(dir), dir, {
+      message: `failed to parse ${dir}/compose.yaml: incomplete UTF-8 octet sequence [yaml-encoding]`,
+    });
   });
 
   test("a Latin-1 byte in a comment is refused too", () => {
-    const dir = hostileProject({ "compose.yaml": Buffer.concat([bytes(0x23, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a), withImage("x")]) });
-    expectCleanFailure(runHostile(dir), dir, { message: `failed to parse ${dir}/compose.yaml: invalid trailing UTF-8 octet [yaml-encoding]` });
+    const dir = hostileProject({
+      "compose.yaml": Buffer.concat([bytes(0x23, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a), withImage("x")]),
+    });
+    expectCleanFailure(runHostile(dir), dir, {
+      message: `failed to parse ${dir}/compose.yaml: invalid trailing UTF-8 octet [yaml-encoding]`,
+    });
   });
 
   // Was: accepted, and NUL or ESC written into the bake file. go-yaml accepts only YAML's printable characters.
@@ -104,17 +113,29 @@ describe("hostile bytes", () => {
     const text = Buffer.from(withImage("ab").toString(), "utf16le");
     text.writeUInt16LE(0xd800, text.length - 6); // the "a"
     const dir = hostileProject({ "compose.yaml": Buffer.concat([bytes(0xff, 0xfe), text]) });
-    expectCleanFailure(runHostile(dir), dir, { message: `failed to parse ${dir}/compose.yaml: expected low surrogate area [yaml-encoding]` });
+    expectCleanFailure(runHostile(dir), dir, {
+      message: `failed to parse ${dir}/compose.yaml: expected low surrogate area [yaml-encoding]`,
+    });
   });
 
   test("UTF-16 with an odd number of bytes: incomplete UTF-16 character", () => {
-    const dir = hostileProject({ "compose.yaml": Buffer.concat([bytes(0xff, 0xfe), Buffer.from(withImage("x").toString(), "utf16le"), bytes(0x41)]) });
-    expectCleanFailure(runHostile(dir), dir, { message: `failed to parse ${dir}/compose.yaml: incomplete UTF-16 character [yaml-encoding]` });
+    const dir = hostileProject({
+      "compose.yaml": Buffer.concat([
+        bytes(0xff, 0xfe),
+        Buffer.from(withImage("x").toString(), "utf16le"),
+        bytes(0x41),
+      ]),
+    });
+    expectCleanFailure(runHostile(dir), dir, {
+      message: `failed to parse ${dir}/compose.yaml: incomplete UTF-16 character [yaml-encoding]`,
+    });
   });
 
   // Was: exit 0 with no targets at all (the second BOM became part of the key "\ufeffservices").
   test("two byte-order marks: both skipped, as go-yaml's reader and scanner do", () => {
-    const dir = hostileProject({ "compose.yaml": Buffer.concat([bytes(0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf), withImage("x")]) });
+    const dir = hostileProject({
+      "compose.yaml": Buffer.concat([bytes(0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf), withImage("x")]),
+    });
     const r = runHostile(dir);
     expect(r.stderr).toBe("compose2bake: wrote out/docker-bake.json (1 target, 1 group)\n");
     expect(imageOf(dir)).toBe("x");
@@ -162,12 +183,20 @@ const lf = (b: Buffer): Buffer => Buffer.from(b.toString("latin1").replace(/\r\n
 describe.each([
   ["CRLF line endings", (b: Buffer) => Buffer.from(lf(b).toString("latin1").replace(/\n/g, "\r\n"), "latin1")],
   ["a UTF-8 byte-order mark", (b: Buffer) => Buffer.concat([bytes(0xef, 0xbb, 0xbf), b])],
-  ["a byte-order mark and CRLF", (b: Buffer) => Buffer.concat([bytes(0xef, 0xbb, 0xbf), Buffer.from(lf(b).toString("latin1").replace(/\n/g, "\r\n"), "latin1")])],
+  [
+    "a byte-order mark and CRLF",
+    (b: Buffer) =>
+      Buffer.concat([bytes(0xef, 0xbb, 0xbf), Buffer.from(lf(b).toString("latin1").replace(/\n/g, "\r\n"), "latin1")]),
+  ],
   // Was: `empty compose file` (the yaml package does not take a lone CR as a line break; YAML and go-yaml do).
   ["old Mac CR line endings", (b: Buffer) => Buffer.from(lf(b).toString("latin1").replace(/\n/g, "\r"), "latin1")],
 ])("examples with %s give byte-identical output", (_name, transform) => {
   test.each(examplesWith(transform))("%s", (_example, original, rewritten) => {
-    for (const args of [["--format", "json"], ["--format", "hcl"], ["--resolve", "--format", "hcl"]]) {
+    for (const args of [
+      ["--format", "json"],
+      ["--format", "hcl"],
+      ["--resolve", "--format", "hcl"],
+    ]) {
       const expected = originalRun(original, args);
       const actual = runCli(args, { cwd: rewritten, env: fixedEnv() });
       expect(expected.status).toBe(0);

@@ -17,13 +17,19 @@ function stderrOf(compose: string, args: string[] = []): { status: number | null
 
 /** No control character but LF, no invisible or bidirectional formatting character. */
 function expectClean(stderr: string): void {
-  expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/);
+  expect(stderr).not.toMatch(
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/,
+  );
 }
 
 describe("hostile text in messages", () => {
   test.each([
     ["a service name", `services:\n  "web${PWNED}":\n    build: .\n`, 2],
-    ["an x-bake key (a warning)", `services:\n  web:\n    build:\n      context: .\n      x-bake:\n        "${PWNED}": 1\n`, 0],
+    [
+      "an x-bake key (a warning)",
+      `services:\n  web:\n    build:\n      context: .\n      x-bake:\n        "${PWNED}": 1\n`,
+      0,
+    ],
     ["a secret name", `services:\n  web:\n    build:\n      context: .\n      secrets: ["${PWNED}"]\n`, 2],
     ["a boolean", `services:\n  web:\n    build:\n      context: .\n      no_cache: "${PWNED}"\n`, 2],
     ["an arg name", `services:\n  web:\n    build:\n      context: .\n      args: ["${PWNED} =1"]\n`, 2],
@@ -36,7 +42,9 @@ describe("hostile text in messages", () => {
   });
 
   test("bidirectional overrides and line breaks in a key are shown, one line per message", () => {
-    const r = stderrOf(`services:\n  web:\n    build:\n      context: .\n      x-bake:\n        "a\\u202eb\\nc\\u2028d": 1\n`);
+    const r = stderrOf(
+      `services:\n  web:\n    build:\n      context: .\n      x-bake:\n        "a\\u202eb\\nc\\u2028d": 1\n`,
+    );
     expect(r.status).toBe(0);
     expectClean(r.stderr);
     expect(r.stderr).toContain(String.raw`a\u202eb\x0ac\u2028d`);

@@ -39,14 +39,22 @@ describe("hostile files", () => {
     fs.chmodSync(path.join(dir, "compose.yaml"), 0o000);
     // chmod does not stop root: run the CLI as "nobody" then, so that the permission check still happens.
     const r = runUnprivileged(dir, []);
-    if (r) expectCleanFailure(r, dir, { position: "none", message: `open ${dir}/compose.yaml: permission denied [compose-file-unreadable]` });
+    if (r)
+      expectCleanFailure(r, dir, {
+        position: "none",
+        message: `open ${dir}/compose.yaml: permission denied [compose-file-unreadable]`,
+      });
   });
 
   test("an unreadable env file", () => {
     const dir = hostileProject({ "compose.yaml": SERVICE, ".env": "A=1\n" });
     fs.chmodSync(path.join(dir, ".env"), 0o000);
     const r = runUnprivileged(dir, []);
-    if (r) expectCleanFailure(r, dir, { position: "none", message: `open ${dir}/.env: permission denied [env-file-unreadable]` });
+    if (r)
+      expectCleanFailure(r, dir, {
+        position: "none",
+        message: `open ${dir}/.env: permission denied [env-file-unreadable]`,
+      });
   });
 
   // Was: `open …: no such file or directory` (or `cannot be read`), which sends the user looking for a missing file.
@@ -77,7 +85,10 @@ describe("hostile files", () => {
   });
 
   test("two files including each other through a symlink", () => {
-    const dir = hostileProject({ "a.yaml": `include:\n  - b.yaml\n${SERVICE}`, "b.yaml": "include:\n  - blink.yaml\n" });
+    const dir = hostileProject({
+      "a.yaml": `include:\n  - b.yaml\n${SERVICE}`,
+      "b.yaml": "include:\n  - blink.yaml\n",
+    });
     fs.symlinkSync("a.yaml", path.join(dir, "blink.yaml"));
     expectCleanFailure(runHostile(dir, ["-f", "a.yaml"]), dir, {
       file: "blink.yaml",
@@ -86,7 +97,9 @@ describe("hostile files", () => {
   });
 
   test("extends from a symlink to itself", () => {
-    const dir = hostileProject({ "compose.yaml": "services:\n  web:\n    build: .\n    extends:\n      file: loop.yaml\n      service: web\n" });
+    const dir = hostileProject({
+      "compose.yaml": "services:\n  web:\n    build: .\n    extends:\n      file: loop.yaml\n      service: web\n",
+    });
     fs.symlinkSync("loop.yaml", path.join(dir, "loop.yaml"));
     expectCleanFailure(runHostile(dir), dir, {
       position: "none",
@@ -95,11 +108,14 @@ describe("hostile files", () => {
   });
 
   test("a service that extends itself through a symlink to its own file (docker compose: `Circular reference`)", () => {
-    const dir = hostileProject({ "compose.yaml": "services:\n  web:\n    build: .\n    extends:\n      file: link.yaml\n      service: web\n" });
+    const dir = hostileProject({
+      "compose.yaml": "services:\n  web:\n    build: .\n    extends:\n      file: link.yaml\n      service: web\n",
+    });
     fs.symlinkSync("compose.yaml", path.join(dir, "link.yaml"));
     expectCleanFailure(runHostile(dir), dir, {
       position: "none",
-      message: /^circular reference: web in .*compose\.yaml extends web in .*link\.yaml extends web in .*link\.yaml \[extends-cycle\]$/i,
+      message:
+        /^circular reference: web in .*compose\.yaml extends web in .*link\.yaml extends web in .*link\.yaml \[extends-cycle\]$/i,
     });
   });
 
@@ -136,7 +152,9 @@ describe("hostile files", () => {
   test("a file of NUL bytes is refused, not read as a key (docker compose: `control characters are not allowed`)", () => {
     const dir = hostileProject({ "compose.yaml": Buffer.concat([Buffer.alloc(16), Buffer.from(SERVICE)]) });
     const r = runHostile(dir);
-    expectCleanFailure(r, dir, { message: `failed to parse ${dir}/compose.yaml: control characters are not allowed (U+0000) [yaml-control-character]` });
+    expectCleanFailure(r, dir, {
+      message: `failed to parse ${dir}/compose.yaml: control characters are not allowed (U+0000) [yaml-control-character]`,
+    });
     expectOutputUntouched(dir);
   });
 });

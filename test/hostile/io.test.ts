@@ -7,13 +7,27 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BIN, fixedEnv, runCli } from "../support/run";
-import { OUTPUT, PREVIOUS, expectCleanFailure, expectOutputUntouched, hostileProject, runHostile, runUnprivileged } from "./support";
+import {
+  OUTPUT,
+  PREVIOUS,
+  expectCleanFailure,
+  expectOutputUntouched,
+  hostileProject,
+  runHostile,
+  runUnprivileged,
+} from "./support";
 
-const COMPOSE = { "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${A:-default}\n" };
+const COMPOSE = {
+  "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${A:-default}\n",
+};
 
 /** Runs the CLI as `node -- BIN …`: the `--` keeps Node itself from reading our `--env-file` (see below). */
 function runGuarded(dir: string, args: string[]) {
-  const r = spawnSync(process.execPath, ["--", BIN, ...args, "-o", OUTPUT], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--", BIN, ...args, "-o", OUTPUT], {
+    cwd: dir,
+    env: fixedEnv(),
+    encoding: "utf8",
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -106,7 +120,10 @@ describe("hostile env files", () => {
   });
 
   test.failing("NODE_OPTIONS in an --env-file never reaches Node", () => {
-    const dir = hostileProject({ ...COMPOSE, "inject.js": 'require("fs").writeFileSync(__dirname + "/INJECTED", "")\n' });
+    const dir = hostileProject({
+      ...COMPOSE,
+      "inject.js": 'require("fs").writeFileSync(__dirname + "/INJECTED", "")\n',
+    });
     fs.writeFileSync(path.join(dir, "ci.env"), `NODE_OPTIONS=--require ${path.join(dir, "inject.js")}\n`);
     const r = spawnSync(BIN, ["--env-file", "ci.env", "-o", OUTPUT], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
     expect(r.status).toBe(0);
@@ -120,18 +137,28 @@ describe("hostile output paths", () => {
   test("a missing parent folder is created", () => {
     const dir = hostileProject(SIMPLE);
     const r = runCli(["-o", "a/b/c/docker-bake.json"], { cwd: dir });
-    expect(r).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote a/b/c/docker-bake.json (1 target, 1 group)\n" });
+    expect(r).toEqual({
+      status: 0,
+      stdout: "",
+      stderr: "compose2bake: wrote a/b/c/docker-bake.json (1 target, 1 group)\n",
+    });
     expect(fs.readdirSync(path.join(dir, "a/b/c"))).toEqual(["docker-bake.json"]);
   });
 
   // Was: `compose2bake: error: EEXIST: file already exists, mkdir '…/file'`.
-  test.each([["file/docker-bake.json"], ["file/sub/docker-bake.json"]])("-o %s where `file` is a file: a clean error", (out) => {
-    const dir = hostileProject({ ...SIMPLE, file: "a file\n" });
-    const r = runCli(["-o", out], { cwd: dir });
-    expectCleanFailure(r, dir, { position: "none", message: `cannot write ${dir}/${out}: ${dir}/file is not a directory` });
-    expect(fs.readFileSync(path.join(dir, "file"), "utf8")).toBe("a file\n");
-    expect(fs.readdirSync(dir).sort()).toEqual(["compose.yaml", "file", "out"]);
-  });
+  test.each([["file/docker-bake.json"], ["file/sub/docker-bake.json"]])(
+    "-o %s where `file` is a file: a clean error",
+    (out) => {
+      const dir = hostileProject({ ...SIMPLE, file: "a file\n" });
+      const r = runCli(["-o", out], { cwd: dir });
+      expectCleanFailure(r, dir, {
+        position: "none",
+        message: `cannot write ${dir}/${out}: ${dir}/file is not a directory`,
+      });
+      expect(fs.readFileSync(path.join(dir, "file"), "utf8")).toBe("a file\n");
+      expect(fs.readdirSync(dir).sort()).toEqual(["compose.yaml", "file", "out"]);
+    },
+  );
 
   // Was: `EISDIR: illegal operation on a directory, rename '…/.outdir.<pid>.<time>.tmp' -> '…/outdir'`.
   test.each([["outdir"], ["outdir.json"], ["."]])("-o %s, a folder: a clean error, no temporary file left", (out) => {
@@ -146,7 +173,10 @@ describe("hostile output paths", () => {
   // Was: exit 1, "outdir does not exist".
   test("--check -o a folder: a clean error", () => {
     const dir = hostileProject({ ...SIMPLE, "outdir/keep": "" });
-    expectCleanFailure(runCli(["--check", "-o", "outdir", "--format", "json"], { cwd: dir }), dir, { position: "none", message: `cannot read ${dir}/outdir: it is a directory` });
+    expectCleanFailure(runCli(["--check", "-o", "outdir", "--format", "json"], { cwd: dir }), dir, {
+      position: "none",
+      message: `cannot read ${dir}/outdir: it is a directory`,
+    });
   });
 
   // Was: an empty -o printed to stdout and exited 0, so a hook with an unset variable "passed" without writing.
@@ -155,7 +185,9 @@ describe("hostile output paths", () => {
     const r = runCli(["-o", ""], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("compose2bake: -o/--output needs a file name (or - for stdout)\nRun compose2bake --help for usage.\n");
+    expect(r.stderr).toBe(
+      "compose2bake: -o/--output needs a file name (or - for stdout)\nRun compose2bake --help for usage.\n",
+    );
   });
 
   test("a read-only output folder: a clean error, the old file kept, no temporary file", () => {
@@ -171,12 +203,20 @@ describe("hostile output paths", () => {
   test("-o a FIFO writes into it and leaves it a FIFO", () => {
     const dir = hostileProject(SIMPLE);
     const fifo = path.join(dir, "bake.fifo");
-    if (spawnSync("mkfifo", [fifo]).status !== 0) return console.warn("mkfifo is not available: skipping the FIFO case");
-    const reader = spawnSync("sh", ["-c", `timeout 20 cat "${fifo}" > "${fifo}.out" & "${process.execPath}" "${BIN}" -o "${fifo}" --format json; wait`], {
-      cwd: dir,
-      env: fixedEnv(),
-      encoding: "utf8",
-    });
+    if (spawnSync("mkfifo", [fifo]).status !== 0)
+      return console.warn("mkfifo is not available: skipping the FIFO case");
+    const reader = spawnSync(
+      "sh",
+      [
+        "-c",
+        `timeout 20 cat "${fifo}" > "${fifo}.out" & "${process.execPath}" "${BIN}" -o "${fifo}" --format json; wait`,
+      ],
+      {
+        cwd: dir,
+        env: fixedEnv(),
+        encoding: "utf8",
+      },
+    );
     expect(reader.stderr).toBe("compose2bake: wrote bake.fifo (1 target, 1 group)\n");
     expect(reader.status).toBe(0);
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true); // (before: replaced, and the reader waited for ever)
@@ -189,10 +229,20 @@ describe("hostile output paths", () => {
     const dir = hostileProject(SIMPLE);
     fs.symlinkSync("/proc/self/fd/1", path.join(dir, "stdout.json"));
     // Through a shell pipe: Node gives a child a socket for stdout, which cannot be opened by name.
-    const refused = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o stdout.json | cat`], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
+    const refused = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o stdout.json | cat`], {
+      cwd: dir,
+      env: fixedEnv(),
+      encoding: "utf8",
+    });
     expect(refused.stdout).toBe("");
-    expect(refused.stderr).toMatch(/^compose2bake: error: refusing to write stdout\.json \(it resolves to \/proc\/.*\): it leads outside the project folder /);
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o /dev/stdout --format json | cat`], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
+    expect(refused.stderr).toMatch(
+      /^compose2bake: error: refusing to write stdout\.json \(it resolves to \/proc\/.*\): it leads outside the project folder /,
+    );
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -o /dev/stdout --format json | cat`], {
+      cwd: dir,
+      env: fixedEnv(),
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("compose2bake: wrote /dev/stdout (1 target, 1 group)\n");
     expect(r.status).toBe(0);
     // Relative to the output file's folder, as always.
@@ -204,7 +254,11 @@ describe("hostile output paths", () => {
   test("-o a symlink to a file replaces the file it points to, atomically, and keeps the link", () => {
     const dir = hostileProject({ ...SIMPLE, "shared/docker-bake.json": PREVIOUS });
     fs.symlinkSync("shared/docker-bake.json", path.join(dir, "docker-bake.json"));
-    expect(runCli(["-o", "docker-bake.json"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "compose2bake: wrote docker-bake.json (1 target, 1 group)\n" });
+    expect(runCli(["-o", "docker-bake.json"], { cwd: dir })).toEqual({
+      status: 0,
+      stdout: "",
+      stderr: "compose2bake: wrote docker-bake.json (1 target, 1 group)\n",
+    });
     expect(fs.lstatSync(path.join(dir, "docker-bake.json")).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(path.join(dir, "shared/docker-bake.json"), "utf8")).toContain('"web"');
     expect(fs.readdirSync(path.join(dir, "shared"))).toEqual(["docker-bake.json"]);

@@ -8,18 +8,36 @@
 import { fixedEnv, runCli } from "../support/run";
 import { expectCleanFailure, hostileProject, runHostile } from "./support";
 
-const COMPOSE = { "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${A:-x}\n" };
+const COMPOSE = {
+  "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${A:-x}\n",
+};
 const SECRET = "S3CRET";
 
 describe("hostile inputs never echo secrets", () => {
   test.each([
     ["an unterminated double quote", `TOKEN="${SECRET}\nB=1\n`, 'line 1: unterminated quoted value of "TOKEN"'],
     ["an unterminated single quote", `A=1\nTOKEN='${SECRET}`, 'line 2: unterminated quoted value of "TOKEN"'],
-    ["a file that is no env file (a private key)", `-----BEGIN ${SECRET} KEY-----\nMIIEvQ${SECRET}\n`, "line 1: key cannot contain a space"],
-    ["a file that is no env file (JSON)", `{"token": "${SECRET}"}\n`, 'line 1: unexpected character "{" in variable name'],
+    [
+      "a file that is no env file (a private key)",
+      `-----BEGIN ${SECRET} KEY-----\nMIIEvQ${SECRET}\n`,
+      "line 1: key cannot contain a space",
+    ],
+    [
+      "a file that is no env file (JSON)",
+      `{"token": "${SECRET}"}\n`,
+      'line 1: unexpected character "{" in variable name',
+    ],
     ["a bad key followed by a value", `TO%KEN=${SECRET}\n`, 'line 1: unexpected character "%" in variable name'],
-    ["an invalid reference in a value", `TOKEN="${SECRET}\${ }"\n`, 'line 1: invalid interpolation format in the value of "TOKEN"'],
-    ["a required variable in a value", `TOKEN=${SECRET}\${UNSET:?${SECRET}}\n`, 'line 1: required variable UNSET is missing a value in the value of "TOKEN"'],
+    [
+      "an invalid reference in a value",
+      `TOKEN="${SECRET}\${ }"\n`,
+      'line 1: invalid interpolation format in the value of "TOKEN"',
+    ],
+    [
+      "a required variable in a value",
+      `TOKEN=${SECRET}\${UNSET:?${SECRET}}\n`,
+      'line 1: required variable UNSET is missing a value in the value of "TOKEN"',
+    ],
   ])(".env with %s", (_what, env, message) => {
     const dir = hostileProject({ ...COMPOSE, ".env": env });
     const r = runHostile(dir, ["--resolve"]);
@@ -28,7 +46,7 @@ describe("hostile inputs never echo secrets", () => {
   });
 
   test("--env-file naming a file that is no env file", () => {
-    const dir = hostileProject({ ...COMPOSE, "id_rsa": `-----BEGIN OPENSSH PRIVATE KEY-----\n${SECRET}\n` });
+    const dir = hostileProject({ ...COMPOSE, id_rsa: `-----BEGIN OPENSSH PRIVATE KEY-----\n${SECRET}\n` });
     const r = runHostile(dir, ["--env-file", "id_rsa"]);
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stderr).not.toContain("OPENSSH");
@@ -37,7 +55,8 @@ describe("hostile inputs never echo secrets", () => {
 
   test("a ${X:?message} error shows the message as written, not the environment's values in it", () => {
     const dir = hostileProject({
-      "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${REQUIRED:?token is ${GITHUB_TOKEN}}\n",
+      "compose.yaml":
+        "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${REQUIRED:?token is ${GITHUB_TOKEN}}\n",
     });
     for (const flags of [["--resolve"], []]) {
       const r = runCli([...flags, "-o", "-"], { cwd: dir, env: fixedEnv({ GITHUB_TOKEN: SECRET }) });

@@ -83,7 +83,10 @@ function run(dir: string, args: string[] = [], env: Record<string, string> = {})
 }
 
 describe("Object member names as user keys", () => {
-  test.each([["keep", []], ["resolve", ["--resolve"]]] as const)("every entry is kept (%s mode)", (_mode, flags) => {
+  test.each([
+    ["keep", []],
+    ["resolve", ["--resolve"]],
+  ] as const)("every entry is kept (%s mode)", (_mode, flags) => {
     const bake = run(project(), [...flags]);
     expect(keys(bake.target)).toEqual(["__proto__", "constructor", "toString"]);
     expect(get(bake, "group", "default", "targets")).toEqual(["__proto__", "constructor", "toString"]);
@@ -134,9 +137,11 @@ describe("Object member names as user keys", () => {
 
   test("variables named like Object members are unset unless the environment sets them (include, .env)", () => {
     const dir = tempProject({
-      "compose.yaml": "include:\n  - sub/compose.yaml\nservices:\n  b:\n    build:\n      context: .\n      args:\n        E: ${E}\n",
+      "compose.yaml":
+        "include:\n  - sub/compose.yaml\nservices:\n  b:\n    build:\n      context: .\n      args:\n        E: ${E}\n",
       ".env": "E=${hasOwnProperty}\n",
-      "sub/compose.yaml": "services:\n  a:\n    build:\n      context: .\n      args:\n        X: ${constructor}\n        Y: ${toString:-d}\n",
+      "sub/compose.yaml":
+        "services:\n  a:\n    build:\n      context: .\n      args:\n        X: ${constructor}\n        Y: ${toString:-d}\n",
     });
     const r = runCli(["--resolve"], { cwd: dir, env: fixedEnv() });
     expect(r.status).toBe(0);

@@ -28,33 +28,48 @@ function output(dir: string, file = OUTPUT): string {
 /** The written file as `docker buildx bake --print` reads it, run in the file's folder: the one target `web`. */
 async function bakeTarget(dir: string, file = OUTPUT, env: Record<string, string> = {}): Promise<BakePrintTarget> {
   const abs = path.join(dir, file);
-  const r = await bakePrintAsync(tools!, { files: [path.basename(abs)], cwd: path.dirname(abs), env, targets: ["web"] });
+  const r = await bakePrintAsync(tools!, {
+    files: [path.basename(abs)],
+    cwd: path.dirname(abs),
+    env,
+    targets: ["web"],
+  });
   if (!r.ok) throw new Error(`bake --print failed: ${r.stderr}`);
   return r.json.target!.web!;
 }
 
 /** Runs the CLI, killed after a minute (jest's own timeout cannot interrupt a synchronous spawn). */
 function runTimed(dir: string, args: string[], env?: Record<string, string>): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: env ?? fixedEnv(), encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: env ?? fixedEnv(),
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs the CLI (`-o OUTPUT` unless args name another output) and expects success; returns stderr. */
 function ok(dir: string, args: string[] = ["-o", OUTPUT], env?: Record<string, string>): string {
   const r = runTimed(dir, args, env);
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: r.status === 0 ? expect.any(String) : "" });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({
+    status: 0,
+    stderr: r.status === 0 ? expect.any(String) : "",
+  });
   return r.stderr;
 }
 
 describe("linear scanners", () => {
   test("a shm_size of 300,000 digits with a letter inside is refused at once (the size regex `\\d+\\.?\\d*` was quadratic)", () => {
     const dir = hostileProject({ "compose.yaml": build(`      shm_size: "${"1".repeat(300_000)}x1"\n`) });
-    expectCleanFailure(runTimed(dir, ["-o", OUTPUT]), dir, { message: /^strconv\.ParseFloat: parsing "1{300000}x1": invalid syntax \[invalid-size\]$/ });
+    expectCleanFailure(runTimed(dir, ["-o", OUTPUT]), dir, {
+      message: /^strconv\.ParseFloat: parsing "1{300000}x1": invalid syntax \[invalid-size\]$/,
+    });
   }, 90_000);
 
   test("a label of 2,000,000 `$$` then x${VAR}: the `$` run before a reference is found by a scan (was /\\$+$/.exec, quadratic)", () => {
     const dir = hostileProject({});
-    const head = build("      labels:\n        L: \"");
+    const head = build('      labels:\n        L: "');
     writeLargeFile(path.join(dir, "compose.yaml"), head, "$$", head.length + 4_000_000, 'x${VAR}"\n');
     ok(dir);
     const text = output(dir);
@@ -94,9 +109,14 @@ describe("linear scanners", () => {
 
 describe("a map key named `template` is a key (maps are walked by attribute kind, not by value shape)", () => {
   test.each(["args", "labels"])("%s: {template: a, VERSION: ${V}} keeps V as a variable", (attr) => {
-    const dir = hostileProject({ "compose.yaml": build(`      ${attr}:\n        template: a\n        VERSION: "\${V}"\n`) });
+    const dir = hostileProject({
+      "compose.yaml": build(`      ${attr}:\n        template: a\n        VERSION: "\${V}"\n`),
+    });
     ok(dir);
-    const bake = JSON.parse(output(dir)) as { variable: Record<string, unknown>; target: { web: Record<string, Record<string, string>> } };
+    const bake = JSON.parse(output(dir)) as {
+      variable: Record<string, unknown>;
+      target: { web: Record<string, Record<string, string>> };
+    };
     expect(bake.variable).toEqual({ V: { default: "" } });
     expect(bake.target.web[attr]).toEqual({ VERSION: "${V}", template: "a" });
     expect(output(dir)).not.toMatch(/[\uE000-\uF8FF]/);
@@ -105,30 +125,39 @@ describe("a map key named `template` is a key (maps are walked by attribute kind
 
 describe("value-less arg names are never HCL expressions, and never come from the environment", () => {
   const names = ['upper("injected")', "timestamp()", "A-B", "my.arg", "$$X", "a b"];
-  const compose = build(`      args:\n${names.map((n) => `        - '${n}'\n`).join("")}        - \${K}\n        - PLAIN\n`);
+  const compose = build(
+    `      args:\n${names.map((n) => `        - '${n}'\n`).join("")}        - \${K}\n        - PLAIN\n`,
+  );
   const env = fixedEnv({ K: 'upper("from-env")', "my.arg": "set", PLAIN: "p" });
 
-  test.each(["json", "hcl"])("%s: dropped with a warning, as Compose drops a name no variable has; a plain name stays a variable", async (format) => {
-    const out = `out/docker-bake.${format}`;
-    const dir = hostileProject({ "compose.yaml": compose });
-    const r = runCli(["-o", out], { cwd: dir, env });
-    expect(r.status).toBe(0);
-    // One warning at the args key names every dropped arg (warnings are printed once per place).
-    const dropped = r.stderr.split("\n").filter((l) => l.endsWith("[valueless-arg-dropped]"));
-    expect(dropped).toHaveLength(1);
-    expect(dropped[0]).toContain("have no value and their names are not variable names bake can read; they are dropped");
-    for (const n of ['upper(\\"injected\\")', "timestamp()", "A-B", "my.arg", "$X", "a b"]) {
-      expect(dropped[0]).toContain(`"${n}"`);
-    }
-    expect(r.stderr).toContain("services.web.build.args.6 is a value-less arg named by $K: bake cannot take an arg's name from a variable");
-    const text = output(dir, out);
-    for (const n of ["upper", "timestamp", "A-B", "my.arg", "from-env"]) expect(text).not.toContain(n);
-    expect(text).toContain("PLAIN");
-    if (tools) {
-      const target = await bakeTarget(dir, out, { PLAIN: "p", "my.arg": "set", INJECTED: "no" });
-      expect(target.args).toEqual({ PLAIN: "p" });
-    }
-  });
+  test.each(["json", "hcl"])(
+    "%s: dropped with a warning, as Compose drops a name no variable has; a plain name stays a variable",
+    async (format) => {
+      const out = `out/docker-bake.${format}`;
+      const dir = hostileProject({ "compose.yaml": compose });
+      const r = runCli(["-o", out], { cwd: dir, env });
+      expect(r.status).toBe(0);
+      // One warning at the args key names every dropped arg (warnings are printed once per place).
+      const dropped = r.stderr.split("\n").filter((l) => l.endsWith("[valueless-arg-dropped]"));
+      expect(dropped).toHaveLength(1);
+      expect(dropped[0]).toContain(
+        "have no value and their names are not variable names bake can read; they are dropped",
+      );
+      for (const n of ['upper(\\"injected\\")', "timestamp()", "A-B", "my.arg", "$X", "a b"]) {
+        expect(dropped[0]).toContain(`"${n}"`);
+      }
+      expect(r.stderr).toContain(
+        "services.web.build.args.6 is a value-less arg named by $K: bake cannot take an arg's name from a variable",
+      );
+      const text = output(dir, out);
+      for (const n of ["upper", "timestamp", "A-B", "my.arg", "from-env"]) expect(text).not.toContain(n);
+      expect(text).toContain("PLAIN");
+      if (tools) {
+        const target = await bakeTarget(dir, out, { PLAIN: "p", "my.arg": "set", INJECTED: "no" });
+        expect(target.args).toEqual({ PLAIN: "p" });
+      }
+    },
+  );
 });
 
 describe("user text never collides with keep tokens", () => {
@@ -152,18 +181,23 @@ describe("user text never collides with keep tokens", () => {
 });
 
 describe("strings bake reads back exactly", () => {
-  const compose = build('      args:\n        A: "\\ufeffabc"\n        "\\ufeffK": v\n        B: "\\ufeff${V:-\\ufeffd}"\n      labels:\n        L: "\\ufeff"\n');
+  const compose = build(
+    '      args:\n        A: "\\ufeffabc"\n        "\\ufeffK": v\n        B: "\\ufeff${V:-\\ufeffd}"\n      labels:\n        L: "\\ufeff"\n',
+  );
 
-  test.each(["json", "hcl"])("%s: a leading U+FEFF survives (bake drops it from the start of a JSON string)", async (format) => {
-    const out = `out/docker-bake.${format}`;
-    const dir = hostileProject({ "compose.yaml": compose });
-    ok(dir, ["-o", out]);
-    if (format === "json") expect(output(dir, out)).toContain('"A": "${\\"\\\\ufeff\\"}abc"');
-    if (!tools) return;
-    const target = await bakeTarget(dir, out);
-    expect(target.args).toEqual({ A: "\ufeffabc", "\ufeffK": "v", B: "\ufeff\ufeffd" });
-    expect(target.labels).toEqual({ L: "\ufeff" });
-  });
+  test.each(["json", "hcl"])(
+    "%s: a leading U+FEFF survives (bake drops it from the start of a JSON string)",
+    async (format) => {
+      const out = `out/docker-bake.${format}`;
+      const dir = hostileProject({ "compose.yaml": compose });
+      ok(dir, ["-o", out]);
+      if (format === "json") expect(output(dir, out)).toContain('"A": "${\\"\\\\ufeff\\"}abc"');
+      if (!tools) return;
+      const target = await bakeTarget(dir, out);
+      expect(target.args).toEqual({ A: "\ufeffabc", "\ufeffK": "v", B: "\ufeff\ufeffd" });
+      expect(target.labels).toEqual({ L: "\ufeff" });
+    },
+  );
 
   const secrets = `services:
   web:
@@ -188,7 +222,11 @@ secrets:
     const dir = hostileProject({ "compose.yaml": secrets, "s,x.txt": "x", a: "", "b/k": "" });
     ok(dir, ["-o", out]);
     const text = output(dir, out);
-    expect(text).toContain(format === "json" ? '"\\"id=id1,src=/etc/shadow\\",\\"src=../s,x.txt\\""' : '"\\"id=id1,src=/etc/shadow\\",\\"src=../s,x.txt\\""');
+    expect(text).toContain(
+      format === "json"
+        ? '"\\"id=id1,src=/etc/shadow\\",\\"src=../s,x.txt\\""'
+        : '"\\"id=id1,src=/etc/shadow\\",\\"src=../s,x.txt\\""',
+    );
     expect(text).toContain("k=../a,../b/k");
     if (!tools) return;
     // bake --print reads the ssh key files.
@@ -205,11 +243,15 @@ secrets:
   test("an ssh id holding `=` cannot be written: exit 2 with its position", () => {
     const dir = hostileProject({ "compose.yaml": build('      ssh:\n        "a=b": ./k\n') });
     const r = runHostile(dir);
-    expectCleanFailure(r, dir, { message: 'ssh id "a=b" holds "=", which bake reads as the end of the id [invalid-ssh-id]' });
+    expectCleanFailure(r, dir, {
+      message: 'ssh id "a=b" holds "=", which bake reads as the end of the id [invalid-ssh-id]',
+    });
   });
 });
 
 withTools("the real bake reads a secret entry's quoted fields back (a control for the CSV rules)", async () => {
-  const dir = hostileProject({ "docker-bake.json": JSON.stringify({ target: { web: { context: ".", secret: ['"id=a""b,c",env=X'] } } }) });
+  const dir = hostileProject({
+    "docker-bake.json": JSON.stringify({ target: { web: { context: ".", secret: ['"id=a""b,c",env=X'] } } }),
+  });
   expect((await bakeTarget(dir, "docker-bake.json")).secret).toEqual([{ id: 'a"b,c', env: "X" }]);
 });

@@ -104,11 +104,18 @@ let nobodyWorks: boolean | undefined;
 export function runUnprivileged(dir: string, args: string[]): CliResult | undefined {
   if (!readsEverything()) return runHostile(dir, args);
   if (nobodyWorks === undefined) {
-    const r = spawnSync(process.execPath, [BIN, "--version"], { env: fixedEnv(), encoding: "utf8", uid: 65534, gid: 65534 });
+    const r = spawnSync(process.execPath, [BIN, "--version"], {
+      env: fixedEnv(),
+      encoding: "utf8",
+      uid: 65534,
+      gid: 65534,
+    });
     nobodyWorks = r.status === 0;
   }
   if (!nobodyWorks) {
-    console.warn("running as root and uid 65534 cannot run the CLI: skipping a permission test (chmod does not stop root)");
+    console.warn(
+      "running as root and uid 65534 cannot run the CLI: skipping a permission test (chmod does not stop root)",
+    );
     return undefined;
   }
   return runAsNobody(dir, args);

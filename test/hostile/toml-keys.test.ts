@@ -8,7 +8,8 @@ import { SourceFile } from "../../src/diagnostics";
 import { parseConfig } from "../../src/config/load";
 import { fixedEnv, runCli, tempProject } from "../support/run";
 
-const COMPOSE = "services:\n  constructor:\n    build: .\n  valueOf:\n    build: .\n  __proto__:\n    build: .\n  web:\n    build: .\n";
+const COMPOSE =
+  "services:\n  constructor:\n    build: .\n  valueOf:\n    build: .\n  __proto__:\n    build: .\n  web:\n    build: .\n";
 
 function run(toml: string, args: string[] = []) {
   const dir = tempProject({ "compose.yaml": COMPOSE, "compose2bake.toml": toml });
@@ -35,7 +36,10 @@ describe("compose2bake.toml keys named like Object members", () => {
       ].join("\n"),
     );
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    const bake = JSON.parse(r.stdout) as { target: Record<string, { tags: string[] }>; group: Record<string, { targets: string[] }> };
+    const bake = JSON.parse(r.stdout) as {
+      target: Record<string, { tags: string[] }>;
+      group: Record<string, { targets: string[] }>;
+    };
     expect(ownKeys(bake.target)).toEqual(["__proto__", "constructor", "hasOwnProperty", "web"]);
     expect(Object.getOwnPropertyDescriptor(bake.target, "__proto__")?.value.tags).toEqual(["project-__proto__", "p"]);
     expect(bake.target["constructor"]!.tags).toEqual(["project-constructor", "c"]);
@@ -44,7 +48,9 @@ describe("compose2bake.toml keys named like Object members", () => {
   });
 
   test("unknown names are reported cleanly (no stack trace, exit 2)", () => {
-    const r = run('[group.ci]\ntargets = ["toString"]\n[target.hasOwnProperty]\ntags = ["x"]\n[rename]\nisPrototypeOf = "y"\n');
+    const r = run(
+      '[group.ci]\ntargets = ["toString"]\n[target.hasOwnProperty]\ntags = ["x"]\n[rename]\nisPrototypeOf = "y"\n',
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).not.toContain("    at ");
     const lines = r.stderr.trimEnd().split("\n");
@@ -52,7 +58,9 @@ describe("compose2bake.toml keys named like Object members", () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^compose2bake\.toml:2:12: error: group "ci": there is no target or group "toString" /),
-        expect.stringMatching(/^compose2bake\.toml:3:1: error: target\.hasOwnProperty: there is no target "hasOwnProperty" /),
+        expect.stringMatching(
+          /^compose2bake\.toml:3:1: error: target\.hasOwnProperty: there is no target "hasOwnProperty" /,
+        ),
         expect.stringMatching(/^compose2bake\.toml:6:1: error: rename: there is no target "isPrototypeOf" /),
       ]),
     );
@@ -61,10 +69,14 @@ describe("compose2bake.toml keys named like Object members", () => {
   test("a group named like a target member of Object is a group, not a clash", () => {
     const r = run('[group.valueOf]\ntargets = ["web"]\n');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('compose2bake.toml:1:1: error: group "valueOf" has the name of a target [config-name-clash]\n');
+    expect(r.stderr).toBe(
+      'compose2bake.toml:1:1: error: group "valueOf" has the name of a target [config-name-clash]\n',
+    );
     const ok = run('[group.hasOwnProperty]\ntargets = ["web"]\n');
     expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: "" });
-    expect((JSON.parse(ok.stdout) as { group: Record<string, unknown> }).group.hasOwnProperty).toEqual({ targets: ["web"] });
+    expect((JSON.parse(ok.stdout) as { group: Record<string, unknown> }).group.hasOwnProperty).toEqual({
+      targets: ["web"],
+    });
   });
 
   test("top-level keys named like Object members are unknown keys", () => {
@@ -102,6 +114,8 @@ describe("compose2bake.toml keys named like Object members", () => {
   test("deeply nested arrays are a clean error", () => {
     const r = run(`services = ${"[".repeat(5000)}${"]".repeat(5000)}\n`);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^compose2bake\.toml:1:\d+: error: invalid TOML: document contains excessively nested structures/);
+    expect(r.stderr).toMatch(
+      /^compose2bake\.toml:1:\d+: error: invalid TOML: document contains excessively nested structures/,
+    );
   });
 });

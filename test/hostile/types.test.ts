@@ -38,7 +38,23 @@ const BUILD_KEYS = [
   "x-bake",
 ];
 
-const WRONG = ["[1, 2]", "{a: 1}", "42", "true", "~", '""', "[[1]]", "[{a: [1]}]", "{a: {b: [1]}}", "1.5", "-1", ".nan", "[~]", "{a: ~}", "!!binary aGk="];
+const WRONG = [
+  "[1, 2]",
+  "{a: 1}",
+  "42",
+  "true",
+  "~",
+  '""',
+  "[[1]]",
+  "[{a: [1]}]",
+  "{a: {b: [1]}}",
+  "1.5",
+  "-1",
+  ".nan",
+  "[~]",
+  "{a: ~}",
+  "!!binary aGk=",
+];
 
 /** Places a value can go besides a build key: the shapes around `build:` and inside some build keys. */
 const AROUND = [
@@ -104,7 +120,8 @@ function expectResultOrCleanFailure(r: CliResult, dir: string): void {
   // Some values are errors in more than one place: the first line names one, each line has a position.
   const first = { ...r, stderr: r.stderr.split("\n")[0] + "\n" };
   expectCleanFailure(first, dir, { message: /\[[a-z-]+\]$/ });
-  for (const line of r.stderr.split("\n").filter((l) => l !== "")) expect(line).toMatch(/^compose\.yaml:\d+:\d+: (error|warning): /);
+  for (const line of r.stderr.split("\n").filter((l) => l !== ""))
+    expect(line).toMatch(/^compose\.yaml:\d+:\d+: (error|warning): /);
 }
 
 describe("wrong types at every key", () => {
@@ -114,7 +131,11 @@ describe("wrong types at every key", () => {
     const dir = hostileProject({});
     for (const [name, text] of cases) {
       fs.writeFileSync(path.join(dir, "compose.yaml"), text);
-      for (const args of [["-o", OUTPUT], ["--resolve", "-o", OUTPUT], ["--format", "hcl"]]) {
+      for (const args of [
+        ["-o", OUTPUT],
+        ["--resolve", "-o", OUTPUT],
+        ["--format", "hcl"],
+      ]) {
         fs.writeFileSync(path.join(dir, OUTPUT), PREVIOUS);
         const r = await runInProcess(dir, args);
         try {
@@ -123,7 +144,8 @@ describe("wrong types at every key", () => {
             // HCL on stdout: the same verdict, and some text when it succeeds.
             expect([0, 2]).toContain(r.status);
             if (r.status === 0) expect(r.stdout).toMatch(/^(group|variable) "/);
-            for (const line of r.stderr.split("\n").filter((l) => l !== "")) expect(line).toMatch(/^compose\.yaml:\d+:\d+: (error|warning): /);
+            for (const line of r.stderr.split("\n").filter((l) => l !== ""))
+              expect(line).toMatch(/^compose\.yaml:\d+:\d+: (error|warning): /);
           }
         } catch (e) {
           throw new Error(`${name} ${args.join(" ")}: ${(e as Error).message}\nstderr: ${r.stderr}`, { cause: e });
@@ -135,7 +157,8 @@ describe("wrong types at every key", () => {
   // Was: exit 0 with `"output": ["1,2", "[object Object]"]` and the tag "x" taken from `[[x]]`.
   test("x-bake lists and contexts with non-string items are ignored with a warning", () => {
     const dir = hostileProject({
-      "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      x-bake:\n        output: [[1, [2]], {a: b}]\n        tags: [[x]]\n        contexts: {a: [1], b: docker-image://b}\n",
+      "compose.yaml":
+        "services:\n  web:\n    build:\n      context: .\n      x-bake:\n        output: [[1, [2]], {a: b}]\n        tags: [[x]]\n        contexts: {a: [1], b: docker-image://b}\n",
     });
     const r = runHostile(dir);
     expect(r.status).toBe(0);
@@ -147,12 +170,19 @@ describe("wrong types at every key", () => {
     ]);
     const target = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")).target.web;
     expect(target.output).toBeUndefined();
-    expect(target.tags).toEqual([`${path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, "")}-web`]);
+    expect(target.tags).toEqual([
+      `${path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, "")}-web`,
+    ]);
     expect(target.contexts).toEqual({ b: "docker-image://b" });
   });
 
   test.each(BUILD_KEYS)("build.%s: {a: {b: [1]}} through the built CLI", (key) => {
-    const dir = hostileProject({ "compose.yaml": `services:\n  web:\n    build:\n      context: .\n      ${key}: {a: {b: [1]}}\n` });
+    const dir = hostileProject({
+      "compose.yaml": `services:\n  web:\n    build:\n      context: .\n      ${key}: {a: {b: [1]}}\n`,
+    });
     expectResultOrCleanFailure(runHostile(dir), dir);
   });
 });

@@ -33,14 +33,20 @@ describe("--check reads only a regular file inside the project (issue #12)", () 
     const dir = tempProject(SIMPLE);
     fs.symlinkSync("/proc/self/environ", path.join(dir, "docker-bake.json"));
     const r = runCli(["--check", "-o", "docker-bake.json"], { cwd: dir, env });
-    expectRefused(r, /^compose2bake: error: refusing to read docker-bake\.json \(it resolves to \/proc\/.*\): it leads outside the project folder /);
+    expectRefused(
+      r,
+      /^compose2bake: error: refusing to read docker-bake\.json \(it resolves to \/proc\/.*\): it leads outside the project folder /,
+    );
     expect(r.stderr).not.toContain("SECRET");
   });
 
   test('compose2bake.toml `output = "/proc/self/environ"`: exit 2, nothing of it shown', () => {
     const dir = tempProject({ ...SIMPLE, "compose2bake.toml": 'output = "/proc/self/environ"\nformat = "json"\n' });
     const r = runCli(["--check"], { cwd: dir, env });
-    expectRefused(r, /^compose2bake: error: refusing to read \/proc\/self\/environ \(it resolves to \/proc\/\d+\/environ\): the output named in compose2bake\.toml must be inside the project folder /);
+    expectRefused(
+      r,
+      /^compose2bake: error: refusing to read \/proc\/self\/environ \(it resolves to \/proc\/\d+\/environ\): the output named in compose2bake\.toml must be inside the project folder /,
+    );
     expect(r.stderr).not.toContain("SECRET");
   });
 
@@ -48,22 +54,35 @@ describe("--check reads only a regular file inside the project (issue #12)", () 
   test("a committed symlink to /dev/zero, or toml `output` naming it: exit 2 at once", () => {
     const dir = tempProject(SIMPLE);
     fs.symlinkSync("/dev/zero", path.join(dir, "docker-bake.json"));
-    expectRefused(runCli(["--check", "-o", "docker-bake.json"], { cwd: dir }), /^compose2bake: error: refusing to read docker-bake\.json \(it resolves to \/dev\/zero\)/);
+    expectRefused(
+      runCli(["--check", "-o", "docker-bake.json"], { cwd: dir }),
+      /^compose2bake: error: refusing to read docker-bake\.json \(it resolves to \/dev\/zero\)/,
+    );
     fs.writeFileSync(path.join(dir, "compose2bake.toml"), 'output = "/dev/zero"\nformat = "json"\n');
-    expectRefused(runCli(["--check"], { cwd: dir }), /^compose2bake: error: refusing to read \/dev\/zero: the output named in compose2bake\.toml/);
+    expectRefused(
+      runCli(["--check"], { cwd: dir }),
+      /^compose2bake: error: refusing to read \/dev\/zero: the output named in compose2bake\.toml/,
+    );
   });
 
   // `-o` outside the project stays free, but --check still reads regular files only.
   test("--check -o /dev/zero given on the command line: not a regular file, exit 2", () => {
     const dir = tempProject(SIMPLE);
-    expectRefused(runCli(["--check", "-o", "/dev/zero", "--format", "json"], { cwd: dir }), "cannot read /dev/zero: not a regular file");
+    expectRefused(
+      runCli(["--check", "-o", "/dev/zero", "--format", "json"], { cwd: dir }),
+      "cannot read /dev/zero: not a regular file",
+    );
   });
 
   // Was: blocked for ever, waiting for a writer.
   test("a FIFO in the project: exit 2, does not block", () => {
     const dir = tempProject(SIMPLE);
-    if (spawnSync("mkfifo", [path.join(dir, "docker-bake.json")]).status !== 0) return console.warn("no mkfifo: skipped");
-    expectRefused(runCli(["--check", "-o", "docker-bake.json"], { cwd: dir }), `cannot read ${dir}/docker-bake.json: not a regular file`);
+    if (spawnSync("mkfifo", [path.join(dir, "docker-bake.json")]).status !== 0)
+      return console.warn("no mkfifo: skipped");
+    expectRefused(
+      runCli(["--check", "-o", "docker-bake.json"], { cwd: dir }),
+      `cannot read ${dir}/docker-bake.json: not a regular file`,
+    );
   });
 
   test("a committed file larger than the limit is stale, without being read or shown", () => {
@@ -80,9 +99,15 @@ describe("--check reads only a regular file inside the project (issue #12)", () 
 
   // Was: 45–50 s of diffing (quadratic), then a diff of the whole file.
   test("16,000 lines against 16,000 different lines: stale (diff too large to show), quickly", () => {
-    const services = Array.from({ length: 2_000 }, (_, i) => `  s${i}:\n    build:\n      context: ./s${i}\n      args: {N: "${i}"}`);
+    const services = Array.from(
+      { length: 2_000 },
+      (_, i) => `  s${i}:\n    build:\n      context: ./s${i}\n      args: {N: "${i}"}`,
+    );
     const dir = tempProject({ "compose.yaml": `services:\n${services.join("\n")}\n` });
-    fs.writeFileSync(path.join(dir, "docker-bake.json"), Array.from({ length: 16_000 }, (_, i) => `unrelated line ${i}\n`).join(""));
+    fs.writeFileSync(
+      path.join(dir, "docker-bake.json"),
+      Array.from({ length: 16_000 }, (_, i) => `unrelated line ${i}\n`).join(""),
+    );
     const r = runCli(["--check", "-o", "docker-bake.json"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
@@ -126,7 +151,10 @@ describe("an output from compose2bake.toml or through a committed symlink stays 
   // Was: a bare compose2bake replaced ../victim.json.
   test('toml `output = "../victim.json"`: exit 2, nothing written', () => {
     const { dir, victim } = withVictim({ ...SIMPLE, "compose2bake.toml": 'output = "../victim.json"\n' });
-    expectRefused(runCli([], { cwd: dir }), `refusing to write ${victim}: the output named in compose2bake.toml must be inside the project folder ${dir}`);
+    expectRefused(
+      runCli([], { cwd: dir }),
+      `refusing to write ${victim}: the output named in compose2bake.toml must be inside the project folder ${dir}`,
+    );
     expect(fs.readFileSync(victim, "utf8")).toBe("victim\n");
     expect(listing(path.dirname(victim))).toEqual(["project", "victim.json"]);
   });
@@ -134,21 +162,37 @@ describe("an output from compose2bake.toml or through a committed symlink stays 
   test("a committed symlink leading out, named by toml `output` or by -o: exit 2, nothing written", () => {
     const { dir, victim } = withVictim({ ...SIMPLE, "compose2bake.toml": 'output = "docker-bake.json"\n' });
     fs.symlinkSync("../victim.json", path.join(dir, "docker-bake.json"));
-    expectRefused(runCli([], { cwd: dir }), /^compose2bake: error: refusing to write docker-bake\.json \(it resolves to .*\/victim\.json\): the output named in compose2bake\.toml/);
-    expectRefused(runCli(["-o", "docker-bake.json"], { cwd: dir }), /^compose2bake: error: refusing to write docker-bake\.json \(it resolves to .*\/victim\.json\): it leads outside the project folder/);
+    expectRefused(
+      runCli([], { cwd: dir }),
+      /^compose2bake: error: refusing to write docker-bake\.json \(it resolves to .*\/victim\.json\): the output named in compose2bake\.toml/,
+    );
+    expectRefused(
+      runCli(["-o", "docker-bake.json"], { cwd: dir }),
+      /^compose2bake: error: refusing to write docker-bake\.json \(it resolves to .*\/victim\.json\): it leads outside the project folder/,
+    );
     // A dangling one too: it would create the file it names.
     fs.symlinkSync("../new.json", path.join(dir, "dangling.json"));
-    expectRefused(runCli(["-o", "dangling.json"], { cwd: dir }), /^compose2bake: error: refusing to write dangling\.json \(it resolves to .*\/new\.json\): it leads outside/);
+    expectRefused(
+      runCli(["-o", "dangling.json"], { cwd: dir }),
+      /^compose2bake: error: refusing to write dangling\.json \(it resolves to .*\/new\.json\): it leads outside/,
+    );
     expect(fs.existsSync(path.join(path.dirname(dir), "new.json"))).toBe(false);
     // A symlinked folder on the way counts too.
     fs.symlinkSync("..", path.join(dir, "up"));
-    expectRefused(runCli(["-o", "up/victim.json"], { cwd: dir }), /^compose2bake: error: refusing to write up\/victim\.json \(it resolves to .*\/victim\.json\)/);
+    expectRefused(
+      runCli(["-o", "up/victim.json"], { cwd: dir }),
+      /^compose2bake: error: refusing to write up\/victim\.json \(it resolves to .*\/victim\.json\)/,
+    );
     expect(fs.readFileSync(victim, "utf8")).toBe("victim\n");
   });
 
   test("-o outside the project given on the command line stays free; so does a toml output inside it", () => {
     const { dir, victim } = withVictim({ ...SIMPLE, "compose2bake.toml": 'output = "out/docker-bake.json"\n' });
-    expect(runCli(["-o", "../victim.json"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: WROTE_WEB(victim) });
+    expect(runCli(["-o", "../victim.json"], { cwd: dir })).toEqual({
+      status: 0,
+      stdout: "",
+      stderr: WROTE_WEB(victim),
+    });
     expect(JSON.parse(fs.readFileSync(victim, "utf8")).target.web.context).toBe("project");
     expect(runCli([], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: WROTE_WEB("out/docker-bake.json") });
   });
@@ -156,7 +200,10 @@ describe("an output from compose2bake.toml or through a committed symlink stays 
   test("--project-directory is the project folder: its toml may not write beside it", () => {
     const { dir, victim } = withVictim({ ...SIMPLE, "compose2bake.toml": 'output = "../victim.json"\n' });
     const r = runCli(["--project-directory", "project"], { cwd: path.dirname(dir) });
-    expectRefused(r, `refusing to write victim.json: the output named in project/compose2bake.toml must be inside the project folder ${dir}`);
+    expectRefused(
+      r,
+      `refusing to write victim.json: the output named in project/compose2bake.toml must be inside the project folder ${dir}`,
+    );
     expect(fs.readFileSync(victim, "utf8")).toBe("victim\n");
   });
 });
@@ -187,16 +234,34 @@ describe("never write over an input of the run (issue #11)", () => {
     "web.Dockerfile": "FROM scratch\n",
     "inc/Dockerfile": "FROM scratch\n",
     "token.txt": "t\n",
-    "id_key": "k\n",
+    id_key: "k\n",
     "compose2bake.toml": 'variables = "keep"\n',
   };
 
   test("the library reports every input, as real paths", () => {
     const dir = tempProject(INPUTS);
     fs.symlinkSync("compose.yaml", path.join(dir, "link.yaml"));
-    const result = compose2bake({ cwd: dir, env: fixedEnv(), files: ["link.yaml"], envFiles: [".env", "ci.env"], config: { file: path.join(dir, "compose2bake.toml") } });
+    const result = compose2bake({
+      cwd: dir,
+      env: fixedEnv(),
+      files: ["link.yaml"],
+      envFiles: [".env", "ci.env"],
+      config: { file: path.join(dir, "compose2bake.toml") },
+    });
     expect(result.inputs).toEqual(
-      [".env", "base.yaml", "ci.env", "compose.yaml", "compose2bake.toml", "id_key", "inc/.env", "inc/Dockerfile", "inc/compose.yaml", "token.txt", "web.Dockerfile"]
+      [
+        ".env",
+        "base.yaml",
+        "ci.env",
+        "compose.yaml",
+        "compose2bake.toml",
+        "id_key",
+        "inc/.env",
+        "inc/Dockerfile",
+        "inc/compose.yaml",
+        "token.txt",
+        "web.Dockerfile",
+      ]
         .map((f) => path.join(dir, f))
         .sort(),
     );
@@ -217,7 +282,10 @@ describe("never write over an input of the run (issue #11)", () => {
   ])("-o %s --format json: exit 2, nothing written", (name) => {
     const dir = tempProject(INPUTS);
     const before = fs.readFileSync(path.join(dir, name), "utf8");
-    expectRefused(runCli(["-o", name, "--format", "json"], { cwd: dir }), `refusing to write ${name}: it is an input of this run; choose another output file`);
+    expectRefused(
+      runCli(["-o", name, "--format", "json"], { cwd: dir }),
+      `refusing to write ${name}: it is an input of this run; choose another output file`,
+    );
     expect(fs.readFileSync(path.join(dir, name), "utf8")).toBe(before);
     expect(listing(dir)).toEqual(listing(tempProject(INPUTS)));
   });
@@ -225,39 +293,66 @@ describe("never write over an input of the run (issue #11)", () => {
   test("--env-file, through a symlink, or a hard link to an input: refused too", () => {
     const dir = tempProject(INPUTS);
     const args = ["--env-file", "ci.env", "--format", "json"];
-    expectRefused(runCli([...args, "-o", "ci.env"], { cwd: dir }), "refusing to write ci.env: it is an input of this run; choose another output file");
+    expectRefused(
+      runCli([...args, "-o", "ci.env"], { cwd: dir }),
+      "refusing to write ci.env: it is an input of this run; choose another output file",
+    );
     fs.symlinkSync("compose.yaml", path.join(dir, "bake.json"));
-    expectRefused(runCli(["-o", "bake.json"], { cwd: dir }), "refusing to write bake.json: it is an input of this run; choose another output file");
+    expectRefused(
+      runCli(["-o", "bake.json"], { cwd: dir }),
+      "refusing to write bake.json: it is an input of this run; choose another output file",
+    );
     fs.linkSync(path.join(dir, "compose.yaml"), path.join(dir, "hard.json"));
-    expectRefused(runCli(["-o", "hard.json"], { cwd: dir }), "refusing to write hard.json (the same file as compose.yaml): it is an input of this run; choose another output file");
+    expectRefused(
+      runCli(["-o", "hard.json"], { cwd: dir }),
+      "refusing to write hard.json (the same file as compose.yaml): it is an input of this run; choose another output file",
+    );
     expect(fs.readFileSync(path.join(dir, "compose.yaml"), "utf8")).toBe(INPUTS["compose.yaml"]);
   });
 });
 
 describe("the output file name and format (issue #11)", () => {
   // Was: JSON written to out.yml, which bake then reads as a Compose file.
-  test.each([["out.yml"], ["compose.override.yaml"], ["docker-bake"]])("-o %s: exit 2 unless --format says which", (name) => {
-    const dir = tempProject(SIMPLE);
-    expectRefused(runCli(["-o", name], { cwd: dir }), `cannot tell the output format from the name ${name}: name it .json or .hcl, or give --format json or --format hcl`);
-    expect(listing(dir)).toEqual(["compose.yaml"]);
-    expect(runCli(["-o", name, "--format", "hcl"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: WROTE_WEB(name) });
-  });
+  test.each([["out.yml"], ["compose.override.yaml"], ["docker-bake"]])(
+    "-o %s: exit 2 unless --format says which",
+    (name) => {
+      const dir = tempProject(SIMPLE);
+      expectRefused(
+        runCli(["-o", name], { cwd: dir }),
+        `cannot tell the output format from the name ${name}: name it .json or .hcl, or give --format json or --format hcl`,
+      );
+      expect(listing(dir)).toEqual(["compose.yaml"]);
+      expect(runCli(["-o", name, "--format", "hcl"], { cwd: dir })).toEqual({
+        status: 0,
+        stdout: "",
+        stderr: WROTE_WEB(name),
+      });
+    },
+  );
 
   test("toml `output` with an unknown extension needs toml `format`", () => {
     const dir = tempProject({ ...SIMPLE, "compose2bake.toml": 'output = "bake.txt"\n' });
-    expectRefused(runCli([], { cwd: dir }), /^compose2bake: error: cannot tell the output format from the name bake\.txt/);
+    expectRefused(
+      runCli([], { cwd: dir }),
+      /^compose2bake: error: cannot tell the output format from the name bake\.txt/,
+    );
     fs.writeFileSync(path.join(dir, "compose2bake.toml"), 'output = "bake.txt"\nformat = "json"\n');
     expect(runCli([], { cwd: dir }).status).toBe(0);
   });
 
   test("--format contradicting the extension", () => {
     const dir = tempProject(SIMPLE);
-    expectRefused(runCli(["-o", "x.hcl", "--format", "json"], { cwd: dir }), "the format json does not match the output file's extension (x.hcl)");
+    expectRefused(
+      runCli(["-o", "x.hcl", "--format", "json"], { cwd: dir }),
+      "the format json does not match the output file's extension (x.hcl)",
+    );
   });
 });
 
 describe("wrote …, -q (issue #11)", () => {
-  const WARNS = { "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${UNSET_VAR}\n" };
+  const WARNS = {
+    "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args:\n        A: ${UNSET_VAR}\n",
+  };
 
   test("one line after writing; -q silences it and the warnings, not the errors", () => {
     const dir = tempProject(WARNS);
@@ -265,7 +360,11 @@ describe("wrote …, -q (issue #11)", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('The "UNSET_VAR" variable is not set');
     expect(r.stderr.endsWith("compose2bake: wrote docker-bake.hcl (1 target, 1 group)\n")).toBe(true);
-    expect(runCli(["-q", "-o", "docker-bake.hcl", "--resolve"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(runCli(["-q", "-o", "docker-bake.hcl", "--resolve"], { cwd: dir })).toEqual({
+      status: 0,
+      stdout: "",
+      stderr: "",
+    });
     expect(runCli(["--quiet", "--resolve"], { cwd: dir }).stderr).toBe("");
     const bad = runCli(["-q", "-o", "docker-bake.hcl", "-f", "missing.yaml"], { cwd: dir });
     expect(bad.status).toBe(2);
@@ -273,8 +372,12 @@ describe("wrote …, -q (issue #11)", () => {
   });
 
   test("counts in the plural", () => {
-    const dir = tempProject({ "compose.yaml": "services:\n  a:\n    build: .\n  b:\n    build: .\n    profiles: [x]\n" });
-    expect(runCli(["-o", "b.json", "--profile", "x"], { cwd: dir }).stderr).toBe("compose2bake: wrote b.json (2 targets, 2 groups)\n");
+    const dir = tempProject({
+      "compose.yaml": "services:\n  a:\n    build: .\n  b:\n    build: .\n    profiles: [x]\n",
+    });
+    expect(runCli(["-o", "b.json", "--profile", "x"], { cwd: dir }).stderr).toBe(
+      "compose2bake: wrote b.json (2 targets, 2 groups)\n",
+    );
   });
 });
 
@@ -282,12 +385,20 @@ describe("--fail-on-change (issue #11)", () => {
   test("created, updated: exit 1 with a message; unchanged: exit 0", () => {
     const dir = tempProject(SIMPLE);
     const args = ["--fail-on-change", "-o", "docker-bake.hcl"];
-    expect(runCli(args, { cwd: dir })).toEqual({ status: 1, stdout: "", stderr: "compose2bake: created docker-bake.hcl: review and `git add` it\n" });
+    expect(runCli(args, { cwd: dir })).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "compose2bake: created docker-bake.hcl: review and `git add` it\n",
+    });
     expect(fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8")).toContain('target "web"');
     expect(runCli(args, { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: WROTE_WEB("docker-bake.hcl") });
     expect(runCli([...args, "-q"], { cwd: dir })).toEqual({ status: 0, stdout: "", stderr: "" });
     fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  web:\n    build: ./other\n");
-    expect(runCli([...args, "-q"], { cwd: dir })).toEqual({ status: 1, stdout: "", stderr: "compose2bake: updated docker-bake.hcl: review and `git add` it\n" });
+    expect(runCli([...args, "-q"], { cwd: dir })).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "compose2bake: updated docker-bake.hcl: review and `git add` it\n",
+    });
     expect(fs.readFileSync(path.join(dir, "docker-bake.hcl"), "utf8")).toContain('"other"');
   });
 
@@ -322,12 +433,14 @@ describe("the temporary file", () => {
   // Was: `.<name>.<pid>.<ms>.tmp`, opened following symlinks: a planted link made the run overwrite its target.
   test("cannot be redirected by a planted symlink: random name, exclusive, no follow", async () => {
     const crypto = require("node:crypto") as typeof import("node:crypto");
-     
+
     const { writeFileAtomic } = require("../../src/cli/write-file") as typeof import("../../src/cli/write-file");
     const dir = tempProject({ "victim.txt": "victim\n" });
     const victim = path.join(dir, "victim.txt");
     jest.spyOn(Date, "now").mockReturnValue(1_700_000_000_000);
-    jest.spyOn(crypto, "randomBytes").mockImplementation(((n: number) => Buffer.alloc(n, 0xab)) as unknown as typeof crypto.randomBytes);
+    jest
+      .spyOn(crypto, "randomBytes")
+      .mockImplementation(((n: number) => Buffer.alloc(n, 0xab)) as unknown as typeof crypto.randomBytes);
     // Every name the writer could pick here, planted: the old predictable one and the (mocked) random one.
     fs.symlinkSync(victim, path.join(dir, `.out.json.${process.pid}.1700000000000.tmp`));
     fs.symlinkSync(victim, path.join(dir, `.out.json.${"ab".repeat(8)}.tmp`));
@@ -341,7 +454,9 @@ describe("the temporary file", () => {
     const dir = tempProject({});
     const seen = new Set<string>();
     const watcher = fs.watch(dir, (_e, name) => name && name.endsWith(".tmp") && seen.add(name));
-    await Promise.all(Array.from({ length: 5 }, () => writeFileAtomic(path.join(dir, "out.json"), "x".repeat(3 << 20))));
+    await Promise.all(
+      Array.from({ length: 5 }, () => writeFileAtomic(path.join(dir, "out.json"), "x".repeat(3 << 20))),
+    );
     await new Promise((r) => setTimeout(r, 100));
     watcher.close();
     expect(seen.size).toBe(5);
@@ -363,9 +478,18 @@ describe("signals (issue #12)", () => {
     });
   }
 
-  async function interrupt(dir: string, signal: NodeJS.Signals): Promise<{ signal: NodeJS.Signals | null; code: number | null; midWrite: boolean }> {
-    const child = spawn(process.execPath, [BIN, "-o", "docker-bake.json"], { cwd: dir, env: fixedEnv(), stdio: "ignore" });
-    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
+  async function interrupt(
+    dir: string,
+    signal: NodeJS.Signals,
+  ): Promise<{ signal: NodeJS.Signals | null; code: number | null; midWrite: boolean }> {
+    const child = spawn(process.execPath, [BIN, "-o", "docker-bake.json"], {
+      cwd: dir,
+      env: fixedEnv(),
+      stdio: "ignore",
+    });
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on("exit", (code, sig) => resolve({ code, signal: sig })),
+    );
     let midWrite = false;
     await new Promise<void>((resolve) => {
       const watcher = fs.watch(dir, (_event, name) => {
@@ -386,17 +510,21 @@ describe("signals (issue #12)", () => {
     return { ...exit, midWrite };
   }
 
-  test.each([["SIGTERM"], ["SIGINT"]] as const)("%s during a large write: no temporary file left, the old file kept, killed by it", async (signal) => {
-    const dir = bigOutputProject();
-    fs.writeFileSync(path.join(dir, "docker-bake.json"), "previous\n");
-    let r = await interrupt(dir, signal);
-    // A machine fast enough to finish the write before being stopped: try again.
-    for (let i = 0; i < 3 && !r.midWrite; i++) r = await interrupt(dir, signal);
-    if (!r.midWrite) return console.warn("the write always finished before the signal: nothing checked");
-    expect(r.signal).toBe(signal);
-    expect(listing(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-    expect(fs.readFileSync(path.join(dir, "docker-bake.json"), "utf8")).toBe("previous\n");
-  }, 60_000);
+  test.each([["SIGTERM"], ["SIGINT"]] as const)(
+    "%s during a large write: no temporary file left, the old file kept, killed by it",
+    async (signal) => {
+      const dir = bigOutputProject();
+      fs.writeFileSync(path.join(dir, "docker-bake.json"), "previous\n");
+      let r = await interrupt(dir, signal);
+      // A machine fast enough to finish the write before being stopped: try again.
+      for (let i = 0; i < 3 && !r.midWrite; i++) r = await interrupt(dir, signal);
+      if (!r.midWrite) return console.warn("the write always finished before the signal: nothing checked");
+      expect(r.signal).toBe(signal);
+      expect(listing(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+      expect(fs.readFileSync(path.join(dir, "docker-bake.json"), "utf8")).toBe("previous\n");
+    },
+    60_000,
+  );
 });
 
 describe("standard output and error failures (issue #12)", () => {
@@ -405,16 +533,26 @@ describe("standard output and error failures (issue #12)", () => {
   // Was: exit 3, "internal error" and a stack trace.
   full("stdout on /dev/full: exit 2, cannot write standard output", () => {
     const dir = tempProject(SIMPLE);
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" > /dev/full`], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" > /dev/full`], {
+      cwd: dir,
+      env: fixedEnv(),
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("compose2bake: error: cannot write standard output: no space left on device\n");
   });
 
   // Was: exit 1 (the "stale" code) from the failed stderr write.
   full("stderr on /dev/full changes no exit code", () => {
-    const dir = tempProject({ "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args: {A: $UNSET_VAR}\n" });
+    const dir = tempProject({
+      "compose.yaml": "services:\n  web:\n    build:\n      context: .\n      args: {A: $UNSET_VAR}\n",
+    });
     const sh = (args: string): number | null =>
-      spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" ${args} 2> /dev/full`], { cwd: dir, env: fixedEnv(), encoding: "utf8" }).status;
+      spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" ${args} 2> /dev/full`], {
+        cwd: dir,
+        env: fixedEnv(),
+        encoding: "utf8",
+      }).status;
     expect(sh("--resolve -o out.json")).toBe(0);
     expect(sh("--resolve --check -o out.json")).toBe(0);
     expect(sh("-f missing.yaml")).toBe(2);

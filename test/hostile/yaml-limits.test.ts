@@ -31,7 +31,12 @@ function aliasChain(n: number, wrap: (previous: string) => string): string {
 describe("hostile YAML: limits", () => {
   test("a billion-laughs alias bomb is refused as go-yaml refuses it: excessive aliasing", () => {
     const lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(",")}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(",")}]`,
+      );
     const dir = hostileProject({ "compose.yaml": `x-bomb:\n  ${lines.join("\n  ")}\n${SERVICE}` });
     expectCleanFailure(runHostile(dir), dir, {
       message: `failed to parse ${dir}/compose.yaml: document contains excessive aliasing [yaml-excessive-aliasing]`,
@@ -40,8 +45,16 @@ describe("hostile YAML: limits", () => {
 
   test("a bomb made of merge keys stops the same way", () => {
     const lines = ["x-m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}"];
-    for (let i = 1; i < 9; i++) lines.push(`x-m${i}: &m${i} {${"abcdefgh".split("").map((k) => `${k}: *m${i - 1}`).join(", ")}}`);
-    const dir = hostileProject({ "compose.yaml": `${lines.join("\n")}\nservices:\n  web:\n    build:\n      context: .\n      x-big:\n        <<: [*m8, *m8]\n` });
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `x-m${i}: &m${i} {${"abcdefgh"
+          .split("")
+          .map((k) => `${k}: *m${i - 1}`)
+          .join(", ")}}`,
+      );
+    const dir = hostileProject({
+      "compose.yaml": `${lines.join("\n")}\nservices:\n  web:\n    build:\n      context: .\n      x-big:\n        <<: [*m8, *m8]\n`,
+    });
     expectCleanFailure(runHostile(dir), dir, {
       message: `failed to parse ${dir}/compose.yaml: document contains excessive aliasing [yaml-excessive-aliasing]`,
     });
@@ -50,7 +63,12 @@ describe("hostile YAML: limits", () => {
   test("a bomb whose aliases name the anchors of an earlier document stops the same way", () => {
     // The first document alone stays below go-yaml's threshold (fewer than 1,000 decoded nodes).
     const lines = ['x-a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 3; i++) lines.push(`x-a${i}: &a${i} [${Array(5).fill(`*a${i - 1}`).join(",")}]`);
+    for (let i = 1; i < 3; i++)
+      lines.push(
+        `x-a${i}: &a${i} [${Array(5)
+          .fill(`*a${i - 1}`)
+          .join(",")}]`,
+      );
     const second = `services:\n  web:\n    build:\n      x-big: [${Array(20).fill("*a2").join(",")}]\n`;
     const dir = hostileProject({ "compose.yaml": `${lines.join("\n")}\n${SERVICE}---\n${second}` });
     const r = runHostile(dir);
@@ -77,7 +95,9 @@ describe("hostile YAML: limits", () => {
   ])("10,000 nested %s: exceeded max depth, with a position", (_name, deep) => {
     const dir = hostileProject({ "compose.yaml": `${SERVICE}    x-deep: ${deep}\n` });
     const r = runHostile(dir);
-    expectCleanFailure(r, dir, { message: `failed to parse ${dir}/compose.yaml: exceeded max depth of ${MAX_DEPTH} [yaml-too-deep]` });
+    expectCleanFailure(r, dir, {
+      message: `failed to parse ${dir}/compose.yaml: exceeded max depth of ${MAX_DEPTH} [yaml-too-deep]`,
+    });
     expect(positionOf(r).line).toBeGreaterThanOrEqual(4);
   });
 
@@ -140,7 +160,13 @@ describe("hostile YAML: limits", () => {
   // Was: 13 s and 1.5 GB for 4 MB of `- [a, b, …]`; 85 s and a V8 heap abort (signal 6) for 16 MB.
   test("a file under the size limit with too many nodes is refused by the lexer count", () => {
     const dir = hostileProject({});
-    writeLargeFile(path.join(dir, "compose.yaml"), `x-big:\n`, "  - [a, b, c, d, e, f, g, h]\n", MAX_FILE_BYTES - 1024, SERVICE);
+    writeLargeFile(
+      path.join(dir, "compose.yaml"),
+      `x-big:\n`,
+      "  - [a, b, c, d, e, f, g, h]\n",
+      MAX_FILE_BYTES - 1024,
+      SERVICE,
+    );
     expectCleanFailure(runHostile(dir), dir, {
       message: `compose file exceeds maximum node visit limit (100000): it has more than ${MAX_YAML_NODES} YAML nodes [yaml-too-many-nodes]`,
     });
@@ -159,7 +185,9 @@ describe("hostile YAML: limits", () => {
     const r = runHostile(dir);
     expect(r.stderr).toBe("compose2bake: wrote out/docker-bake.json (1 target, 1 group)\n");
     expect(r.status).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")).target.web["dockerfile-inline"]).toMatch(/^RUN echo/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, OUTPUT), "utf8")).target.web["dockerfile-inline"]).toMatch(
+      /^RUN echo/,
+    );
     removeLarge(dir);
   });
 

@@ -50,15 +50,28 @@ const cases: ExactCase[] = [
   },
   {
     name: "service platform that may come out empty, beside DOCKER_DEFAULT_PLATFORM",
-    files: { "compose.yaml": 'services:\n  a:\n    build: .\n    platform: "${Q}"\n  b:\n    build: .\n    platform: "${R-linux/arm64}"\n' },
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build: .\n    platform: "${Q}"\n  b:\n    build: .\n    platform: "${R-linux/arm64}"\n',
+    },
     generation: { DOCKER_DEFAULT_PLATFORM: "linux/amd64" },
-    envs: [{}, { Q: "" }, { Q: "linux/amd64" }, { R: "" }, { R: "linux/amd64" }, { Q: "linux/arm64", R: "linux/amd64" }],
+    envs: [
+      {},
+      { Q: "" },
+      { Q: "linux/amd64" },
+      { R: "" },
+      { R: "linux/amd64" },
+      { Q: "linux/arm64", R: "linux/amd64" },
+    ],
     expression: 'Q == "" ? "linux/amd64" : Q',
     message: "build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: linux/amd64",
   },
   {
     name: "service platform beside a literal build.platforms list",
-    files: { "compose.yaml": 'services:\n  a:\n    platform: "${P}"\n    build:\n      context: .\n      platforms: [linux/amd64, "linux/${ARCH:-arm64}"]\n' },
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    platform: "${P}"\n    build:\n      context: .\n      platforms: [linux/amd64, "linux/${ARCH:-arm64}"]\n',
+    },
     envs: [{}, { P: "linux/amd64" }, { P: "linux/arm64" }, { P: "linux/s390x" }, { P: "linux/s390x", ARCH: "s390x" }],
     expression: 'P == "" || "linux/amd64" == P',
     message: 'service.build.platforms MUST include service.platform "linux/s390x"',
@@ -77,7 +90,16 @@ const cases: ExactCase[] = [
   {
     name: "shm_size (a size, parsed by bake with Compose's own go-units RAMInBytes)",
     files: { "compose.yaml": 'services:\n  a:\n    build:\n      context: .\n      shm_size: "${SHM-1g}"\n' },
-    envs: [{}, { SHM: "12m" }, { SHM: "0" }, { SHM: "1.5GB" }, { SHM: "2048" }, { SHM: "64 MiB" }, { SHM: "" }, { SHM: "big" }],
+    envs: [
+      {},
+      { SHM: "12m" },
+      { SHM: "0" },
+      { SHM: "1.5GB" },
+      { SHM: "2048" },
+      { SHM: "64 MiB" },
+      { SHM: "" },
+      { SHM: "big" },
+    ],
     expression: 'SHM == null ? "1g" : SHM',
     // Compose: invalid size: '…'; bake: invalid value … for membytes key shm-size.
     message: /invalid (size: ''|value {2}for)|invalid (size: 'big'|value big for)/,
@@ -94,30 +116,45 @@ describe.each(cases)("$name", (c) => {
     expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
   });
 
-  withTools("bake under each environment = docker compose build under it", async () => {
-    const cwd = tempProject(files);
-    for (const format of ["json", "hcl"] as const) {
-      fs.writeFileSync(path.join(cwd, `docker-bake.${format}`), compose2bake({ cwd, env: c.generation ?? {}, format }).text);
-    }
-    let refused = 0;
-    for (const e of c.envs) {
-      const env = { ...c.generation, ...e };
-      const theirs = await composeViaBakeAsync(tools!, { cwd, env: { ...env, COMPOSE_FILE: "compose.yaml" } });
-      for (const format of ["json", "hcl"]) {
-        const ours = await bakePrintAsync(tools!, { files: [`docker-bake.${format}`], cwd, env });
-        const label = `${format} with ${JSON.stringify(env)}`;
-        expect({ label, ours: ours.ok ? "builds" : ours.stderr, theirs: theirs.ok }).toEqual({ label, ours: theirs.ok ? "builds" : expect.anything(), theirs: theirs.ok });
-        if (!ours.ok && !theirs.ok) {
-          const message = c.message ?? "(no failure expected)";
-          expect(theirs.stderr).toMatch(message);
-          expect(ours.stderr).toMatch(message);
-          refused++;
-        } else if (ours.ok && theirs.ok) {
-          const diffs = compareBakes(normaliseBakePrint(ours.json, cwd), normaliseBakePrint(theirs.json, cwd), COMPOSE_DOCUMENTED_DIFFERENCES);
-          expect(`${label}\n${formatDifferences(diffs)}`).toBe(`${label}\n${formatDifferences([])}`);
+  withTools(
+    "bake under each environment = docker compose build under it",
+    async () => {
+      const cwd = tempProject(files);
+      for (const format of ["json", "hcl"] as const) {
+        fs.writeFileSync(
+          path.join(cwd, `docker-bake.${format}`),
+          compose2bake({ cwd, env: c.generation ?? {}, format }).text,
+        );
+      }
+      let refused = 0;
+      for (const e of c.envs) {
+        const env = { ...c.generation, ...e };
+        const theirs = await composeViaBakeAsync(tools!, { cwd, env: { ...env, COMPOSE_FILE: "compose.yaml" } });
+        for (const format of ["json", "hcl"]) {
+          const ours = await bakePrintAsync(tools!, { files: [`docker-bake.${format}`], cwd, env });
+          const label = `${format} with ${JSON.stringify(env)}`;
+          expect({ label, ours: ours.ok ? "builds" : ours.stderr, theirs: theirs.ok }).toEqual({
+            label,
+            ours: theirs.ok ? "builds" : expect.anything(),
+            theirs: theirs.ok,
+          });
+          if (!ours.ok && !theirs.ok) {
+            const message = c.message ?? "(no failure expected)";
+            expect(theirs.stderr).toMatch(message);
+            expect(ours.stderr).toMatch(message);
+            refused++;
+          } else if (ours.ok && theirs.ok) {
+            const diffs = compareBakes(
+              normaliseBakePrint(ours.json, cwd),
+              normaliseBakePrint(theirs.json, cwd),
+              COMPOSE_DOCUMENTED_DIFFERENCES,
+            );
+            expect(`${label}\n${formatDifferences(diffs)}`).toBe(`${label}\n${formatDifferences([])}`);
+          }
         }
       }
-    }
-    if (c.message !== undefined) expect(refused).toBeGreaterThan(0);
-  }, 120_000);
+      if (c.message !== undefined) expect(refused).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

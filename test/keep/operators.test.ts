@@ -27,7 +27,8 @@ test.each<[Operator | undefined, string, string, string]>([
     const text = op === undefined ? "${V}" : `\${V${op}d}`;
     const env = value === undefined ? {} : { V: value };
     const want = { value: value ?? "", arg: "d", empty: "", fail: RequiredVariableError }[expected[i]!];
-    if (want === RequiredVariableError) expect(() => interpolate(text, (n) => (env as Record<string, string>)[n])).toThrow(RequiredVariableError);
+    if (want === RequiredVariableError)
+      expect(() => interpolate(text, (n) => (env as Record<string, string>)[n])).toThrow(RequiredVariableError);
     else expect(interpolate(text, (n) => (env as Record<string, string>)[n])).toBe(want);
   });
 });

@@ -45,7 +45,13 @@ const DEFAULT_PLATFORM = `services:
       platforms: ["linux/riscv64", "\${PLAT2:-linux/arm64}"]
 `;
 
-const cases: Array<{ name: string; compose: string; generation: Record<string, string>; envs: Array<Record<string, string>>; message: string }> = [
+const cases: Array<{
+  name: string;
+  compose: string;
+  generation: Record<string, string>;
+  envs: Array<Record<string, string>>;
+  message: string;
+}> = [
   {
     name: "service platform beside a kept platform list",
     compose: SERVICE_PLATFORM,
@@ -57,7 +63,12 @@ const cases: Array<{ name: string; compose: string; generation: Record<string, s
     name: "DOCKER_DEFAULT_PLATFORM beside a kept platform list",
     compose: DEFAULT_PLATFORM,
     generation: { DOCKER_DEFAULT_PLATFORM: "linux/amd64" },
-    envs: [{ PLAT: "linux/amd64", PLAT2: "linux/amd64" }, {}, { PLAT: "linux/amd64" }, { PLAT: "linux/arm64", PLAT2: "linux/amd64" }],
+    envs: [
+      { PLAT: "linux/amd64", PLAT2: "linux/amd64" },
+      {},
+      { PLAT: "linux/amd64" },
+      { PLAT: "linux/arm64", PLAT2: "linux/amd64" },
+    ],
     message: "build.platforms does not support value set by DOCKER_DEFAULT_PLATFORM: linux/amd64",
   },
 ];
@@ -70,31 +81,42 @@ describe.each(cases)("$name", (c) => {
     expect(r.text).toContain(c.message.replace(/"/g, '\\"'));
   });
 
-  withTools("bake runs Compose's check: both refuse with its message, or both build the same", async () => {
-    const cwd = tempProject({ "compose.yaml": c.compose, Dockerfile: "FROM alpine\n" });
-    for (const format of ["json", "hcl"] as const) {
-      fs.writeFileSync(path.join(cwd, `docker-bake.${format}`), compose2bake({ cwd, env: c.generation, format }).text);
-    }
-    let refused = 0;
-    for (const e of c.envs) {
-      const env = { ...c.generation, ...e };
-      const theirs = await composeViaBakeAsync(tools!, { cwd, env: { ...env, COMPOSE_FILE: "compose.yaml" } });
-      for (const format of ["json", "hcl"]) {
-        const ours = await bakePrintAsync(tools!, { files: [`docker-bake.${format}`], cwd, env });
-        const label = `${format} with ${JSON.stringify(env)}`;
-        expect({ label, ours: ours.ok, theirs: theirs.ok }).toEqual({ label, ours: theirs.ok, theirs: theirs.ok });
-        if (!ours.ok && !theirs.ok) {
-          expect(theirs.stderr).toContain(c.message);
-          expect(ours.stderr).toContain(c.message);
-          refused++;
-        } else if (ours.ok && theirs.ok) {
-          const diffs = compareBakes(normaliseBakePrint(ours.json, cwd), normaliseBakePrint(theirs.json, cwd), COMPOSE_DOCUMENTED_DIFFERENCES);
-          expect(`${label}\n${formatDifferences(diffs)}`).toBe(`${label}\n${formatDifferences([])}`);
+  withTools(
+    "bake runs Compose's check: both refuse with its message, or both build the same",
+    async () => {
+      const cwd = tempProject({ "compose.yaml": c.compose, Dockerfile: "FROM alpine\n" });
+      for (const format of ["json", "hcl"] as const) {
+        fs.writeFileSync(
+          path.join(cwd, `docker-bake.${format}`),
+          compose2bake({ cwd, env: c.generation, format }).text,
+        );
+      }
+      let refused = 0;
+      for (const e of c.envs) {
+        const env = { ...c.generation, ...e };
+        const theirs = await composeViaBakeAsync(tools!, { cwd, env: { ...env, COMPOSE_FILE: "compose.yaml" } });
+        for (const format of ["json", "hcl"]) {
+          const ours = await bakePrintAsync(tools!, { files: [`docker-bake.${format}`], cwd, env });
+          const label = `${format} with ${JSON.stringify(env)}`;
+          expect({ label, ours: ours.ok, theirs: theirs.ok }).toEqual({ label, ours: theirs.ok, theirs: theirs.ok });
+          if (!ours.ok && !theirs.ok) {
+            expect(theirs.stderr).toContain(c.message);
+            expect(ours.stderr).toContain(c.message);
+            refused++;
+          } else if (ours.ok && theirs.ok) {
+            const diffs = compareBakes(
+              normaliseBakePrint(ours.json, cwd),
+              normaliseBakePrint(theirs.json, cwd),
+              COMPOSE_DOCUMENTED_DIFFERENCES,
+            );
+            expect(`${label}\n${formatDifferences(diffs)}`).toBe(`${label}\n${formatDifferences([])}`);
+          }
         }
       }
-    }
-    // Each case has environments on both sides of the check.
-    expect(refused).toBeGreaterThan(0);
-    expect(refused).toBeLessThan(c.envs.length * 2);
-  }, 60_000);
+      // Each case has environments on both sides of the check.
+      expect(refused).toBeGreaterThan(0);
+      expect(refused).toBeLessThan(c.envs.length * 2);
+    },
+    60_000,
+  );
 });

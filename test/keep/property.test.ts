@@ -100,7 +100,9 @@ interface Outcome {
 
 const tools = findRealTools();
 if (!tools) {
-  console.warn(`real docker-buildx not found, SKIPPING the keep-mode property test (${projects.length} projects): ${whyNoRealTools()}`);
+  console.warn(
+    `real docker-buildx not found, SKIPPING the keep-mode property test (${projects.length} projects): ${whyNoRealTools()}`,
+  );
 }
 const withTools = tools ? test : test.skip;
 
@@ -147,7 +149,9 @@ async function runAll(t: RealTools): Promise<{ invocations: number; ms: number }
       return bakePrintAsync(t, { files, cwd: root, env, targets });
     });
   const side = (r: BakePrintResult, p: KeepProject): Side =>
-    r.ok ? { ok: true, bake: pick(normaliseBakePrint(r.json, root), p.targets) } : { ok: false, error: r.stderr.trim(), command: r.command };
+    r.ok
+      ? { ok: true, bake: pick(normaliseBakePrint(r.json, root), p.targets) }
+      : { ok: false, error: r.stderr.trim(), command: r.command };
 
   const jobs: Array<Promise<void>> = [];
   for (const envName of ENVIRONMENTS) {
@@ -167,7 +171,9 @@ async function runAll(t: RealTools): Promise<{ invocations: number; ms: number }
       } catch (err) {
         outcome.resolve = { ok: false, error: (err as Error).message };
         for (const format of FORMATS) {
-          jobs.push(bake([`${p.name}/kept.${format}`], e.env, p.targets).then((r) => void (outcome.kept[format] = side(r, p))));
+          jobs.push(
+            bake([`${p.name}/kept.${format}`], e.env, p.targets).then((r) => void (outcome.kept[format] = side(r, p))),
+          );
         }
         continue;
       }
@@ -181,7 +187,12 @@ async function runAll(t: RealTools): Promise<{ invocations: number; ms: number }
     type Building = (typeof building)[number];
     const union = Object.assign({}, ...building.map((b) => b.e.env)) as Record<string, string>;
     const targets = building.flatMap((b) => b.p.targets);
-    const shared = async (file: (b: Building) => string, env: (b: Building) => Record<string, string>, sharedEnv: Record<string, string>, store: (b: Building, s: Side) => void) => {
+    const shared = async (
+      file: (b: Building) => string,
+      env: (b: Building) => Record<string, string>,
+      sharedEnv: Record<string, string>,
+      store: (b: Building, s: Side) => void,
+    ) => {
       const all = await bake(building.map(file), sharedEnv, targets);
       if (all.ok) {
         for (const b of building) store(b, side(all, b.p));
@@ -191,22 +202,40 @@ async function runAll(t: RealTools): Promise<{ invocations: number; ms: number }
     };
     for (const format of FORMATS) {
       const store = (b: Building, s: Side) => void (outcomes.get(key(b.p, b.e))!.kept[format] = s);
-      jobs.push(shared((b) => `${b.p.name}/kept.${format}`, (b) => b.e.env, union, store));
+      jobs.push(
+        shared(
+          (b) => `${b.p.name}/kept.${format}`,
+          (b) => b.e.env,
+          union,
+          store,
+        ),
+      );
     }
     // The resolved files have no variables: bake runs them with no extra environment.
     const store = (b: Building, s: Side) => void (outcomes.get(key(b.p, b.e))!.resolve = s);
-    jobs.push(shared((b) => b.resolved, () => ({}), {}, store));
+    jobs.push(
+      shared(
+        (b) => b.resolved,
+        () => ({}),
+        {},
+        store,
+      ),
+    );
   }
   await Promise.all(jobs);
   return { invocations, ms: 0 };
 }
 
 function pick(b: NormalisedBake, targets: readonly string[]): NormalisedBake {
-  return { groups: {}, targets: Object.fromEntries(targets.filter((t) => b.targets[t]).map((t) => [t, b.targets[t]!])) };
+  return {
+    groups: {},
+    targets: Object.fromEntries(targets.filter((t) => b.targets[t]).map((t) => [t, b.targets[t]!])),
+  };
 }
 
 const RESOLVE_REQUIRED = /(required variable \S+ is missing a value.*)$/s;
-const BAKE_REQUIRED = /Validation failed; (required variable \S+ is missing a value.*?)(?:, and \d+ other diagnostic\(s\))?$/m;
+const BAKE_REQUIRED =
+  /Validation failed; (required variable \S+ is missing a value.*?)(?:, and \d+ other diagnostic\(s\))?$/m;
 
 // ---------------------------------------------------------------------------------------------------------------
 // One test per project, every environment and both file kinds inside
@@ -230,8 +259,10 @@ describe.each(projects.map((p) => [p.name, p] as const))("%s", (_name, p) => {
             continue;
           }
           const diffs = compareBakes(k.bake, o.resolve.bake);
-          if (diffs.length > 0) problems.push(`${where}, ${format} (ours = kept, theirs = --resolve):\n${formatDifferences(diffs)}`);
-          if (Object.keys(k.bake.targets).length !== p.targets.length) problems.push(`${where}: kept ${format} printed ${Object.keys(k.bake.targets).join(", ")}`);
+          if (diffs.length > 0)
+            problems.push(`${where}, ${format} (ours = kept, theirs = --resolve):\n${formatDifferences(diffs)}`);
+          if (Object.keys(k.bake.targets).length !== p.targets.length)
+            problems.push(`${where}: kept ${format} printed ${Object.keys(k.bake.targets).join(", ")}`);
         }
         continue;
       }
@@ -239,19 +270,28 @@ describe.each(projects.map((p) => [p.name, p] as const))("%s", (_name, p) => {
       const expected = [...o.expectedFailures];
       const r = o.resolve.ok ? undefined : RESOLVE_REQUIRED.exec(o.resolve.error)?.[1];
       if (r === undefined || !o.expectedFailures.has(r)) {
-        problems.push(`${where}: --resolve should fail with one of ${JSON.stringify(expected)}, got ${o.resolve.ok ? "success" : JSON.stringify(o.resolve.error)}`);
+        problems.push(
+          `${where}: --resolve should fail with one of ${JSON.stringify(expected)}, got ${o.resolve.ok ? "success" : JSON.stringify(o.resolve.error)}`,
+        );
       }
       for (const format of FORMATS) {
         const k = o.kept[format];
         const b = k.ok ? undefined : BAKE_REQUIRED.exec(k.error)?.[1];
         if (b === undefined || !o.expectedFailures.has(b)) {
-          problems.push(`${where}: bake on the kept ${format} file should fail with one of ${JSON.stringify(expected)}, got ${k.ok ? "success" : JSON.stringify(k.error)}`);
+          problems.push(
+            `${where}: bake on the kept ${format} file should fail with one of ${JSON.stringify(expected)}, got ${k.ok ? "success" : JSON.stringify(k.error)}`,
+          );
         }
-        if (expected.length === 1 && b !== r) problems.push(`${where}: messages differ: bake ${JSON.stringify(b)}, --resolve ${JSON.stringify(r)}`);
+        if (expected.length === 1 && b !== r)
+          problems.push(`${where}: messages differ: bake ${JSON.stringify(b)}, --resolve ${JSON.stringify(r)}`);
       }
     }
     if (problems.length > 0) {
-      throw new Error(`${problems.join("\n\n")}\n\n--- ${p.name} files ---\n${Object.entries(p.files).map(([f, t]) => `# ${f}\n${t}`).join("\n")}\n--- kept HCL ---\n${fs.readFileSync(path.join(root, p.name, "kept.hcl"), "utf8")}`);
+      throw new Error(
+        `${problems.join("\n\n")}\n\n--- ${p.name} files ---\n${Object.entries(p.files)
+          .map(([f, t]) => `# ${f}\n${t}`)
+          .join("\n")}\n--- kept HCL ---\n${fs.readFileSync(path.join(root, p.name, "kept.hcl"), "utf8")}`,
+      );
     }
   });
 });

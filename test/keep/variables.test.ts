@@ -4,7 +4,16 @@
  * independence from the environment it is generated in. That bake evaluates them like Compose is checked with the
  * real bake in property.test.ts; the last block pins one line per bug that test found.
  */
-import { compose2bake, convertProject, DiagnosticBag, emit, loadProject, type BakeFile, type BakeString, type Diagnostic } from "../../src/index";
+import {
+  compose2bake,
+  convertProject,
+  DiagnosticBag,
+  emit,
+  loadProject,
+  type BakeFile,
+  type BakeString,
+  type Diagnostic,
+} from "../../src/index";
 import { applyKeptVariables } from "../../src/bake/variables";
 import * as path from "node:path";
 import { tempProject } from "../support/run";
@@ -22,7 +31,8 @@ function arg(value: string) {
   return { ...r, value: r.bake.target.app!.args!.X as BakeString };
 }
 
-const warnings = (ds: readonly Diagnostic[], code?: string) => ds.filter((d) => d.severity === "warning" && (code === undefined || d.code === code)).map((d) => d.message);
+const warnings = (ds: readonly Diagnostic[], code?: string) =>
+  ds.filter((d) => d.severity === "warning" && (code === undefined || d.code === code)).map((d) => d.message);
 
 describe("each operator becomes one expression", () => {
   const typed = { type: "string", default: null };
@@ -32,9 +42,24 @@ describe("each operator becomes one expression", () => {
     ["$V", "V", plain],
     ["${V:-d}", 'V == "" ? "d" : V', plain],
     ["${V-d}", 'V == null ? "d" : V', typed],
-    ["${V:?m}", "V", { ...plain, validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value: m" }] }],
-    ["${V?m}", 'V == null ? "" : V', { ...typed, validation: [{ condition: "V != null", error_message: "required variable V is missing a value: m" }] }],
-    ["${V:?}", "V", { ...plain, validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value" }] }],
+    [
+      "${V:?m}",
+      "V",
+      { ...plain, validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value: m" }] },
+    ],
+    [
+      "${V?m}",
+      'V == null ? "" : V',
+      {
+        ...typed,
+        validation: [{ condition: "V != null", error_message: "required variable V is missing a value: m" }],
+      },
+    ],
+    [
+      "${V:?}",
+      "V",
+      { ...plain, validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value" }] },
+    ],
     ["${V:+a}", 'V == "" ? "" : "a"', plain],
     ["${V+a}", 'V == null ? "" : "a"', typed],
   ])("%s → %s", (template, expr, variable) => {
@@ -46,7 +71,9 @@ describe("each operator becomes one expression", () => {
 
   test("a variable used with `-`, `?` or `+` anywhere is typed, and its `:-` checks null too", () => {
     const r = arg("${V:-d}/${V+x}");
-    expect(r.value).toEqual({ template: [{ expr: 'V == null || V == "" ? "d" : V' }, "/", { expr: 'V == null ? "" : "x"' }] });
+    expect(r.value).toEqual({
+      template: [{ expr: 'V == null || V == "" ? "d" : V' }, "/", { expr: 'V == null ? "" : "x"' }],
+    });
     expect(r.bake.variable.V).toEqual({ type: "string", default: null });
   });
 
@@ -123,7 +150,8 @@ describe("fallbacks, with a warning", () => {
   });
 
   describe("a key in list form cannot be kept (bake keys are literal): resolved when generating, like --resolve", () => {
-    const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}X=${V:-d}\n      labels:\n        - l.${K}=l\n";
+    const compose =
+      "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}X=${V:-d}\n      labels:\n        - l.${K}=l\n";
     const keyWarnings = [
       "services.app.build.args.0 uses $K in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated",
       "services.app.build.labels.0 uses $K in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated",
@@ -142,19 +170,24 @@ describe("fallbacks, with a warning", () => {
       expect(keep(compose, { files: { ".env": "K=DOT\n" } }).bake.target.app!.labels).toEqual({ "l.DOT": "l" });
       const r = keep(compose);
       expect(Object.keys(r.bake.target.app!.args!)).toEqual(["X"]);
-      expect(warnings(r.diagnostics, "variable-not-set")).toEqual(['The "K" variable is not set. Defaulting to a blank string.']);
+      expect(warnings(r.diagnostics, "variable-not-set")).toEqual([
+        'The "K" variable is not set. Defaulting to a blank string.',
+      ]);
       expect(warnings(r.diagnostics, "variable-key-resolved")).toEqual(keyWarnings);
     });
 
     test("a `=` in the key's value splits there, as Compose splits after interpolating", () => {
-      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n        - ${K:-P=1}=2\n");
-      expect(r.bake.target.app!.args).toEqual({ P: "1=2", A: { template: ["b=", { expr: "V" }] }, "$Q$": "$" });
+      const r = keep(
+        "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n        - ${K:-P=1}=2\n",
+      );
+      expect(r.bake.target.app!.args).toEqual({ P: "1=2", A: { template: ["b=", { expr: "V" }] }, $Q$: "$" });
     });
 
     test("a value-less `- ${N}` is resolved as if unset, never from the environment (issue #12)", () => {
       // Compose would take the arg's name from N and then look that name up: bake can do neither, and writing N's
       // value into the file would put an environment value (perhaps a secret) into a committed file.
-      const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n        - ${M:-DEFAULT_NAME}\n        - ${KV}\n";
+      const compose =
+        "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${N}\n        - ${M:-DEFAULT_NAME}\n        - ${KV}\n";
       const r = keep(compose, { env: { N: "TOKEN", KV: "P=1=2" } });
       expect(r.bake.target.app!.args).toEqual({ DEFAULT_NAME: { template: [{ expr: "DEFAULT_NAME" }] } });
       expect(r.bake.variable).toEqual({ DEFAULT_NAME: { type: "string", default: null } });
@@ -178,7 +211,8 @@ describe("fallbacks, with a warning", () => {
   });
 
   test("variables set in .env are listed in a warning (bake does not read .env); the output ignores their values", () => {
-    const compose = "services:\n  app:\n    image: app:${TAG:-latest}\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n";
+    const compose =
+      "services:\n  app:\n    image: app:${TAG:-latest}\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n";
     const r = keep(compose, { files: { ".env": "TAG=1.0\nA=a\nUNUSED=u\n" } });
     expect(warnings(r.diagnostics, "kept-variable-in-env-file")).toEqual([
       "A, TAG are set in an env file, which docker buildx bake does not read: export them when running bake, or generate with --resolve",
@@ -189,7 +223,8 @@ describe("fallbacks, with a warning", () => {
 
 test("variables set only in an included project's env file are its defaults, not a warning to export them", () => {
   const files = {
-    "sub/compose.yaml": "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n",
+    "sub/compose.yaml":
+      "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B}\n",
     "sub/vars.env": "A=from-include\n",
     "sub/.env": "B=from-include-dotenv\n",
   };
@@ -197,14 +232,24 @@ test("variables set only in an included project's env file are its defaults, not
   expect(warnings(withEnvFile.diagnostics)).toEqual([]);
   expect(withEnvFile.bake.variable).toEqual({ A: { default: "from-include" }, B: { default: "" } });
   // Without env_file, the include's own .env is its env file.
-  expect(keep("include:\n  - sub/compose.yaml\n", { files }).bake.variable).toEqual({ A: { default: "" }, B: { default: "from-include-dotenv" } });
+  expect(keep("include:\n  - sub/compose.yaml\n", { files }).bake.variable).toEqual({
+    A: { default: "" },
+    B: { default: "from-include-dotenv" },
+  });
 });
 
 describe("requirements", () => {
   test("`${X:?msg}` outside the build section (a db service's environment) still becomes a validation", () => {
-    const r = keep("services:\n  app:\n    build: .\n  db:\n    image: postgres\n    environment:\n      PW: ${PW:?set a password}\n");
+    const r = keep(
+      "services:\n  app:\n    build: .\n  db:\n    image: postgres\n    environment:\n      PW: ${PW:?set a password}\n",
+    );
     expect(r.bake.variable).toEqual({
-      PW: { default: "", validation: [{ condition: 'PW != ""', error_message: "required variable PW is missing a value: set a password" }] },
+      PW: {
+        default: "",
+        validation: [
+          { condition: 'PW != ""', error_message: "required variable PW is missing a value: set a password" },
+        ],
+      },
     });
     expect(r.hcl).toContain('condition     = PW != ""');
   });
@@ -218,7 +263,9 @@ describe("requirements", () => {
   });
 
   test("a message is written as text, its references as written (as --resolve shows it: never a value)", () => {
-    expect(arg("${V:?need ${W:-w} $$}").bake.variable.V!.validation).toEqual([{ condition: 'V != ""', error_message: "required variable V is missing a value: need ${W:-w} $" }]);
+    expect(arg("${V:?need ${W:-w} $$}").bake.variable.V!.validation).toEqual([
+      { condition: 'V != ""', error_message: "required variable V is missing a value: need ${W:-w} $" },
+    ]);
   });
 });
 
@@ -235,7 +282,7 @@ describe("the kept output does not depend on the environment it is generated in"
     "        - B=${OTHER:?needed}",
     "      labels:",
     "        v: ${TAG:+v$TAG}",
-    "      tags: [\"${REG-r}/app:${TAG}\"]",
+    '      tags: ["${REG-r}/app:${TAG}"]',
     "      target: ${STAGE:-final}",
     "",
   ].join("\n");
@@ -246,7 +293,9 @@ describe("the kept output does not depend on the environment it is generated in"
     const [first, ...rest] = envs.map((env) => compose2bake({ cwd, env, format }).text);
     for (const text of rest) expect(text).toBe(first);
     // --resolve does depend on it, as it should.
-    expect(compose2bake({ cwd, env: { TAG: "a", OTHER: "o" }, format, variables: "resolve" }).text).not.toBe(compose2bake({ cwd, env: { TAG: "b", OTHER: "o" }, format, variables: "resolve" }).text);
+    expect(compose2bake({ cwd, env: { TAG: "a", OTHER: "o" }, format, variables: "resolve" }).text).not.toBe(
+      compose2bake({ cwd, env: { TAG: "b", OTHER: "o" }, format, variables: "resolve" }).text,
+    );
   });
 });
 
@@ -261,25 +310,35 @@ describe("regressions", () => {
   });
 
   test("a requirement in a service without build (its image) is still validated (was dropped)", () => {
-    expect(keep("services:\n  app:\n    build: .\n  db:\n    image: postgres:${PG:?tag}\n").bake.variable.PG?.validation).toHaveLength(1);
+    expect(
+      keep("services:\n  app:\n    build: .\n  db:\n    image: postgres:${PG:?tag}\n").bake.variable.PG?.validation,
+    ).toHaveLength(1);
   });
 
   test("a requirement in a value a later file overrides is still validated (was dropped)", () => {
     const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        X: ${X:?x}\n", {
       files: { "compose.override.yaml": "services:\n  app:\n    build:\n      args:\n        X: y\n" },
     });
-    expect(r.bake.variable.X?.validation).toEqual([{ condition: 'X != ""', error_message: "required variable X is missing a value: x" }]);
+    expect(r.bake.variable.X?.validation).toEqual([
+      { condition: 'X != ""', error_message: "required variable X is missing a value: x" },
+    ]);
   });
 
   test("a requirement inside a default is checked when the default is used (was dropped, with a warning)", () => {
     const r = arg("${A:-${B:?m}}${C+${D?n}}");
-    expect(r.bake.variable.B!.validation).toEqual([{ condition: 'A != "" || B != ""', error_message: "required variable B is missing a value: m" }]);
-    expect(r.bake.variable.D!.validation).toEqual([{ condition: "C == null || D != null", error_message: "required variable D is missing a value: n" }]);
+    expect(r.bake.variable.B!.validation).toEqual([
+      { condition: 'A != "" || B != ""', error_message: "required variable B is missing a value: m" },
+    ]);
+    expect(r.bake.variable.D!.validation).toEqual([
+      { condition: "C == null || D != null", error_message: "required variable D is missing a value: n" },
+    ]);
     expect(r.diagnostics).toEqual([]);
   });
 
-  test("a target, network or dockerfile_inline that comes out empty is null, as Compose leaves it out (was \"\")", () => {
-    const t = keep("services:\n  app:\n    build:\n      context: .\n      target: ${T}\n      network: ${N-}\n      dockerfile_inline: ${I}${T}\n").bake.target.app!;
+  test('a target, network or dockerfile_inline that comes out empty is null, as Compose leaves it out (was "")', () => {
+    const t = keep(
+      "services:\n  app:\n    build:\n      context: .\n      target: ${T}\n      network: ${N-}\n      dockerfile_inline: ${I}${T}\n",
+    ).bake.target.app!;
     expect([t.target, t.network, t["dockerfile-inline"]]).toEqual([
       { template: [{ expr: 'T == "" ? null : T' }] },
       { template: [{ expr: '(N == null ? "" : N) == "" ? null : (N == null ? "" : N)' }] },
@@ -288,7 +347,10 @@ describe("regressions", () => {
   });
 
   test("…but not when it cannot be empty", () => {
-    expect(keep("services:\n  app:\n    build:\n      context: .\n      target: ${T:-final}\n      network: ${N:?}\n").bake.target.app!.target).toEqual({ template: [{ expr: 'T == "" ? "final" : T' }] });
+    expect(
+      keep("services:\n  app:\n    build:\n      context: .\n      target: ${T:-final}\n      network: ${N:?}\n").bake
+        .target.app!.target,
+    ).toEqual({ template: [{ expr: 'T == "" ? "final" : T' }] });
   });
 
   test("a reserved name inside a default: only it is resolved, the rest stays kept (was resolved as unset too)", () => {
@@ -296,20 +358,32 @@ describe("regressions", () => {
   });
 
   test("a value-less arg with a reserved name is dropped, as when unset (was an empty arg)", () => {
-    expect(keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - BAKE_LOCAL_PLATFORM\n").bake.target.app!.args).toEqual({ BAKE_LOCAL_PLATFORM: { template: [{ expr: "null" }] } });
+    expect(
+      keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - BAKE_LOCAL_PLATFORM\n").bake.target
+        .app!.args,
+    ).toEqual({ BAKE_LOCAL_PLATFORM: { template: [{ expr: "null" }] } });
   });
 
-  test("a value-less arg whose key comes out empty (`- ${UNSET}`) is dropped (was a variable named \"\")", () => {
+  test('a value-less arg whose key comes out empty (`- ${UNSET}`) is dropped (was a variable named "")', () => {
     const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}\n");
     expect(r.bake.target.app!.args ?? {}).toEqual({});
     expect(r.bake.variable).toEqual({});
   });
 
   test("COMPOSE_PROJECT_NAME, which Compose sets to the project name, is written as that name when passed as fixed", () => {
-    const cwd = tempProject({ "compose.yaml": "name: proj\nservices:\n  app:\n    build:\n      context: .\n      args:\n        P: ${COMPOSE_PROJECT_NAME}-${COMPOSE_PROJECT_NAME:+x}-${A:-${COMPOSE_PROJECT_NAME}}\n" });
+    const cwd = tempProject({
+      "compose.yaml":
+        "name: proj\nservices:\n  app:\n    build:\n      context: .\n      args:\n        P: ${COMPOSE_PROJECT_NAME}-${COMPOSE_PROJECT_NAME:+x}-${A:-${COMPOSE_PROJECT_NAME}}\n",
+    });
     const diagnostics = new DiagnosticBag();
     const project = loadProject({ cwd, env: {}, variables: "keep" }, diagnostics);
-    const bake: BakeFile = applyKeptVariables(convertProject(project, { outputDir: cwd }, diagnostics), project.kept!, diagnostics, new Set(), { COMPOSE_PROJECT_NAME: project.name });
+    const bake: BakeFile = applyKeptVariables(
+      convertProject(project, { outputDir: cwd }, diagnostics),
+      project.kept!,
+      diagnostics,
+      new Set(),
+      { COMPOSE_PROJECT_NAME: project.name },
+    );
     expect(bake.target.app!.args!.P).toEqual({ template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }] });
     expect(Object.keys(bake.variable)).toEqual(["A"]);
     expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
@@ -318,7 +392,9 @@ describe("regressions", () => {
 
 describe("hostile input (issue #12)", () => {
   test("a map key named `template` is a key: the attribute's kind decides, not the value's shape", () => {
-    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        template: a\n        VERSION: ${V}\n      labels:\n        template: ${L}\n");
+    const r = keep(
+      "services:\n  app:\n    build:\n      context: .\n      args:\n        template: a\n        VERSION: ${V}\n      labels:\n        template: ${L}\n",
+    );
     expect(r.bake.target.app!.args).toEqual({ template: "a", VERSION: { template: [{ expr: "V" }] } });
     expect(r.bake.target.app!.labels).toEqual({ template: { template: [{ expr: "L" }] } });
     expect(r.bake.variable).toEqual({ L: { default: "" }, V: { default: "" } });
@@ -326,15 +402,23 @@ describe("hostile input (issue #12)", () => {
 
   test("text shaped like the old token format stays literal, and names no reference", () => {
     const forged = "x\uE0000\uE001y\uE0007\uE001";
-    const r = keep(`services:\n  app:\n    image: "${forged}"\n    build:\n      context: .\n      args:\n        V: \${V}\n        A: "${forged}\${W}"\n`);
-    expect(r.bake.target.app!.args).toEqual({ V: { template: [{ expr: "V" }] }, A: { template: [forged, { expr: "W" }] } });
+    const r = keep(
+      `services:\n  app:\n    image: "${forged}"\n    build:\n      context: .\n      args:\n        V: \${V}\n        A: "${forged}\${W}"\n`,
+    );
+    expect(r.bake.target.app!.args).toEqual({
+      V: { template: [{ expr: "V" }] },
+      A: { template: [forged, { expr: "W" }] },
+    });
     expect(r.bake.target.app!.tags).toEqual([forged]);
   });
 
   test("a value-less arg whose name is not a variable name is dropped with a warning, never written as an expression", () => {
-    const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - upper(\"x\")\n        - my.arg\n        - A-B\n        - OK\n      labels:\n        - upper(\"label\")\n", {
-      env: { "my.arg": "set" },
-    });
+    const r = keep(
+      'services:\n  app:\n    build:\n      context: .\n      args:\n        - upper("x")\n        - my.arg\n        - A-B\n        - OK\n      labels:\n        - upper("label")\n',
+      {
+        env: { "my.arg": "set" },
+      },
+    );
     expect(r.bake.target.app!.args).toEqual({ OK: { template: [{ expr: "OK" }] } });
     // A label has no variable behind it: a key like any other.
     expect(r.bake.target.app!.labels).toEqual({ 'upper("label")': "" });
@@ -364,15 +448,25 @@ describe("the default image name (issue #13, item 2)", () => {
   const project = (cwd: string) => path.basename(cwd).toLowerCase();
 
   test("an `image:` that may interpolate to empty falls back to <project>-<service> inside the expression", () => {
-    const r = keep("services:\n  a:\n    build: .\n    image: ${TAG_IMAGE}\n  b:\n    build: .\n    image: ${A}${B-}\n");
+    const r = keep(
+      "services:\n  a:\n    build: .\n    image: ${TAG_IMAGE}\n  b:\n    build: .\n    image: ${A}${B-}\n",
+    );
     const p = project(r.cwd);
     expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: `TAG_IMAGE == "" ? "${p}-a" : TAG_IMAGE` }] }]);
-    expect(r.hcl).toContain(`tags       = ["\${"\${A}\${B == null ? "" : B}" == "" ? "${p}-b" : "\${A}\${B == null ? "" : B}"}"]`);
-    expect(r.bake.variable).toEqual({ A: { default: "" }, B: { type: "string", default: null }, TAG_IMAGE: { default: "" } });
+    expect(r.hcl).toContain(
+      `tags       = ["\${"\${A}\${B == null ? "" : B}" == "" ? "${p}-b" : "\${A}\${B == null ? "" : B}"}"]`,
+    );
+    expect(r.bake.variable).toEqual({
+      A: { default: "" },
+      B: { type: "string", default: null },
+      TAG_IMAGE: { default: "" },
+    });
   });
 
   test("an image that can never be empty stays as it is, and still de-duplicates against an equal tag", () => {
-    const r = keep("services:\n  a:\n    build:\n      context: .\n      tags: [\"${T:-x}\"]\n    image: ${T:-x}\n  b:\n    build: .\n    image: repo/${T}\n  c:\n    build: .\n    image: ${T:?need}\n");
+    const r = keep(
+      'services:\n  a:\n    build:\n      context: .\n      tags: ["${T:-x}"]\n    image: ${T:-x}\n  b:\n    build: .\n    image: repo/${T}\n  c:\n    build: .\n    image: ${T:?need}\n',
+    );
     expect(r.bake.target.a!.tags).toEqual([{ template: [{ expr: 'T == "" ? "x" : T' }] }]);
     expect(r.bake.target.b!.tags).toEqual([{ template: ["repo/", { expr: "T" }] }]);
     expect(r.bake.target.c!.tags).toEqual([{ template: [{ expr: "T" }] }]);
@@ -389,12 +483,18 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
     "sub/compose.yaml": subCompose,
     "sub/.env": subEnv,
   });
-  const main = (args: string) => `include:\n  - path: sub/compose.yaml\n    env_file: sub/.env\nservices:\n  app:\n    build:\n      context: .\n${args}`;
-  const sub = "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B-none}\n        S: ${S:-sub}\n";
+  const main = (args: string) =>
+    `include:\n  - path: sub/compose.yaml\n    env_file: sub/.env\nservices:\n  app:\n    build:\n      context: .\n${args}`;
+  const sub =
+    "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${A}\n        B: ${B-none}\n        S: ${S:-sub}\n";
 
   test("a variable only the included services read gets the env file's value as its default", () => {
     const r = keep(main(""), { files: files("A=from-env-file\nB=\nS=s\n", sub) });
-    expect(r.bake.variable).toEqual({ A: { default: "from-env-file" }, B: { type: "string", default: "" }, S: { default: "s" } });
+    expect(r.bake.variable).toEqual({
+      A: { default: "from-env-file" },
+      B: { type: "string", default: "" },
+      S: { default: "s" },
+    });
     expect(r.bake.target.lib!.args).toEqual({
       A: { template: [{ expr: "A" }] },
       B: { template: [{ expr: 'B == null ? "none" : B' }] },
@@ -421,9 +521,15 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
   });
 
   test("two includes reading one name with different values: each writes its own, and no variable is left", () => {
-    const lib = (n: string) => `services:\n  ${n}:\n    build:\n      context: .\n      args:\n        V: \${V:?need V}\n`;
+    const lib = (n: string) =>
+      `services:\n  ${n}:\n    build:\n      context: .\n      args:\n        V: \${V:?need V}\n`;
     const r = keep("include:\n  - path: one/compose.yaml\n  - path: two/compose.yaml\n", {
-      files: { "one/compose.yaml": lib("one"), "one/.env": "V=1\n", "two/compose.yaml": lib("two"), "two/.env": "V=2\n" },
+      files: {
+        "one/compose.yaml": lib("one"),
+        "one/.env": "V=1\n",
+        "two/compose.yaml": lib("two"),
+        "two/.env": "V=2\n",
+      },
     });
     expect(r.bake.target.one!.args).toEqual({ V: { template: ["1"] } });
     expect(r.bake.target.two!.args).toEqual({ V: { template: ["2"] } });
@@ -436,7 +542,8 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
       files: {
         "outer/compose.yaml": "include:\n  - path: inner/compose.yaml\n",
         "outer/.env": "V=outer\n",
-        "outer/inner/compose.yaml": "services:\n  lib:\n    build:\n      context: .\n      args:\n        V: ${V}\n        W: ${W}\n",
+        "outer/inner/compose.yaml":
+          "services:\n  lib:\n    build:\n      context: .\n      args:\n        V: ${V}\n        W: ${W}\n",
         "outer/inner/.env": "V=inner\nW=inner\n",
       },
     });

@@ -24,9 +24,13 @@ const GIT = findOnPath("git");
 const NODE_HOOK = process.env.C2B_TEST_PRECOMMIT_NODE === "1";
 
 if (!PRE_COMMIT || !GIT) {
-  console.warn(`${!PRE_COMMIT ? "pre-commit" : "git"} is not installed: skipping the pre-commit hook tests (test/precommit)`);
+  console.warn(
+    `${!PRE_COMMIT ? "pre-commit" : "git"} is not installed: skipping the pre-commit hook tests (test/precommit)`,
+  );
 } else if (!NODE_HOOK) {
-  console.warn("the language: node pre-commit hook is tested only with C2B_TEST_PRECOMMIT_NODE=1 (it installs from npm)");
+  console.warn(
+    "the language: node pre-commit hook is tested only with C2B_TEST_PRECOMMIT_NODE=1 (it installs from npm)",
+  );
 }
 const withTools = PRE_COMMIT && GIT ? test : test.skip;
 const withNodeHook = PRE_COMMIT && GIT && NODE_HOOK ? test : test.skip;
@@ -85,7 +89,11 @@ function gitInit(dir: string, env: Record<string, string>): void {
 }
 
 /** A git repository whose HEAD holds `files` (relative path → content, or a path to copy); returns its rev. */
-function hookSource(dir: string, files: Record<string, { copy: string } | string>, env: Record<string, string>): string {
+function hookSource(
+  dir: string,
+  files: Record<string, { copy: string } | string>,
+  env: Record<string, string>,
+): string {
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     if (typeof content === "string") fs.writeFileSync(path.join(dir, rel), content);
@@ -153,7 +161,13 @@ function commitScenario(project: string, hookId: string, env: Record<string, str
 }
 
 /** A project repository using `hookId` from the hook repository at `rev`; `toml` is its compose2bake.toml. */
-function project(hookRepo: string, rev: string, hookId: string, env: Record<string, string>, toml = 'output = "docker-bake.hcl"\n'): string {
+function project(
+  hookRepo: string,
+  rev: string,
+  hookId: string,
+  env: Record<string, string>,
+  toml = 'output = "docker-bake.hcl"\n',
+): string {
   const dir = tmp();
   gitInit(dir, env);
   fs.writeFileSync(path.join(dir, "compose.yaml"), COMPOSE);
@@ -200,7 +214,9 @@ describe("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
       const r = sh("git", ["commit", "-m", "first"], dir, env);
       expect(r.output).toMatch(/compose2bake\.+Failed/);
       expect(r.output).toContain("- exit code: 2");
-      expect(r.output).toContain("compose2bake: error: no output file: set `output` in compose2bake.toml or `args: [-o, docker-bake.hcl]`");
+      expect(r.output).toContain(
+        "compose2bake: error: no output file: set `output` in compose2bake.toml or `args: [-o, docker-bake.hcl]`",
+      );
       expect(r.output).not.toContain('"target"');
       expect(r.status).not.toBe(0);
       expect(sh("git", ["rev-parse", "--verify", "-q", "HEAD"], dir, env).status).not.toBe(0);
@@ -211,11 +227,16 @@ describe("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
   withNodeHook(
     "compose2bake (language: node, installed by pre-commit from a clone of this checkout)",
     () => {
-      const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+      const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+        scripts?: Record<string, string>;
+      };
       expect(pkg.scripts?.prepare).toBeDefined(); // without it the clone has no dist/ and the hook cannot start
       const home = tmp();
       // The user's npm cache, used without revalidation: the registry is asked only for what it lacks.
-      const env = isolatedEnv(home, { npm_config_cache: path.join(os.homedir(), ".npm"), npm_config_prefer_offline: "true" });
+      const env = isolatedEnv(home, {
+        npm_config_cache: path.join(os.homedir(), ".npm"),
+        npm_config_prefer_offline: "true",
+      });
       // This checkout as a fresh clone would see it: tracked and new files, without node_modules or dist.
       const listed = ok("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO, env)
         .split("\0")

@@ -18,12 +18,57 @@ type Mutation =
   | { kind: "truncate"; at: number }
   | { kind: "insert"; at: number; text: string };
 
-const INSERTS = ["${", "$${", "${X", "${X:?boom}", "${X:-${Y:-", "%{", "\t", "\t\t", "  ", "\n", "\r", "\r\n", "- ", ": ", "&a ", "*a", "<<: *a\n", "!reset ", "!override ", "---\n", "...\n", "[", "{", "]", "}", '"', "'", "#", "|", ">", "? ", "\u0000", "\ufeff", "\u00e9", "\ud83d\ude00", "\ud800", "~", "!!binary ", "%YAML 1.1\n"];
+const INSERTS = [
+  "${",
+  "$${",
+  "${X",
+  "${X:?boom}",
+  "${X:-${Y:-",
+  "%{",
+  "\t",
+  "\t\t",
+  "  ",
+  "\n",
+  "\r",
+  "\r\n",
+  "- ",
+  ": ",
+  "&a ",
+  "*a",
+  "<<: *a\n",
+  "!reset ",
+  "!override ",
+  "---\n",
+  "...\n",
+  "[",
+  "{",
+  "]",
+  "}",
+  '"',
+  "'",
+  "#",
+  "|",
+  ">",
+  "? ",
+  "\u0000",
+  "\ufeff",
+  "\u00e9",
+  "\ud83d\ude00",
+  "\ud800",
+  "~",
+  "!!binary ",
+  "%YAML 1.1\n",
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant("duplicate" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 80 }), to: fc.nat() }),
+  fc.record({
+    kind: fc.constant("duplicate" as const),
+    at: fc.nat(),
+    length: fc.integer({ min: 1, max: 80 }),
+    to: fc.nat(),
+  }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.constantFrom(...INSERTS) }),
 );
@@ -53,7 +98,8 @@ function apply(bytes: Buffer, m: Mutation): Buffer {
 }
 
 /** Codes of problems found in the YAML text itself: these must point at an offset. */
-const TEXT_CODES = /^yaml-(syntax|encoding|control-character|duplicate-key|too-deep|non-string-key|unknown-anchor|merge)$/;
+const TEXT_CODES =
+  /^yaml-(syntax|encoding|control-character|duplicate-key|too-deep|non-string-key|unknown-anchor|merge)$/;
 
 describe("property: mutated examples never crash", () => {
   const examples = fs.readdirSync(path.join(REPO, "examples")).sort();
@@ -82,7 +128,8 @@ describe("property: mutated examples never crash", () => {
             expect(typeof result.text).toBe("string");
             for (const d of result.diagnostics) checkDiagnostic(d, dir);
           } catch (e) {
-            if (!(e instanceof CompileError)) throw new Error(`not a CompileError: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
+            if (!(e instanceof CompileError))
+              throw new Error(`not a CompileError: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
             expect(e.diagnostics.length).toBeGreaterThan(0);
             for (const d of e.diagnostics) checkDiagnostic(d, dir);
           }

@@ -8,7 +8,38 @@ import { lexerNodeCount, nodeCountBound } from "../../src/compose/yaml";
 import { RUNS } from "./support";
 
 /** YAML-shaped text: indicators, quotes, anchors, block scalars and documents in any order. */
-const PIECES = ["a", "bc", " ", "  ", "\n", "\t", ",", ":", ": ", "- ", "[", "]", "{", "}", '"', "'", '"x"', "'y'", "*a", "&a ", "!t ", "|\n  z", ">-\n  z", "---\n", "...\n", "#c\n", "? ", "<<: ", "${X}", "\r\n"];
+const PIECES = [
+  "a",
+  "bc",
+  " ",
+  "  ",
+  "\n",
+  "\t",
+  ",",
+  ":",
+  ": ",
+  "- ",
+  "[",
+  "]",
+  "{",
+  "}",
+  '"',
+  "'",
+  '"x"',
+  "'y'",
+  "*a",
+  "&a ",
+  "!t ",
+  "|\n  z",
+  ">-\n  z",
+  "---\n",
+  "...\n",
+  "#c\n",
+  "? ",
+  "<<: ",
+  "${X}",
+  "\r\n",
+];
 
 test("nodeCountBound is never below the lexer's count", () => {
   fc.assert(
@@ -27,5 +58,7 @@ test.each([
   ["aliases", "x: [*a,*a,*a]"],
   ["documents", "---\n---\n---\n"],
 ])("%s", (_name, text) => {
-  expect(nodeCountBound(text)).toBeGreaterThanOrEqual(lexerNodeCount(new SourceFile("/p/compose.yaml", text), Infinity).nodes);
+  expect(nodeCountBound(text)).toBeGreaterThanOrEqual(
+    lexerNodeCount(new SourceFile("/p/compose.yaml", text), Infinity).nodes,
+  );
 });

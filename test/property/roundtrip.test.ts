@@ -54,11 +54,14 @@ const serviceSpec: fc.Arbitrary<ServiceSpec> = fc.record(
     noCacheFilter: uniqueWords,
     platforms: uniqueWords,
     contexts: fc.uniqueArray(fc.tuple(safeName, word), { minLength: 1, maxLength: 3, selector: ([k]) => k }),
-    secrets: fc.uniqueArray(fc.record({ source: safeName, target: fc.option(safeName, { nil: undefined }), variable: upperName }), {
-      minLength: 1,
-      maxLength: 3,
-      selector: (s) => s.source,
-    }),
+    secrets: fc.uniqueArray(
+      fc.record({ source: safeName, target: fc.option(safeName, { nil: undefined }), variable: upperName }),
+      {
+        minLength: 1,
+        maxLength: 3,
+        selector: (s) => s.source,
+      },
+    ),
     ssh: fc.uniqueArray(
       fc.oneof(fc.constant({ id: "default" }), fc.record({ id: safeName, path: word.map((w) => "/keys/" + w) })),
       { minLength: 1, maxLength: 3, selector: (s) => s.id },
@@ -76,9 +79,12 @@ function renderYaml(services: ServiceSpec[]): string {
     y += `  ${s.name}:\n`;
     if (s.image !== undefined) y += `    image: ${composeString(s.image)}\n`;
     y += "    build:\n      context: .\n";
-    if (s.args?.form === "map") y += `      args:\n${s.args.entries.map(([k, v]) => `        ${yamlQuote(k)}: ${composeString(v)}\n`).join("")}`;
-    if (s.args?.form === "list") y += `      args:\n${s.args.entries.map(([k, v]) => `        - ${composeString(`${k}=${v}`)}\n`).join("")}`;
-    if (s.labels) y += `      labels:\n${s.labels.map(([k, v]) => `        ${yamlQuote(k)}: ${composeString(v)}\n`).join("")}`;
+    if (s.args?.form === "map")
+      y += `      args:\n${s.args.entries.map(([k, v]) => `        ${yamlQuote(k)}: ${composeString(v)}\n`).join("")}`;
+    if (s.args?.form === "list")
+      y += `      args:\n${s.args.entries.map(([k, v]) => `        - ${composeString(`${k}=${v}`)}\n`).join("")}`;
+    if (s.labels)
+      y += `      labels:\n${s.labels.map(([k, v]) => `        ${yamlQuote(k)}: ${composeString(v)}\n`).join("")}`;
     const list = (key: string, items: string[] | undefined) => {
       if (items) y += `      ${key}:\n${items.map((i) => `        - ${composeString(i)}\n`).join("")}`;
     };
@@ -96,13 +102,20 @@ function renderYaml(services: ServiceSpec[]): string {
     if (s.secrets) {
       y += "      secrets:\n";
       for (const sec of s.secrets) {
-        y += sec.target === undefined ? `        - ${sec.source}\n` : `        - source: ${sec.source}\n          target: ${sec.target}\n`;
+        y +=
+          sec.target === undefined
+            ? `        - ${sec.source}\n`
+            : `        - source: ${sec.source}\n          target: ${sec.target}\n`;
         topSecrets.set(sec.source, sec.variable);
       }
     }
-    list("ssh", s.ssh?.map((e) => (e.path === undefined ? e.id : `${e.id}=${e.path}`)));
+    list(
+      "ssh",
+      s.ssh?.map((e) => (e.path === undefined ? e.id : `${e.id}=${e.path}`)),
+    );
   }
-  if (topSecrets.size > 0) y += `secrets:\n${[...topSecrets].map(([n, v]) => `  ${n}:\n    environment: ${v}\n`).join("")}`;
+  if (topSecrets.size > 0)
+    y += `secrets:\n${[...topSecrets].map(([n, v]) => `  ${n}:\n    environment: ${v}\n`).join("")}`;
   return y;
 }
 
@@ -111,7 +124,12 @@ function expectedTarget(s: ServiceSpec, topSecrets: Map<string, string>): Record
   const t: Record<string, unknown> = {};
   if (s.args) t.args = Object.fromEntries(s.args.entries);
   if (s.labels) t.labels = Object.fromEntries(s.labels);
-  t.tags = [...new Set([...composeUniqueTags(s.tags ?? []), s.image !== undefined && s.image !== "" ? s.image : `proj-${s.name}`])];
+  t.tags = [
+    ...new Set([
+      ...composeUniqueTags(s.tags ?? []),
+      s.image !== undefined && s.image !== "" ? s.image : `proj-${s.name}`,
+    ]),
+  ];
   if (s.target !== undefined) t.target = s.target;
   if (s.network !== undefined) t.network = s.network;
   if (s.dockerfileInline !== undefined) t["dockerfile-inline"] = s.dockerfileInline;
@@ -122,7 +140,9 @@ function expectedTarget(s: ServiceSpec, topSecrets: Map<string, string>): Record
   if (s.contexts) t.contexts = Object.fromEntries(s.contexts.map(([k, v]) => [k, `docker-image://${v}`]));
   if (s.secrets) t.secret = s.secrets.map((sec) => `id=${sec.target ?? sec.source},env=${topSecrets.get(sec.source)}`);
   if (s.ssh) {
-    t.ssh = [...s.ssh].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((e) => (e.path === undefined ? e.id : `${e.id}=${e.path}`));
+    t.ssh = [...s.ssh]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((e) => (e.path === undefined ? e.id : `${e.id}=${e.path}`));
   }
   return t;
 }
@@ -147,7 +167,8 @@ function composeUniqueTags(tags: string[]): string[] {
 function decode(value: unknown): unknown {
   if (typeof value === "string") return literalFromTemplate(value);
   if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [literalFromTemplate(k), decode(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [literalFromTemplate(k), decode(v)]));
   return value;
 }
 
@@ -155,7 +176,8 @@ function decode(value: unknown): unknown {
 function crAsText(value: unknown): unknown {
   if (typeof value === "string") return value.replace(/\$\{"\\r"\}/g, "\r");
   if (Array.isArray(value)) return value.map(crAsText);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [crAsText(k) as string, crAsText(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [crAsText(k) as string, crAsText(v)]));
   return value;
 }
 
@@ -182,7 +204,9 @@ describe("property: JSON and HCL describe the same model, and literals survive e
         expect(fromHcl).toEqual(fromJson);
 
         const model = decode(fromJson) as { target: Record<string, Record<string, unknown>> };
-        const topSecrets = new Map(services.flatMap((s) => (s.secrets ?? []).map((sec) => [sec.source, sec.variable] as [string, string])));
+        const topSecrets = new Map(
+          services.flatMap((s) => (s.secrets ?? []).map((sec) => [sec.source, sec.variable] as [string, string])),
+        );
         for (const s of services) {
           const target = model.target[s.name]!;
           expect(target).toMatchObject(expectedTarget(s, topSecrets));

@@ -15,7 +15,14 @@ import { RUNS, safeName, tempDir } from "./support";
 
 /** A printable secret (ASCII, and some non-ASCII), at least 8 characters, not made only of spaces. */
 const secretValue = fc
-  .string({ unit: fc.oneof({ weight: 9, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) }, fc.constantFrom("é", "ß", "日", "😀")), minLength: 8, maxLength: 24 })
+  .string({
+    unit: fc.oneof(
+      { weight: 9, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) },
+      fc.constantFrom("é", "ß", "日", "😀"),
+    ),
+    minLength: 8,
+    maxLength: 24,
+  })
   .filter((s) => s.trim().length >= 8);
 
 interface Planted {
@@ -25,7 +32,11 @@ interface Planted {
 }
 
 const planted = fc.uniqueArray(
-  fc.record({ name: safeName.map((n) => `S_${n.toUpperCase()}`), value: secretValue, where: fc.constantFrom("env" as const, "dotenv" as const, "both" as const) }),
+  fc.record({
+    name: safeName.map((n) => `S_${n.toUpperCase()}`),
+    value: secretValue,
+    where: fc.constantFrom("env" as const, "dotenv" as const, "both" as const),
+  }),
   { minLength: 1, maxLength: 4, selector: (p) => p.name },
 );
 
@@ -58,7 +69,8 @@ describe("property: planted secrets never reach the output or a message", () => 
         let dotenv = "";
         for (const s of secrets) {
           if (s.where !== "dotenv") env[s.name] = s.value;
-          if (s.where !== "env") dotenv += dotenvLine(s.name, s.where === "both" ? s.value.split("").reverse().join("") : s.value);
+          if (s.where !== "env")
+            dotenv += dotenvLine(s.name, s.where === "both" ? s.value.split("").reverse().join("") : s.value);
         }
         fs.writeFileSync(path.join(dir, ".env"), dotenv);
         const values = secrets.flatMap((s) => [s.value, s.value.split("").reverse().join("")]);
@@ -82,8 +94,16 @@ describe("property: planted secrets never reach the output or a message", () => 
             for (const v of values) {
               // JSON may write a character as an escape: look for the value both raw and as JSON writes it.
               for (const form of [v, JSON.stringify(v).slice(1, -1)]) {
-                expect({ variables, format, leaked: text.includes(form) }).toEqual({ variables, format, leaked: false });
-                expect({ variables, format, inMessage: messages.includes(form) }).toEqual({ variables, format, inMessage: false });
+                expect({ variables, format, leaked: text.includes(form) }).toEqual({
+                  variables,
+                  format,
+                  leaked: false,
+                });
+                expect({ variables, format, inMessage: messages.includes(form) }).toEqual({
+                  variables,
+                  format,
+                  inMessage: false,
+                });
               }
             }
           }

@@ -50,10 +50,16 @@ const PIECES = [
 /** A literal string: what a user wants to end up in the bake file, character for character. */
 export const literal = (options: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<string> =>
   fc
-    .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PIECES) }, { weight: 2, arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 4 }) }), {
-      minLength: options.minLength ?? 0,
-      maxLength: options.maxLength ?? 8,
-    })
+    .array(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...PIECES) },
+        { weight: 2, arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 4 }) },
+      ),
+      {
+        minLength: options.minLength ?? 0,
+        maxLength: options.maxLength ?? 8,
+      },
+    )
     .map((parts) => parts.join(""))
     .filter((s) => s.length >= (options.minLength ?? 0));
 
@@ -81,7 +87,14 @@ export function yamlQuote(s: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\t") out += "\\t";
     else if (ch === "\r") out += "\\r";
-    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xfffe && c <= 0xffff)) {
+    else if (
+      c < 0x20 ||
+      (c >= 0x7f && c <= 0xa0) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0xfeff ||
+      (c >= 0xfffe && c <= 0xffff)
+    ) {
       out += "\\u" + c.toString(16).padStart(4, "0");
     } else out += ch;
   }
@@ -108,7 +121,10 @@ export function stringsOf(value: unknown, at = ""): Array<[string, string]> {
   if (typeof value === "string") return [[at, value]];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, `${at}[${i}]`));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => [[`${at}{key}`, k] as [string, string], ...stringsOf(v, `${at}.${k}`)]);
+    return Object.entries(value).flatMap(([k, v]) => [
+      [`${at}{key}`, k] as [string, string],
+      ...stringsOf(v, `${at}.${k}`),
+    ]);
   }
   return [];
 }

@@ -19,8 +19,16 @@ function outcome(text: string, which: "cst" | "document"): string {
   try {
     const docs = parseComposeYaml(file, { path: which, numberAsText: inBuildStringMap });
     return JSON.stringify(
-      docs.map((d) => ({ value: d.value, positions: [...d.positions.entries()], reset: d.resetPaths, override: d.overridePaths })),
-      (_k, v: unknown) => (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `number:${String(v)}${Object.is(v, -0) ? "-0" : ""}` : v),
+      docs.map((d) => ({
+        value: d.value,
+        positions: [...d.positions.entries()],
+        reset: d.resetPaths,
+        override: d.overridePaths,
+      })),
+      (_k, v: unknown) =>
+        typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0))
+          ? `number:${String(v)}${Object.is(v, -0) ? "-0" : ""}`
+          : v,
     );
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
@@ -32,14 +40,108 @@ function expectSame(text: string): void {
   expect({ text, result: outcome(text, "cst") }).toEqual({ text, result: outcome(text, "document") });
 }
 
-const KEYS = ["a", "b", "web", "build", "args", "labels", "services", "x-base", "k.d", "'q'", '"k"', "1", "true", "null", "<<", "'<<'", "0755"];
-const SCALARS = [
-  "v", "two words", "0755", "-0755", "0o17", "1_000", "1_0.5", "0b101", "08", "0x1F", "+12", "1e3", "1.0", "0.0001", ".5", "-.5",
-  ".inf", "-.Inf", ".nan", "1e1000", "12345678901234567890", "true", "False", "yes", "no", "~", "null", "NULL", "", "2024-01-01",
-  '"0755"', "'it''s'", '"tab\\there"', '"\\u00e9"', '"${X}"', "$${Y}", "a:b", "a #not", "'multi\n   line'", "x=1,y=2", "@bad", "`bad",
-  '"bad \\q"', "'open", "%x", "!!str 0755", "!!int 10", "!reset", "!override 5", "!reset x", "&s v", "*a1", "*nope", "[]", "{}",
+const KEYS = [
+  "a",
+  "b",
+  "web",
+  "build",
+  "args",
+  "labels",
+  "services",
+  "x-base",
+  "k.d",
+  "'q'",
+  '"k"',
+  "1",
+  "true",
+  "null",
+  "<<",
+  "'<<'",
+  "0755",
 ];
-const PIECES = ["\t", " ", "  ", "\n", ":", ": ", "- ", "[", "]", "{", "}", ",", "#c", " #c", "&a1 ", "*a1", "!reset ", "? ", "---\n", "...\n", '"', "'", "|", "%YAML 1.2\n"];
+const SCALARS = [
+  "v",
+  "two words",
+  "0755",
+  "-0755",
+  "0o17",
+  "1_000",
+  "1_0.5",
+  "0b101",
+  "08",
+  "0x1F",
+  "+12",
+  "1e3",
+  "1.0",
+  "0.0001",
+  ".5",
+  "-.5",
+  ".inf",
+  "-.Inf",
+  ".nan",
+  "1e1000",
+  "12345678901234567890",
+  "true",
+  "False",
+  "yes",
+  "no",
+  "~",
+  "null",
+  "NULL",
+  "",
+  "2024-01-01",
+  '"0755"',
+  "'it''s'",
+  '"tab\\there"',
+  '"\\u00e9"',
+  '"${X}"',
+  "$${Y}",
+  "a:b",
+  "a #not",
+  "'multi\n   line'",
+  "x=1,y=2",
+  "@bad",
+  "`bad",
+  '"bad \\q"',
+  "'open",
+  "%x",
+  "!!str 0755",
+  "!!int 10",
+  "!reset",
+  "!override 5",
+  "!reset x",
+  "&s v",
+  "*a1",
+  "*nope",
+  "[]",
+  "{}",
+];
+const PIECES = [
+  "\t",
+  " ",
+  "  ",
+  "\n",
+  ":",
+  ": ",
+  "- ",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "#c",
+  " #c",
+  "&a1 ",
+  "*a1",
+  "!reset ",
+  "? ",
+  "---\n",
+  "...\n",
+  '"',
+  "'",
+  "|",
+  "%YAML 1.2\n",
+];
 
 interface Spec {
   readonly kind: "scalar" | "map" | "seq" | "flowseq" | "flowmap" | "block" | "alias";
@@ -62,11 +164,46 @@ const specArb = fc.letrec<{ node: Spec }>((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     fc.record({ kind: fc.constant("scalar" as const), text: fc.constantFrom(...SCALARS) }),
     fc.record({ kind: fc.constant("alias" as const), text: fc.constantFrom("a1", "a2", "a3", "zz") }),
-    fc.record({ kind: fc.constant("block" as const), text: fc.constantFrom("|", "|-", ">", ">+", "|2"), items: fc.constant([]) }),
-    fc.record({ kind: fc.constant("flowseq" as const), items: fc.array(fc.record({ kind: fc.constant("scalar" as const), text: fc.constantFrom(...SCALARS.slice(0, 30), "*a1", "!reset z") }), { maxLength: 4 }) }),
-    fc.record({ kind: fc.constant("flowmap" as const), entries: fc.array(fc.tuple(fc.constantFrom(...KEYS), fc.record({ kind: fc.constant("scalar" as const), text: fc.constantFrom(...SCALARS.slice(0, 30)) })), { maxLength: 3 }) }),
-    fc.tuple(fc.record({ kind: fc.constant("map" as const), entries: fc.array(fc.tuple(fc.constantFrom(...KEYS), tie("node")), { minLength: 1, maxLength: 4 }) }), props).map(([s, p]) => ({ ...s, ...p })),
-    fc.tuple(fc.record({ kind: fc.constant("seq" as const), items: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }), props).map(([s, p]) => ({ ...s, ...p })),
+    fc.record({
+      kind: fc.constant("block" as const),
+      text: fc.constantFrom("|", "|-", ">", ">+", "|2"),
+      items: fc.constant([]),
+    }),
+    fc.record({
+      kind: fc.constant("flowseq" as const),
+      items: fc.array(
+        fc.record({
+          kind: fc.constant("scalar" as const),
+          text: fc.constantFrom(...SCALARS.slice(0, 30), "*a1", "!reset z"),
+        }),
+        { maxLength: 4 },
+      ),
+    }),
+    fc.record({
+      kind: fc.constant("flowmap" as const),
+      entries: fc.array(
+        fc.tuple(
+          fc.constantFrom(...KEYS),
+          fc.record({ kind: fc.constant("scalar" as const), text: fc.constantFrom(...SCALARS.slice(0, 30)) }),
+        ),
+        { maxLength: 3 },
+      ),
+    }),
+    fc
+      .tuple(
+        fc.record({
+          kind: fc.constant("map" as const),
+          entries: fc.array(fc.tuple(fc.constantFrom(...KEYS), tie("node")), { minLength: 1, maxLength: 4 }),
+        }),
+        props,
+      )
+      .map(([s, p]) => ({ ...s, ...p })),
+    fc
+      .tuple(
+        fc.record({ kind: fc.constant("seq" as const), items: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }),
+        props,
+      )
+      .map(([s, p]) => ({ ...s, ...p })),
   ),
 }));
 
@@ -118,7 +255,12 @@ function documentText(entries: ReadonlyArray<readonly [string, Spec]>): string {
   return lines.join("\n") + "\n";
 }
 
-const streamArb = fc.array(fc.array(fc.tuple(fc.constantFrom(...KEYS), specArb.node), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 2 }).map((docs) => docs.map(documentText).join("---\n"));
+const streamArb = fc
+  .array(fc.array(fc.tuple(fc.constantFrom(...KEYS), specArb.node), { minLength: 1, maxLength: 4 }), {
+    minLength: 1,
+    maxLength: 2,
+  })
+  .map((docs) => docs.map(documentText).join("---\n"));
 
 let cstTaken = 0;
 let generated = 0;
@@ -138,14 +280,18 @@ test("random Compose-shaped documents: the CST path gives what the Document path
 
 test("mutated documents (a piece put in anywhere): the same values or the same first error", () => {
   fc.assert(
-    fc.property(streamArb, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...PIECES)), { minLength: 1, maxLength: 3 }), (text, cuts) => {
-      let t = text;
-      for (const [at, piece] of cuts) {
-        const i = at % (t.length + 1);
-        t = t.slice(0, i) + piece + t.slice(i);
-      }
-      expectSame(t);
-    }),
+    fc.property(
+      streamArb,
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom(...PIECES)), { minLength: 1, maxLength: 3 }),
+      (text, cuts) => {
+        let t = text;
+        for (const [at, piece] of cuts) {
+          const i = at % (t.length + 1);
+          t = t.slice(0, i) + piece + t.slice(i);
+        }
+        expectSame(t);
+      },
+    ),
     { numRuns: RUNS * 5 },
   );
 });

@@ -104,7 +104,12 @@ test("a secret pointing at another file is reported", () => {
     t.secret = ["id=b,type=env,env=B_TOKEN", "id=a,src=other.txt"];
   });
   expect(diff(ours, composeSide())).toEqual([
-    { target: "web", field: "secret[a]", ours: `type=file,src=${root}/other.txt`, theirs: `type=file,src=${root}/secret.txt` },
+    {
+      target: "web",
+      field: "secret[a]",
+      ours: `type=file,src=${root}/other.txt`,
+      theirs: `type=file,src=${root}/secret.txt`,
+    },
   ]);
 });
 
@@ -235,13 +240,18 @@ test("equivalent spellings: shm-size, ulimits, attest, cache, false booleans, du
 });
 
 test("platform order and a disabled attestation count as differences", () => {
-  const a: BakePrint = { target: { t: { platforms: ["linux/amd64", "linux/arm64"], attest: [{ type: "sbom", disabled: "true" }] } } };
+  const a: BakePrint = {
+    target: { t: { platforms: ["linux/amd64", "linux/arm64"], attest: [{ type: "sbom", disabled: "true" }] } },
+  };
   const b: BakePrint = { target: { t: { platforms: ["linux/arm64", "linux/amd64"] } } };
   expect(diff(a, b, {}).map((d) => d.field)).toEqual(["attest[sbom]", "platforms"]);
 });
 
 test("missing targets and group members are reported; groups other than default can be ignored", () => {
-  const a: BakePrint = { group: { default: { targets: ["a", "b"] }, extra: { targets: ["a"] } }, target: { a: {}, b: {} } };
+  const a: BakePrint = {
+    group: { default: { targets: ["a", "b"] }, extra: { targets: ["a"] } },
+    target: { a: {}, b: {} },
+  };
   const b: BakePrint = { group: { default: { targets: ["a"] } }, target: { a: {} } };
   expect(diff(a, b, {})).toEqual([
     { target: "group:default", field: "targets", ours: ["a", "b"], theirs: ["a"] },

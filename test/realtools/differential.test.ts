@@ -29,7 +29,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { compose2bake } from "../../src/index";
-import { KNOWN_BUGS, caseOptions, copyCase, readCaseFile, readCases, runCli, withoutHeader, type Case, type CaseOptions } from "../support/cases";
+import {
+  KNOWN_BUGS,
+  caseOptions,
+  copyCase,
+  readCaseFile,
+  readCases,
+  runCli,
+  withoutHeader,
+  type Case,
+  type CaseOptions,
+} from "../support/cases";
 import {
   bakePrintAsync,
   compareBakes,
@@ -81,7 +91,8 @@ const CASE_NOTES: Record<string, CaseNote> = {
   "no-cache-filter": {
     composeFails: {
       stage: "compose",
-      reason: "compose 2.40.3's schema predates no_cache_filter (`additional properties 'no_cache_filter' not allowed`)",
+      reason:
+        "compose 2.40.3's schema predates no_cache_filter (`additional properties 'no_cache_filter' not allowed`)",
     },
   },
   "target-name-clash": {
@@ -93,11 +104,15 @@ const CASE_NOTES: Record<string, CaseNote> = {
   "special-characters": {
     composeFails: {
       stage: "bake",
-      reason: "compose escapes `${` only in args and dockerfile-inline, and never `%{`: bake reads `%{` in args and `${` in labels as templates",
+      reason:
+        "compose escapes `${` only in args and dockerfile-inline, and never `%{`: bake reads `%{` in args and `${` in labels as templates",
     },
   },
   "dockerfile-inline-percent": {
-    composeFails: { stage: "bake", reason: "compose does not escape `%{` in dockerfile-inline: bake reads it as a template directive" },
+    composeFails: {
+      stage: "bake",
+      reason: "compose does not escape `%{` in dockerfile-inline: bake reads it as a template directive",
+    },
   },
   "interpolation-keys-not-interpolated": {
     ignore: {
@@ -133,7 +148,8 @@ const CASE_NOTES: Record<string, CaseNote> = {
         "base.ssh",
       ],
       tags: ["example/app:edge"],
-      reason: "docker compose ignores x-bake; we apply it the way buildx's own compose reader does (see the (c) report)",
+      reason:
+        "docker compose ignores x-bake; we apply it the way buildx's own compose reader does (see the (c) report)",
     },
   },
 };
@@ -156,7 +172,15 @@ function composeArgs(p: CaseOptions, cwd: string, env: Record<string, string>): 
   const globalArgs: string[] = [];
   if (p.projectDirectory !== undefined) globalArgs.push("--project-directory", p.projectDirectory);
   for (const f of p.envFiles ?? []) globalArgs.push("--env-file", f);
-  return { cwd, env, files: p.files, profiles: p.profiles, projectName: p.projectName, services: p.services, globalArgs };
+  return {
+    cwd,
+    env,
+    files: p.files,
+    profiles: p.profiles,
+    projectName: p.projectName,
+    services: p.services,
+    globalArgs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -231,7 +255,11 @@ async function runOurs(
   if (json.status !== 0) return run;
   if (reuseIfSame) {
     // Most projects have no variable, so both modes write the same file: bake need not print it twice.
-    const main = await runCli(p, "json", { args: withMode(p.args, mode === "keep" ? "resolve" : "keep"), cwd: o.copy, baseEnv: toolEnv });
+    const main = await runCli(p, "json", {
+      args: withMode(p.args, mode === "keep" ? "resolve" : "keep"),
+      cwd: o.copy,
+      baseEnv: toolEnv,
+    });
     if (main.stdout === json.stdout) {
       run.reuse = true;
       return run;
@@ -243,11 +271,15 @@ async function runOurs(
   const bake = JSON.parse(json.stdout) as BakePrint;
   const everything = [...Object.keys(bake.group ?? {}), ...Object.keys(bake.target ?? {})];
   const env = { ...o.bakeEnv, SSH_AUTH_SOCK: agentPath() };
-  const printing: Array<Promise<BakePrintResult>> = [bakePrintAsync(tools, { files: [jsonFile], cwd: o.copy, env, targets: everything })];
+  const printing: Array<Promise<BakePrintResult>> = [
+    bakePrintAsync(tools, { files: [jsonFile], cwd: o.copy, env, targets: everything }),
+  ];
   if (withHcl) {
     const hcl = await runCli(p, "hcl", { args, cwd: o.copy, baseEnv: toolEnv });
     fs.writeFileSync(path.join(o.copy, `docker-bake${suffix}.hcl`), hcl.stdout);
-    printing.push(bakePrintAsync(tools, { files: [`docker-bake${suffix}.hcl`], cwd: o.copy, env, targets: everything }));
+    printing.push(
+      bakePrintAsync(tools, { files: [`docker-bake${suffix}.hcl`], cwd: o.copy, env, targets: everything }),
+    );
   }
   [run.allJson, run.allHcl] = await Promise.all(printing);
   return run;
@@ -301,7 +333,10 @@ async function runProject(tools: RealTools, p: Project, root: string): Promise<O
   const mainMode = parsed.resolve ? "resolve" : "keep";
   const otherMode = parsed.resolve ? "keep" : "resolve";
   // Key files first: every bake run below (ours, compose's, buildx's reader) parses them.
-  provideSshKeys((await runCli(p, "json", { args: withMode(p.args, "resolve"), cwd: copy, baseEnv: toolEnv })).stdout, copy);
+  provideSshKeys(
+    (await runCli(p, "json", { args: withMode(p.args, "resolve"), cwd: copy, baseEnv: toolEnv })).stdout,
+    copy,
+  );
   const [main, other, compose, native] = await Promise.all([
     runOurs(tools, p, outcome, mainMode, true),
     runOurs(tools, p, outcome, otherMode, false, true),
@@ -409,7 +444,8 @@ function compareWithCompose(o: Outcome, run: OursRun, note: CaseNote | undefined
   const ours = defaultGroupOnly(normaliseBakePrint(run.allJson!.json, o.copy), run.json);
   const c = o.compose!;
   if (note?.composeFails) {
-    if (c.ok) throw new Error(`docker compose was expected to fail (${note.composeFails.reason}) but did not: remove the note`);
+    if (c.ok)
+      throw new Error(`docker compose was expected to fail (${note.composeFails.reason}) but did not: remove the note`);
     expect(c.stage).toBe(note.composeFails.stage);
     return;
   }
@@ -420,7 +456,9 @@ function compareWithCompose(o: Outcome, run: OursRun, note: CaseNote | undefined
     return;
   }
   const theirs = normaliseBakePrint(c.json, o.copy);
-  expect(formatDifferences(compareBakes(ours, theirs, mergeIgnores(COMPOSE_DOCUMENTED_DIFFERENCES, note?.ignore)))).toBe("");
+  expect(
+    formatDifferences(compareBakes(ours, theirs, mergeIgnores(COMPOSE_DOCUMENTED_DIFFERENCES, note?.ignore))),
+  ).toBe("");
   // The comparison must have looked at something: every target compose builds is in ours, and no more.
   expect(Object.keys(ours.targets).sort()).toEqual(Object.keys(theirs.targets).sort());
 }
@@ -452,19 +490,22 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
   const withToolsOrBug = bug ? (tools ? test.failing : test.skip) : withTools;
   const bugNote = bug ? ` (KNOWN BUG: ${bug})` : "";
 
-  withToolsOrBug(`(a) ${mainMode}: bake accepts our JSON and our HCL, and both resolve to the same targets and groups${bugNote}`, async () => {
-    const o = await outcome();
-    const run = o.main!;
-    if (run.status !== 0) throw new Error(`compose2bake failed:\n${run.stderr}`);
-    // The file the case expects, less the header that only a written file has.
-    expect(run.json).toBe(withoutHeader(readCaseFile(p, "docker-bake.json"), "json"));
-    if (!run.allJson!.ok) throw failure("bake --print of our JSON", run.allJson!);
-    if (!run.allHcl!.ok) throw failure("bake --print of our HCL", run.allHcl!);
-    const fromJson = normaliseBakePrint(run.allJson!.json, o.copy);
-    const fromHcl = normaliseBakePrint(run.allHcl!.json, o.copy);
-    expect(formatDifferences(compareBakes(fromJson, fromHcl))).toBe("");
-    expect(fromHcl).toEqual(fromJson);
-  });
+  withToolsOrBug(
+    `(a) ${mainMode}: bake accepts our JSON and our HCL, and both resolve to the same targets and groups${bugNote}`,
+    async () => {
+      const o = await outcome();
+      const run = o.main!;
+      if (run.status !== 0) throw new Error(`compose2bake failed:\n${run.stderr}`);
+      // The file the case expects, less the header that only a written file has.
+      expect(run.json).toBe(withoutHeader(readCaseFile(p, "docker-bake.json"), "json"));
+      if (!run.allJson!.ok) throw failure("bake --print of our JSON", run.allJson!);
+      if (!run.allHcl!.ok) throw failure("bake --print of our HCL", run.allHcl!);
+      const fromJson = normaliseBakePrint(run.allJson!.json, o.copy);
+      const fromHcl = normaliseBakePrint(run.allHcl!.json, o.copy);
+      expect(formatDifferences(compareBakes(fromJson, fromHcl))).toBe("");
+      expect(fromHcl).toEqual(fromJson);
+    },
+  );
 
   const lost = note?.composeLosesTargets;
   if (lost) {
@@ -486,10 +527,13 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
         which === "main"
           ? `(b) ${label}: resolved by bake, our file equals docker compose build --print (documented differences aside)`
           : `(b) ${label}: the same`;
-      (knownBug ? (tools ? test.failing : test.skip) : withTools)(`${title}${knownBug ? ` (KNOWN BUG: ${knownBug})` : ""}`, async () => {
-        const o = await outcome();
-        compareWithCompose(o, o[which]!, note);
-      });
+      (knownBug ? (tools ? test.failing : test.skip) : withTools)(
+        `${title}${knownBug ? ` (KNOWN BUG: ${knownBug})` : ""}`,
+        async () => {
+          const o = await outcome();
+          compareWithCompose(o, o[which]!, note);
+        },
+      );
     }
   }
 
@@ -512,23 +556,30 @@ describe.each(projects.map((p) => [key(p), p] as const))("%s", (_name, p) => {
   });
 });
 
-(projects.some((p) => p.name === "kept-required-variable") ? describe : describe.skip)("fixtures/kept-required-variable without its variables", () => {
-  // `${TOKEN:?msg}` kept as a bake validation: with TOKEN unset, bake must refuse our file as docker compose
-  // refuses the project, both with the message; `${OPTIONAL?msg}` with OPTIONAL set but empty must pass.
-  withTools("bake refuses our file and docker compose refuses the project, with the same message", async () => {
-    const p = projects.find((x) => x.name === "kept-required-variable")!;
-    const o = await outcomes.get(key(p))!;
-    const env = { OPTIONAL: "", SSH_AUTH_SOCK: agentPath() };
-    const [ours, theirs] = await Promise.all([
-      bakePrintAsync(tools!, { files: ["docker-bake.json"], cwd: o.copy, env }),
-      composeRunAsync(tools!, { cwd: o.copy, env }, ["build", "--print"]),
-    ]);
-    expect(ours.ok).toBe(false);
-    expect(theirs.ok).toBe(false);
-    const message = "required variable TOKEN is missing a value: set TOKEN to a registry token";
-    expect(theirs.stderr).toContain(message);
-    if (!ours.ok) expect(ours.stderr).toContain(message);
-    const withToken = await bakePrintAsync(tools!, { files: ["docker-bake.json"], cwd: o.copy, env: { ...env, TOKEN: "x" } });
-    expect(withToken.ok).toBe(true);
-  });
-});
+(projects.some((p) => p.name === "kept-required-variable") ? describe : describe.skip)(
+  "fixtures/kept-required-variable without its variables",
+  () => {
+    // `${TOKEN:?msg}` kept as a bake validation: with TOKEN unset, bake must refuse our file as docker compose
+    // refuses the project, both with the message; `${OPTIONAL?msg}` with OPTIONAL set but empty must pass.
+    withTools("bake refuses our file and docker compose refuses the project, with the same message", async () => {
+      const p = projects.find((x) => x.name === "kept-required-variable")!;
+      const o = await outcomes.get(key(p))!;
+      const env = { OPTIONAL: "", SSH_AUTH_SOCK: agentPath() };
+      const [ours, theirs] = await Promise.all([
+        bakePrintAsync(tools!, { files: ["docker-bake.json"], cwd: o.copy, env }),
+        composeRunAsync(tools!, { cwd: o.copy, env }, ["build", "--print"]),
+      ]);
+      expect(ours.ok).toBe(false);
+      expect(theirs.ok).toBe(false);
+      const message = "required variable TOKEN is missing a value: set TOKEN to a registry token";
+      expect(theirs.stderr).toContain(message);
+      if (!ours.ok) expect(ours.stderr).toContain(message);
+      const withToken = await bakePrintAsync(tools!, {
+        files: ["docker-bake.json"],
+        cwd: o.copy,
+        env: { ...env, TOKEN: "x" },
+      });
+      expect(withToken.ok).toBe(true);
+    });
+  },
+);

@@ -20,7 +20,12 @@ test("without .tools: ~/.docker/cli-plugins, then the system plugin folders, the
   fakePlugin(path.join(home, ".docker", "cli-plugins", "docker-buildx"), "github.com/docker/buildx v0.99.0 fake");
   fakePlugin(path.join(system, "docker-compose"), "Docker Compose version v2.99.0-fake");
   fakePlugin(path.join(bin, "docker-compose"), "Docker Compose version from PATH");
-  const env = { HOME: home, PATH: `${bin}:/usr/bin:/bin`, COMPOSE2BAKE_TOOLS_DIR: path.join(root, "no-tools"), COMPOSE2BAKE_PLUGIN_DIRS: system };
+  const env = {
+    HOME: home,
+    PATH: `${bin}:/usr/bin:/bin`,
+    COMPOSE2BAKE_TOOLS_DIR: path.join(root, "no-tools"),
+    COMPOSE2BAKE_PLUGIN_DIRS: system,
+  };
   const { tools, reason } = lookUpTools(env);
   expect(reason).toBeUndefined();
   expect(tools).toMatchObject({
@@ -42,8 +47,15 @@ test("without .tools: ~/.docker/cli-plugins, then the system plugin folders, the
 
 test("missing plugins: the reason names what is missing, where it looked, and how to get them", () => {
   const root = tempProject({});
-  const found = discoverTools({ toolsDir: path.join(root, "no-tools"), home: root, pathEnv: "", systemPluginDirs: [path.join(root, "sys")] });
-  expect("reason" in found && found.reason).toMatch(/^docker-buildx and docker-compose not found in .*no-tools, ~\/\.docker\/cli-plugins, .*sys or PATH; install Docker's buildx and compose plugins, or run test\/tools\/fetch-docker-tools\.sh/);
+  const found = discoverTools({
+    toolsDir: path.join(root, "no-tools"),
+    home: root,
+    pathEnv: "",
+    systemPluginDirs: [path.join(root, "sys")],
+  });
+  expect("reason" in found && found.reason).toMatch(
+    /^docker-buildx and docker-compose not found in .*no-tools, ~\/\.docker\/cli-plugins, .*sys or PATH; install Docker's buildx and compose plugins, or run test\/tools\/fetch-docker-tools\.sh/,
+  );
 });
 
 test("a .tools folder is used as it is, and must hold both tools", () => {

@@ -10,9 +10,18 @@ function jestWithoutTools(extra: Record<string, string>) {
   const empty = tempProject({});
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const k of ["C2B_SKIP_LOG", "JEST_WORKER_ID", "CI"]) if (!(k in extra)) delete env[k];
-  Object.assign(env, { COMPOSE2BAKE_TOOLS_DIR: path.join(empty, "none"), COMPOSE2BAKE_PLUGIN_DIRS: path.join(empty, "none"), HOME: empty, PATH: path.dirname(process.execPath) });
+  Object.assign(env, {
+    COMPOSE2BAKE_TOOLS_DIR: path.join(empty, "none"),
+    COMPOSE2BAKE_PLUGIN_DIRS: path.join(empty, "none"),
+    HOME: empty,
+    PATH: path.dirname(process.execPath),
+  });
   const jest = path.join(REPO, "node_modules", "jest", "bin", "jest.js");
-  const r = spawnSync(process.execPath, [jest, "--ci", "test/realtools/smoke.test.ts"], { cwd: REPO, env, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [jest, "--ci", "test/realtools/smoke.test.ts"], {
+    cwd: REPO,
+    env,
+    encoding: "utf8",
+  });
   return { status: r.status, lines: r.stderr.trimEnd().split("\n") };
 }
 

@@ -90,7 +90,9 @@ withTools("compose's output resolved by bake equals the hand-written bake file",
   expect(Object.keys(r.theirs.targets.web ?? {}).sort()).toEqual(
     ["args", "context", "dockerfile", "labels", "output", "secret", "ssh", "tags"].sort(),
   );
-  expect(r.composeJson).toMatchObject({ target: { web: { secret: [expect.stringContaining("id=mysecret")], ssh: ["default="] } } });
+  expect(r.composeJson).toMatchObject({
+    target: { web: { secret: [expect.stringContaining("id=mysecret")], ssh: ["default="] } },
+  });
 });
 
 withTools("a secret left out of our file is found (deliberate mismatch)", async () => {

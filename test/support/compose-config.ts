@@ -104,7 +104,12 @@ export interface ComposeRun {
   readonly stderr: string;
 }
 
-export async function runCompose(bin: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ComposeRun> {
+export async function runCompose(
+  bin: string,
+  argv: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ComposeRun> {
   const r = await runAsync(bin, [...argv], cwd, env);
   return { command: commandLine(bin, [...argv]), status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -146,7 +151,8 @@ export function normaliseComposeConfig(text: string, format: "json" | "yaml", sc
     const view: ComposeView["services"][string] = {};
     if (typeof service.image === "string") view.image = service.image;
     if (typeof service.platform === "string") view.platform = service.platform;
-    if (service.build !== undefined && service.build !== null) view.build = normaliseBuild(asMap(service.build), scenarioDir);
+    if (service.build !== undefined && service.build !== null)
+      view.build = normaliseBuild(asMap(service.build), scenarioDir);
     services[name] = view;
   }
   const secrets: Record<string, StableSecret> = {};
@@ -163,7 +169,8 @@ export function normaliseComposeConfig(text: string, format: "json" | "yaml", sc
 
 function normaliseBuild(b: JsonMap, dir: string): StableBuild {
   const out: StableBuild = { context: relativeTo(dir, String(b.context)) };
-  const str = (k: string): string | undefined => (typeof b[k] === "string" && b[k] !== "" ? (b[k] as string) : undefined);
+  const str = (k: string): string | undefined =>
+    typeof b[k] === "string" && b[k] !== "" ? (b[k] as string) : undefined;
   const strings = (k: string): string[] | undefined => {
     const v = b[k];
     return Array.isArray(v) && v.length > 0 ? v.map(String) : undefined;
@@ -186,7 +193,8 @@ function normaliseBuild(b: JsonMap, dir: string): StableBuild {
   const ncf = b.no_cache_filter;
   set(out, "no_cache_filter", typeof ncf === "string" ? [ncf] : strings("no_cache_filter"));
   const contexts = mapping("additional_contexts");
-  if (contexts) out.additional_contexts = Object.fromEntries(Object.entries(contexts).map(([k, v]) => [k, relativeTo(dir, v)]));
+  if (contexts)
+    out.additional_contexts = Object.fromEntries(Object.entries(contexts).map(([k, v]) => [k, relativeTo(dir, v)]));
   set(out, "network", str("network"));
   set(out, "provenance", str("provenance"));
   set(out, "sbom", str("sbom"));
@@ -217,7 +225,10 @@ function normaliseBuild(b: JsonMap, dir: string): StableBuild {
   const ulimits = asMap(b.ulimits);
   if (Object.keys(ulimits).length > 0) {
     out.ulimits = Object.fromEntries(
-      Object.entries(ulimits).map(([k, v]) => [k, typeof v === "number" ? v : (asMap(v) as { soft?: number; hard?: number })]),
+      Object.entries(ulimits).map(([k, v]) => [
+        k,
+        typeof v === "number" ? v : (asMap(v) as { soft?: number; hard?: number }),
+      ]),
     );
   }
   set(out, "platforms", strings("platforms"));

@@ -110,7 +110,16 @@ const LITERALS = [
   "{",
 ];
 
-const MESSAGES = ["", "need it", '"quoted" message', "ü needed: set it", "a, b = c", "it's 100%", "cost $$5", "tab\there"];
+const MESSAGES = [
+  "",
+  "need it",
+  '"quoted" message',
+  "ü needed: set it",
+  "a, b = c",
+  "it's 100%",
+  "cost $$5",
+  "tab\there",
+];
 
 /**
  * Hand-written templates, one per project, for the cases a random draw may miss. `@A`…`@D` stand for the
@@ -121,7 +130,11 @@ const HANDWRITTEN: ReadonlyArray<{ template: string; features: string[]; require
   { template: "${@A:-$${NOT} %{x} %%{y} $$}", features: ["literal ${ in a default", "literal %{"] },
   { template: '${@A:-"q" \\ \\" ü ✓}', features: ["quotes/backslashes", "unicode"] },
   { template: "$$${@A}$$$@B/$$$$${@c:+x}", features: ["literal $ before reference"] },
-  { template: "${@A:-${@B:?nested need}}-${@c:+${@D?alt needs D}}", features: ["nested requirement"], requirement: true },
+  {
+    template: "${@A:-${@B:?nested need}}-${@c:+${@D?alt needs D}}",
+    features: ["nested requirement"],
+    requirement: true,
+  },
   { template: "${@A-}${@B:+}${@c+}${@D:-}", features: ["empty default"] },
   { template: "${@A:-{x}}${@B:-a{b}c}", features: ["braces in a default"] },
   { template: "pre-$@A-post/$@B", features: ["op bare"] },
@@ -206,7 +219,8 @@ class Gen {
         lastBare = false;
         continue;
       }
-      if (/(^|[^$])(\$\$)+$/.test(out)) this.features.add(depth > 0 ? "literal $ before a reference in a default" : "literal $ before reference");
+      if (/(^|[^$])(\$\$)+$/.test(out))
+        this.features.add(depth > 0 ? "literal $ before a reference in a default" : "literal $ before reference");
       const { text, bare } = this.reference(depth);
       out += text;
       lastBare = bare;
@@ -279,7 +293,12 @@ function project(i: number): KeepProject {
   const servicePlatform = !(has(0) && i % 2 === 1) && i % 3 !== 0;
   if (servicePlatform) {
     // A service platform without build.platforms: it is the platform (none when it comes out empty).
-    const forms = [`\${${platformVar}:-linux/amd64}`, `\${${platformVar}}`, `linux/\${${archVar}:-arm64}`, `\${${platformVar}-linux/386}`];
+    const forms = [
+      `\${${platformVar}:-linux/amd64}`,
+      `\${${platformVar}}`,
+      `linux/\${${archVar}:-arm64}`,
+      `\${${platformVar}-linux/386}`,
+    ];
     lines.push(`    platform: ${q(forms[i % forms.length]!)}`);
     vars.push({ name: platformVar, kind: "platform" }, { name: archVar, kind: "arch" });
     g.features.add("service platform");
@@ -312,15 +331,27 @@ function project(i: number): KeepProject {
   }
   if (has(2)) {
     if (i % 3 === 0) {
-      lines.push("      labels:", `        - ${q(`org.example.a=${g.template()}`)}`, `        - ${q(`org.example.b=${g.template()}`)}`);
+      lines.push(
+        "      labels:",
+        `        - ${q(`org.example.a=${g.template()}`)}`,
+        `        - ${q(`org.example.b=${g.template()}`)}`,
+      );
       g.features.add("labels list");
     } else {
-      lines.push("      labels:", `        org.example.a: ${q(g.template())}`, `        "org.example.b": ${q(g.template())}`);
+      lines.push(
+        "      labels:",
+        `        org.example.a: ${q(g.template())}`,
+        `        "org.example.b": ${q(g.template())}`,
+      );
       g.features.add("labels map");
     }
   }
   if (has(0) || i % 4 === 1) {
-    lines.push("      tags:", `        - ${q(`registry.example.com/${name}:${g.template()}`)}`, `        - ${q(g.template())}`);
+    lines.push(
+      "      tags:",
+      `        - ${q(`registry.example.com/${name}:${g.template()}`)}`,
+      `        - ${q(g.template())}`,
+    );
     g.features.add("tags");
   }
   if (has(1)) {
@@ -332,13 +363,28 @@ function project(i: number): KeepProject {
     g.features.add("network");
   }
   if (has(2)) {
-    const forms = [`\${${cacheVar}}`, `\${${cacheVar}:-user/app:cache}`, `type=registry,ref=example.com/${name}:\${${wordVar}:-cache}`, `\${${cacheVar}:+type=inline}`];
-    lines.push("      cache_from:", `        - ${q(forms[i % forms.length]!)}`, `        - ${q(forms[(i + 1) % forms.length]!)}`);
+    const forms = [
+      `\${${cacheVar}}`,
+      `\${${cacheVar}:-user/app:cache}`,
+      `type=registry,ref=example.com/${name}:\${${wordVar}:-cache}`,
+      `\${${cacheVar}:+type=inline}`,
+    ];
+    lines.push(
+      "      cache_from:",
+      `        - ${q(forms[i % forms.length]!)}`,
+      `        - ${q(forms[(i + 1) % forms.length]!)}`,
+    );
     vars.push({ name: cacheVar, kind: "cache" }, { name: wordVar, kind: "word" });
     g.features.add("cache_from");
   }
   if (has(0) && i % 2 === 1) {
-    const forms = [`\${${platformVar}:-linux/amd64}`, `linux/\${${archVar}:-amd64}`, `\${${platformVar}-linux/386}`, `\${${platformVar}:+linux/ppc64le}`, `\${${platformVar}}`];
+    const forms = [
+      `\${${platformVar}:-linux/amd64}`,
+      `linux/\${${archVar}:-amd64}`,
+      `\${${platformVar}-linux/386}`,
+      `\${${platformVar}:+linux/ppc64le}`,
+      `\${${platformVar}}`,
+    ];
     lines.push("      platforms:", `        - ${q(forms[i % forms.length]!)}`);
     if (i % 3 === 1) lines.push(`        - ${q(forms[(i + 2) % forms.length]!)}`);
     vars.push({ name: platformVar, kind: "platform" }, { name: archVar, kind: "arch" });
@@ -365,7 +411,9 @@ function project(i: number): KeepProject {
     g.features.add("shm_size");
   }
   if (i % 3 === 2) {
-    lines.push(`      dockerfile_inline: ${q(i % 9 === 2 ? `\${${textVars[2]}}` : `FROM alpine\nRUN echo ${g.template()}`)}`);
+    lines.push(
+      `      dockerfile_inline: ${q(i % 9 === 2 ? `\${${textVars[2]}}` : `FROM alpine\nRUN echo ${g.template()}`)}`,
+    );
     g.features.add("dockerfile_inline");
   }
   if (i % 4 === 3 || i % 7 === 0) {
@@ -377,13 +425,26 @@ function project(i: number): KeepProject {
   if (i % 5 === 1) {
     // A second target, with a plain value-less arg in map form and its own tags.
     const tool = `${name}-tool`;
-    lines.push(`  ${tool}:`, "    build:", "      context: .", "      args:", `        PLAIN: ${q(g.template(0, 1))}`, "      tags:", `        - ${q(g.template())}`);
+    lines.push(
+      `  ${tool}:`,
+      "    build:",
+      "      context: .",
+      "      args:",
+      `        PLAIN: ${q(g.template(0, 1))}`,
+      "      tags:",
+      `        - ${q(g.template())}`,
+    );
     targets.push(tool);
   }
   if (g.requirements && i % 3 === 0) {
     // Requirements where nothing reaches bake: a service without build (its image) and an environment.
     const [a, b] = [textVars[0]!, textVars[3]!];
-    lines.push(`  ${name}-db:`, `    image: ${q(`postgres:\${${b}:?db image tag}`)}`, "    environment:", `      PW: ${q(`\${${a}:-\${${b}?password}}`)}`);
+    lines.push(
+      `  ${name}-db:`,
+      `    image: ${q(`postgres:\${${b}:?db image tag}`)}`,
+      "    environment:",
+      `      PW: ${q(`\${${a}:-\${${b}?password}}`)}`,
+    );
     g.features.add("requirement outside build");
   }
   const files: Record<string, string> = { "compose.yaml": lines.join("\n") + "\n" };
@@ -391,9 +452,19 @@ function project(i: number): KeepProject {
     // An override file that replaces a value holding a requirement: Compose still checks it.
     const [a] = textVars;
     const value = `\${${a}:?overridden but still checked}`;
-    const [base, override] = i % 2 === 0 ? [`OVERRIDDEN: ${q(value)}`, `OVERRIDDEN: "replaced"`] : [`- ${q(`OVERRIDDEN=${value}`)}`, `- "OVERRIDDEN=replaced"`];
+    const [base, override] =
+      i % 2 === 0
+        ? [`OVERRIDDEN: ${q(value)}`, `OVERRIDDEN: "replaced"`]
+        : [`- ${q(`OVERRIDDEN=${value}`)}`, `- "OVERRIDDEN=replaced"`];
     files["compose.yaml"] = files["compose.yaml"]!.replace("      args:\n", `      args:\n        ${base}\n`);
-    files["compose.override.yaml"] = ["services:", `  ${app}:`, "    build:", "      args:", `        ${override}`, ""].join("\n");
+    files["compose.override.yaml"] = [
+      "services:",
+      `  ${app}:`,
+      "    build:",
+      "      args:",
+      `        ${override}`,
+      "",
+    ].join("\n");
     g.features.add("overridden requirement");
   }
   if (has(1)) vars.push({ name: token, kind: "text" });
@@ -431,7 +502,10 @@ function environments(i: number, vars: readonly KeepVariable[], files: Record<st
     { name: "set", env: all((v, k) => setValue(v, k)) },
     { name: "mixed-a", env: mixed() },
     { name: "mixed-b", env: mixed() },
-    { name: "required-set", env: all((v, k) => (required.has(v.name) ? setValue(v, k + 1) : k % 2 === 0 ? "" : undefined)) },
+    {
+      name: "required-set",
+      env: all((v, k) => (required.has(v.name) ? setValue(v, k + 1) : k % 2 === 0 ? "" : undefined)),
+    },
   ];
 }
 

@@ -30,7 +30,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`npm test` builds first) as a separate process. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string },
+): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: options.env ?? fixedEnv(),

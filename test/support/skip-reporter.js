@@ -36,11 +36,16 @@ class SkipReporter {
     for (const { what, why, files } of skips.values()) {
       const count = [...files].reduce((sum, f) => sum + (pending.get(f) ?? 0), 0);
       skipped += count;
-      const where = [...files].map((f) => path.relative(this.rootDir, f)).sort().join(", ");
+      const where = [...files]
+        .map((f) => path.relative(this.rootDir, f))
+        .sort()
+        .join(", ");
       lines.push(`SKIPPED ${count} test${count === 1 ? "" : "s"}: ${what}, in ${where}: ${why}`);
     }
     if (skipped > 0 && process.env.CI === "true") {
-      this.error = new Error(`${skipped} tests were skipped, which CI=true does not allow (see the SKIPPED lines above)`);
+      this.error = new Error(
+        `${skipped} tests were skipped, which CI=true does not allow (see the SKIPPED lines above)`,
+      );
       lines.push(`FAILED under CI=true: ${this.error.message}`);
     }
     // Written when jest exits, so the lines come after its summary, last in the output.

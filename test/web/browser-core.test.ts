@@ -11,7 +11,6 @@ import * as esbuild from "esbuild";
 import { compose2bake, memoryFileSystem } from "../../src/index";
 import { REPO } from "../support/run";
 
- 
 const { browserCore } = require("../../scripts/browser-core.js") as { browserCore: () => esbuild.Plugin };
 
 function bundle(entry: string): Promise<esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] }> {

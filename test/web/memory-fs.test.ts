@@ -7,7 +7,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compose2bake, CompileError, formatDiagnostic, memoryFileSystem, type Compose2BakeOptions, type MemoryFiles } from "../../src/index";
+import {
+  compose2bake,
+  CompileError,
+  formatDiagnostic,
+  memoryFileSystem,
+  type Compose2BakeOptions,
+  type MemoryFiles,
+} from "../../src/index";
 import { caseNames, caseOptions, isCaseMetaFile, readCase } from "../support/cases";
 
 interface Snapshot {
@@ -66,7 +73,15 @@ describe.each(scenarios)("test/loading/%s", (name) => {
   const maybe = snap.unsupported ? test.skip : test;
   for (const variables of ["keep", "resolve"] as const) {
     maybe(`${variables}: the same outcome from memory as from disk`, () => {
-      const options = { ...args, cwd, env, variables, format: "hcl" as const, outputFile: path.join(dir, "docker-bake.hcl"), runWarnings: false };
+      const options = {
+        ...args,
+        cwd,
+        env,
+        variables,
+        format: "hcl" as const,
+        outputFile: path.join(dir, "docker-bake.hcl"),
+        runWarnings: false,
+      };
       const onDisk = outcome(options, dir);
       const inMemory = outcome({ ...options, fs: memoryFileSystem(snap.files, snap.folders) }, dir);
       expect(inMemory).toBe(onDisk);

@@ -14,12 +14,11 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { REPO, fixedEnv, runCli, tempProject } from "../support/run";
 import { noteSkip } from "../support/skips";
 
- 
 const { buildWeb, readExamples } = require("../../web/build.js") as {
   buildWeb: (o: { outdir: string; minify?: boolean }) => Promise<unknown>;
   readExamples: () => Array<{ name: string; files: Array<{ name: string; text: string }> }>;
 };
- 
+
 const { startServer } = require("../../web/serve.js") as {
   startServer: (dir: string) => Promise<{ url: string; close: () => Promise<void> }>;
 };
@@ -34,7 +33,8 @@ function findChromium(): string | undefined {
 
 const CHROMIUM = findChromium();
 const describeBrowser = CHROMIUM ? describe : describe.skip;
-if (!CHROMIUM) noteSkip("the playground's browser tests", "no chromium found (apt-get install chromium, or set CHROMIUM_PATH)");
+if (!CHROMIUM)
+  noteSkip("the playground's browser tests", "no chromium found (apt-get install chromium, or set CHROMIUM_PATH)");
 
 const EXAMPLES = readExamples();
 const SCREENSHOT = path.join(REPO, "docs", "playground.png");
@@ -53,7 +53,7 @@ describeBrowser("the playground in chromium", () => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-web-"));
     await buildWeb({ outdir });
     server = await startServer(outdir);
-     
+
     const { chromium } = require("playwright-core") as typeof import("playwright-core");
     // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
@@ -90,7 +90,10 @@ describeBrowser("the playground in chromium", () => {
   async function converted(page: Page, action: () => Promise<unknown>): Promise<void> {
     const before = Number(await page.getAttribute("body", "data-converted"));
     await action();
-    await page.waitForFunction((n) => Number(document.body.dataset.converted) > n && document.body.dataset.pending === undefined, before);
+    await page.waitForFunction(
+      (n) => Number(document.body.dataset.converted) > n && document.body.dataset.pending === undefined,
+      before,
+    );
   }
 
   const output = (page: Page) => page.$eval("#output", (e) => e.textContent ?? "");
@@ -106,53 +109,73 @@ describeBrowser("the playground in chromium", () => {
     await page.click(".cm-content");
     await page.keyboard.press("Control+A");
     // Cleared first (when there is something to clear), so that pasting the text already there still converts.
-    if ((await page.$eval(".cm-content", (e) => e.textContent)) !== "") await converted(page, () => page.keyboard.press("Backspace"));
+    if ((await page.$eval(".cm-content", (e) => e.textContent)) !== "")
+      await converted(page, () => page.keyboard.press("Backspace"));
     await converted(page, () => page.keyboard.insertText(text));
   }
 
   test("the page loads with an example converted, and nothing but its own three files is fetched", async () => {
     const page = await open();
     expect(requests.map((u) => u.slice(server.url.length)).sort()).toEqual(["", "app.css", "app.js"]);
-    expect(await output(page)).toBe(fs.readFileSync(path.join(REPO, "examples", "override", "docker-bake.hcl"), "utf8"));
+    expect(await output(page)).toBe(
+      fs.readFileSync(path.join(REPO, "examples", "override", "docker-bake.hcl"), "utf8"),
+    );
     // The page's Content-Security-Policy refuses any connection, even one a script would try.
-    const attempt = await page.evaluate(() => fetch("https://example.com/x").then(() => "sent", () => "blocked"));
+    const attempt = await page.evaluate(() =>
+      fetch("https://example.com/x").then(
+        () => "sent",
+        () => "blocked",
+      ),
+    );
     expect(attempt).toBe("blocked");
     await page.close();
   });
 
-  test.each(EXAMPLES.map((e) => e.name))("examples/%s, one click away, converts as the CLI does, HCL and JSON", async (name) => {
-    const page = await open();
-    await converted(page, () => page.click(`#examples button[data-example="${name}"]`));
-    expect(await tabNames(page)).toEqual(EXAMPLES.find((e) => e.name === name)!.files.map((f) => f.name));
-    for (const format of ["hcl", "json"] as const) {
-      await setFormat(page, format);
-      expect(await output(page)).toBe(fs.readFileSync(path.join(REPO, "examples", name, `docker-bake.${format}`), "utf8"));
-    }
-    await page.close();
-  });
+  test.each(EXAMPLES.map((e) => e.name))(
+    "examples/%s, one click away, converts as the CLI does, HCL and JSON",
+    async (name) => {
+      const page = await open();
+      await converted(page, () => page.click(`#examples button[data-example="${name}"]`));
+      expect(await tabNames(page)).toEqual(EXAMPLES.find((e) => e.name === name)!.files.map((f) => f.name));
+      for (const format of ["hcl", "json"] as const) {
+        await setFormat(page, format);
+        expect(await output(page)).toBe(
+          fs.readFileSync(path.join(REPO, "examples", name, `docker-bake.${format}`), "utf8"),
+        );
+      }
+      await page.close();
+    },
+  );
 
-  test.each(EXAMPLES.map((e) => e.name))("examples/%s pasted into the editor converts as the CLI does", async (name) => {
-    const example = EXAMPLES.find((e) => e.name === name)!;
-    const page = await open();
-    // The first page shows examples/override: compose.yaml and compose.override.yaml.
-    await page.fill("#folder", name);
-    for (const file of example.files) {
-      await page.click(`button.tab[data-file="${file.name}"]`);
-      await paste(page, file.text);
-    }
-    for (const tab of await tabNames(page)) {
-      if (!example.files.some((f) => f.name === tab)) await converted(page, () => page.click(`button[aria-label="Remove ${tab}"]`));
-    }
-    expect(await output(page)).toBe(fs.readFileSync(path.join(REPO, "examples", name, "docker-bake.hcl"), "utf8"));
-    await page.close();
-  });
+  test.each(EXAMPLES.map((e) => e.name))(
+    "examples/%s pasted into the editor converts as the CLI does",
+    async (name) => {
+      const example = EXAMPLES.find((e) => e.name === name)!;
+      const page = await open();
+      // The first page shows examples/override: compose.yaml and compose.override.yaml.
+      await page.fill("#folder", name);
+      for (const file of example.files) {
+        await page.click(`button.tab[data-file="${file.name}"]`);
+        await paste(page, file.text);
+      }
+      for (const tab of await tabNames(page)) {
+        if (!example.files.some((f) => f.name === tab))
+          await converted(page, () => page.click(`button[aria-label="Remove ${tab}"]`));
+      }
+      expect(await output(page)).toBe(fs.readFileSync(path.join(REPO, "examples", name, "docker-bake.hcl"), "utf8"));
+      await page.close();
+    },
+  );
 
   test("profiles, environment and --resolve give what the CLI writes with those flags", async () => {
     const example = EXAMPLES.find((e) => e.name === "override")!;
     const parent = tempProject(Object.fromEntries(example.files.map((f) => [`override/${f.name}`, f.text])));
     try {
       const dir = path.join(parent, "override");
-      const cli = runCli(["--resolve", "--profile", "debug", "-o", "docker-bake.json"], { cwd: dir, env: fixedEnv({ TAG: "9.1" }) });
+      const cli = runCli(["--resolve", "--profile", "debug", "-o", "docker-bake.json"], {
+        cwd: dir,
+        env: fixedEnv({ TAG: "9.1" }),
+      });
       expect(cli.status).toBe(0);
       const page = await open();
       await setFormat(page, "json");
@@ -182,7 +205,9 @@ describeBrowser("the playground in chromium", () => {
     await converted(page, () => page.click('button[aria-label="Remove compose.override.yaml"]'));
     await paste(page, broken);
     expect(await page.$$eval("#diagnostics li.error", (lis) => lis.map((l) => l.textContent))).toEqual([expected]);
-    expect(await page.$$eval(".cm-line.cm-error-line", (ls) => ls.map((l) => l.textContent))).toEqual(["    platfrom: linux/amd64"]);
+    expect(await page.$$eval(".cm-line.cm-error-line", (ls) => ls.map((l) => l.textContent))).toEqual([
+      "    platfrom: linux/amd64",
+    ]);
     expect(await page.getAttribute("#output", "class")).toContain("stale");
     // The message is a link to the place: the cursor goes to line 4, column 5.
     await page.click("#diagnostics li.error button");
@@ -250,7 +275,11 @@ describeBrowser("the playground in chromium", () => {
   test("fits a phone-width screen without sideways scrolling", async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
     try {
-      await phone.route("**/*", (route) => (route.request().url().startsWith(server.url) ? route.continue() : (foreign.push(route.request().url()), route.abort())));
+      await phone.route("**/*", (route) =>
+        route.request().url().startsWith(server.url)
+          ? route.continue()
+          : (foreign.push(route.request().url()), route.abort()),
+      );
       const page = await phone.newPage();
       await page.goto(server.url);
       await page.waitForSelector("body[data-converted]");

@@ -4,13 +4,29 @@
  * Policy forbids any connection), and the share link carries the files in its fragment.
  */
 import { EditorState, StateEffect, StateField, type Extension } from "@codemirror/state";
-import { Decoration, drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, type DecorationSet } from "@codemirror/view";
+import {
+  Decoration,
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  keymap,
+  lineNumbers,
+  type DecorationSet,
+} from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { defaultHighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { yaml } from "@codemirror/lang-yaml";
 import { properties } from "@codemirror/legacy-modes/mode/properties";
 import { toml } from "@codemirror/legacy-modes/mode/toml";
-import { compose2bake, CompileError, formatDiagnostic, loadConfig, memoryFileSystem, withConfig, type Diagnostic } from "../../src/index";
+import {
+  compose2bake,
+  CompileError,
+  formatDiagnostic,
+  loadConfig,
+  memoryFileSystem,
+  withConfig,
+  type Diagnostic,
+} from "../../src/index";
 import examples from "virtual:examples";
 import { decodeState, encodeState, type PlaygroundState, type SharedFile } from "./share";
 
@@ -103,7 +119,7 @@ function renderTabs(): void {
         const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
         if (step !== 0) {
           selectTab((i + step + tabs.length) % tabs.length);
-          (list.querySelectorAll<HTMLButtonElement>("button.tab")[active])?.focus();
+          list.querySelectorAll<HTMLButtonElement>("button.tab")[active]?.focus();
         } else if (e.key === "Delete" && tabs.length > 1) {
           removeTab(i);
         }
@@ -159,8 +175,10 @@ function addTab(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
-const formatInput = () => (document.querySelector<HTMLInputElement>('input[name="format"]:checked')?.value === "json" ? "json" : "hcl");
-const variablesInput = () => (document.querySelector<HTMLInputElement>('input[name="variables"]:checked')?.value === "resolve" ? "resolve" : "keep");
+const formatInput = () =>
+  document.querySelector<HTMLInputElement>('input[name="format"]:checked')?.value === "json" ? "json" : "hcl";
+const variablesInput = () =>
+  document.querySelector<HTMLInputElement>('input[name="variables"]:checked')?.value === "resolve" ? "resolve" : "keep";
 
 function currentState(): PlaygroundState {
   return {
@@ -208,7 +226,10 @@ function schedule(): void {
 
 /** The project folder: its name is the project's name when nothing else sets one, as for docker compose. */
 function projectDir(): string {
-  const name = $<HTMLInputElement>("folder").value.trim().replace(/[/\\\0]/g, "") || "project";
+  const name =
+    $<HTMLInputElement>("folder")
+      .value.trim()
+      .replace(/[/\\\0]/g, "") || "project";
   return `/${name === "." || name === ".." ? "project" : name}`;
 }
 
@@ -239,7 +260,8 @@ function convert(): void {
     const result = compose2bake(options);
     output.textContent = result.text;
     output.classList.remove("stale");
-    $("output-status").textContent = `${Object.keys(result.bake.target).length} targets, ${Object.keys(result.bake.group).length} groups`;
+    $("output-status").textContent =
+      `${Object.keys(result.bake.target).length} targets, ${Object.keys(result.bake.group).length} groups`;
     diagnostics = result.diagnostics;
   } catch (e) {
     if (!(e instanceof CompileError)) {
@@ -310,7 +332,8 @@ function loadExample(name: string): void {
 
 /** Shows which example is loaded (none once the state comes from a link). */
 function markExample(name: string | undefined): void {
-  for (const b of document.querySelectorAll<HTMLButtonElement>("#examples button")) b.setAttribute("aria-pressed", String(b.dataset.example === name));
+  for (const b of document.querySelectorAll<HTMLButtonElement>("#examples button"))
+    b.setAttribute("aria-pressed", String(b.dataset.example === name));
 }
 
 let noteTimer: ReturnType<typeof setTimeout> | undefined;
@@ -356,7 +379,8 @@ async function start(): Promise<void> {
     );
   });
   for (const id of ["profiles", "env", "folder"]) $(id).addEventListener("input", schedule);
-  for (const input of document.querySelectorAll<HTMLInputElement>('input[type="radio"]')) input.addEventListener("change", convert);
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[type="radio"]'))
+    input.addEventListener("change", convert);
   window.addEventListener("hashchange", () => void restore());
   await restore(true);
 }

@@ -41,7 +41,11 @@ function checkState(v: unknown): PlaygroundState | undefined {
   const o = v as Record<string, unknown>;
   if (!Array.isArray(o.files)) return undefined;
   const files = o.files.filter(
-    (f): f is SharedFile => typeof f === "object" && f !== null && typeof (f as SharedFile).name === "string" && typeof (f as SharedFile).text === "string",
+    (f): f is SharedFile =>
+      typeof f === "object" &&
+      f !== null &&
+      typeof (f as SharedFile).name === "string" &&
+      typeof (f as SharedFile).text === "string",
   );
   const str = (x: unknown) => (typeof x === "string" ? x : "");
   return {

@@ -17,7 +17,6 @@ export interface Leaf {
   readonly names: string[];
 }
 
-
 export function message(leaf: Leaf, model: unknown): string {
   // compose-go prints an empty path for the top level; a word reads better in `file:line:col: error: …`.
   const p = leaf.path.length === 0 ? "(root)" : leaf.path.join(".");
@@ -32,7 +31,9 @@ export function message(leaf: Leaf, model: unknown): string {
     case "maximum":
       return `${p} must be less than or equal to ${String(params.limit)}`;
     case "required":
-      return leaf.names.length === 1 ? `${p} missing property ${quote(leaf.names[0]!)}` : `${p} missing properties ${leaf.names.map(quote).join(", ")}`;
+      return leaf.names.length === 1
+        ? `${p} missing property ${quote(leaf.names[0]!)}`
+        : `${p} missing properties ${leaf.names.map(quote).join(", ")}`;
     case "additionalProperties":
       return `${p} additional properties ${leaf.names.map(quote).join(", ")} not allowed`;
     case "enum": {

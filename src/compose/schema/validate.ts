@@ -93,9 +93,12 @@ export function schemaDiagnostics(model: PlainMap, positions: PositionTable): Di
     if (current === undefined || specificity(leaf) > specificity(current)) byLocation.set(key, leaf);
   }
   const keys = new KeyPositions();
-  const out = [...byLocation.values()].map(
-    (leaf): Diagnostic => ({ severity: "error", code: "schema", message: message(leaf, view), pos: position(leaf, positions, keys) }),
-  );
+  const out = [...byLocation.values()].map((leaf): Diagnostic => ({
+    severity: "error",
+    code: "schema",
+    message: message(leaf, view),
+    pos: position(leaf, positions, keys),
+  }));
   return sortDiagnostics(out);
 }
 
@@ -116,13 +119,25 @@ function buildTree(errors: readonly AjvError[]): Conjunction {
       if (!stopped.has(route.node) || e.keyword === "type") stopped.set(route.node, e.keyword);
     }
     const mergeKey = `${route.node}\u0000${e.keyword}`;
-    const names = e.keyword === "additionalProperties" ? [String(e.params.additionalProperty)] : e.keyword === "required" ? [String(e.params.missingProperty)] : [];
+    const names =
+      e.keyword === "additionalProperties"
+        ? [String(e.params.additionalProperty)]
+        : e.keyword === "required"
+          ? [String(e.params.missingProperty)]
+          : [];
     const existing = leaves.get(mergeKey);
     if (existing && (e.keyword === "additionalProperties" || e.keyword === "required")) {
       existing.names.push(...names);
       continue;
     }
-    const leaf: Leaf = { kind: "leaf", path: pointerSegments(e.instancePath), keyword: e.keyword, node: route.node, params: e.params, names };
+    const leaf: Leaf = {
+      kind: "leaf",
+      path: pointerSegments(e.instancePath),
+      keyword: e.keyword,
+      node: route.node,
+      params: e.params,
+      names,
+    };
     leaves.set(mergeKey, leaf);
     let conj = root;
     for (const choice of route.choices) {
@@ -221,7 +236,7 @@ function parseSchemaPath(relative: string): ParsedSchemaPath {
   const oneOfs: Array<{ at: string; depth: number; branch: number }> = [];
   let depth = 0;
   let at = "#";
-  for (let i = 0; i < segments.length - 1; ) {
+  for (let i = 0; i < segments.length - 1;) {
     const keyword = segments[i]!;
     if (keyword === "properties" || keyword === "patternProperties") {
       at += `/${keyword}/${segments[i + 1]}`;
@@ -274,7 +289,8 @@ function specificity(leaf: Leaf): number {
 function maxSpecificity(node: Conjunction | Disjunction): number {
   let best = -1;
   const children = "children" in node ? node.children : node.branches.filter((b): b is Conjunction => b !== undefined);
-  for (const c of children) best = Math.max(best, "kind" in c && c.kind === "leaf" ? specificity(c) : maxSpecificity(c));
+  for (const c of children)
+    best = Math.max(best, "kind" in c && c.kind === "leaf" ? specificity(c) : maxSpecificity(c));
   return best;
 }
 

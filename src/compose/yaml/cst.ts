@@ -98,7 +98,13 @@ class CstComposer {
    * spaces without tabs, newlines, comments after white space, at most one `indicator` before at most one anchor
    * and one known tag, each followed by white space.
    */
-  private props(tokens: readonly CST.SourceToken[], indicator: string | undefined, startOnNewline: boolean, offset: number, flow = false): Props {
+  private props(
+    tokens: readonly CST.SourceToken[],
+    indicator: string | undefined,
+    startOnNewline: boolean,
+    offset: number,
+    flow = false,
+  ): Props {
     let found = false;
     let commas = 0;
     let anchor: string | undefined;
@@ -233,7 +239,15 @@ class CstComposer {
       break;
     }
     const tagged = props.tag !== undefined;
-    const node: YScalar = { kind: SCALAR, offset, tag: props.tag, source: "", plain: !tagged, yaml: tagged ? "" : null, merge: false };
+    const node: YScalar = {
+      kind: SCALAR,
+      offset,
+      tag: props.tag,
+      source: "",
+      plain: !tagged,
+      yaml: tagged ? "" : null,
+      merge: false,
+    };
     this.register(props.anchor, node);
     return node;
   }
@@ -305,10 +319,18 @@ class CstComposer {
       // In a flow mapping the item's properties would be the key's.
       if (itemProps.anchor !== undefined || itemProps.tag !== undefined) giveUp();
       if (!key || !sep || !value || !isFlowScalar(key) || key.type === "alias" || !inFlow(value)) giveUp();
-      if ((key as CST.FlowScalar).source.includes("\n") || (key as CST.FlowScalar).end?.some((t) => t.type === "newline")) giveUp();
+      if (
+        (key as CST.FlowScalar).source.includes("\n") ||
+        (key as CST.FlowScalar).end?.some((t) => t.type === "newline")
+      )
+        giveUp();
       const valueProps = this.props(sep!, "map-value-ind", false, -1, true);
       if (!valueProps.found || valueProps.commas > 0) giveUp();
-      if (out.kind === MAP) out.entries.push(this.scalar(key as CST.FlowScalar, undefined, true), this.node(value!, valueProps, depth + 1, false));
+      if (out.kind === MAP)
+        out.entries.push(
+          this.scalar(key as CST.FlowScalar, undefined, true),
+          this.node(value!, valueProps, depth + 1, false),
+        );
     }
     const [close, ...rest] = fc.end;
     if (close?.source !== (isMap ? "}" : "]")) giveUp();
@@ -329,7 +351,9 @@ function simpleValue(token: CST.FlowScalar): string | undefined {
     case "scalar":
       return src === "" || "\t,%|>@`".includes(src[0]!) ? undefined : src;
     case "double-quoted-scalar":
-      return src.length >= 2 && src.endsWith('"') && !src.includes("\\") && src.indexOf('"', 1) === src.length - 1 ? src.slice(1, -1) : undefined;
+      return src.length >= 2 && src.endsWith('"') && !src.includes("\\") && src.indexOf('"', 1) === src.length - 1
+        ? src.slice(1, -1)
+        : undefined;
     case "single-quoted-scalar":
       return src.length >= 2 && src.indexOf("'", 1) === src.length - 1 ? src.slice(1, -1) : undefined;
     default:
@@ -338,11 +362,21 @@ function simpleValue(token: CST.FlowScalar): string | undefined {
 }
 
 function isScalarToken(token: CST.Token): boolean {
-  return token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar";
+  return (
+    token.type === "scalar" ||
+    token.type === "single-quoted-scalar" ||
+    token.type === "double-quoted-scalar" ||
+    token.type === "block-scalar"
+  );
 }
 
 function isFlowScalar(token: CST.Token): token is CST.FlowScalar {
-  return token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "alias";
+  return (
+    token.type === "scalar" ||
+    token.type === "single-quoted-scalar" ||
+    token.type === "double-quoted-scalar" ||
+    token.type === "alias"
+  );
 }
 
 /** What may stand in a flow collection (no block collections, no block scalars). */

@@ -44,9 +44,14 @@ export function decodeComposeSource(path: string, bytes: Uint8Array): SourceFile
   const control = NOT_PRINTABLE.exec(text);
   if (control && (!bad || control.index < bad.offset)) {
     const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-    bad = { offset: control.index, code: "yaml-control-character", message: `control characters are not allowed (U+${code})` };
+    bad = {
+      offset: control.index,
+      code: "yaml-control-character",
+      message: `control characters are not allowed (U+${code})`,
+    };
   }
-  if (bad) fail(bad.code, `failed to parse ${path}: ${bad.message}`, { file: new SourceFile(path, text), offset: bad.offset });
+  if (bad)
+    fail(bad.code, `failed to parse ${path}: ${bad.message}`, { file: new SourceFile(path, text), offset: bad.offset });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return new SourceFile(path, text.replace(LONE_BREAK, "\n"));
 }
@@ -62,7 +67,7 @@ const NOT_PRINTABLE = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u
 
 /** The first encoding error of UTF-8 bytes, with go-yaml's message (readerc.go). */
 function firstUtf8Error(b: Uint8Array, start: number): { at: number; message: string } | undefined {
-  for (let i = start; i < b.length; ) {
+  for (let i = start; i < b.length;) {
     const c = b[i]!;
     const width = c < 0x80 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 0;
     if (width === 0) return { at: i, message: "invalid leading UTF-8 octet" };
@@ -73,10 +78,16 @@ function firstUtf8Error(b: Uint8Array, start: number): { at: number; message: st
       if ((t & 0xc0) !== 0x80) return { at: i, message: "invalid trailing UTF-8 octet" };
       value = (value << 6) | (t & 0x3f);
     }
-    if (!(width === 1 || (width === 2 && value >= 0x80) || (width === 3 && value >= 0x800) || (width === 4 && value >= 0x10000))) {
+    if (!(
+      width === 1 ||
+      (width === 2 && value >= 0x80) ||
+      (width === 3 && value >= 0x800) ||
+      (width === 4 && value >= 0x10000)
+    )) {
       return { at: i, message: "invalid length of a UTF-8 sequence" };
     }
-    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return { at: i, message: "invalid Unicode character" };
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff)
+      return { at: i, message: "invalid Unicode character" };
     i += width;
   }
   return undefined;
@@ -90,7 +101,8 @@ function firstUtf16Error(b: Uint8Array): { at: number; message: string } | undef
     if ((unit & 0xfc00) === 0xdc00) return { at: i, message: "unexpected low surrogate area" };
     if ((unit & 0xfc00) === 0xd800) {
       if (i + 3 >= b.length) return { at: i, message: "incomplete UTF-16 surrogate pair" };
-      if (((b[i + 2]! | (b[i + 3]! << 8)) & 0xfc00) !== 0xdc00) return { at: i, message: "expected low surrogate area" };
+      if (((b[i + 2]! | (b[i + 3]! << 8)) & 0xfc00) !== 0xdc00)
+        return { at: i, message: "expected low surrogate area" };
       i += 2;
     }
   }

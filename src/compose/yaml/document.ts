@@ -17,7 +17,13 @@ export function streamFromDocuments(docs: readonly Document[], toOriginal: (offs
   const convert = (node: unknown, atKey: boolean): YNode | null => {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      return { kind: ALIAS, offset: offsetOf(node), tag: undefined, name: node.source, target: anchors.get(node.source) };
+      return {
+        kind: ALIAS,
+        offset: offsetOf(node),
+        tag: undefined,
+        name: node.source,
+        target: anchors.get(node.source),
+      };
     }
     let out: YNode;
     if (isScalar(node)) {
@@ -30,7 +36,10 @@ export function streamFromDocuments(docs: readonly Document[], toOriginal: (offs
         plain: node.type === "PLAIN" && node.tag === undefined && typeof source === "string",
         yaml: node.value,
         // With `merge: true` the yaml package marks a plain `<<` key with a symbol.
-        merge: atKey && (typeof node.value === "symbol" || (node.value === "<<" && (node.type === "PLAIN" || node.type === undefined))),
+        merge:
+          atKey &&
+          (typeof node.value === "symbol" ||
+            (node.value === "<<" && (node.type === "PLAIN" || node.type === undefined))),
       };
       register(node, out);
       return out;

@@ -19,7 +19,15 @@ import { walkDocument, type NumberAsText, type ParsedDocument } from "./walk";
 export { CompileError } from "../../diagnostics";
 export { decodeComposeSource } from "./decode";
 export { parseLeniently } from "./lenient";
-export { lexerNodeCount, nodeCountBound, MAX_ALIAS_EXPANSION_CHARS, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODE_VISITS, MAX_YAML_NODES } from "./limits";
+export {
+  lexerNodeCount,
+  nodeCountBound,
+  MAX_ALIAS_EXPANSION_CHARS,
+  MAX_DEPTH,
+  MAX_FILE_BYTES,
+  MAX_NODE_VISITS,
+  MAX_YAML_NODES,
+} from "./limits";
 export type { PlainMap, PlainValue } from "./types";
 export { DocumentPositions, joinPath, type NumberAsText, type ParsedDocument } from "./walk";
 

@@ -15,7 +15,6 @@ export const PARSE_OPTIONS = {
   prettyErrors: false,
 } as const;
 
-
 const MAX_MENDING_ROUNDS = 4;
 
 /**
@@ -35,7 +34,8 @@ export function parseLeniently(text: string): { docs: Document[]; toOriginal: (o
     const list = Array.isArray(docs) ? docs : [docs];
     if (round === MAX_MENDING_ROUNDS || list.every((d) => d.errors.length === 0)) return { docs: list, toOriginal };
     let changed = false;
-    for (const start of cutQuotedScalars(parsed)) changed = mendContinuations(text, toOriginal(start), added) || changed;
+    for (const start of cutQuotedScalars(parsed))
+      changed = mendContinuations(text, toOriginal(start), added) || changed;
     if (!changed) return { docs: list, toOriginal };
     ({ parsed, toOriginal } = withSpaces(text, added));
   }
@@ -100,7 +100,10 @@ function leadingSpaces(text: string, at: number): number {
 }
 
 /** `text` with the spaces of `added` put in, and the map from offsets in the result back to `text`. */
-function withSpaces(text: string, added: ReadonlyMap<number, number>): { parsed: string; toOriginal: (offset: number) => number } {
+function withSpaces(
+  text: string,
+  added: ReadonlyMap<number, number>,
+): { parsed: string; toOriginal: (offset: number) => number } {
   const points = [...added].sort((a, b) => a[0] - b[0]);
   let parsed = "";
   let from = 0;
@@ -121,9 +124,7 @@ function withSpaces(text: string, added: ReadonlyMap<number, number>): { parsed:
   return { parsed, toOriginal };
 }
 
-
 export function firstLine(message: string): string {
   const i = message.indexOf(" at line ");
   return (i >= 0 ? message.slice(0, i) : message.split("\n")[0]!).trim();
 }
-

@@ -43,8 +43,6 @@ export const MAX_DEPTH = 1000;
  */
 export const MAX_ALIAS_EXPANSION_CHARS = 16 * 1024 * 1024;
 
-
-
 export function tooDeep(file: SourceFile): string {
   return `failed to parse ${file.path}: exceeded max depth of ${MAX_DEPTH}`;
 }
@@ -96,7 +94,9 @@ export function lexerNodeCount(file: SourceFile, limit: number): { nodes: number
  * (document start, flow end, plain or block scalar start), which are not source text; the text of a plain or
  * block scalar, which may start with any character; and the rest (indicators, quoted scalars, space).
  */
-export function* sourceTokens(text: string): Generator<{ token: string; at: number; kind: "marker" | "scalar" | "syntax" }> {
+export function* sourceTokens(
+  text: string,
+): Generator<{ token: string; at: number; kind: "marker" | "scalar" | "syntax" }> {
   let at = 0;
   let scalar = false;
   for (const token of new Lexer().lex(text)) {
@@ -146,4 +146,3 @@ export function nodeCountBound(text: string): number {
   }
   return count;
 }
-

@@ -15,7 +15,18 @@ export function coreValue(s: string): unknown {
   if (s === "") return null;
   const c = s.charCodeAt(0);
   // Most scalars start with a letter that no core tag can start with: a string at once.
-  const maybe = c === 0x7e || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39) || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46;
+  const maybe =
+    c === 0x7e ||
+    c === 0x2b ||
+    c === 0x2d ||
+    c === 0x2e ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x6e ||
+    c === 0x4e ||
+    c === 0x74 ||
+    c === 0x54 ||
+    c === 0x66 ||
+    c === 0x46;
   if (!maybe) return s;
   if (/^(?:~|[Nn]ull|NULL)$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === "t" || s[0] === "T";
@@ -55,7 +66,20 @@ export function goScalar(node: ScalarFacts): PlainValue {
 }
 
 /** Plain scalars go-yaml looks up in a table (the same values as the YAML 1.2 core schema gives). */
-const GO_YAML_SPECIAL = new Set([".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]);
+const GO_YAML_SPECIAL = new Set([
+  ".nan",
+  ".NaN",
+  ".NAN",
+  ".inf",
+  ".Inf",
+  ".INF",
+  "+.inf",
+  "+.Inf",
+  "+.INF",
+  "-.inf",
+  "-.Inf",
+  "-.INF",
+]);
 
 function goParseInt(s: string): number | undefined {
   const n = goParseBigInt(s);

@@ -10,7 +10,17 @@
 import { fail, type SourceFile, type SourcePos } from "../../diagnostics";
 import { MAX_ALIAS_EXPANSION_CHARS, MAX_DEPTH, MAX_NODE_VISITS, allowedAliasRatio, tooDeep } from "./limits";
 import { goNumberText, goScalar } from "./scalars";
-import { ALIAS, MAP, SCALAR, SEQ, type PlainMap, type PlainValue, type YAlias, type YNode, type YStream } from "./types";
+import {
+  ALIAS,
+  MAP,
+  SCALAR,
+  SEQ,
+  type PlainMap,
+  type PlainValue,
+  type YAlias,
+  type YNode,
+  type YStream,
+} from "./types";
 
 export interface ParsedDocument {
   readonly file: SourceFile;
@@ -57,7 +67,12 @@ export function joinPath(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
 }
 
-export function walkDocument(file: SourceFile, stream: YStream, index: number, numberAsText?: NumberAsText): ParsedDocument {
+export function walkDocument(
+  file: SourceFile,
+  stream: YStream,
+  index: number,
+  numberAsText?: NumberAsText,
+): ParsedDocument {
   return new DocumentWalker(file, stream, index, numberAsText).run();
 }
 
@@ -145,7 +160,11 @@ class DocumentWalker {
       // At the outermost alias being expanded, written in this document, rather than inside the anchored node
       // (which may belong to an earlier document).
       const at = this.expanding[0]?.alias ?? node;
-      fail("yaml-excessive-aliasing", `failed to parse ${this.file.path}: document contains excessive aliasing`, this.pos(at));
+      fail(
+        "yaml-excessive-aliasing",
+        `failed to parse ${this.file.path}: document contains excessive aliasing`,
+        this.pos(at),
+      );
     }
   }
 
@@ -298,7 +317,11 @@ class DocumentWalker {
         const itemPath = value?.kind === SEQ ? joinPath(itemsPath, String(i)) : itemsPath;
         const cycle = this.mergedSequences.find((e) => e.node === resolved);
         if (cycle) {
-          fail("yaml-alias-cycle", `cycle detected: node at path ${itemPath} references node at path ${cycle.path || "."}`, this.pos(item));
+          fail(
+            "yaml-alias-cycle",
+            `cycle detected: node at path ${itemPath} references node at path ${cycle.path || "."}`,
+            this.pos(item),
+          );
         }
         const countingVisits = this.countingVisits;
         this.countingVisits = this.firstUseOfEarlierAnchor(resolved);

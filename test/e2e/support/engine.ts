@@ -102,7 +102,9 @@ export function mustRun(
 ): CommandResult {
   const r = runCommand(bin, args, options);
   if (r.status !== 0) {
-    throw new Error(`${r.command} (in ${options.cwd ?? REPO}) failed with exit ${r.status}:\n${r.stderr}\n${r.stdout.toString("utf8")}`);
+    throw new Error(
+      `${r.command} (in ${options.cwd ?? REPO}) failed with exit ${r.status}:\n${r.stderr}\n${r.stdout.toString("utf8")}`,
+    );
   }
   return r;
 }
@@ -117,7 +119,10 @@ export function docker(
 }
 
 /** `test/tools/engine.sh SUBCOMMAND`; stderr (its log) is passed through. */
-export function engineScript(subcommand: "start" | "stop" | "status" | "env"): { status: number | null; stdout: string } {
+export function engineScript(subcommand: "start" | "stop" | "status" | "env"): {
+  status: number | null;
+  stdout: string;
+} {
   const r = spawnSync("bash", [ENGINE_SCRIPT, subcommand], {
     cwd: REPO,
     encoding: "utf8",

@@ -93,7 +93,10 @@ export class E2EProject {
 
   /** `docker compose build --no-cache` (the compose plugin of the private DOCKER_CONFIG). */
   composeBuild(): string {
-    const r = docker(this.engine, ["compose", "--progress", "plain", "build", "--no-cache"], { cwd: this.dir, env: this.env });
+    const r = docker(this.engine, ["compose", "--progress", "plain", "build", "--no-cache"], {
+      cwd: this.dir,
+      env: this.env,
+    });
     return r.stderr;
   }
 
@@ -140,7 +143,8 @@ export class E2EProject {
       const tar = docker(this.engine, ["cp", `${id}:${dir}`, "-"]).stdout;
       const base = path.posix.basename(dir);
       const files = new Map<string, string>();
-      for (const [name, data] of tarFiles(tar)) files.set(name.startsWith(`${base}/`) ? name.slice(base.length + 1) : name, data.toString("utf8"));
+      for (const [name, data] of tarFiles(tar))
+        files.set(name.startsWith(`${base}/`) ? name.slice(base.length + 1) : name, data.toString("utf8"));
       return files;
     } finally {
       docker(this.engine, ["rm", "--force", id]);
@@ -184,7 +188,8 @@ export function withoutComposeLabels(labels: Record<string, string>): Record<str
 /** tag → labels (less com.docker.compose.*), for comparing what bake and compose built. */
 export function labelsByTag(images: Map<string, ImageInfo>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const [tag, info] of [...images].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[tag] = withoutComposeLabels(info.labels);
+  for (const [tag, info] of [...images].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    out[tag] = withoutComposeLabels(info.labels);
   return out;
 }
 

@@ -40,7 +40,10 @@ export function makeKey(dir: string, name: string, type: "ed25519" | "ecdsa" = "
 /** `ssh-agent -D -a SOCKET` (in the foreground, so its PID is the child's), then `ssh-add` of `keys`. */
 export async function startAgent(dir: string, keys: Key[]): Promise<Agent> {
   const socket = path.join(dir, "agent.sock");
-  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore", env: { PATH: process.env.PATH } });
+  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socket], {
+    stdio: "ignore",
+    env: { PATH: process.env.PATH },
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stopped = false;
   const agent: Agent = {
