@@ -33,7 +33,22 @@
  *   interpolates it, which prints the values of environment variables, and those may be secrets.
  */
 
+import {
+  InterpolationDepthError,
+  InterpolationError,
+  InterpolationSyntaxError,
+  MAX_INTERPOLATION_DEPTH,
+  RequiredVariableError,
+} from "./interpolation-errors";
 import { outcome, type Operator } from "./operators";
+
+export {
+  InterpolationDepthError,
+  InterpolationError,
+  InterpolationSyntaxError,
+  MAX_INTERPOLATION_DEPTH,
+  RequiredVariableError,
+};
 
 export type { Operator };
 
@@ -64,69 +79,6 @@ export interface InterpolateOptions {
    * string.` Not called for references that have an operator (`${V:-x}`, `${V?}`…), nor for unused branches.
    */
   onUnset?: (name: string) => void;
-}
-
-/** A `$` that starts neither an escape nor a valid reference, e.g. `${ foo}`. */
-export class InterpolationSyntaxError extends Error {
-  constructor(
-    /** Offset of the offending `$` in `template`. */
-    readonly offset: number,
-    /** The whole value being interpolated. */
-    readonly template: string,
-  ) {
-    super(`invalid interpolation format: ${JSON.stringify(template)}; you may need to escape any $ with another $`);
-    this.name = "InterpolationSyntaxError";
-  }
-}
-
-/**
- * How deeply references may nest inside defaults, alternatives and messages (`${A:-${B:-…}}`). compose-go has
- * no limit; ours keeps every recursive stage (here, keep mode, bake expressions) far from the end of the stack,
- * and is far above anything written by hand (README "Limits").
- */
-export const MAX_INTERPOLATION_DEPTH = 100;
-
-/** A reference nested deeper than MAX_INTERPOLATION_DEPTH; a syntax error for every caller. */
-export class InterpolationDepthError extends InterpolationSyntaxError {
-  constructor(offset: number, template: string) {
-    super(offset, template);
-    this.message = `invalid interpolation format: references nested more than ${MAX_INTERPOLATION_DEPTH} levels deep`;
-    this.name = "InterpolationDepthError";
-  }
-}
-
-/** `${V:?msg}` with V unset or empty, or `${V?msg}` with V unset. */
-export class RequiredVariableError extends Error {
-  constructor(
-    readonly variable: string,
-    /** The message after the operator, as `messageText` shows it (may be empty). */
-    readonly reason: string,
-    /** Offset of the reference's `$` in the value being interpolated. */
-    readonly offset: number,
-  ) {
-    super(
-      reason === ""
-        ? `required variable ${variable} is missing a value`
-        : `required variable ${variable} is missing a value: ${reason}`,
-    );
-    this.name = "RequiredVariableError";
-  }
-}
-
-/** An interpolation error in a value of a document, with the dotted path of that value. */
-export class InterpolationError extends Error {
-  /** Offset of the failing reference inside the string value. */
-  readonly offset?: number;
-  override readonly cause: InterpolationSyntaxError | RequiredVariableError;
-  constructor(
-    readonly path: string,
-    cause: InterpolationSyntaxError | RequiredVariableError,
-  ) {
-    super(`error while interpolating ${path}: ${cause.message}`);
-    this.name = "InterpolationError";
-    this.cause = cause;
-    this.offset = cause.offset;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -422,59 +374,4 @@ export function messageText(parts: readonly TemplatePart[]): string {
     else out += "${" + p.name + (p.op ? p.op + messageText(p.arg ?? []) : "") + "}";
   }
   return out;
-}
-
-/**
- * Interpolates every string value (never keys) of plain YAML-derived data. A list or mapping in which nothing
- * changes is returned as it is (shared, not copied: a document's parsed value is read once, by this, and most of
- * a large file holds no `$`); one that changes is a new object. `path` is the
- * dotted path of `value` ("" for the root); children are `path.key` and `path.<index>` (compose-go writes `[]` for
- * a list item, we keep the index so the loader can find the node). Errors are rethrown as InterpolationError with
- * the path of the failing value. A value whose path `skip` accepts is returned as it is, subtree included.
- */
-export function interpolateValue(
-  value: unknown,
-  path: string,
-  lookup: Lookup,
-  options?: InterpolateOptions & { skip?: (path: string) => boolean },
-): unknown {
-  if (options?.skip?.(path)) return value;
-  if (typeof value === "string") {
-    if (value.indexOf("$") === -1) return value;
-    try {
-      return evalRange(value, 0, value.length, lookup, options?.onUnset, 0);
-    } catch (e) {
-      if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError) {
-        throw new InterpolationError(path, e);
-      }
-      throw e;
-    }
-  }
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      const next = interpolateValue(item, childPath(path, String(i)), lookup, options);
-      if (next !== item) (out ??= value.slice())[i] = next;
-    }
-    return out ?? value;
-  }
-  if (value !== null && typeof value === "object") {
-    const map = value as Record<string, unknown>;
-    let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(map)) {
-      const item = map[key];
-      const next = interpolateValue(item, childPath(path, key), lookup, options);
-      if (next === item) continue;
-      // Null prototype: a user key such as `__proto__` stays an ordinary entry, and `constructor` is never inherited.
-      out ??= Object.assign(Object.create(null) as Record<string, unknown>, map);
-      out[key] = next;
-    }
-    return out ?? value;
-  }
-  return value;
-}
-
-function childPath(path: string, key: string): string {
-  return path === "" ? key : `${path}.${key}`;
 }

@@ -6,13 +6,13 @@
 import {
   hasInterpolation,
   interpolate,
-  interpolateValue,
   InterpolationError,
   InterpolationSyntaxError,
   parseTemplate,
   RequiredVariableError,
   type TemplatePart,
 } from "../../src/compose/interpolate";
+import { interpolateValue } from "../../src/compose/interpolate-value";
 
 type Vars = Record<string, string>;
 
