@@ -60,7 +60,9 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
   const build = buildMapping(service.build);
   if (!isMap(build)) return service;
   const out: Record<string, unknown> = { ...build };
-  if (typeof build.context === "string") out.context = contextPath(build.context, ctx);
+  // compose-go's absPath leaves an empty path empty: an empty context (`"${DIR+}"` with DIR unset) becomes "."
+  // only when the whole project is normalised, so it is the main project's folder, not this file's.
+  if (typeof build.context === "string") out.context = build.context === "" ? "" : contextPath(build.context, ctx);
   else if (build.context === undefined && options.defaultContext) out.context = ctx.workingDir;
   const contexts = build.additional_contexts;
   if (isMap(contexts)) {
