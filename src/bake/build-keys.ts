@@ -119,8 +119,10 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
   },
   // `privileged: true` is the security.insecure entitlement (in keep mode, an item that is empty when false).
   entitlements: ({ cv, b, t, at }) => {
+    // A kept `privileged` stays its checked expression (an invalid word fails, as Compose refuses it) even when
+    // security.insecure is already listed: the item then repeats it or is empty, which bake drops.
     const privileged =
-      b.privileged === true || b.entitlements.includes("security.insecure")
+      b.privileged === true || (b.entitlements.includes("security.insecure") && typeof b.privileged !== "string")
         ? "security.insecure"
         : cv.boolean(b.privileged, `${at}.privileged`, "security.insecure");
     const entitlements = unique([...b.entitlements, ...(typeof privileged === "string" ? [privileged] : [])]);

@@ -88,6 +88,17 @@ const cases: ExactCase[] = [
     message: /invalid boolean: (0|x|)(\n|, and)/,
   },
   {
+    // Found by the fuzzer (seed 12): with security.insecure already listed, the kept privileged went unchecked.
+    name: "privileged beside entitlements that already hold security.insecure (still a checked boolean)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      entitlements: [security.insecure]\n      privileged: "${FLAG-}"\n',
+    },
+    envs: [{ FLAG: "true" }, { FLAG: "off" }, {}, { FLAG: "maybe" }],
+    expression: 'contains(["y", "yes", "true", "on"], lower(',
+    message: /invalid boolean: (maybe|)/,
+  },
+  {
     name: "shm_size (a size, parsed by bake with Compose's own go-units RAMInBytes)",
     files: { "compose.yaml": 'services:\n  a:\n    build:\n      context: .\n      shm_size: "${SHM-1g}"\n' },
     envs: [
