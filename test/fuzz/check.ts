@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../src/cli/main";
+import { parseDotenv } from "../../src/compose/dotenv";
 import {
   bakePrintAsync,
   compareBakes,
@@ -79,6 +80,18 @@ export function writeProject(dir: string, r: RenderedProject): void {
     for (const folder of [".", "sub", "common"])
       for (const k of ["keys/id1", "keys/id2"]) writeSshPrivateKey(path.join(dir, folder, k));
   }
+}
+
+/**
+ * The environment Compose would interpolate with, for a project it refuses: `docker compose config --environment`
+ * refuses such a project too. The process environment over the one env file the generator writes (`--env-file
+ * vars.env`, else `.env`), read with our dotenv parser: a judge only for "bake must refuse our file as Compose
+ * refused the project" (without it, a variable set only in an env file made bake accept, a false alarm).
+ */
+function refusedProjectEnvironment(r: RenderedProject): Record<string, string> {
+  const text = r.files[r.args.includes("--env-file") ? "vars.env" : ".env"];
+  const fromFile = text === undefined ? new Map<string, string>() : parseDotenv(text, (name) => r.env[name]);
+  return { ...Object.fromEntries(fromFile), ...r.env };
 }
 
 /** `KEY=VALUE` lines of `docker compose config --environment`. */
@@ -152,7 +165,8 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
         continue;
       }
       // We write a file: bake must refuse it (a kept `${V:?…}` is a bake validation), as Compose refused.
-      const bakeEnv = mode === "keep" && environment?.ok ? parseEnvironment(environment.stdout) : {};
+      const bakeEnv =
+        mode !== "keep" ? {} : environment?.ok ? parseEnvironment(environment.stdout) : refusedProjectEnvironment(r);
       const b = await bakeOurs(ctx, dir, ours.stdout, bakeEnv, mode);
       if (!b.ok) {
         outcomes.push({

@@ -404,8 +404,8 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
       fc.option(fc.constantFrom<Template>([{ lit: "./keys/id1" }], [{ lit: "keys/id2" }]), { nil: null }),
       2,
     ),
-    pull: templateArb("bool", v),
-    no_cache: templateArb("bool", v),
+    pull: templateArb("bool", true), // kept exactly since issue #13 item 1, like no_cache and privileged
+    no_cache: templateArb("bool", true),
     additional_contexts: mapOrList(
       ["extra", "img", "svc"],
       fc.constantFrom<Template>(
@@ -417,7 +417,7 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
       2,
     ),
     entitlements: fc.uniqueArray(fc.constantFrom("network.host", "security.insecure"), { minLength: 1, maxLength: 2 }),
-    privileged: templateArb("bool", v),
+    privileged: templateArb("bool", true),
     isolation: fc.constantFrom("default", "process", "hyperv"),
     no_cache_filter: fc.uniqueArray(fc.constantFrom("base", "dev"), { minLength: 1, maxLength: 2 }),
     short: fc.boolean(),
@@ -475,7 +475,7 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
     sparseRecord(
       {
         image: templateArb("word", true).map((t): Template => [{ lit: "img/" }, ...t]),
-        platform: templateArb("platform", o.variablesInResolvedPlaces),
+        platform: templateArb("platform", true), // kept exactly since issue #13 item 1
         profiles: fc.constantFrom(["p1"], ["p2"], ["p1", "p2"]),
         extends: fc.oneof(fc.record({ same: fc.nat(3), long: fc.boolean() }), fc.constant({ file: true as const })),
       },
