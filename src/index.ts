@@ -63,19 +63,16 @@ export interface Compose2BakeResult {
   readonly inputs: readonly string[];
 }
 
-/** Options that withConfig made, with the Config they were layered over: compose2bake() does not layer them again. */
-const layered = new WeakMap<Compose2BakeOptions, Config>();
-
 /**
  * The one place where compose2bake.toml meets the options: a setting given in `options` wins, an empty list
- * counts as not given (precedence: config/load.ts). Idempotent. The CLI calls it to learn the output file before
- * the run; compose2bake() calls it with `options.config` and does nothing more for options it already layered.
+ * counts as not given (precedence: config/load.ts). Idempotent by construction (a layered setting is "given" the
+ * second time), so the CLI may call it to learn the output file before the run and compose2bake() call it again.
  */
 export function withConfig(
   options: Compose2BakeOptions,
   config: Config | undefined = options.config,
 ): Compose2BakeOptions {
-  if (!config || layered.get(options) === config) return options;
+  if (!config) return options;
   const list = (
     given: readonly string[] | undefined,
     fromFile: readonly string[] | undefined,
@@ -94,7 +91,6 @@ export function withConfig(
     absolutePaths: options.absolutePaths ?? config.absolutePaths,
     config,
   };
-  layered.set(out, config);
   return out;
 }
 

@@ -52,9 +52,6 @@ const RESERVED = new Set([
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
 
-/** Bake files applyKeptVariables returned: convertProject applies the kept variables, so a second call is a no-op. */
-const applied = new WeakSet<BakeFile>();
-
 /**
  * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
  *   Compose sets COMPOSE_PROJECT_NAME to the project name, so the caller passes `{ COMPOSE_PROJECT_NAME: name }`.
@@ -66,7 +63,6 @@ export function applyKeptVariables(
   envFileVariables: ReadonlySet<string>,
   fixed: Readonly<Record<string, string>> = {},
 ): BakeFile {
-  if (applied.has(bake)) return bake;
   const nullable = new Set<string>();
   const used = new Set<string>();
   // What each variable stands for when the environment does not set it: unset, or (in an included project)
@@ -317,9 +313,7 @@ export function applyKeptVariables(
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated`,
     );
   }
-  const out = { ...bake, variable };
-  applied.add(out);
-  return out;
+  return { ...bake, variable };
 }
 
 /** The names of the variables a split value reads, nested defaults and fallback values included. */

@@ -14,7 +14,6 @@ import {
   type BakeString,
   type Diagnostic,
 } from "../../src/index";
-import { applyKeptVariables } from "../../src/bake/variables";
 import * as path from "node:path";
 import { tempProject } from "../support/run";
 
@@ -370,20 +369,15 @@ describe("regressions", () => {
     expect(r.bake.variable).toEqual({});
   });
 
-  test("COMPOSE_PROJECT_NAME, which Compose sets to the project name, is written as that name when passed as fixed", () => {
+  test("COMPOSE_PROJECT_NAME, which Compose sets to the project name, is written as that name", () => {
     const cwd = tempProject({
       "compose.yaml":
         "name: proj\nservices:\n  app:\n    build:\n      context: .\n      args:\n        P: ${COMPOSE_PROJECT_NAME}-${COMPOSE_PROJECT_NAME:+x}-${A:-${COMPOSE_PROJECT_NAME}}\n",
     });
     const diagnostics = new DiagnosticBag();
     const project = loadProject({ cwd, env: {}, variables: "keep" }, diagnostics);
-    const bake: BakeFile = applyKeptVariables(
-      convertProject(project, { outputDir: cwd }, diagnostics),
-      project.kept!,
-      diagnostics,
-      new Set(),
-      { COMPOSE_PROJECT_NAME: project.name },
-    );
+    // convertProject applies the kept variables itself, passing the project name as fixed.
+    const bake: BakeFile = convertProject(project, { outputDir: cwd }, diagnostics);
     expect(bake.target.app!.args!.P).toEqual({ template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }] });
     expect(Object.keys(bake.variable)).toEqual(["A"]);
     expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
