@@ -16,7 +16,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../src/cli/main";
-import { parseDotenv } from "../../src/compose/dotenv";
 import {
   bakePrintAsync,
   compareBakes,
@@ -84,14 +83,29 @@ export function writeProject(dir: string, r: RenderedProject): void {
 
 /**
  * The environment Compose would interpolate with, for a project it refuses: `docker compose config --environment`
- * refuses such a project too. The process environment over the one env file the generator writes (`--env-file
- * vars.env`, else `.env`), read with our dotenv parser: a judge only for "bake must refuse our file as Compose
- * refused the project" (without it, a variable set only in an env file made bake accept, a false alarm).
+ * refuses such a project too, so Compose is asked again with the same flags and env files but a one-line Compose
+ * file in the first file's folder (where Compose looks for `.env`). Only a judge for "bake must refuse our file as
+ * Compose refused the project": without it, a variable set only in an env file made bake accept, a false alarm.
+ * When even that fails (the env file itself is what Compose refuses), the process environment alone.
  */
-function refusedProjectEnvironment(r: RenderedProject): Record<string, string> {
-  const text = r.files[r.args.includes("--env-file") ? "vars.env" : ".env"];
-  const fromFile = text === undefined ? new Map<string, string>() : parseDotenv(text, (name) => r.env[name]);
-  return { ...Object.fromEntries(fromFile), ...r.env };
+async function refusedProjectEnvironment(
+  ctx: CheckContext,
+  dir: string,
+  r: RenderedProject,
+  composeArgs: Parameters<typeof composeRunAsync>[1],
+): Promise<Record<string, string>> {
+  const flags = parseFlags(r.args);
+  const probe = path.join(path.dirname(path.resolve(dir, flags.files[0] ?? "compose.yaml")), ".c2b-environment.yaml");
+  fs.writeFileSync(probe, "services:\n  probe:\n    image: probe\n");
+  try {
+    const e = await composeRunAsync(ctx.tools, { ...composeArgs, files: [probe], profiles: [] }, [
+      "config",
+      "--environment",
+    ]);
+    return e.ok ? parseEnvironment(e.stdout) : { ...r.env };
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
 }
 
 /** `KEY=VALUE` lines of `docker compose config --environment`. */
@@ -166,7 +180,11 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       }
       // We write a file: bake must refuse it (a kept `${V:?…}` is a bake validation), as Compose refused.
       const bakeEnv =
-        mode !== "keep" ? {} : environment?.ok ? parseEnvironment(environment.stdout) : refusedProjectEnvironment(r);
+        mode !== "keep"
+          ? {}
+          : environment?.ok
+            ? parseEnvironment(environment.stdout)
+            : await refusedProjectEnvironment(ctx, dir, r, composeArgs);
       const b = await bakeOurs(ctx, dir, ours.stdout, bakeEnv, mode);
       if (!b.ok) {
         outcomes.push({
