@@ -8,7 +8,9 @@ import { dictCopy, hasOwn, own } from "../dict";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { resolveExtends, type RawFile } from "./extends";
-import { InterpolationError, type Lookup } from "./interpolate";
+import { InterpolationError, parseTemplate, type Lookup } from "./interpolate";
+import { applyTypeCasts } from "./type-cast";
+import { composePathText } from "./tree-path";
 import { interpolateValue } from "./interpolate-value";
 import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
 import type { PlaceOf } from "./positions";
@@ -149,14 +151,41 @@ export function interpolateDocument(
   onUnset: (name: string) => void,
   kept?: KeptVariables,
 ): PlainMap {
+  let value: PlainMap;
   try {
-    if (kept) return keepValue(doc.value, "", kept, { lookup, onUnset }) as PlainMap;
-    return interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap;
+    value = kept
+      ? (keepValue(doc.value, "", kept, { lookup, onUnset }) as PlainMap)
+      : (interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap);
   } catch (e) {
     if (e instanceof InterpolationError) {
-      fail("interpolation", e.message, doc.positions.get(e.path) ?? { file: doc.file });
+      const where = composePathText(doc.value, e.path);
+      fail(
+        "interpolation",
+        `error while interpolating ${where}: ${e.cause.message}`,
+        doc.positions.get(e.path) ?? { file: doc.file },
+      );
     }
     throw e;
+  }
+  // compose-go casts some values while interpolating. In keep mode a value that still holds a variable is only
+  // known when bake runs (and never reaches bake: none of these places is a build key), so it is not judged.
+  const cast = kept ? applyTypeCasts(value, doc.value, literalText) : applyTypeCasts(value);
+  if ("failure" in cast) {
+    fail("interpolation", cast.failure.message, doc.positions.get(cast.failure.path) ?? { file: doc.file });
+  }
+  return cast.value as PlainMap;
+}
+
+/** A string with no variable reference (escapes `$$` reduced), or undefined when it holds one. */
+function literalText(value: string): string | undefined {
+  if (!value.includes("$")) return value;
+  try {
+    const parts = parseTemplate(value);
+    return parts.every((p) => p.kind === "text")
+      ? parts.map((p) => (p.kind === "text" ? p.text : "")).join("")
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -113,3 +113,42 @@ export class PathTable<T> {
     return this.rows.some(([pattern]) => pattern.mayMatchBelow(path));
   }
 }
+
+/**
+ * compose-go's text for the place a dotted path names in `root`, as its messages print it: list items as `[]`
+ * (`services.a.ports.[].target`). Each step takes the key of the mapping that the rest of the path starts with,
+ * so a key holding dots stays one step; linear in the path and the keys looked at.
+ */
+export function composePathText(root: unknown, dotted: string): string {
+  const out: string[] = [];
+  let node = root;
+  let at = 0;
+  while (at < dotted.length) {
+    const rest = dotted.slice(at);
+    let step: string | undefined;
+    if (Array.isArray(node)) {
+      const end = rest.indexOf(".");
+      step = end === -1 ? rest : rest.slice(0, end);
+      out.push("[]");
+      node = (node as unknown[])[Number(step)];
+    } else if (node !== null && typeof node === "object") {
+      const map = node as Record<string, unknown>;
+      const end = rest.indexOf(".");
+      const first = end === -1 ? rest : rest.slice(0, end);
+      step = Object.prototype.hasOwnProperty.call(map, first)
+        ? first
+        : Object.keys(map).find((k) => rest.startsWith(k) && (rest.length === k.length || rest[k.length] === "."));
+      if (step === undefined) {
+        out.push(rest);
+        break;
+      }
+      out.push(step);
+      node = map[step];
+    } else {
+      out.push(rest);
+      break;
+    }
+    at += step.length + 1;
+  }
+  return out.join(".");
+}
