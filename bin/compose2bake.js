@@ -22,4 +22,7 @@ try {
 }
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // Everything was written with writeSync: end now rather than let Node free the whole V8 heap and join its
+  // threads on the way out. Output still queued on a stream (stdout.ts) is written first, as usual.
+  if (typeof cli.outputFlushed === "function" && cli.outputFlushed()) process.exit(code);
 });

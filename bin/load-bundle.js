@@ -6,6 +6,7 @@
  * cache of its own (bin/compose2bake.js calls module.enableCompileCache where it exists). V8 rejects a cache from another Node version, and the bundle
  * is then compiled as usual; a cache made for another bundle is never handed over (readCache).
  */
+const { isAscii } = require("node:buffer");
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
@@ -14,8 +15,17 @@ const vm = require("node:vm");
 const BUNDLE_ID = /^\/\* compose2bake bundle ([0-9a-f]+) \*\/\n/;
 
 function loadBundle(file) {
-  const source = fs.readFileSync(file, "utf8");
+  const source = readSource(file);
   return compile(file, source, readCache(file, source));
+}
+
+/**
+ * The bundle's text. esbuild writes it in ASCII (its default charset), which reads as Latin-1 far faster than
+ * through Node's UTF-8 decoder (about 1 ms of a small run for 500 KB) and gives V8 the same one-byte string.
+ */
+function readSource(file) {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 
 /**

@@ -20,6 +20,19 @@ const root = path.resolve(__dirname, "..");
 const template = fs.readFileSync(path.join(root, "templates", "bake.hcl.hbs"), "utf8");
 const precompiled = Handlebars.precompile(template, { noEscape: true, strict: true });
 
+const yamlDist = path.dirname(require.resolve("yaml", { paths: [root] }));
+const yamlParseModule = [
+  `exports.CST = require(${JSON.stringify(path.join(yamlDist, "parse", "cst.js"))});`,
+  `exports.Lexer = require(${JSON.stringify(path.join(yamlDist, "parse", "lexer.js"))}).Lexer;`,
+  `exports.Parser = require(${JSON.stringify(path.join(yamlDist, "parse", "parser.js"))}).Parser;`,
+].join("\n");
+const yamlLazyModule = [
+  "let yaml;",
+  `const load = () => (yaml ??= require(${JSON.stringify(path.join(yamlDist, "index.js"))}));`,
+  `for (const name of ${JSON.stringify(Object.keys(require(path.join(yamlDist, "index.js"))))})`,
+  "  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });",
+].join("\n");
+
 /** Resolves `./precompiled-hcl-template` (absent in the sources) to the precompiled template spec. */
 const precompiledTemplate = {
   name: "precompiled-hcl-template",
@@ -43,6 +56,23 @@ const precompiledTemplate = {
     build.onLoad({ filter: /.*/, namespace: "c2b-builtin" }, (args) => ({
       contents: `export * from "node:${args.path}";`,
       loader: "js",
+    }));
+    // The `yaml` package's index builds its whole module graph (Document, composer, schemas, stringifiers) when
+    // loaded, and a usual run needs only its CST Parser and Lexer (src/compose/yaml/cst.ts, limits.ts): those two
+    // importers get the parse modules alone, and every other importer (the Document path, taken for files the CST
+    // path gives up on, and schema error places) gets the index through getters that load it on first use.
+    build.onResolve({ filter: /^yaml$/ }, (args) =>
+      args.namespace === "c2b-yaml"
+        ? undefined
+        : {
+            path: /[\\/]src[\\/]compose[\\/]yaml[\\/](cst|limits)\.ts$/.test(args.importer) ? "parse" : "lazy",
+            namespace: "c2b-yaml",
+          },
+    );
+    build.onLoad({ filter: /.*/, namespace: "c2b-yaml" }, (args) => ({
+      contents: args.path === "parse" ? yamlParseModule : yamlLazyModule,
+      loader: "js",
+      resolveDir: root,
     }));
     // The full handlebars compiler is never needed in the bundle: only its runtime.
     build.onResolve({ filter: /^handlebars$/ }, () => ({ path: require.resolve("handlebars/runtime") }));

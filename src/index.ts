@@ -59,6 +59,7 @@ export interface Compose2BakeResult {
    * Every local file the result was made from, as absolute real paths (symlinks resolved), sorted: the Compose
    * files (included and extended ones too), the env files read, compose2bake.toml, and the Dockerfiles, secret
    * files and ssh keys the project names (whether they exist or not). A caller must never write over one.
+   * Resolved on first access.
    */
   readonly inputs: readonly string[];
 }
@@ -140,7 +141,7 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
         })
       : undefined;
   const text = emit(bake, format, header);
-  const inputs = projectInputs(fs, project, read, options.config?.file);
+  let inputs: string[] | undefined;
   return {
     text,
     format,
@@ -148,7 +149,11 @@ export function compose2bake(given: Compose2BakeOptions): Compose2BakeResult {
     project,
     diagnostics: collapseRepeats(sortDiagnostics(diagnostics.all)),
     regenerate,
-    inputs,
+    // Real paths cost a few file-system calls per file (some ms of a small run): resolved when first asked
+    // for, which the CLI does only when it writes or compares a file.
+    get inputs(): string[] {
+      return (inputs ??= projectInputs(fs, project, read, options.config?.file));
+    },
   };
 }
 

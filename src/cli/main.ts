@@ -11,6 +11,8 @@ import { parseCommandLine, UsageError, type Args } from "./args";
 import { collectGarbage } from "./collect-garbage";
 import { outputFormatProblem } from "../emit";
 import { writeStderr, writeStdout } from "./stdout";
+
+export { outputFlushed } from "./stdout";
 import { MAX_FILE_BYTES } from "../compose/yaml";
 import {
   CompileError,

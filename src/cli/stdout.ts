@@ -4,6 +4,17 @@
 import * as fs from "node:fs";
 import { OutputError } from "./write-file";
 
+/** Set once a write went through `process.stdout`/`process.stderr`, which may still hold it when the run ends. */
+let streamed = false;
+
+/**
+ * Whether the process may end the moment the run returns (bin/compose2bake.js then calls `process.exit`, which
+ * skips freeing the V8 heap, a few ms): only when every byte went out through writeSync, none is queued on a stream.
+ */
+export function outputFlushed(): boolean {
+  return !streamed;
+}
+
 /**
  * Writes straight to file descriptor 1: creating `process.stdout` loads Node's stream machinery, a twentieth
  * of a small run. A non-blocking stdout that is full (EAGAIN) gets the rest through `process.stdout`, which
@@ -19,6 +30,7 @@ export function writeStdout(text: string): void {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === "EAGAIN") {
+        streamed = true;
         process.stdout.write(bytes.subarray(written));
         return;
       }
@@ -44,6 +56,7 @@ export function writeStderr(text: string): void {
       written += fs.writeSync(2, bytes, written);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EAGAIN") {
+        streamed = true;
         process.stderr.on("error", () => undefined);
         process.stderr.write(bytes.subarray(written));
       }

@@ -52,6 +52,17 @@ test("nodeCountBound is never below the lexer's count", () => {
   );
 });
 
+test("nodeCountBound is at most one more than the text's length, so checkSize skips shorter files unscanned", () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 200 }), (pieces) => {
+      const text = pieces.join("");
+      expect(nodeCountBound(text)).toBeLessThanOrEqual(text.length + 1);
+    }),
+    { numRuns: RUNS * 20 },
+  );
+  expect(nodeCountBound(",".repeat(1000))).toBe(1001);
+});
+
 test.each([
   ["JSON-style keys", '{"a":b,"c":d}'],
   ["a flow sequence", "[a,b,c]"],
