@@ -44,7 +44,25 @@ export function emitJson(file: BakeFile, comment?: readonly string[]): string {
   if (variables.length > 0) top.push(["variable", { entries: variables }]);
   if (groups.length > 0) top.push(["group", { entries: groups }]);
   if (targets.length > 0) top.push(["target", { entries: targets }]);
-  return write({ entries: top }, "") + "\n";
+  // The two outer levels (the file, its sections) are written as pieces joined once: joining each level's
+  // members on the way up would copy the whole text once per level, as large strings that only a full
+  // collection frees (about 2 MB for 1,000 services). Each block below them is small and written as before.
+  const pieces: string[] = [];
+  if (top.length === 0) pieces.push("{}");
+  top.forEach(([section, value], i) => {
+    pieces.push(i === 0 ? "{\n  " : ",\n  ", JSON.stringify(section), ": ");
+    if (typeof value === "object" && value !== null && !Array.isArray(value) && value.entries.length > 0) {
+      value.entries.forEach(([k, v], j) => {
+        pieces.push(j === 0 ? "{\n    " : ",\n    ", JSON.stringify(k), ": ", write(v, "    "));
+      });
+      pieces.push("\n  }");
+    } else {
+      pieces.push(write(value, "  "));
+    }
+  });
+  if (top.length > 0) pieces.push("\n}");
+  pieces.push("\n");
+  return pieces.join("");
 }
 
 function variableJson(v: BakeVariable): Entries {
