@@ -79,6 +79,8 @@ export function checkText(check: KeptCheck, text: string): string | undefined {
         : `'services[${check.service}].build.${check.key}' invalid size: '${text}'`;
     case "no-equals":
       return text.includes("=") ? `bad host name '${check.host}:${text.split("=")[0]}'` : undefined;
+    case "not-empty":
+      return text === "" ? check.message : undefined;
   }
 }
 
@@ -104,5 +106,7 @@ export function checkValidation(
         condition: `length(regexall("=", ${x})) == 0`,
         error_message: { template: [`bad host name '${check.host}:`, { expr: `split("=", ${x})[0]` }, "'"] },
       };
+    case "not-empty":
+      return { condition: `${x} != ""`, error_message: check.message };
   }
 }

@@ -54,6 +54,9 @@ const RESERVED = new Set([
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
 
+/** The error code of a kept check that fails when the file is generated. */
+const CHECK_CODES = { size: "invalid-size", "no-equals": "invalid-extra-host", "not-empty": "secret-source" } as const;
+
 /** Bake files applyKeptVariables returned: convertProject applies the kept variables, so a second call is a no-op. */
 const applied = new WeakSet<BakeFile>();
 
@@ -311,7 +314,7 @@ export function applyKeptVariables(
         .filter((p) => typeof p === "string")
         .join("");
       const problem = checkText(check, text);
-      if (problem !== undefined) fail(check.rule === "size" ? "invalid-size" : "invalid-extra-host", problem);
+      if (problem !== undefined) fail(CHECK_CODES[check.rule], problem);
       continue;
     }
     const rule = checkValidation(check, expr, splitOf);

@@ -49,8 +49,11 @@ export function formValues(form: KeptForm): string[] {
  * `validation`:
  * - `size`: go-units RAMInBytes must parse it (`shm_size`); `path` names the key as Compose's message does;
  * - `no-equals`: an extra_hosts list item `host:<value>` whose value holds a `=` is cut there by Compose, which
- *   then refuses the host name `host:<value up to the =>`.
+ *   then refuses the host name `host:<value up to the =>`;
+ * - `not-empty`: Compose refuses the project with `message` when the value comes out empty (a secret that is
+ *   not external needs a `file` or an `environment`: the value is the two joined).
  */
 export type KeptCheck =
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
-  | { readonly rule: "no-equals"; readonly value: string; readonly host: string };
+  | { readonly rule: "no-equals"; readonly value: string; readonly host: string }
+  | { readonly rule: "not-empty"; readonly value: string; readonly message: string };

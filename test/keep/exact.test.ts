@@ -177,6 +177,17 @@ const cases: ExactCase[] = [
     },
     envs: [{}, { SNAME: "FOO" }, { SNAME: "FOO", SUFFIX: "" }, { SUFFIX: "Y" }],
     expression: '"${SNAME == "" ? "" : "id=s1,env=${SNAME}"}"',
+    message: 'secret "s1" must declare either `file` or `environment`',
+  },
+  {
+    // Found by the fuzzer (seed 41): Compose checks every secret, used or not.
+    name: "an unused secret whose environment: name comes out empty",
+    files: {
+      "compose.yaml": 'services:\n  a:\n    build: .\nsecrets:\n  s_env:\n    environment: "${SN}"\n',
+    },
+    envs: [{ SN: "T1" }, {}, { SN: "" }],
+    expression: 'SN != ""',
+    message: 'secret "s_env" must declare either `file` or `environment`',
   },
 ];
 
