@@ -7,7 +7,8 @@
  * - `attest`: `provenance`/`sbom` → the `attest` entry compose writes (`true` → `type=T`, `false` →
  *   `type=T,disabled=true`, "" → none, else `type=T,<value>`);
  * - `unless-empty`: a whole entry that is dropped when `test` comes out empty (a build secret whose
- *   `environment:` names no variable is skipped by Compose);
+ *   `environment:` names no variable: Compose refuses the project then, a `not-empty` check below, and the entry
+ *   is dropped rather than read by bake as a secret without a name);
  * - `host-ips`: an extra_hosts value: brackets removed from each IP (`[::1]` → `::1`), after splitting on `,`
  *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does.
  */

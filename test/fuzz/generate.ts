@@ -26,9 +26,8 @@ import * as fc from "fast-check";
 import { alias, list, map, raw, str, yamlDocument, type YNode } from "./yaml-text";
 
 /**
- * Issue #13 item 1: kept mode resolves some values as if their variables were unset (service `platform`, context
- * and other paths, `shm_size`, `ulimits`, ssh and secret paths, booleans), so a kept file differs from Compose
- * whenever such a variable is set. While that work is under way, the generator puts variables in those places
+ * Issue #13 item 1: kept mode resolves some values as if their variables were unset (context and other paths,
+ * `ulimits`, ssh and secret paths, ssh ids), so a kept file differs from Compose whenever such a variable is set. While that work is under way, the generator puts variables in those places
  * only for `--resolve` runs; set this to true (or `C2B_FUZZ_KEPT_AS_UNSET=1`) to exercise them in kept mode too.
  */
 export const EXERCISE_KEPT_AS_UNSET_PLACES = process.env.C2B_FUZZ_KEPT_AS_UNSET === "1";
