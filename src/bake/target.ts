@@ -242,7 +242,7 @@ export class TargetConverter implements KeyConverter {
       if (secret.file !== undefined) {
         out.push(csvRecord([`id=${id}`, `src=${this.localPath(secret.file)}`]));
       } else if (secret.environment !== undefined && this.kept && hasToken(secret.environment)) {
-        // Keep mode: Compose skips the secret when the name comes out empty (kept-forms.ts).
+        // Keep mode: an empty name is refused (a validation, compose/validate.ts); the entry is then dropped.
         const value = csvRecord([`id=${id}`, `env=${secret.environment}`]);
         out.push(this.kept.form({ kind: "form", form: "unless-empty", value, test: secret.environment }));
       } else if (secret.environment !== undefined) {
