@@ -509,45 +509,76 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
   );
   const n = 3;
   // Services are an array (not a count chained to a tuple), so shrinking can remove any of them; names go by position.
-  return sparseRecord(
-    {
-      name: fc.constantFrom("my_proj", "proj-2", "p3"),
-      sharedArgs: fc.uniqueArray(
-        fc.tuple(
-          fc.constantFrom("S1", "ARG1", "W1"),
-          fc.oneof(
-            templateArb("text", true, "args").map((tpl): ArgValue => ({ tpl })),
-            fc.constant<ArgValue>({ none: true }),
+  return (
+    sparseRecord(
+      {
+        name: fc.constantFrom("my_proj", "proj-2", "p3"),
+        sharedArgs: fc.uniqueArray(
+          fc.tuple(
+            fc.constantFrom("S1", "ARG1", "W1"),
+            fc.oneof(
+              templateArb("text", true, "args").map((tpl): ArgValue => ({ tpl })),
+              fc.constant<ArgValue>({ none: true }),
+            ),
           ),
+          { minLength: 1, maxLength: 2, selector: (e) => e[0] },
         ),
-        { minLength: 1, maxLength: 2, selector: (e) => e[0] },
-      ),
-      second: fc.record({
-        lookup: fc.boolean(),
-        overrides: fc.array(
-          fc.record({
-            service: fc.nat(n - 1),
-            build: build(n),
-            reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
-            override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
-          }),
-          { minLength: 1, maxLength: 2 },
-        ),
-      }),
-      baseBuild: build(n),
-      include: fc.record({ envFile: fc.boolean(), build: build(1) }),
-      secretEnv: templateArb("envname", true), // kept exactly since issue #13 item 1
-    },
-    {
-      services: fc
-        .array(service(n), { minLength: 1, maxLength: n })
-        .map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
-      cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
-      envFileFlag: fc.boolean(),
-      variables,
-    },
-    1 / 3,
-  ) as unknown as fc.Arbitrary<FuzzProject>;
+        second: fc.record({
+          lookup: fc.boolean(),
+          overrides: fc.array(
+            fc.record({
+              service: fc.nat(n - 1),
+              build: build(n),
+              reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
+              override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
+            }),
+            { minLength: 1, maxLength: 2 },
+          ),
+        }),
+        baseBuild: build(n),
+        include: fc.record({ envFile: fc.boolean(), build: build(1) }),
+        secretEnv: templateArb("envname", true), // kept exactly since issue #13 item 1
+      },
+      {
+        services: fc
+          .array(service(n), { minLength: 1, maxLength: n })
+          .map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
+        cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
+        envFileFlag: fc.boolean(),
+        variables,
+      },
+      1 / 3,
+    ) as unknown as fc.Arbitrary<FuzzProject>
+  ).map((p) => (o.variablesInResolvedPlaces ? p : literalMergedHosts(p)));
+}
+
+/**
+ * Kept mode writes extra_hosts IPs as expressions, but when two definitions of one service's extra_hosts are merged
+ * (a later file, `extends`), compose-go drops a later `host=ip` item equal to an earlier one after interpolating,
+ * which the kept file does not do (README: the one difference left there). Such projects get literal IPs.
+ */
+function literalMergedHosts(p: FuzzProject): FuzzProject {
+  if (!p.second && !p.services.some((s) => s.extends)) return p;
+  const literal = (b: BuildSpec | undefined): BuildSpec | undefined =>
+    b?.extra_hosts
+      ? {
+          ...b,
+          extra_hosts: {
+            ...b.extra_hosts,
+            entries: b.extra_hosts.entries.map(
+              ([h], i) => [h, [{ lit: LITERALS.ip[i % LITERALS.ip.length]! }]] as const,
+            ),
+          },
+        }
+      : b;
+  return {
+    ...p,
+    services: p.services.map((s) => (s.build ? { ...s, build: literal(s.build) } : s)),
+    ...(p.baseBuild ? { baseBuild: literal(p.baseBuild) } : {}),
+    ...(p.second
+      ? { second: { ...p.second, overrides: p.second.overrides.map((o) => ({ ...o, build: literal(o.build)! })) } }
+      : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
