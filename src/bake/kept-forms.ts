@@ -107,6 +107,6 @@ export function checkValidation(
         error_message: { template: [`bad host name '${check.host}:`, { expr: `split("=", ${x})[0]` }, "'"] },
       };
     case "not-empty":
-      return { condition: `${x} != ""`, error_message: check.message };
+      return { condition: `${operand(pieces)} != ""`, error_message: check.message };
   }
 }

@@ -417,7 +417,7 @@ function project(i: number): KeepProject {
     g.features.add("shm_size");
   }
   // Values Compose reshapes after interpolating them (keep-forms): attest entries, entitlements, extra_hosts IPs
-  // (both forms) and the variable a build secret reads.
+  // (both forms) and the variable a build secret reads (with a default: Compose refuses a secret without a name).
   const secretName = i % 4 === 1 ? `${P}_SN` : undefined;
   if (secretName !== undefined) {
     const [att, ent, ip] = [`${P}_ATT`, `${P}_ENT`, `${P}_IP`];
@@ -480,7 +480,8 @@ function project(i: number): KeepProject {
     );
     g.features.add("requirement outside build");
   }
-  if (secretName !== undefined) lines.push("secrets:", "  senv:", `    environment: ${q(`\${${secretName}}`)}`);
+  if (secretName !== undefined)
+    lines.push("secrets:", "  senv:", `    environment: ${q(`\${${secretName}:-FALLBACK}`)}`);
   const files: Record<string, string> = { "compose.yaml": lines.join("\n") + "\n" };
   if (g.requirements && i % 5 === 2) {
     // An override file that replaces a value holding a requirement: Compose still checks it.
