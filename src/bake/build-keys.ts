@@ -5,6 +5,8 @@
  * the project is asked of a KeyConverter (target.ts's TargetConverter).
  */
 import type { ComposeBuild, ComposeService } from "../compose/model";
+import type { KeptVariables } from "../compose/keep";
+import { hasToken } from "../compose/keep-token";
 import type { PlaceOf } from "../compose/positions";
 import type { DiagnosticBag } from "../diagnostics";
 import { dict, dictCopy } from "../dict";
@@ -18,6 +20,8 @@ export interface KeyConverter {
   readonly names: ReadonlyMap<string, string>;
   readonly placeOf: PlaceOf;
   readonly valueKey: (s: string) => string;
+  /** Keep mode's references (undefined with --resolve). */
+  readonly kept: KeptVariables | undefined;
   contextPath(context: string): string;
   contexts(b: ComposeBuild): Record<string, BakeString> | undefined;
   dockerfile(b: ComposeBuild): string;
@@ -134,8 +138,8 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
     if (hosts.length > 0) t["extra-hosts"] = dict(hosts.map((h) => [h, b.extra_hosts[h]!.join(",")]));
   },
   // Both are `attest` entries.
-  provenance: ({ b, t }) => {
-    const attest = [attestation("provenance", b.provenance), attestation("sbom", b.sbom)].filter(
+  provenance: ({ cv, b, t }) => {
+    const attest = [attestation("provenance", b.provenance, cv.kept), attestation("sbom", b.sbom, cv.kept)].filter(
       (a): a is string => a !== undefined,
     );
     if (attest.length > 0) t.attest = attest;
@@ -166,8 +170,14 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
 };
 
 /** `true` → the attestation; `false` → disabled, so bake's default does not switch it back on; else its options. */
-function attestation(type: "provenance" | "sbom", value: string | undefined): string | undefined {
+function attestation(
+  type: "provenance" | "sbom",
+  value: string | undefined,
+  kept: KeptVariables | undefined,
+): string | undefined {
   if (value === undefined) return undefined;
+  // Keep mode: the same choice, made by bake (kept-forms.ts).
+  if (kept && hasToken(value)) return kept.form({ kind: "form", form: "attest", type, value });
   if (value === "true") return `type=${type}`;
   if (value === "false") return `type=${type},disabled=true`;
   return `type=${type},${value}`;

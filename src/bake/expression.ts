@@ -20,6 +20,8 @@ import { canBeEmpty, OPERATORS, outcome, type Outcome, type Test } from "../comp
 import { hclString } from "./escape";
 import type { BakeVariableValidation } from "./model";
 import { messageText } from "../compose/interpolate";
+import { formPieces } from "./kept-forms";
+import { argument, operand, type Piece } from "./template-pieces";
 
 /** compose-go's toBoolean (normalize-build.ts): the words it reads as true and as false, lowercased. */
 export const BOOLEAN_TRUE = ["y", "yes", "true", "on"];
@@ -30,8 +32,7 @@ export function hclList(items: readonly string[]): string {
   return `[${items.map((i) => hclString(i)).join(", ")}]`;
 }
 
-/** A piece of a template: literal text, or an HCL expression. */
-export type Piece = string | { expr: string };
+export { argument, operand, type Piece } from "./template-pieces";
 
 export class ExpressionWriter {
   constructor(
@@ -50,6 +51,7 @@ export class ExpressionWriter {
       if (typeof piece === "string") template.push(piece);
       else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
       else if (piece.kind === "boolean") template.push({ expr: this.boolean(piece) });
+      else if (piece.kind === "form") template.push(...formPieces(piece, this, this.split));
       else template.push(...this.writerFor(piece.scope).reference(piece));
     }
     return mergeText(template);
@@ -62,7 +64,7 @@ export class ExpressionWriter {
         ? p === ""
         : p.kind === "fallback"
           ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
-          : p.kind === "boolean"
+          : p.kind === "boolean" || p.kind === "form"
             ? true
             : this.writerFor(p.scope).canBeEmpty([p.part]),
     );
@@ -200,22 +202,6 @@ export function nullWhenEmpty(pieces: readonly Piece[]): string {
 export function emptyFallback(pieces: readonly Piece[], fallback: string): string {
   const x = operand(pieces);
   return `${x} == "" ? ${hclString(fallback)} : ${x}`;
-}
-
-/** Pieces as a function's argument: a single expression as it is, else a template. */
-export function argument(pieces: readonly Piece[]): string {
-  const only = pieces.length === 1 ? pieces[0] : undefined;
-  return typeof only === "object" ? only.expr : hclString({ template: pieces });
-}
-
-/** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
-export function operand(pieces: readonly Piece[]): string {
-  const only = pieces.length === 1 ? pieces[0] : undefined;
-  return typeof only === "object"
-    ? /^\w+$/.test(only.expr)
-      ? only.expr
-      : `(${only.expr})`
-    : hclString({ template: pieces });
 }
 
 export function mergeText(parts: readonly Piece[]): Piece[] {

@@ -7,6 +7,7 @@ import * as path from "../platform/path";
 import { isTrue } from "../compose/environment";
 import { hasToken } from "../compose/keep-token";
 import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";
+import type { KeptVariables } from "../compose/keep";
 import { placeOf, type PlaceOf } from "../compose/positions";
 import { fail, type DiagnosticBag } from "../diagnostics";
 import { dict, hasOwn, own } from "../dict";
@@ -31,6 +32,10 @@ export class TargetConverter implements KeyConverter {
     readonly diagnostics: DiagnosticBag,
     readonly names: ReadonlyMap<string, string>,
   ) {}
+
+  get kept(): KeptVariables | undefined {
+    return this.project.kept;
+  }
 
   /** Where a value was written (its nearest ancestor with a position). */
   readonly placeOf: PlaceOf = (p) => placeOf(this.project.positions, p);
@@ -236,6 +241,10 @@ export class TargetConverter implements KeyConverter {
       }
       if (secret.file !== undefined) {
         out.push(csvRecord([`id=${id}`, `src=${this.localPath(secret.file)}`]));
+      } else if (secret.environment !== undefined && this.kept && hasToken(secret.environment)) {
+        // Keep mode: an empty name is refused (a validation, compose/validate.ts); the entry is then dropped.
+        const value = csvRecord([`id=${id}`, `env=${secret.environment}`]);
+        out.push(this.kept.form({ kind: "form", form: "unless-empty", value, test: secret.environment }));
       } else if (secret.environment !== undefined) {
         out.push(csvRecord([`id=${id}`, `env=${secret.environment}`]));
         if (this.project.envFileVariables.has(secret.environment)) {

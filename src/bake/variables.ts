@@ -22,6 +22,8 @@ import type { TemplatePart } from "../compose/interpolate";
 import { hasToken, type IncludeScope, type KeptBoolean, type KeptPiece, type KeptVariables } from "../compose/keep";
 import { OPERATORS } from "../compose/operators";
 import { TARGET_ATTRIBUTE_KINDS } from "./escape";
+import { checkText, checkValidation } from "./kept-forms";
+import { formValues } from "../compose/keep-forms";
 import { argument, BOOLEAN_WORDS, ExpressionWriter, hclList, nullWhenEmpty, operand, type Piece } from "./expression";
 import { dictCopy } from "../dict";
 import {
@@ -51,6 +53,9 @@ const RESERVED = new Set([
 
 /** Attributes Compose leaves out when their value is empty (compose-go gives `""` no meaning there). */
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
+
+/** The error code of a kept check that fails when the file is generated. */
+const CHECK_CODES = { size: "invalid-size", "no-equals": "invalid-extra-host", "not-empty": "secret-source" } as const;
 
 /**
  * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
@@ -108,6 +113,10 @@ export function applyKeptVariables(
         notePieces(splitOf(piece.value));
         continue;
       }
+      if (piece.kind === "form") {
+        for (const value of formValues(piece)) notePieces(splitOf(value));
+        continue;
+      }
       if (piece.valueless) nullable.add(piece.part.name);
       note([piece.part], piece.scope);
     }
@@ -119,6 +128,7 @@ export function applyKeptVariables(
     for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""])
       notePieces(splitOf(value));
   }
+  for (const check of kept.checks) notePieces(splitOf(check.value));
   for (const r of kept.requirements) {
     use(r.name, r.scope);
     if (OPERATORS[r.op].test === "set") nullable.add(r.name);
@@ -286,6 +296,28 @@ export function applyKeptVariables(
     };
     const v = variable[host]!;
     variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+  }
+
+  // Compose's checks on the values it reshapes (kept-forms.ts): a validation on the first variable each reads.
+  for (const check of kept.checks) {
+    const names = new Set<string>();
+    referencedNames(splitOf(check.value), splitOf, names);
+    const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
+    if (host === undefined) {
+      // Every reference was written as text: the check runs now, as Compose runs it.
+      const text = expr
+        .value(splitOf(check.value))
+        .filter((p) => typeof p === "string")
+        .join("");
+      const problem = checkText(check, text);
+      if (problem !== undefined) fail(CHECK_CODES[check.rule], problem);
+      continue;
+    }
+    const rule = checkValidation(check, expr, splitOf);
+    const v = variable[host]!;
+    const same = (r: BakeVariableValidation) =>
+      r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
+    if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));

@@ -15,9 +15,11 @@ const KEPT_BUILD_STRINGS = new Set([
   "no_cache",
   "privileged",
   "shm_size",
+  "provenance",
+  "sbom",
 ]);
 /** Build keys whose list items reach bake unchanged. */
-const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter"]);
+const KEPT_BUILD_LISTS = new Set(["tags", "cache_from", "cache_to", "platforms", "no_cache_filter", "entitlements"]);
 /** x-bake keys whose value or list items reach bake unchanged. */
 const KEPT_X_BAKE = new Set(["tags", "cache-from", "cache-to", "platforms", "output"]);
 const KEY_VALUE_KEYS = new Set(["args", "labels"]);
@@ -45,6 +47,8 @@ function buildKey(segs: readonly string[]): string | undefined {
 
 /** A value that reaches bake unchanged, so its references can stay bake expressions. */
 export function isKeepablePlace(segs: readonly string[]): boolean {
+  // A top-level secret's `environment:` (the name of the variable a build secret reads).
+  if (segs.length === 3 && segs[0] === "secrets") return segs[2] === "environment";
   if (segs.length === 3) return segs[0] === "services" && (segs[2] === "image" || segs[2] === "platform");
   const key = buildKey(segs);
   if (key === undefined) return false;
@@ -54,11 +58,12 @@ export function isKeepablePlace(segs: readonly string[]): boolean {
     case 5:
       return (
         KEY_VALUE_KEYS.has(key) ||
+        key === "extra_hosts" || // a mapping's IP, or a `host=ip` item whose host is literal (isHostItem)
         (KEPT_BUILD_LISTS.has(key) && isIndex(segs[4]!)) ||
         (key === "x-bake" && KEPT_X_BAKE.has(segs[4]!))
       );
     case 6:
-      return key === "x-bake" && KEPT_X_BAKE.has(segs[4]!) && isIndex(segs[5]!);
+      return (key === "x-bake" && KEPT_X_BAKE.has(segs[4]!) && isIndex(segs[5]!)) || key === "extra_hosts";
     default:
       return false;
   }
@@ -75,4 +80,9 @@ export function isBuildRelevant(segs: readonly string[]): boolean {
 /** An item of a list-form `args` or `labels` (`- KEY=value`). */
 export function isKeyValueItem(segs: readonly string[]): boolean {
   return segs.length === 5 && KEY_VALUE_KEYS.has(buildKey(segs) ?? "") && isIndex(segs[4]!);
+}
+
+/** An item of a list-form `extra_hosts` (`- host=ip`), whose host must be literal to keep its IPs. */
+export function isHostItem(segs: readonly string[]): boolean {
+  return segs.length === 5 && buildKey(segs) === "extra_hosts" && isIndex(segs[4]!);
 }

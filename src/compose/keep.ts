@@ -16,7 +16,7 @@
  * `environment`, a value a later file overrides), and also inside a default or alternative, where the validation
  * only applies when that branch is taken (`guards`), as Compose evaluates defaults lazily.
  */
-import { decodeTokens, encodeToken } from "./keep-token";
+import { decodeTokens, encodeToken, hasToken } from "./keep-token";
 import {
   interpolate,
   InterpolationError,
@@ -27,7 +27,8 @@ import {
   type TemplatePart,
 } from "./interpolate";
 import { canBeEmpty, outcome } from "./operators";
-import { isBuildRelevant, isKeepablePlace, isKeyValueItem } from "./keep-places";
+import { isBuildRelevant, isHostItem, isKeepablePlace, isKeyValueItem } from "./keep-places";
+import type { KeptCheck, KeptForm } from "./keep-forms";
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
@@ -79,7 +80,7 @@ export interface KeptBoolean {
   readonly whenTrue?: string;
 }
 
-export type KeptPiece = KeptReference | KeptFallback | KeptBoolean;
+export type KeptPiece = KeptReference | KeptFallback | KeptBoolean | KeptForm;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -124,6 +125,8 @@ export class KeptVariables {
   readonly platformChecks: PlatformCheck[] = [];
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
   readonly resolvedArgNames: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  /** Compose's checks on kept values it reshapes (keep-forms.ts): bake validations. */
+  readonly checks: KeptCheck[] = [];
 
   /** The include being loaded, while it is (see withScope). */
   private currentScope: IncludeScope | undefined;
@@ -165,6 +168,11 @@ export class KeptVariables {
   /** `value` (which holds tokens) read as a boolean, as one token (see KeptBoolean). */
   boolean(value: string, path: string, whenTrue?: string): string {
     return this.token({ kind: "boolean", value, path, ...(whenTrue === undefined ? {} : { whenTrue }) });
+  }
+
+  /** A value Compose reshapes, as one token (keep-forms.ts); `value` itself when it holds no token. */
+  form(form: KeptForm): string {
+    return hasToken(form.value) ? this.token(form) : form.value;
   }
 
   /** Splits a string into literal text and kept references (keep-token.ts owns the format). */
@@ -259,7 +267,10 @@ function keepString(
   collectRequirements(parts, [], kept);
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
   const keepable =
-    isKeepablePlace(segs) && (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("=")));
+    isKeepablePlace(segs) &&
+    (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("="))) &&
+    // `- host=ip` / `- host:ip`: bake keys are literal, so the host must be.
+    (!isHostItem(segs) || (parts[0]?.kind === "text" && /[=:]/.test(parts[0].text)));
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
   const names = new Set<string>();
   const resolved = resolveUnset(parts, names);

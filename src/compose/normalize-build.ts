@@ -20,6 +20,7 @@ import { fail } from "../diagnostics";
 import { dict } from "../dict";
 import type { Lookup } from "./interpolate";
 import { hasToken } from "./keep-token";
+import type { KeptVariables } from "./keep";
 import { contextPath, maybeUnixPath } from "./paths";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
@@ -34,6 +35,8 @@ export interface NormalizeContext {
   readonly lookupEnv: Lookup;
   /** Source positions by dotted path, e.g. "services.web.build.args.FOO"; the nearest ancestor with one is used. */
   readonly positions: PositionTable;
+  /** Keep mode: records the forms and checks of values Compose reshapes (keep-forms.ts). */
+  readonly kept?: KeptVariables;
 }
 
 type Raw = unknown;
@@ -75,7 +78,7 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     sbom: attestation(build.sbom),
     pull: optionalBoolean(build.pull, at("pull"), ctx),
     target: nonEmpty(build.target as string | undefined),
-    shm_size: shmSize(build.shm_size, at("shm_size"), ctx),
+    shm_size: shmSize(build.shm_size, at("shm_size"), ctx, servicePath.slice("services.".length)),
     extra_hosts: normalizeExtraHosts(build.extra_hosts, at("extra_hosts"), ctx),
     isolation: nonEmpty(build.isolation as string | undefined),
     privileged: optionalBoolean(build.privileged, at("privileged"), ctx),
@@ -253,7 +256,9 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
   const out = dict<string[]>();
   if (isMap(raw)) {
     for (const [host, v] of Object.entries(raw))
-      out[host] = Array.isArray(v) ? v.map(goString) : [v === null ? "" : goString(v)];
+      out[host] = (Array.isArray(v) ? v.map(goString) : [v === null ? "" : goString(v)]).map((ip) =>
+        keptIps(ip, false, ctx),
+      );
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       let cut = item.indexOf("=");
@@ -261,7 +266,10 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
       if (cut < 0)
         fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, placeOf(ctx.positions, `${p}.${i}`));
       const host = item.slice(0, cut);
-      (out[host] ??= []).push(...item.slice(cut + 1).split(","));
+      const ips = item.slice(cut + 1);
+      // Keep mode: Compose cuts at the first `=` after interpolating, so a `:` item whose value holds one fails.
+      if (item[cut] === ":" && hasToken(ips)) ctx.kept?.checks.push({ rule: "no-equals", value: ips, host });
+      (out[host] ??= []).push(...(hasToken(ips) ? [keptIps(ips, true, ctx)] : ips.split(",")));
     });
   } else {
     return out;
@@ -269,16 +277,28 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
   for (const [host, ips] of Object.entries(out)) {
     if (host === "" || /[:=]/.test(host))
       fail("invalid-extra-host", `bad host name '${host}'`, placeOf(ctx.positions, `${p}.${host}`));
-    out[host] = ips.map((ip) => (ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip));
+    out[host] = ips.map((ip) =>
+      !hasToken(ip) && ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip,
+    );
   }
   return out;
 }
 
+/** Keep mode: IPs holding variables, split and unbracketed by bake (keep-forms.ts `host-ips`). */
+function keptIps(value: string, split: boolean, ctx: NormalizeContext): string {
+  if (!hasToken(value) || !ctx.kept) return value;
+  return ctx.kept.form({ kind: "form", form: "host-ips", value, split });
+}
+
 /** types/bytes.go: an int is bytes, a string goes through go-units RAMInBytes. 0 is Go's "unset". */
-function shmSize(raw: Raw, p: string, ctx: NormalizeContext): number | string | undefined {
+function shmSize(raw: Raw, p: string, ctx: NormalizeContext, service: string): number | string | undefined {
   if (raw === undefined) return undefined;
-  // Keep mode: a value holding variables is parsed by bake (buildx's MemBytes is go-units RAMInBytes too).
-  if (typeof raw === "string" && hasToken(raw)) return raw;
+  // Keep mode: a value holding variables is parsed by bake (buildx's MemBytes is go-units RAMInBytes too). Compose
+  // decodes every service, active or not, so its check is a validation too, which bake runs whatever it builds.
+  if (typeof raw === "string" && hasToken(raw)) {
+    ctx.kept?.checks.push({ rule: "size", value: raw, service, key: "shm_size" });
+    return raw;
+  }
   const bytes =
     typeof raw === "number"
       ? raw

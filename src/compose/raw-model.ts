@@ -24,6 +24,7 @@ import { keepValue, type KeptVariables } from "./keep";
 import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
+import { checkCanonicalShapes } from "./canonical-checks";
 
 /**
  * Source positions by path across the merged documents: the latest document that has a path wins, as if each
@@ -100,6 +101,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     // its canonical transform: an ssh list this document wrote or appended (`[default, default]`, or a list
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
+    checkCanonicalShapes(model, value, placeOf);
     canonicalizeSsh(model);
   }
   return model;
@@ -199,6 +201,8 @@ function readRawFile(file: string, ctx: RawModelContext): RawFile {
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
     model = mergeDocuments(model, value, () => undefined);
+    // compose-go canonicalises an extended file too (its schema is checked only after the extends).
+    checkCanonicalShapes(model, value, (p) => doc.positions.get(p));
     tagPaths.push(...doc.resetPaths, ...doc.overridePaths);
   }
   return { model, tagPaths };

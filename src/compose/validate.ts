@@ -95,6 +95,15 @@ export function checkProject(project: ComposeProject): void {
       fail("platform-conflict", message, pos(`${at}.platform`));
     }
   }
+  // loader/validate.go, after the services: a secret that is not external needs a file or a variable name, used
+  // or not. In keep mode a name (or path) holding a reference is checked by bake.
+  for (const [name, secret] of Object.entries(project.secrets)) {
+    if (secret.external) continue;
+    const message = `secret "${name}" must declare either \`file\` or \`environment\`: invalid compose project`;
+    const source = (secret.file ?? "") + (secret.environment ?? "");
+    if (project.kept && hasToken(source)) project.kept.checks.push({ rule: "not-empty", value: source, message });
+    else if (source === "") fail("secret-source", message, pos(`secrets.${name}`));
+  }
 }
 
 interface Dependency {

@@ -26,9 +26,8 @@ import * as fc from "fast-check";
 import { alias, list, map, raw, str, yamlDocument, type YNode } from "./yaml-text";
 
 /**
- * Issue #13 item 1: kept mode resolves some values as if their variables were unset (service `platform`, context
- * and other paths, `shm_size`, `ulimits`, ssh and secret paths, booleans), so a kept file differs from Compose
- * whenever such a variable is set. While that work is under way, the generator puts variables in those places
+ * Issue #13 item 1: kept mode resolves some values as if their variables were unset (context and other paths,
+ * `ulimits`, ssh and secret paths, ssh ids), so a kept file differs from Compose whenever such a variable is set. While that work is under way, the generator puts variables in those places
  * only for `--resolve` runs; set this to true (or `C2B_FUZZ_KEPT_AS_UNSET=1`) to exercise them in kept mode too.
  */
 export const EXERCISE_KEPT_AS_UNSET_PLACES = process.env.C2B_FUZZ_KEPT_AS_UNSET === "1";
@@ -50,7 +49,8 @@ export interface GenerateOptions {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** What a value is, so that variables and literals give values both tools accept for that key. */
-export type Kind = "text" | "word" | "platform" | "path" | "size" | "number" | "bool";
+export type Kind =
+  "text" | "word" | "platform" | "path" | "size" | "number" | "bool" | "ip" | "ent" | "attest" | "envname";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -88,6 +88,12 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   size: { names: ["SHM"], values: ["64m", "1g", "1000000", "2gb"] },
   number: { names: ["NUM"], values: ["1024", "2048"] },
   bool: { names: ["FLAG"], values: ["true", "false", "True"] },
+  // Kept exactly since issue #13 item 1 (keep-forms): extra_hosts IPs, entitlements, provenance/sbom, and the
+  // variable a build secret's `environment:` names.
+  ip: { names: ["IP"], values: ["10.0.0.9", "[::2]", "::1,10.0.0.8", "[fe80::1],[::3]"] },
+  ent: { names: ["ENT"], values: ["network.host", "security.insecure"] },
+  attest: { names: ["ATT"], values: ["true", "false", "mode=max", "mode=min"] },
+  envname: { names: ["SN"], values: ["T1", "W1", "NOPE"] },
 };
 
 export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap((v) => v.names);
@@ -135,6 +141,10 @@ export const LITERALS = {
   number: ["1024"],
   hardNumber: ["2048"],
   bool: ["true", "false"],
+  ip: ["162.242.195.82", "::1", "10.0.0.1", "[::1]"],
+  ent: ["network.host", "security.insecure"],
+  attest: ["true", "false", "mode=max"],
+  envname: ["T1"],
 } as const;
 
 /** Requirements fail whenever their variable is unset, and then both tools just refuse: they are drawn rarely. */
@@ -227,7 +237,7 @@ export interface BuildSpec {
   readonly platforms?: readonly Template[];
   readonly cache_from?: ReadonlyArray<readonly [string, Template | null]>;
   readonly cache_to?: ReadonlyArray<readonly [string, Template | null]>;
-  readonly extra_hosts?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, string]> };
+  readonly extra_hosts?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, Template]> };
   readonly shm_size?: Template;
   readonly ulimits?: ReadonlyArray<readonly [string, Template | { readonly soft: Template; readonly hard: Template }]>;
   readonly secrets?: ReadonlyArray<{ readonly source: string; readonly long: boolean; readonly target?: string }>;
@@ -238,7 +248,9 @@ export interface BuildSpec {
     readonly list: boolean;
     readonly entries: ReadonlyArray<readonly [string, Template]>;
   };
-  readonly entitlements?: readonly string[];
+  readonly entitlements?: readonly Template[];
+  readonly provenance?: Template;
+  readonly sbom?: Template;
   readonly privileged?: Template;
   readonly isolation?: string;
   readonly no_cache_filter?: readonly string[];
@@ -282,6 +294,8 @@ export interface FuzzProject {
   readonly cliProfiles: readonly string[];
   readonly envFileFlag: boolean;
   readonly variables: Readonly<Record<string, VariableSpec>>;
+  /** The `environment:` of the top-level secret `s_env` (else `T1`). */
+  readonly secretEnv?: Template;
 }
 
 const SERVICE_NAMES = ["app", "web.api", "w-2", "x_y"];
@@ -312,6 +326,8 @@ const BUILD_KEYS = [
   "privileged",
   "isolation",
   "no_cache_filter",
+  "provenance",
+  "sbom",
 ] as const;
 
 function mapOrList<T>(keys: readonly string[], value: fc.Arbitrary<T>, max = 3) {
@@ -376,8 +392,8 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
     platforms: fc.array(templateArb("platform", true), { minLength: 1, maxLength: 2 }),
     cache_from: fc.array(cacheRef, { minLength: 1, maxLength: 2 }),
     cache_to: fc.array(cacheTo, { minLength: 1, maxLength: 2 }),
-    extra_hosts: mapOrList(["somehost", "other.host", "h-3"], fc.constantFrom("162.242.195.82", "::1", "10.0.0.1")),
-    shm_size: templateArb("size", v),
+    extra_hosts: mapOrList(["somehost", "other.host", "h-3"], templateArb("ip", true)),
+    shm_size: templateArb("size", true), // kept exactly since issue #13 item 1 (with Compose's check as a validation)
     ulimits: fc.uniqueArray(
       fc.tuple(
         fc.constantFrom("nofile", "nproc", "memlock"),
@@ -416,7 +432,9 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
       ),
       2,
     ),
-    entitlements: fc.uniqueArray(fc.constantFrom("network.host", "security.insecure"), { minLength: 1, maxLength: 2 }),
+    entitlements: fc.uniqueArray(templateArb("ent", true), { minLength: 1, maxLength: 2, selector: templateText }),
+    provenance: templateArb("attest", true),
+    sbom: templateArb("attest", true),
     privileged: templateArb("bool", true),
     isolation: fc.constantFrom("default", "process", "hyperv"),
     no_cache_filter: fc.uniqueArray(fc.constantFrom("base", "dev"), { minLength: 1, maxLength: 2 }),
@@ -491,44 +509,76 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
   );
   const n = 3;
   // Services are an array (not a count chained to a tuple), so shrinking can remove any of them; names go by position.
-  return sparseRecord(
-    {
-      name: fc.constantFrom("my_proj", "proj-2", "p3"),
-      sharedArgs: fc.uniqueArray(
-        fc.tuple(
-          fc.constantFrom("S1", "ARG1", "W1"),
-          fc.oneof(
-            templateArb("text", true, "args").map((tpl): ArgValue => ({ tpl })),
-            fc.constant<ArgValue>({ none: true }),
+  return (
+    sparseRecord(
+      {
+        name: fc.constantFrom("my_proj", "proj-2", "p3"),
+        sharedArgs: fc.uniqueArray(
+          fc.tuple(
+            fc.constantFrom("S1", "ARG1", "W1"),
+            fc.oneof(
+              templateArb("text", true, "args").map((tpl): ArgValue => ({ tpl })),
+              fc.constant<ArgValue>({ none: true }),
+            ),
           ),
+          { minLength: 1, maxLength: 2, selector: (e) => e[0] },
         ),
-        { minLength: 1, maxLength: 2, selector: (e) => e[0] },
-      ),
-      second: fc.record({
-        lookup: fc.boolean(),
-        overrides: fc.array(
-          fc.record({
-            service: fc.nat(n - 1),
-            build: build(n),
-            reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
-            override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
-          }),
-          { minLength: 1, maxLength: 2 },
-        ),
-      }),
-      baseBuild: build(n),
-      include: fc.record({ envFile: fc.boolean(), build: build(1) }),
-    },
-    {
-      services: fc
-        .array(service(n), { minLength: 1, maxLength: n })
-        .map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
-      cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
-      envFileFlag: fc.boolean(),
-      variables,
-    },
-    1 / 3,
-  ) as unknown as fc.Arbitrary<FuzzProject>;
+        second: fc.record({
+          lookup: fc.boolean(),
+          overrides: fc.array(
+            fc.record({
+              service: fc.nat(n - 1),
+              build: build(n),
+              reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
+              override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
+            }),
+            { minLength: 1, maxLength: 2 },
+          ),
+        }),
+        baseBuild: build(n),
+        include: fc.record({ envFile: fc.boolean(), build: build(1) }),
+        secretEnv: templateArb("envname", true), // kept exactly since issue #13 item 1
+      },
+      {
+        services: fc
+          .array(service(n), { minLength: 1, maxLength: n })
+          .map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
+        cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
+        envFileFlag: fc.boolean(),
+        variables,
+      },
+      1 / 3,
+    ) as unknown as fc.Arbitrary<FuzzProject>
+  ).map((p) => (o.variablesInResolvedPlaces ? p : literalMergedHosts(p)));
+}
+
+/**
+ * Kept mode writes extra_hosts IPs as expressions, but when two definitions of one service's extra_hosts are merged
+ * (a later file, `extends`), compose-go drops a later `host=ip` item equal to an earlier one after interpolating,
+ * which the kept file does not do (README: the one difference left there). Such projects get literal IPs.
+ */
+function literalMergedHosts(p: FuzzProject): FuzzProject {
+  if (!p.second && !p.services.some((s) => s.extends)) return p;
+  const literal = (b: BuildSpec | undefined): BuildSpec | undefined =>
+    b?.extra_hosts
+      ? {
+          ...b,
+          extra_hosts: {
+            ...b.extra_hosts,
+            entries: b.extra_hosts.entries.map(
+              ([h], i) => [h, [{ lit: LITERALS.ip[i % LITERALS.ip.length]! }]] as const,
+            ),
+          },
+        }
+      : b;
+  return {
+    ...p,
+    services: p.services.map((s) => (s.build ? { ...s, build: literal(s.build) } : s)),
+    ...(p.baseBuild ? { baseBuild: literal(p.baseBuild) } : {}),
+    ...(p.second
+      ? { second: { ...p.second, overrides: p.second.overrides.map((o) => ({ ...o, build: literal(o.build)! })) } }
+      : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -599,6 +649,8 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
       return b.tags && list(b.tags.map(tpl));
     case "target":
     case "network":
+    case "provenance":
+    case "sbom":
     case "shm_size":
     case "pull":
     case "no_cache":
@@ -606,7 +658,14 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
       const t = b[k];
       if (!t) return undefined;
       // Plain scalars for a literal boolean or number, so that YAML types them as a user's file would.
-      if ((k === "pull" || k === "no_cache" || k === "privileged") && t.length === 1 && "lit" in t[0]!)
+      if (
+        t.length === 1 &&
+        "lit" in t[0]! &&
+        (k === "pull" ||
+          k === "no_cache" ||
+          k === "privileged" ||
+          ((k === "provenance" || k === "sbom") && /^(true|false)$/.test(t[0].lit)))
+      )
         return raw(t[0].lit);
       if (k === "shm_size" && t.length === 1 && "lit" in t[0]! && /^\d+$/.test(t[0].lit)) return raw(t[0].lit);
       return tpl(t);
@@ -622,9 +681,14 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
       if (!b.extra_hosts) return undefined;
       return b.extra_hosts.list
         ? list(
-            b.extra_hosts.entries.map(([h, ip], i) => str(`${h}${i % 2 === 0 || ip.includes(":") ? "=" : ":"}${ip}`)),
+            b.extra_hosts.entries.map(([h, ip], i) => {
+              const text = templateText(ip);
+              return str(
+                `${h}${i % 2 === 0 || (text.includes(":") && !ip.some((p) => "ref" in p)) ? "=" : ":"}${text}`,
+              );
+            }),
           )
-        : map(b.extra_hosts.entries.map(([h, ip]) => [h, str(ip)] as const));
+        : map(b.extra_hosts.entries.map(([h, ip]) => [h, tpl(ip)] as const));
     case "ulimits":
       return (
         b.ulimits &&
@@ -668,7 +732,7 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
         )
       );
     case "entitlements":
-      return b.entitlements && list(b.entitlements.map(str));
+      return b.entitlements && list(b.entitlements.map(tpl));
     case "isolation":
       return b.isolation === undefined ? undefined : str(b.isolation);
     case "no_cache_filter":
@@ -853,7 +917,7 @@ export function renderProject(p: FuzzProject): RenderedProject {
       "secrets",
       map([
         ["s_file", map([["file", str("./secrets/s.txt")]])],
-        ["s_env", map([["environment", str("T1")]])],
+        ["s_env", map([["environment", p.secretEnv ? tpl(p.secretEnv) : str("T1")]])],
       ]),
     ]);
   files["compose.yaml"] = yamlDocument(map(top));

@@ -117,6 +117,78 @@ const cases: ExactCase[] = [
     // Compose: invalid size: '…'; bake: invalid value … for membytes key shm-size.
     message: /invalid (size: ''|value {2}for)|invalid (size: 'big'|value big for)/,
   },
+  {
+    // Found by the fuzzer (stop 18, counterexample d): Compose decodes every service, active or not.
+    name: "shm_size in a service no profile activates (an invalid size still refuses the project)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build: .\n  b:\n    profiles: [p]\n    build:\n      context: .\n      shm_size: "${SHM}"\n',
+    },
+    envs: [{ SHM: "1g" }, {}, { SHM: "big" }, { SHM: "-0" }, { SHM: "1e3 KiB" }, { SHM: "1_0" }, { SHM: "64 mb" }],
+    expression: "can(regex(",
+    message: /'services\[b\]\.build\.shm_size' invalid size: '(big)?'/,
+  },
+  {
+    name: "provenance and sbom (compose's attest entries: true, false, empty, or options)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      provenance: "${PROV}"\n      sbom: "${SB-true}"\n',
+    },
+    envs: [
+      {},
+      { PROV: "true" },
+      { PROV: "false", SB: "false" },
+      { PROV: "mode=max", SB: "" },
+      { PROV: "mode=min,version=v1" },
+      { SB: "generator=docker/buildkit-syft-scanner" },
+    ],
+    expression: 'PROV == "true" ? "type=provenance"',
+  },
+  {
+    name: "entitlements items",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      entitlements: ["${ENT}", "network.${NET:-host}"]\n',
+    },
+    envs: [{}, { ENT: "security.insecure" }, { ENT: "network.host", NET: "" }],
+    expression: '["${ENT}", "network.${NET == "" ? "host" : NET}"]',
+  },
+  {
+    name: "extra_hosts IPs (mapping and list forms: split on commas in a list item, brackets removed)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      extra_hosts:\n        - "h1=${IP1:-10.0.0.1}"\n        - "h2:${IP2}"\n        - "h1=10.0.0.2"\n  b:\n    build:\n      context: .\n      extra_hosts:\n        m1: "${IP3}"\n        m2: ["${IP4-[::1]}", "10.0.0.3"]\n',
+    },
+    envs: [
+      {},
+      { IP1: "[::2],10.0.0.9", IP2: "[fe80::1]", IP3: "[::3],[::4]" },
+      { IP2: "a=b" },
+      { IP2: "::1", IP4: "" },
+      { IP1: "[", IP3: "[x]", IP4: "[]" },
+    ],
+    expression: 'regex_replace(IP3, "^\\\\[([\\\\s\\\\S]+)\\\\]$", "$1")',
+    message: "bad host name 'h2:a'",
+  },
+  {
+    name: "a build secret's environment: name",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      secrets: [s1, {source: s2, target: t2}]\nsecrets:\n  s1:\n    environment: "${SNAME}"\n  s2:\n    environment: "PREFIX_${SUFFIX:-X}"\n',
+    },
+    envs: [{}, { SNAME: "FOO" }, { SNAME: "FOO", SUFFIX: "" }, { SUFFIX: "Y" }],
+    expression: '"${SNAME == "" ? "" : "id=s1,env=${SNAME}"}"',
+    message: 'secret "s1" must declare either `file` or `environment`',
+  },
+  {
+    // Found by the fuzzer (seed 41): Compose checks every secret, used or not.
+    name: "an unused secret whose environment: name comes out empty",
+    files: {
+      "compose.yaml": 'services:\n  a:\n    build: .\nsecrets:\n  s_env:\n    environment: "${SN}"\n',
+    },
+    envs: [{ SN: "T1" }, {}, { SN: "" }],
+    expression: 'SN != ""',
+    message: 'secret "s_env" must declare either `file` or `environment`',
+  },
 ];
 
 describe.each(cases)("$name", (c) => {

@@ -77,6 +77,10 @@ test("the generated projects cover every operator, place and tricky text", () =>
     "service platform",
     "booleans",
     "shm_size",
+    "attest",
+    "entitlements",
+    "extra_hosts",
+    "secret env",
   ];
   expect(wanted.filter((f) => !seen.has(f))).toEqual([]);
   // Both outcomes occur often enough to mean something.

@@ -142,7 +142,20 @@ describe("fallbacks, with a warning", () => {
     expect(r.bake.target.app!.context).toBe(".");
     // bake parses shm-size with the go-units RAMInBytes Compose uses.
     expect(r.bake.target.app!["shm-size"]).toEqual({ template: [{ expr: 'SHM == "" ? "1g" : SHM' }] });
-    expect(r.bake.variable).toEqual({ SHM: { default: "" } });
+    // Compose's decoding check on the size, whichever target bake builds (stop 18, counterexample d).
+    expect(r.bake.variable).toEqual({
+      SHM: {
+        default: "",
+        validation: [
+          {
+            condition: expect.stringContaining('can(regex("^') as unknown,
+            error_message: {
+              template: ["'services[app].build.shm_size' invalid size: '", { expr: 'SHM == "" ? "1g" : SHM' }, "'"],
+            },
+          },
+        ],
+      },
+    });
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
       "services.app.build.context uses $DIR where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);

@@ -24,7 +24,8 @@
 import { parseAllDocuments } from "yaml";
 import { parseTemplate, type TemplatePart } from "../../src/compose/interpolate";
 
-export type VarKind = "text" | "platform" | "arch" | "cache" | "word" | "bool" | "size";
+export type VarKind =
+  "text" | "platform" | "arch" | "cache" | "word" | "bool" | "size" | "attest" | "ip" | "ent" | "envname";
 
 export interface KeepVariable {
   readonly name: string;
@@ -78,6 +79,11 @@ const SET_VALUES: Record<VarKind, readonly string[]> = {
   // Compose's boolean words in several cases, and sizes in go-units spellings (0 means no size).
   bool: ["true", "FALSE", "yes", "off", "On", "n"],
   size: ["64m", "1g", "0", "2048", "1.5GB", "12 MiB"],
+  // Values Compose reshapes (keep-forms): attest options, IPs (brackets, lists), entitlements, variable names.
+  attest: ["true", "false", "mode=max", "mode=min"],
+  ip: ["10.0.0.9", "[::2]", "::1,10.0.0.8", "[fe80::1],[::3]"],
+  ent: ["network.host", "security.insecure"],
+  envname: ["FOO", "BAR_1"],
 };
 
 /** Literal text pieces of templates, as written in the Compose file (so `$$` is one `$`). */
@@ -410,6 +416,33 @@ function project(i: number): KeepProject {
     vars.push({ name: sizeVar, kind: "size" });
     g.features.add("shm_size");
   }
+  // Values Compose reshapes after interpolating them (keep-forms): attest entries, entitlements, extra_hosts IPs
+  // (both forms) and the variable a build secret reads (with a default: Compose refuses a secret without a name).
+  const secretName = i % 4 === 1 ? `${P}_SN` : undefined;
+  if (secretName !== undefined) {
+    const [att, ent, ip] = [`${P}_ATT`, `${P}_ENT`, `${P}_IP`];
+    const attest = [`\${${att}}`, `\${${att}:-mode=max}`, `\${${att}-true}`][i % 3]!;
+    lines.push(`      ${i % 8 === 1 ? "provenance" : "sbom"}: ${q(attest)}`);
+    // The boolean block above may have listed network.host already.
+    const entitlements = `      entitlements: [${q(`\${${ent}}`)}, network.host]`;
+    const listed = lines.indexOf("      entitlements: [network.host]");
+    if (listed >= 0) lines[listed] = entitlements;
+    else lines.push(entitlements);
+    lines.push(
+      "      extra_hosts:",
+      ...(i % 8 === 1
+        ? [`        - ${q(`h1=\${${ip}}`)}`, `        - ${q(`h2:\${${ip}:-10.0.0.1}`)}`]
+        : [`        m1: ${q(`\${${ip}}`)}`]),
+    );
+    lines.push("      secrets: [senv]");
+    vars.push(
+      { name: att, kind: "attest" },
+      { name: ent, kind: "ent" },
+      { name: ip, kind: "ip" },
+      { name: secretName, kind: "envname" },
+    );
+    for (const f of ["attest", "entitlements", "extra_hosts", "secret env"]) g.features.add(f);
+  }
   if (i % 3 === 2) {
     lines.push(
       `      dockerfile_inline: ${q(i % 9 === 2 ? `\${${textVars[2]}}` : `FROM alpine\nRUN echo ${g.template()}`)}`,
@@ -447,6 +480,8 @@ function project(i: number): KeepProject {
     );
     g.features.add("requirement outside build");
   }
+  if (secretName !== undefined)
+    lines.push("secrets:", "  senv:", `    environment: ${q(`\${${secretName}:-FALLBACK}`)}`);
   const files: Record<string, string> = { "compose.yaml": lines.join("\n") + "\n" };
   if (g.requirements && i % 5 === 2) {
     // An override file that replaces a value holding a requirement: Compose still checks it.

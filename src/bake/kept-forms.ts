@@ -1,0 +1,112 @@
+/**
+ * The HCL expressions and validations for the values Compose reshapes after interpolating them
+ * (compose/keep-forms.ts), each with Compose's meaning under every environment. Every function here is one of
+ * buildx 0.29.1's bake functions (bake/hclparser/stdlib.go): `regex_replace`, `regexall`, `split`, `join`, `can`,
+ * `regex`, `length`.
+ */
+import type { KeptPiece } from "../compose/keep";
+import type { KeptCheck, KeptForm } from "../compose/keep-forms";
+import { hclString } from "./escape";
+import { argument, operand, type Piece } from "./template-pieces";
+import type { BakeVariableValidation } from "./model";
+
+/** What a form needs of the expression writer. */
+export interface FormWriter {
+  value(split: ReadonlyArray<string | KeptPiece>): Piece[];
+  splitCanBeEmpty(split: ReadonlyArray<string | KeptPiece>): boolean;
+}
+
+/** compose-go's HostsList cleanup: an IP written `[ip]` (more than the brackets) loses them. */
+const BRACKETS = hclString("^\\[([\\s\\S]+)\\]$");
+
+/**
+ * What go-units RAMInBytes (compose's UnitBytes, buildx's MemBytes) accepts: the text up to its last digit, `.`
+ * or space is a Go float (strconv.ParseFloat: `_` between digits, hex floats; a negative one only when it is
+ * zero), then an optional space and a suffix: `b`, or k/m/g/t/p alone or followed by `b` or `ib`, any case.
+ * A float too large for Go (`1e400`) is the one refusal it does not see: bake refuses that one when it builds.
+ */
+const DIGITS = "[0-9]+(?:_[0-9]+)*";
+const HEX = "[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*";
+const EXPONENT = `(?:[eE][+-]?${DIGITS})?`;
+const DECIMAL = `(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})${EXPONENT}`;
+const HEX_FLOAT = `0[xX](?:${HEX}(?:\\.(?:${HEX})?)?|\\.${HEX})[pP][+-]?${DIGITS}`;
+const ZEROS = "0+(?:_0+)*";
+const NEGATIVE_ZERO = `-(?:${ZEROS}(?:\\.(?:${ZEROS})?)?|\\.${ZEROS})${EXPONENT}`;
+const SIZE = `^(?:\\+?(?:${DECIMAL}|${HEX_FLOAT})|${NEGATIVE_ZERO}) ?(?:[bB]|[kKmMgGtTpP](?:[bB]|[iI][bB])?)?$`;
+
+/** The template pieces a form stands for. */
+export function formPieces(
+  form: KeptForm,
+  w: FormWriter,
+  splitOf: (s: string) => ReadonlyArray<string | KeptPiece>,
+): Piece[] {
+  const pieces = w.value(splitOf(form.value));
+  switch (form.form) {
+    case "attest": {
+      // compose's toBakeAttest; `false` is written disabled (README: a documented difference).
+      const x = operand(pieces);
+      const t = `type=${form.type}`;
+      const rest = hclString({ template: [`${t},`, ...pieces] });
+      const empty = w.splitCanBeEmpty(splitOf(form.value)) ? `${x} == "" ? "" : ` : "";
+      return [
+        {
+          expr: `${x} == "true" ? ${hclString(t)} : ${x} == "false" ? ${hclString(`${t},disabled=true`)} : ${empty}${rest}`,
+        },
+      ];
+    }
+    case "unless-empty": {
+      const test = splitOf(form.test);
+      if (!w.splitCanBeEmpty(test)) return pieces;
+      return [{ expr: `${operand(w.value(test))} == "" ? "" : ${hclString({ template: pieces })}` }];
+    }
+    case "host-ips": {
+      const x = argument(pieces);
+      if (!form.split) return [{ expr: `regex_replace(${x}, ${BRACKETS}, "$1")` }];
+      return [{ expr: `join(",", [for ip in split(",", ${x}) : regex_replace(ip, ${BRACKETS}, "$1")])` }];
+    }
+  }
+}
+
+/**
+ * A check on a value whose references were all written as text (known values): Compose's message when it fails
+ * now, else undefined.
+ */
+export function checkText(check: KeptCheck, text: string): string | undefined {
+  switch (check.rule) {
+    case "size":
+      return new RegExp(SIZE).test(text)
+        ? undefined
+        : `'services[${check.service}].build.${check.key}' invalid size: '${text}'`;
+    case "no-equals":
+      return text.includes("=") ? `bad host name '${check.host}:${text.split("=")[0]}'` : undefined;
+    case "not-empty":
+      return text === "" ? check.message : undefined;
+  }
+}
+
+/** The validation for one check. */
+export function checkValidation(
+  check: KeptCheck,
+  w: FormWriter,
+  splitOf: (s: string) => ReadonlyArray<string | KeptPiece>,
+): BakeVariableValidation {
+  const pieces = w.value(splitOf(check.value));
+  const x = argument(pieces);
+  switch (check.rule) {
+    case "size":
+      // compose-go's decoder message (mapstructure), with go-units' commonest wording.
+      return {
+        condition: `can(regex(${hclString(SIZE)}, ${x}))`,
+        error_message: {
+          template: [`'services[${check.service}].build.${check.key}' invalid size: '`, ...pieces, "'"],
+        },
+      };
+    case "no-equals":
+      return {
+        condition: `length(regexall("=", ${x})) == 0`,
+        error_message: { template: [`bad host name '${check.host}:`, { expr: `split("=", ${x})[0]` }, "'"] },
+      };
+    case "not-empty":
+      return { condition: `${operand(pieces)} != ""`, error_message: check.message };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Template pieces, as the kept-variable expressions are built from them (expression.ts, kept-forms.ts): literal
+ * text or an HCL expression, and how a list of them is written as one operand or argument of an expression.
+ */
+import { hclString } from "./escape";
+
+/** A piece of a template: literal text, or an HCL expression. */
+export type Piece = string | { expr: string };
+
+/** Pieces as a function's argument: a single expression as it is, else a template. */
+export function argument(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object" ? only.expr : hclString({ template: pieces });
+}
+
+/** Pieces as one operand of an HCL expression: a name as it is, another single expression in parentheses, else a template. */
+export function operand(pieces: readonly Piece[]): string {
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  return typeof only === "object"
+    ? /^\w+$/.test(only.expr)
+      ? only.expr
+      : `(${only.expr})`
+    : hclString({ template: pieces });
+}

@@ -1,0 +1,60 @@
+/**
+ * Keep mode for values Compose reshapes after interpolating them (issue #13 item 1): instead of resolving their
+ * variables as if unset when the file is generated, the value stays a token standing for an HCL expression
+ * with Compose's meaning (bake/kept-forms.ts writes it), and a check Compose runs on the value becomes a bake
+ * `validation`. This module only describes them; keep.ts's KeptVariables records them.
+ *
+ * - `attest`: `provenance`/`sbom` → the `attest` entry compose writes (`true` → `type=T`, `false` →
+ *   `type=T,disabled=true`, "" → none, else `type=T,<value>`);
+ * - `unless-empty`: a whole entry that is dropped when `test` comes out empty (a build secret whose
+ *   `environment:` names no variable: Compose refuses the project then, a `not-empty` check below, and the entry
+ *   is dropped rather than read by bake as a secret without a name);
+ * - `host-ips`: an extra_hosts value: brackets removed from each IP (`[::1]` → `::1`), after splitting on `,`
+ *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does.
+ */
+
+export interface KeptAttest {
+  readonly kind: "form";
+  readonly form: "attest";
+  readonly type: "provenance" | "sbom";
+  /** The value, with the tokens of its own references. */
+  readonly value: string;
+}
+
+export interface KeptUnlessEmpty {
+  readonly kind: "form";
+  readonly form: "unless-empty";
+  /** The whole entry, with tokens. */
+  readonly value: string;
+  /** When this comes out empty, the entry is "" (bake drops an empty list item). */
+  readonly test: string;
+}
+
+export interface KeptHostIps {
+  readonly kind: "form";
+  readonly form: "host-ips";
+  readonly value: string;
+  /** From the list form: split on `,` first. */
+  readonly split: boolean;
+}
+
+export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps;
+
+/** The values (holding tokens) a form reads. */
+export function formValues(form: KeptForm): string[] {
+  return form.form === "unless-empty" ? [form.value, form.test] : [form.value];
+}
+
+/**
+ * A check Compose runs on a value while decoding the project (every service, active or not), written as a bake
+ * `validation`:
+ * - `size`: go-units RAMInBytes must parse it (`shm_size`); `path` names the key as Compose's message does;
+ * - `no-equals`: an extra_hosts list item `host:<value>` whose value holds a `=` is cut there by Compose, which
+ *   then refuses the host name `host:<value up to the =>`;
+ * - `not-empty`: Compose refuses the project with `message` when the value comes out empty (a secret that is
+ *   not external needs a `file` or an `environment`: the value is the two joined).
+ */
+export type KeptCheck =
+  | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
+  | { readonly rule: "no-equals"; readonly value: string; readonly host: string }
+  | { readonly rule: "not-empty"; readonly value: string; readonly message: string };
