@@ -124,6 +124,9 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
+  // Compose decodes every service, so a kept boolean of one that has no target (not enabled by the profiles, or
+  // not convertible) still refuses the project when it is no boolean word: its check is written all the same.
+  for (const piece of kept.references) if (piece.kind === "boolean") notePieces([piece]);
   for (const check of kept.platformChecks) {
     for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""])
       notePieces(splitOf(value));
@@ -295,7 +298,10 @@ export function applyKeptVariables(
       error_message: { template: message },
     };
     const v = variable[host]!;
-    variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
+    // The loader notes each boolean once and the target's converter again: one check each.
+    const same = (r: BakeVariableValidation) =>
+      r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
+    if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
   // Compose's checks on the values it reshapes (kept-forms.ts): a validation on the first variable each reads.

@@ -315,7 +315,10 @@ function attestation(raw: Raw): string | undefined {
 function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | string | undefined {
   if (raw === undefined) return undefined;
   // Keep mode: a value holding variables is read as a boolean by bake (compose/keep.ts KeptBoolean).
-  if (typeof raw === "string" && hasToken(raw)) return raw;
+  if (typeof raw === "string" && hasToken(raw)) {
+    ctx.kept?.decodedBoolean(raw, p);
+    return raw;
+  }
   return typeof raw === "boolean" ? raw : toBoolean(raw as string, p, ctx);
 }
 

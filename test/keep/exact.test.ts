@@ -129,6 +129,18 @@ const cases: ExactCase[] = [
     message: /'services\[b\]\.build\.shm_size' invalid size: '(big)?'/,
   },
   {
+    // Found by the fuzzer (keep, seed 102): Compose decodes every service, also one that gets no target because
+    // no profile enables it and it could not be converted anyway (dockerfile beside dockerfile_inline).
+    name: "pull in a service that gets no target (an invalid boolean still refuses the project)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build: .\n  b:\n    profiles: [p]\n    build:\n      dockerfile_inline: "FROM alpine"\n      dockerfile: Dockerfile\n      pull: "${FLAG}"\n',
+    },
+    envs: [{ FLAG: "true" }, { FLAG: "Off" }, {}, { FLAG: "maybe" }],
+    expression: "lower(FLAG)",
+    message: /invalid boolean: (maybe|)/,
+  },
+  {
     name: "provenance and sbom (compose's attest entries: true, false, empty, or options)",
     files: {
       "compose.yaml":
