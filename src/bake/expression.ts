@@ -15,7 +15,17 @@
  * its validation reads `A != "" || B != ""`.
  */
 import type { TemplatePart } from "../compose/interpolate";
-import type { Guard, IncludeScope, KeptBoolean, KeptPiece, KeptReference, Requirement, VarPart } from "../compose/keep";
+import type {
+  Guard,
+  IncludeScope,
+  KeptBoolean,
+  KeptPath,
+  KeptPiece,
+  KeptReference,
+  Requirement,
+  VarPart,
+} from "../compose/keep";
+import { keptPathPieces } from "./path-expression";
 import { canBeEmpty, OPERATORS, outcome, type Outcome, type Test } from "../compose/operators";
 import { hclString } from "./escape";
 import type { BakeVariableValidation } from "./model";
@@ -50,6 +60,7 @@ export class ExpressionWriter {
       if (typeof piece === "string") template.push(piece);
       else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
       else if (piece.kind === "boolean") template.push({ expr: this.boolean(piece) });
+      else if (piece.kind === "path") template.push(...this.path(piece));
       else template.push(...this.writerFor(piece.scope).reference(piece));
     }
     return mergeText(template);
@@ -64,7 +75,9 @@ export class ExpressionWriter {
           ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
           : p.kind === "boolean"
             ? true
-            : this.writerFor(p.scope).canBeEmpty([p.part]),
+            : p.kind === "path"
+              ? p.rule === "additional-context" && this.splitCanBeEmpty(this.split(p.value))
+              : this.writerFor(p.scope).canBeEmpty([p.part]),
     );
   }
 
@@ -75,6 +88,12 @@ export class ExpressionWriter {
   private boolean(b: KeptBoolean): string {
     const test = `contains(${hclList(BOOLEAN_TRUE)}, lower(${argument(this.value(this.split(b.value)))}))`;
     return b.whenTrue === undefined ? test : `${test} ? ${hclString(b.whenTrue)} : ""`;
+  }
+
+  /** A kept path: Compose's path rule on its value (path-expression.ts). */
+  private path(p: KeptPath): Piece[] {
+    const split = this.split(p.value);
+    return keptPathPieces(this.value(split), p, this.splitCanBeEmpty(split));
   }
 
   /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */

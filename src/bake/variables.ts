@@ -112,6 +112,10 @@ export function applyKeptVariables(
         notePieces(splitOf(piece.value));
         continue;
       }
+      if (piece.kind === "path") {
+        notePieces(splitOf(piece.value));
+        continue;
+      }
       if (piece.valueless) nullable.add(piece.part.name);
       note([piece.part], piece.scope);
     }

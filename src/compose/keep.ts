@@ -28,6 +28,9 @@ import {
 } from "./interpolate";
 import { canBeEmpty, outcome } from "./operators";
 import { isBuildRelevant, isKeepablePlace, isKeyValueItem } from "./keep-places";
+import { isKeptPathPlace, type KeptPath, type PathRule, type WrittenFolders } from "./keep-path";
+
+export type { KeptPath } from "./keep-path";
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
@@ -79,7 +82,7 @@ export interface KeptBoolean {
   readonly whenTrue?: string;
 }
 
-export type KeptPiece = KeptReference | KeptFallback | KeptBoolean;
+export type KeptPiece = KeptReference | KeptFallback | KeptBoolean | KeptPath;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -160,6 +163,27 @@ export class KeptVariables {
     )
       return value;
     return this.token({ kind: "fallback", value, fallback });
+  }
+
+  /**
+   * A path value (which holds tokens) as one kept path from `base` (keep-path.ts); a value that already is one
+   * is left as it is, so the first folder wins: an included or extended file's own, not the one it is merged into.
+   */
+  readonly keepPath = (value: string, rule: PathRule, base: string): string => {
+    const split = this.split(value);
+    if (split.length === 1 && typeof split[0] !== "string" && split[0]!.kind === "path") return value;
+    return this.token({ kind: "path", value, rule, base });
+  };
+
+  /** `value` with every kept path in it given the folders as the bake file writes them (the converter's). */
+  writtenPaths(value: string, written: (base: string) => WrittenFolders): string {
+    return decodeTokens(value)
+      .map((piece) => {
+        if (typeof piece === "string") return piece;
+        const ref = this.references[piece];
+        return ref?.kind === "path" ? this.token({ ...ref, written: written(ref.base) }) : encodeToken(piece);
+      })
+      .join("");
   }
 
   /** `value` (which holds tokens) read as a boolean, as one token (see KeptBoolean). */
@@ -258,8 +282,9 @@ function keepString(
   // bake (another service, a value a later file overrides).
   collectRequirements(parts, [], kept);
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
+  const literalKey = () => parts[0]?.kind === "text" && parts[0].text.includes("=");
   const keepable =
-    isKeepablePlace(segs) && (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("=")));
+    (isKeepablePlace(segs) && (!keyValueItem || literalKey())) || isKeptPathPlace(segs, inList, literalKey);
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
   const names = new Set<string>();
   const resolved = resolveUnset(parts, names);

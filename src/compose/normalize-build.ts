@@ -21,6 +21,7 @@ import { dict } from "../dict";
 import type { Lookup } from "./interpolate";
 import { hasToken } from "./keep-token";
 import { contextPath, maybeUnixPath } from "./paths";
+import type { KeepPath } from "./keep-path";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
 import type { ComposeBuild, ComposeServiceSecret, ComposeSsh, ComposeUlimit, PositionTable } from "./model";
@@ -32,6 +33,8 @@ export interface NormalizeContext {
   readonly home: string;
   /** Project environment (process env + env files) for value-less args. */
   readonly lookupEnv: Lookup;
+  /** Keep mode: how a path holding kept references is kept (keep-path.ts). */
+  readonly keepPath?: KeepPath;
   /** Source positions by dotted path, e.g. "services.web.build.args.FOO"; the nearest ancestor with one is used. */
   readonly positions: PositionTable;
 }
@@ -156,7 +159,8 @@ function keyValueMapping(raw: Raw, missing: () => string): Record<string, string
 function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string> {
   const out = dict<string>();
   if (isMap(raw)) {
-    for (const [k, v] of Object.entries(raw)) out[k] = contextPath(v === null ? "" : goString(v), ctx);
+    for (const [k, v] of Object.entries(raw))
+      out[k] = contextPath(v === null ? "" : goString(v), ctx, "additional-context");
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       if (!item.includes("=")) {
@@ -169,7 +173,7 @@ function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext)
     });
     for (const item of uniqueByKey(raw as string[])) {
       const eq = item.indexOf("=");
-      out[item.slice(0, eq)] = contextPath(item.slice(eq + 1), ctx);
+      out[item.slice(0, eq)] = contextPath(item.slice(eq + 1), ctx, "additional-context");
     }
   }
   return out;
