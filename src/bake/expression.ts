@@ -93,7 +93,9 @@ export class ExpressionWriter {
   /** A kept path: Compose's path rule on its value (path-expression.ts). */
   private path(p: KeptPath): Piece[] {
     const split = this.split(p.value);
-    return keptPathPieces(this.value(split), p, this.splitCanBeEmpty(split));
+    // A value that is empty under every environment (`${DIR+}`) is the empty path, with no test left.
+    const value = alwaysEmptySplit(split) ? [] : this.value(split);
+    return keptPathPieces(value, p, this.splitCanBeEmpty(split));
   }
 
   /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
@@ -207,6 +209,18 @@ export class ExpressionWriter {
     const rule = OPERATORS[g.op];
     return rule.yes === "arg" ? this.fails(rule.test, v) : this.holds(rule.test, v);
   }
+}
+
+/** Whether a split value is "" under every environment (a kept path then reads no variable: see alwaysEmpty). */
+export function alwaysEmptySplit(split: ReadonlyArray<string | KeptPiece>): boolean {
+  return split.every((s) => (typeof s === "string" ? s === "" : s.kind === undefined && alwaysEmpty([s.part])));
+}
+
+/** Whether parts are "" under every environment: empty text, or `${V:+}` / `${V+}` alternatives that are. */
+function alwaysEmpty(parts: readonly TemplatePart[]): boolean {
+  return parts.every((p) =>
+    p.kind === "text" ? p.text === "" : (p.op === ":+" || p.op === "+") && alwaysEmpty(p.arg ?? []),
+  );
 }
 
 /** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */

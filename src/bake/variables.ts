@@ -22,7 +22,16 @@ import type { TemplatePart } from "../compose/interpolate";
 import { hasToken, type IncludeScope, type KeptBoolean, type KeptPiece, type KeptVariables } from "../compose/keep";
 import { OPERATORS } from "../compose/operators";
 import { TARGET_ATTRIBUTE_KINDS } from "./escape";
-import { argument, BOOLEAN_WORDS, ExpressionWriter, hclList, nullWhenEmpty, operand, type Piece } from "./expression";
+import {
+  alwaysEmptySplit,
+  argument,
+  BOOLEAN_WORDS,
+  ExpressionWriter,
+  hclList,
+  nullWhenEmpty,
+  operand,
+  type Piece,
+} from "./expression";
 import { dictCopy } from "../dict";
 import {
   TARGET_ATTRIBUTE_ORDER,
@@ -113,7 +122,8 @@ export function applyKeptVariables(
         continue;
       }
       if (piece.kind === "path") {
-        notePieces(splitOf(piece.value));
+        const value = splitOf(piece.value);
+        if (!alwaysEmptySplit(value)) notePieces(value);
         continue;
       }
       if (piece.valueless) nullable.add(piece.part.name);
