@@ -198,7 +198,9 @@ function normalizeSsh(raw: Raw, p: string, ctx: NormalizeContext): ComposeSsh[] 
     });
   }
   return [...byId].map(([id, sshPath]) =>
-    sshPath === undefined || sshPath === "" ? { id } : { id, path: maybeUnixPath(sshPath, ctx) },
+    // compose-go's maybeUnixPath joins an empty path to the folder (`k=` is the project folder); only an id
+    // without a value (`- default`, `default: null`) is the agent.
+    sshPath === undefined ? { id } : { id, path: maybeUnixPath(sshPath, ctx) },
   );
 }
 

@@ -26,6 +26,8 @@ export const REMOTE_PREFIXES = ["https://", "http://", "git://", "ssh://", "gith
 export function contextPath(value: string, ctx: PathContext, rule: PathRule = "context"): string {
   const k = kept(value, rule, ctx);
   if (k !== undefined) return k;
+  // compose-go's absPath leaves "" as it is: an empty additional context reaches bake empty (which drops it).
+  if (value === "" && rule === "additional-context") return value;
   if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r)))
     return value;
   const expanded = expandUser(value, ctx.home);
@@ -95,14 +97,14 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
   const ssh = build.ssh;
   if (isMap(ssh)) {
     out.ssh = Object.fromEntries(
-      Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" && v !== "" ? maybeUnixPath(v, ctx) : v]),
+      Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" ? maybeUnixPath(v, ctx) : v]),
     );
   } else if (Array.isArray(ssh)) {
     out.ssh = ssh.map((item) => {
       if (typeof item !== "string" || !item.includes("=")) return item;
       const i = item.indexOf("=");
-      const p = item.slice(i + 1);
-      return p === "" ? item : `${item.slice(0, i)}=${maybeUnixPath(p, ctx)}`;
+      // An empty path (`k=`) is this folder, as in compose-go's maybeUnixPath; only `- default` means the agent.
+      return `${item.slice(0, i)}=${maybeUnixPath(item.slice(i + 1), ctx)}`;
     });
   }
   return { ...service, build: out };
