@@ -7,7 +7,8 @@
  * A token (keep-token.ts, which user text cannot forge) stands for one parsed reference. Tokens are only left in
  * values that reach bake unchanged (args and label values, tags, image, cache entries, target, network,
  * dockerfile, platforms and the service platform, …) or that bake parses as Compose does (pull, no_cache and
- * privileged as KeptBoolean, shm_size): values that compose2bake rewrites (paths, ssh, secrets, ulimits, …) are
+ * privileged as KeptBoolean, shm_size), and paths, which keep their declaring folder as one KeptPath (keep-path.ts):
+ * values that compose2bake rewrites otherwise (ssh ids, secret environment names, ulimits, …) are
  * resolved as if every variable were unset, with a warning when that happened in a build section (README). The one exception to "only the files": a variable in the key of a list-form arg or label
  * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning);
  * a value-less arg named by a reference (`- ${K}`) is resolved as if unset instead (keepKeyValueItem).
