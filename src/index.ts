@@ -12,6 +12,7 @@ import { convertProject } from "./bake/convert";
 import type { BakeFile } from "./bake/model";
 import { loadProject, type LoadOptions } from "./compose/load";
 import type { ComposeProject } from "./compose/model";
+import { hasToken } from "./compose/keep-token";
 import { collapseRepeats, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { customizeBake } from "./bake/customize";
 import type { Config } from "./config/load";
@@ -172,9 +173,11 @@ function projectInputs(
     // A remote context (git URL, tarball) is kept as written; a local one is absolute.
     if (path.isAbsolute(b.context) && b.dockerfile_inline === undefined)
       files.add(path.resolve(b.context, b.dockerfile ?? "Dockerfile"));
-    for (const s of b.ssh) if (s.path) files.add(s.path);
+    // A kept path (keep mode) names no file until bake runs.
+    for (const s of b.ssh) if (s.path && !hasToken(s.path)) files.add(s.path);
   }
-  for (const secret of Object.values(project.secrets)) if (secret.file) files.add(secret.file);
+  for (const secret of Object.values(project.secrets))
+    if (secret.file && !hasToken(secret.file)) files.add(secret.file);
   return [...new Set([...files].map((f) => fs.realpath(f)))].sort();
 }
 

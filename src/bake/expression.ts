@@ -15,7 +15,17 @@
  * its validation reads `A != "" || B != ""`.
  */
 import type { TemplatePart } from "../compose/interpolate";
-import type { Guard, IncludeScope, KeptBoolean, KeptPiece, KeptReference, Requirement, VarPart } from "../compose/keep";
+import type {
+  Guard,
+  IncludeScope,
+  KeptBoolean,
+  KeptPath,
+  KeptPiece,
+  KeptReference,
+  Requirement,
+  VarPart,
+} from "../compose/keep";
+import { keptPathPieces } from "./path-expression";
 import { canBeEmpty, OPERATORS, outcome, type Outcome, type Test } from "../compose/operators";
 import { hclString } from "./escape";
 import type { BakeVariableValidation } from "./model";
@@ -52,6 +62,7 @@ export class ExpressionWriter {
       else if (piece.kind === "fallback") template.push(...this.fallback(piece.value, piece.fallback));
       else if (piece.kind === "boolean") template.push({ expr: this.boolean(piece) });
       else if (piece.kind === "form") template.push(...formPieces(piece, this, this.split));
+      else if (piece.kind === "path") template.push(...this.path(piece));
       else template.push(...this.writerFor(piece.scope).reference(piece));
     }
     return mergeText(template);
@@ -66,7 +77,9 @@ export class ExpressionWriter {
           ? p.fallback === "" && this.splitCanBeEmpty(this.split(p.value))
           : p.kind === "boolean" || p.kind === "form"
             ? true
-            : this.writerFor(p.scope).canBeEmpty([p.part]),
+            : p.kind === "path"
+              ? p.rule === "additional-context" && this.splitCanBeEmpty(this.split(p.value))
+              : this.writerFor(p.scope).canBeEmpty([p.part]),
     );
   }
 
@@ -77,6 +90,14 @@ export class ExpressionWriter {
   private boolean(b: KeptBoolean): string {
     const test = `contains(${hclList(BOOLEAN_TRUE)}, lower(${argument(this.value(this.split(b.value)))}))`;
     return b.whenTrue === undefined ? test : `${test} ? ${hclString(b.whenTrue)} : ""`;
+  }
+
+  /** A kept path: Compose's path rule on its value (path-expression.ts). */
+  private path(p: KeptPath): Piece[] {
+    const split = this.split(p.value);
+    // A value that is empty under every environment (`${DIR+}`) is the empty path, with no test left.
+    const value = alwaysEmptySplit(split) ? [] : this.value(split);
+    return keptPathPieces(value, p, this.splitCanBeEmpty(split));
   }
 
   /** `value`, or the text `fallback` when value comes out empty: one conditional, or the value when it never can. */
@@ -190,6 +211,18 @@ export class ExpressionWriter {
     const rule = OPERATORS[g.op];
     return rule.yes === "arg" ? this.fails(rule.test, v) : this.holds(rule.test, v);
   }
+}
+
+/** Whether a split value is "" under every environment (a kept path then reads no variable: see alwaysEmpty). */
+export function alwaysEmptySplit(split: ReadonlyArray<string | KeptPiece>): boolean {
+  return split.every((s) => (typeof s === "string" ? s === "" : s.kind === undefined && alwaysEmpty([s.part])));
+}
+
+/** Whether parts are "" under every environment: empty text, or `${V:+}` / `${V+}` alternatives that are. */
+function alwaysEmpty(parts: readonly TemplatePart[]): boolean {
+  return parts.every((p) =>
+    p.kind === "text" ? p.text === "" : (p.op === ":+" || p.op === "+") && alwaysEmpty(p.arg ?? []),
+  );
 }
 
 /** `X == "" ? null : X` for a value made of pieces (X the single expression, or the template). */

@@ -156,7 +156,16 @@ export class TargetConverter implements KeyConverter {
   }
 
   contextPath(context: string): string {
+    if (hasToken(context)) return this.keptPath(context);
     return path.isAbsolute(context) ? this.localPath(context) : context;
+  }
+
+  /** A value holding kept paths (keep mode): their folders as this file writes them (bake/path-expression.ts). */
+  keptPath(value: string): string {
+    const kept = this.project.kept;
+    if (!kept) throw new Error("internal error: a path holds keep tokens outside keep mode");
+    const project = this.localPath(this.project.workingDir);
+    return kept.writtenPaths(value, (base) => ({ base: this.localPath(base), project }));
   }
 
   dockerfile(b: ComposeBuild): string {
@@ -240,7 +249,8 @@ export class TargetConverter implements KeyConverter {
         return;
       }
       if (secret.file !== undefined) {
-        out.push(csvRecord([`id=${id}`, `src=${this.localPath(secret.file)}`]));
+        const src = hasToken(secret.file) ? this.keptPath(secret.file) : this.localPath(secret.file);
+        out.push(csvRecord([`id=${id}`, `src=${src}`]));
       } else if (secret.environment !== undefined && this.kept && hasToken(secret.environment)) {
         // Keep mode: an empty name is refused (a validation, compose/validate.ts); the entry is then dropped.
         const value = csvRecord([`id=${id}`, `env=${secret.environment}`]);
@@ -289,6 +299,7 @@ export class TargetConverter implements KeyConverter {
           );
         }
         if (s.path === undefined || s.path === "") return s.id;
+        if (hasToken(s.path)) return `${s.id}=${this.keptPath(s.path)}`;
         const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : this.laterSshPath(p)));
         return `${s.id}=${paths.join(",")}`;
       });

@@ -24,7 +24,16 @@ import { OPERATORS } from "../compose/operators";
 import { TARGET_ATTRIBUTE_KINDS } from "./escape";
 import { checkText, checkValidation } from "./kept-forms";
 import { formValues } from "../compose/keep-forms";
-import { argument, BOOLEAN_WORDS, ExpressionWriter, hclList, nullWhenEmpty, operand, type Piece } from "./expression";
+import {
+  alwaysEmptySplit,
+  argument,
+  BOOLEAN_WORDS,
+  ExpressionWriter,
+  hclList,
+  nullWhenEmpty,
+  operand,
+  type Piece,
+} from "./expression";
 import { dictCopy } from "../dict";
 import {
   TARGET_ATTRIBUTE_ORDER,
@@ -115,6 +124,11 @@ export function applyKeptVariables(
       }
       if (piece.kind === "form") {
         for (const value of formValues(piece)) notePieces(splitOf(value));
+        continue;
+      }
+      if (piece.kind === "path") {
+        const value = splitOf(piece.value);
+        if (!alwaysEmptySplit(value)) notePieces(value);
         continue;
       }
       if (piece.valueless) nullable.add(piece.part.name);

@@ -12,6 +12,7 @@ import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
 import type { PlaceOf } from "./positions";
 import { isMap } from "./raw";
 import { expandUser, resolveRawServicePaths } from "./paths";
+import type { KeepPath } from "./keep-path";
 import type { PlainMap, PlainValue } from "./yaml";
 import { dict, hasOwn, own } from "../dict";
 
@@ -23,6 +24,8 @@ export interface RawFile {
 
 export interface ExtendsContext {
   readonly home: string;
+  /** Keep mode: how a path holding kept references is kept, with the extended file's folder (keep-path.ts). */
+  readonly keepPath?: KeepPath;
   /** Folder that `extends.file` resolves from (the project or include folder, or the extended file's folder). */
   readonly resourceDir: string;
   /** Absolute path of the file the services come from, for messages. */
@@ -110,7 +113,7 @@ export function resolveExtends(
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(
         resolved[baseName]!,
-        { workingDir: dir, home: ctx.home },
+        { workingDir: dir, home: ctx.home, keepPath: ctx.keepPath },
         { defaultContext: false },
       ) as PlainValue;
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.

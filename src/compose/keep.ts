@@ -7,7 +7,8 @@
  * A token (keep-token.ts, which user text cannot forge) stands for one parsed reference. Tokens are only left in
  * values that reach bake unchanged (args and label values, tags, image, cache entries, target, network,
  * dockerfile, platforms and the service platform, …) or that bake parses as Compose does (pull, no_cache and
- * privileged as KeptBoolean, shm_size): values that compose2bake rewrites (paths, ssh, secrets, ulimits, …) are
+ * privileged as KeptBoolean, shm_size), and paths, which keep their declaring folder as one KeptPath (keep-path.ts):
+ * values that compose2bake rewrites otherwise (ssh ids, secret environment names, ulimits, …) are
  * resolved as if every variable were unset, with a warning when that happened in a build section (README). The one exception to "only the files": a variable in the key of a list-form arg or label
  * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning);
  * a value-less arg named by a reference (`- ${K}`) is resolved as if unset instead (keepKeyValueItem).
@@ -29,6 +30,9 @@ import {
 import { canBeEmpty, outcome } from "./operators";
 import { isBuildRelevant, isHostItem, isKeepablePlace, isKeyValueItem } from "./keep-places";
 import type { KeptCheck, KeptForm } from "./keep-forms";
+import { isKeptPathPlace, type KeptPath, type PathRule, type WrittenFolders } from "./keep-path";
+
+export type { KeptPath } from "./keep-path";
 
 export type VarPart = Extract<TemplatePart, { kind: "var" }>;
 
@@ -80,7 +84,7 @@ export interface KeptBoolean {
   readonly whenTrue?: string;
 }
 
-export type KeptPiece = KeptReference | KeptFallback | KeptBoolean | KeptForm;
+export type KeptPiece = KeptReference | KeptFallback | KeptBoolean | KeptForm | KeptPath;
 
 /** A branch that must be taken for a nested reference to be evaluated: the arg of `${name<op>arg}`. */
 export interface Guard {
@@ -163,6 +167,27 @@ export class KeptVariables {
     )
       return value;
     return this.token({ kind: "fallback", value, fallback });
+  }
+
+  /**
+   * A path value (which holds tokens) as one kept path from `base` (keep-path.ts); a value that already is one
+   * is left as it is, so the first folder wins: an included or extended file's own, not the one it is merged into.
+   */
+  readonly keepPath = (value: string, rule: PathRule, base: string): string => {
+    const split = this.split(value);
+    if (split.length === 1 && typeof split[0] !== "string" && split[0]!.kind === "path") return value;
+    return this.token({ kind: "path", value, rule, base });
+  };
+
+  /** `value` with every kept path in it given the folders as the bake file writes them (the converter's). */
+  writtenPaths(value: string, written: (base: string) => WrittenFolders): string {
+    return decodeTokens(value)
+      .map((piece) => {
+        if (typeof piece === "string") return piece;
+        const ref = this.references[piece];
+        return ref?.kind === "path" ? this.token({ ...ref, written: written(ref.base) }) : encodeToken(piece);
+      })
+      .join("");
   }
 
   /** `value` (which holds tokens) read as a boolean, as one token (see KeptBoolean). */
@@ -274,11 +299,13 @@ function keepString(
   // bake (another service, a value a later file overrides).
   collectRequirements(parts, [], kept);
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
+  const literalKey = () => parts[0]?.kind === "text" && parts[0].text.includes("=");
   const keepable =
-    isKeepablePlace(segs) &&
-    (!keyValueItem || (parts[0]?.kind === "text" && parts[0].text.includes("="))) &&
-    // `- host=ip` / `- host:ip`: bake keys are literal, so the host must be.
-    (!isHostItem(segs) || (parts[0]?.kind === "text" && /[=:]/.test(parts[0].text)));
+    (isKeepablePlace(segs) &&
+      (!keyValueItem || literalKey()) &&
+      // `- host=ip` / `- host:ip`: bake keys are literal, so the host must be.
+      (!isHostItem(segs) || (parts[0]?.kind === "text" && /[=:]/.test(parts[0].text)))) ||
+    isKeptPathPlace(segs, inList, literalKey);
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
   const names = new Set<string>();
   const resolved = resolveUnset(parts, names);

@@ -158,7 +158,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     const first = documents.find((d) => d.value !== null) ?? documents[0]!;
     fail("empty-compose-file", "empty compose file", first.positions.get("") ?? { file: first.file });
   }
-  const ctx: NormalizeContext = { workingDir, home, lookupEnv, positions, kept };
+  const ctx: NormalizeContext = { workingDir, home, lookupEnv, positions, kept, keepPath: kept?.keepPath };
   const rawServices = model.services;
   if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
     fail("schema", "services must be a mapping", positions.get("services"));

@@ -22,6 +22,7 @@ import type { Lookup } from "./interpolate";
 import { hasToken } from "./keep-token";
 import type { KeptVariables } from "./keep";
 import { contextPath, maybeUnixPath } from "./paths";
+import type { KeepPath } from "./keep-path";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
 import type { ComposeBuild, ComposeServiceSecret, ComposeSsh, ComposeUlimit, PositionTable } from "./model";
@@ -33,6 +34,8 @@ export interface NormalizeContext {
   readonly home: string;
   /** Project environment (process env + env files) for value-less args. */
   readonly lookupEnv: Lookup;
+  /** Keep mode: how a path holding kept references is kept (keep-path.ts). */
+  readonly keepPath?: KeepPath;
   /** Source positions by dotted path, e.g. "services.web.build.args.FOO"; the nearest ancestor with one is used. */
   readonly positions: PositionTable;
   /** Keep mode: records the forms and checks of values Compose reshapes (keep-forms.ts). */
@@ -159,7 +162,8 @@ function keyValueMapping(raw: Raw, missing: () => string): Record<string, string
 function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string> {
   const out = dict<string>();
   if (isMap(raw)) {
-    for (const [k, v] of Object.entries(raw)) out[k] = contextPath(v === null ? "" : goString(v), ctx);
+    for (const [k, v] of Object.entries(raw))
+      out[k] = contextPath(v === null ? "" : goString(v), ctx, "additional-context");
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       if (!item.includes("=")) {
@@ -172,7 +176,7 @@ function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext)
     });
     for (const item of uniqueByKey(raw as string[])) {
       const eq = item.indexOf("=");
-      out[item.slice(0, eq)] = contextPath(item.slice(eq + 1), ctx);
+      out[item.slice(0, eq)] = contextPath(item.slice(eq + 1), ctx, "additional-context");
     }
   }
   return out;
@@ -197,7 +201,9 @@ function normalizeSsh(raw: Raw, p: string, ctx: NormalizeContext): ComposeSsh[] 
     });
   }
   return [...byId].map(([id, sshPath]) =>
-    sshPath === undefined || sshPath === "" ? { id } : { id, path: maybeUnixPath(sshPath, ctx) },
+    // compose-go's maybeUnixPath joins an empty path to the folder (`k=` is the project folder); only an id
+    // without a value (`- default`, `default: null`) is the agent.
+    sshPath === undefined ? { id } : { id, path: maybeUnixPath(sshPath, ctx) },
   );
 }
 

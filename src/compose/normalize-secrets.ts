@@ -45,7 +45,8 @@ export function normalizeSecrets(raw: unknown, ctx: NormalizeContext): Record<st
     if (count === 0 && !("driver" in def) && !("external" in def)) {
       fail("secret-source", `${p}: one of file|environment must be set`, placeOf(ctx.positions, p));
     }
-    const file = nonEmpty(def.file as string | undefined);
+    // An empty `file:` is the project folder (compose-go's maybeUnixPath joins it), not a missing one.
+    const file = typeof def.file === "string" ? def.file : undefined;
     result[key] = {
       // compose-go names a non-external secret `<project>_<key>`; the project name is not known here, and bake
       // only uses the key, so the key stands in for it (an explicit name always wins).

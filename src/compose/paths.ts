@@ -5,16 +5,29 @@
  */
 import * as path from "../platform/path";
 import { buildMapping, isMap } from "./raw";
+import { hasToken } from "./keep-token";
+import type { KeepPath, PathRule } from "./keep-path";
 
 interface PathContext {
   readonly workingDir: string;
   readonly home: string;
+  /** Keep mode: a value holding kept references becomes a kept path from this folder (keep-path.ts). */
+  readonly keepPath?: KeepPath;
+}
+
+/** A value holding kept references, kept with its folder; undefined for a literal one (or outside keep mode). */
+function kept(value: string, rule: PathRule, ctx: PathContext): string | undefined {
+  return ctx.keepPath !== undefined && hasToken(value) ? ctx.keepPath(value, rule, ctx.workingDir) : undefined;
 }
 
 export const REMOTE_PREFIXES = ["https://", "http://", "git://", "ssh://", "github.com/", "git@"];
 
 /** Contexts: `://` anywhere, `service:` and git/http prefixes are kept; other values are local paths. */
-export function contextPath(value: string, ctx: PathContext): string {
+export function contextPath(value: string, ctx: PathContext, rule: PathRule = "context"): string {
+  const k = kept(value, rule, ctx);
+  if (k !== undefined) return k;
+  // compose-go's absPath leaves "" as it is: an empty additional context reaches bake empty (which drops it).
+  if (value === "" && rule === "additional-context") return value;
   if (value.includes("://") || value.startsWith("service:") || REMOTE_PREFIXES.some((r) => value.startsWith(r)))
     return value;
   const expanded = expandUser(value, ctx.home);
@@ -23,6 +36,8 @@ export function contextPath(value: string, ctx: PathContext): string {
 
 /** ssh keys and secret files: kept when absolute in Unix or Windows form, else joined with the project folder. */
 export function maybeUnixPath(value: string, ctx: PathContext): string {
+  const k = kept(value, "unix", ctx);
+  if (k !== undefined) return k;
   const expanded = expandUser(value, ctx.home);
   if (expanded.startsWith("/") || isWindowsAbs(expanded)) return expanded;
   return goJoin(ctx.workingDir, expanded);
@@ -67,26 +82,29 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
   const contexts = build.additional_contexts;
   if (isMap(contexts)) {
     out.additional_contexts = Object.fromEntries(
-      Object.entries(contexts).map(([k, v]) => [k, typeof v === "string" ? contextPath(v, ctx) : v]),
+      Object.entries(contexts).map(([k, v]) => [
+        k,
+        typeof v === "string" ? contextPath(v, ctx, "additional-context") : v,
+      ]),
     );
   } else if (Array.isArray(contexts)) {
     out.additional_contexts = contexts.map((item) => {
       if (typeof item !== "string" || !item.includes("=")) return item;
       const i = item.indexOf("=");
-      return `${item.slice(0, i)}=${contextPath(item.slice(i + 1), ctx)}`;
+      return `${item.slice(0, i)}=${contextPath(item.slice(i + 1), ctx, "additional-context")}`;
     });
   }
   const ssh = build.ssh;
   if (isMap(ssh)) {
     out.ssh = Object.fromEntries(
-      Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" && v !== "" ? maybeUnixPath(v, ctx) : v]),
+      Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" ? maybeUnixPath(v, ctx) : v]),
     );
   } else if (Array.isArray(ssh)) {
     out.ssh = ssh.map((item) => {
       if (typeof item !== "string" || !item.includes("=")) return item;
       const i = item.indexOf("=");
-      const p = item.slice(i + 1);
-      return p === "" ? item : `${item.slice(0, i)}=${maybeUnixPath(p, ctx)}`;
+      // An empty path (`k=`) is this folder, as in compose-go's maybeUnixPath; only `- default` means the agent.
+      return `${item.slice(0, i)}=${maybeUnixPath(item.slice(i + 1), ctx)}`;
     });
   }
   return { ...service, build: out };

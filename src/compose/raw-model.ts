@@ -85,6 +85,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     if (isMap(value.services)) {
       value.services = resolveExtends(value.services, {
         home: ctx.home,
+        keepPath: ctx.kept?.keepPath,
         resourceDir: workingDir,
         file: doc.file.path,
         placeOf,
@@ -298,7 +299,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
         : { values: new Map([...fileValues, ...(outer?.values ?? [])]), source: item.paths[0]! };
     const load = () => loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const sub = ctx.kept ? ctx.kept.withScope(scope, load) : load();
-    const pathCtx = { workingDir: dir, home: ctx.home };
+    const pathCtx = { workingDir: dir, home: ctx.home, keepPath: ctx.kept?.keepPath };
     const services: PlainMap = Object.create(null) as PlainMap;
     if (isMap(sub.services)) {
       for (const [name, service] of Object.entries(sub.services)) {

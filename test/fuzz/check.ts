@@ -37,7 +37,9 @@ export type Mode = "keep" | "resolve";
  * The README's "Deliberate differences from `docker compose build --print`" that show in a comparison, and
  * nothing else (COMPOSE_DOCUMENTED_DIFFERENCES says which row each rule stands for: the com.docker.compose.*
  * labels, compose's `type=docker` / `type=image,push=false` outputs, our per-profile groups, disabled
- * attestations). The other rows need no rule here: paths are compared absolute, tags and unordered lists as sets,
+ * attestations). The other rows need no rule here: paths are compared absolute and cleaned (normaliseBakePrint
+ * resolves both sides with path.resolve, so a kept path bake prints as written, `./ctx/../up`, equals Compose's
+ * cleaned `/…/up`), tags and unordered lists as sets,
  * the skipped secrets are absent on both sides, and "nothing to build" is checked in {@link checkProject}.
  */
 export const DOCUMENTED: IgnoreRules = COMPOSE_DOCUMENTED_DIFFERENCES;

@@ -26,8 +26,9 @@ import * as fc from "fast-check";
 import { alias, list, map, raw, str, yamlDocument, type YNode } from "./yaml-text";
 
 /**
- * Issue #13 item 1: kept mode resolves some values as if their variables were unset (context and other paths,
- * `ulimits`, ssh and secret paths, ssh ids), so a kept file differs from Compose whenever such a variable is set. While that work is under way, the generator puts variables in those places
+ * Issue #13 item 1: kept mode resolves a few values as if their variables were unset (`ulimits`, ssh ids, an
+ * extra_hosts host name; paths and the reshaped values are kept exactly now), so a kept file differs from Compose
+ * whenever such a variable is set. The generator puts variables in those places
  * only for `--resolve` runs; set this to true (or `C2B_FUZZ_KEPT_AS_UNSET=1`) to exercise them in kept mode too.
  */
 export const EXERCISE_KEPT_AS_UNSET_PLACES = process.env.C2B_FUZZ_KEPT_AS_UNSET === "1";
@@ -50,7 +51,7 @@ export interface GenerateOptions {
 
 /** What a value is, so that variables and literals give values both tools accept for that key. */
 export type Kind =
-  "text" | "word" | "platform" | "path" | "size" | "number" | "bool" | "ip" | "ent" | "attest" | "envname";
+  "text" | "word" | "platform" | "path" | "key" | "size" | "number" | "bool" | "ip" | "ent" | "attest" | "envname";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -84,7 +85,12 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   },
   word: { names: ["W1", "_W2"], values: ["v1", "x-y", "1.2.3", "Ab"] },
   platform: { names: ["PLAT"], values: ["linux/arm64", "linux/amd64", "linux/arm/v7"] },
-  path: { names: ["DIR"], values: ["ctx", "./other", "ctx/"] },
+  // Contexts Compose resolves (relative, up a folder, absolute, under home): kept exactly since #13. No remote
+  // URL: a suffix (`${DIR}.`) makes a git URL a tarball one, which docker compose 2.40.3 joins with the Dockerfile
+  // as if it were a folder (the context-remote fixture records it; test/keep/exact-paths.test.ts has remote values).
+  path: { names: ["DIR"], values: ["ctx", "./other", "ctx/", "../up", "/abs/ctx", "~/ctx"] },
+  /** ssh keys and secret files that exist (the runner writes keys/id1 and keys/id2 in ., sub/ and common/). */
+  key: { names: ["KEY"], values: ["keys/id1", "./keys/id2", "keys/../keys/id1"] },
   size: { names: ["SHM"], values: ["64m", "1g", "1000000", "2gb"] },
   number: { names: ["NUM"], values: ["1024", "2048"] },
   bool: { names: ["FLAG"], values: ["true", "false", "True"] },
@@ -136,6 +142,7 @@ export const LITERALS = {
   innerWord: ["d", "v0", "1-2"],
   platform: ["linux/amd64", "linux/arm64"],
   path: [".", "ctx", "./other", "ctx/"],
+  key: ["keys/id1", "./keys/id2"],
   size: ["64m", "128m", "1gb", "1000000"],
   /** 1024 for a soft limit, 2048 for a hard one (a soft limit above the hard one is refused by both tools). */
   number: ["1024"],
@@ -296,6 +303,8 @@ export interface FuzzProject {
   readonly variables: Readonly<Record<string, VariableSpec>>;
   /** The `environment:` of the top-level secret `s_env` (else `T1`). */
   readonly secretEnv?: Template;
+  /** The `file:` of the top-level secret `s_file` (default `./secrets/s.txt`). */
+  readonly secretFile?: Template;
 }
 
 const SERVICE_NAMES = ["app", "web.api", "w-2", "x_y"];
@@ -365,7 +374,7 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
     fc.constant(null),
   );
   const keys = {
-    context: templateArb("path", v),
+    context: templateArb("path", true), // kept exactly since issue #13 item 1, like the other paths
     dockerfile: fc.constantFrom("Dockerfile", "Dockerfile.alt", "./Dockerfile").map((d): Template => [{ lit: d }]),
     dockerfile_inline: templateArb("text", true, "args").map((t): Template =>
       [{ lit: "FROM alpine\\nRUN echo " }, ...t].map(unescapeNewline),
@@ -415,20 +424,19 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
       ),
       { minLength: 1, maxLength: 2, selector: (s) => s.source },
     ),
-    ssh: mapOrList(
-      ["default", "k1", "k.2"],
-      fc.option(fc.constantFrom<Template>([{ lit: "./keys/id1" }], [{ lit: "keys/id2" }]), { nil: null }),
-      2,
-    ),
+    ssh: mapOrList(["default", "k1", "k.2"], fc.option(templateArb("key", true), { nil: null }), 2),
     pull: templateArb("bool", true), // kept exactly since issue #13 item 1, like no_cache and privileged
     no_cache: templateArb("bool", true),
     additional_contexts: mapOrList(
       ["extra", "img", "svc"],
-      fc.constantFrom<Template>(
-        [{ lit: "./other" }],
-        [{ lit: "docker-image://alpine:3" }],
-        [{ lit: "ctx" }],
-        ...(services > 1 ? [[{ lit: "service:app" }]] : []),
+      fc.oneof(
+        fc.constantFrom<Template>(
+          [{ lit: "./other" }],
+          [{ lit: "docker-image://alpine:3" }],
+          [{ lit: "ctx" }],
+          ...(services > 1 ? [[{ lit: "service:app" }]] : []),
+        ),
+        templateArb("path", true),
       ),
       2,
     ),
@@ -538,6 +546,7 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
         baseBuild: build(n),
         include: fc.record({ envFile: fc.boolean(), build: build(1) }),
         secretEnv: templateArb("envname", true), // kept exactly since issue #13 item 1
+        secretFile: templateArb("key", true),
       },
       {
         services: fc
@@ -916,7 +925,7 @@ export function renderProject(p: FuzzProject): RenderedProject {
     top.push([
       "secrets",
       map([
-        ["s_file", map([["file", str("./secrets/s.txt")]])],
+        ["s_file", map([["file", p.secretFile ? tpl(p.secretFile) : str("./secrets/s.txt")]])],
         ["s_env", map([["environment", p.secretEnv ? tpl(p.secretEnv) : str("T1")]])],
       ]),
     ]);
@@ -937,5 +946,5 @@ export function renderProject(p: FuzzProject): RenderedProject {
     args.push("--env-file", "vars.env");
   }
   for (const prof of p.cliProfiles) args.push("--profile", prof);
-  return { files, args, env, sshKeys };
+  return { files, args, env, sshKeys: sshKeys || (usesSecrets && p.secretFile !== undefined) };
 }

@@ -5,7 +5,9 @@
  *   bake --print of the kept file (generated ONCE, with an empty environment; JSON and HCL), run with E
  *   ==  bake --print of `compose2bake --resolve` generated with E (a file without variables),
  *
- * target by target, through normaliseBakePrint/compareBakes with no ignore rule; or both fail on a required
+ * target by target, through normaliseBakePrint/compareBakes with no ignore rule (both files are written with
+ * absolute paths: bake runs in the shared folder above the projects, and a kept path such as `${P07_PATH}` set to
+ * `/abs/ctx` is absolute in one file and would be relative to the project in the other); or both fail on a required
  * variable: --resolve throws `required variable X is missing a value…` and bake fails with `Validation failed;
  * required variable Y is missing a value…`. Compose and bake each report one failing requirement in an order of
  * their own (bake's differs from run to run), so both messages must be among those an independent evaluator
@@ -81,6 +83,10 @@ test("the generated projects cover every operator, place and tricky text", () =>
     "entitlements",
     "extra_hosts",
     "secret env",
+    "context",
+    "additional_contexts",
+    "ssh",
+    "secret file",
   ];
   expect(wanted.filter((f) => !seen.has(f))).toEqual([]);
   // Both outcomes occur often enough to mean something.
@@ -126,7 +132,10 @@ beforeAll(async () => {
       fs.writeFileSync(path.join(dir, rel), text);
     }
     for (const format of FORMATS) {
-      fs.writeFileSync(path.join(dir, `kept.${format}`), compose2bake({ cwd: dir, env: {}, format }).text);
+      fs.writeFileSync(
+        path.join(dir, `kept.${format}`),
+        compose2bake({ cwd: dir, env: {}, format, absolutePaths: true }).text,
+      );
     }
   }
   stats = await runAll(tools);
@@ -171,7 +180,7 @@ async function runAll(t: RealTools): Promise<{ invocations: number; ms: number }
       const dir = path.join(root, p.name);
       let text: string;
       try {
-        text = compose2bake({ cwd: dir, env: e.env, format: "json", variables: "resolve" }).text;
+        text = compose2bake({ cwd: dir, env: e.env, format: "json", variables: "resolve", absolutePaths: true }).text;
       } catch (err) {
         outcome.resolve = { ok: false, error: (err as Error).message };
         for (const format of FORMATS) {

@@ -137,13 +137,19 @@ describe("fallbacks, with a warning", () => {
     ]);
   });
 
-  test("a path is not kept: resolved as unset, the warning names the place and the variables; a size is kept (issue #13)", () => {
-    const r = keep("services:\n  app:\n    build:\n      context: ./${DIR}\n      shm_size: ${SHM:-1g}\n");
-    expect(r.bake.target.app!.context).toBe(".");
+  test("a value bake has no place for is resolved as unset, the warning names the place and the variables; a path and a size are kept (issue #13)", () => {
+    const r = keep(
+      "services:\n  app:\n    build:\n      context: ./${DIR}\n      isolation: ${ISO}\n      shm_size: ${SHM:-1g}\n",
+    );
+    // Compose's context rule on the value (src/bake/path-expression.ts): remote when it holds `://`, else from here.
+    expect(r.bake.target.app!.context).toEqual({
+      template: [{ expr: '[for p in ["./${DIR}"] : can(regex("://", p)) ? p : "./${p}"][0]' }],
+    });
     // bake parses shm-size with the go-units RAMInBytes Compose uses.
     expect(r.bake.target.app!["shm-size"]).toEqual({ template: [{ expr: 'SHM == "" ? "1g" : SHM' }] });
     // Compose's decoding check on the size, whichever target bake builds (stop 18, counterexample d).
     expect(r.bake.variable).toEqual({
+      DIR: { default: "" },
       SHM: {
         default: "",
         validation: [
@@ -157,7 +163,7 @@ describe("fallbacks, with a warning", () => {
       },
     });
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
-      "services.app.build.context uses $DIR where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+      "services.app.build.isolation uses $ISO where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
   });
 
@@ -437,7 +443,7 @@ describe("hostile input (issue #12)", () => {
 
   test("where a value is kept is decided per path segment: dots and newlines in names do not move it", () => {
     const r = keep(
-      'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: ./${S}\n      labels: {"k.build.labels.x\\n": "${L}"}\n',
+      'services:\n  a.image:\n    image: ${I}\n    environment:\n      x.image: ${E}\n    build:\n      context: .\n      isolation: ${S}\n      labels: {"k.build.labels.x\\n": "${L}"}\n',
     );
     const t = r.bake.target.a_image!;
     // An image that may come out empty falls back to Compose's default name (see "the default image name").
@@ -446,7 +452,7 @@ describe("hostile input (issue #12)", () => {
     // environment never reaches bake: not a variable (it used to match `^services\..+\.image$`).
     expect(Object.keys(r.bake.variable).sort()).toEqual(["I", "L"]);
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
-      "services.a.image.build.context uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
+      "services.a.image.build.isolation uses $S where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
   });
 });

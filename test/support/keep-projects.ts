@@ -8,8 +8,9 @@
  * defaults, requirements inside defaults), literal text with quotes, backslashes, `$$`, `%{`, braces and unicode.
  * The templates go into args (map and list form, with value-less args), labels (both forms), tags, image, target,
  * network, cache_from, platforms, dockerfile_inline and x-bake tags, and (from variables of their own kinds) into
- * the values Compose parses: a service `platform`, `pull`/`no_cache`/`privileged` and `shm_size` (issue #13; their
- * equality with Compose itself is checked in test/keep/exact.test.ts). Some projects add a db service whose
+ * the values Compose parses: a service `platform`, `pull`/`no_cache`/`privileged` and `shm_size`, and the paths Compose
+ * resolves: `context`, `additional_contexts`, ssh key paths and secret files (issue #13; their equality with Compose
+ * itself is checked in test/keep/exact.test.ts and exact-paths.test.ts). Some projects add a db service whose
  * `environment`/`image` hold requirements, or an override file that replaces a value holding one.
  *
  * Variable names carry the project's prefix (`P07_A`, `p07_c`, `_P07_D`), so several projects can share one
@@ -21,11 +22,24 @@
  * Compose would reach under E (evaluating defaults lazily, as compose-go does), since Compose and bake each report
  * only one of them, in an order of their own.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { parseAllDocuments } from "yaml";
 import { parseTemplate, type TemplatePart } from "../../src/compose/interpolate";
 
 export type VarKind =
-  "text" | "platform" | "arch" | "cache" | "word" | "bool" | "size" | "attest" | "ip" | "ent" | "envname";
+  | "text"
+  | "platform"
+  | "arch"
+  | "cache"
+  | "word"
+  | "bool"
+  | "size"
+  | "attest"
+  | "ip"
+  | "ent"
+  | "envname"
+  | "path"
+  | "keyfile";
 
 export interface KeepVariable {
   readonly name: string;
@@ -84,7 +98,17 @@ const SET_VALUES: Record<VarKind, readonly string[]> = {
   ip: ["10.0.0.9", "[::2]", "::1,10.0.0.8", "[fe80::1],[::3]"],
   ent: ["network.host", "security.insecure"],
   envname: ["FOO", "BAR_1"],
+  // Contexts: relative, up a folder, with spaces, absolute, remote (bake checks no local context). Key files:
+  // files every project has (bake --print reads ssh keys and secret files).
+  path: ["sub", "../up/x", "a b/c", "/abs/ctx", "https://github.com/docker/buildx.git", "docker-image://alpine:3"],
+  keyfile: ["id", "keys/id", "./keys/../id"],
 };
+
+/** One ssh private key for every project (bake --print parses the keys `ssh` names). */
+const SSH_KEY = generateKeyPairSync("ed25519", {
+  privateKeyEncoding: { format: "pem", type: "pkcs8" },
+  publicKeyEncoding: { format: "pem", type: "spki" },
+}).privateKey;
 
 /** Literal text pieces of templates, as written in the Compose file (so `$$` is one `$`). */
 const LITERALS = [
@@ -309,7 +333,35 @@ function project(i: number): KeepProject {
     vars.push({ name: platformVar, kind: "platform" }, { name: archVar, kind: "arch" });
     g.features.add("service platform");
   }
-  lines.push("    build:", "      context: .");
+  // Paths (issue #13 item 1): a context, additional contexts, ssh keys and secret files holding variables.
+  const pathVar = `${P}_PATH`;
+  const keyVar = `${P}_KEY`;
+  if (i % 3 === 2) {
+    const forms = [`\${${pathVar}}`, `\${${pathVar}:-.}`, `./\${${pathVar}-sub}`, `\${${pathVar}:+sub}`];
+    lines.push("    build:", `      context: ${q(forms[i % forms.length]!)}`);
+    vars.push({ name: pathVar, kind: "path" });
+    g.features.add("context");
+  } else lines.push("    build:", "      context: .");
+  if (i % 4 === 1) {
+    const value = [`\${${pathVar}:-sub}`, `x/\${${pathVar}}`, `\${${pathVar}}`][i % 3]!;
+    lines.push(
+      "      additional_contexts:",
+      ...(i % 8 === 1 ? [`        extra: ${q(value)}`] : [`        - ${q(`extra=${value}`)}`]),
+    );
+    vars.push({ name: pathVar, kind: "path" });
+    g.features.add("additional_contexts");
+  }
+  const keyFiles = i % 5 === 3;
+  if (keyFiles) {
+    // Never empty: an empty key path is the project folder, which bake refuses as a key on both sides.
+    lines.push(
+      i % 2 === 0 ? `      ssh: [${q(`k=\${${keyVar}:-id}`)}]` : `      ssh: {k: ${q(`\${${keyVar}:-keys/id}`)}}`,
+      "      secrets: [s]",
+    );
+    vars.push({ name: keyVar, kind: "keyfile" });
+    g.features.add("ssh");
+    g.features.add("secret file");
+  }
 
   // args: map form or list form, with a value-less arg, and a hand-written template.
   const args = 2 + g.int(3);
@@ -480,9 +532,11 @@ function project(i: number): KeepProject {
     );
     g.features.add("requirement outside build");
   }
-  if (secretName !== undefined)
-    lines.push("secrets:", "  senv:", `    environment: ${q(`\${${secretName}:-FALLBACK}`)}`);
+  if (secretName !== undefined || keyFiles) lines.push("secrets:");
+  if (secretName !== undefined) lines.push("  senv:", `    environment: ${q(`\${${secretName}:-FALLBACK}`)}`);
+  if (keyFiles) lines.push("  s:", `    file: ${q(`\${${keyVar}:-keys/id}`)}`);
   const files: Record<string, string> = { "compose.yaml": lines.join("\n") + "\n" };
+  if (keyFiles) Object.assign(files, { id: SSH_KEY, "keys/id": SSH_KEY });
   if (g.requirements && i % 5 === 2) {
     // An override file that replaces a value holding a requirement: Compose still checks it.
     const [a] = textVars;

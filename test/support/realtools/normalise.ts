@@ -132,7 +132,9 @@ function localPathOrKeep(value: string, baseDir: string): string {
 }
 
 /**
- * Absolute and with symlinks resolved as far as the path exists (docker compose resolves the symlinks of
+ * Absolute, cleaned (path.resolve drops `.`, `..` and doubled `/`: bake prints a kept path as the file wrote it,
+ * `./sub/../x` or `${homedir()}/` + `x`, where Compose prints it cleaned; both name the same folder), and with
+ * symlinks resolved as far as the path exists (docker compose resolves the symlinks of
  * the Dockerfile's folder; a build reads the same files either way, so the comparison must not care).
  */
 function absoluteReal(p: string, baseDir: string): string {
