@@ -96,11 +96,14 @@ export function checkProject(project: ComposeProject): void {
     }
   }
   // loader/validate.go, after the services: a secret that is not external needs a file or a variable name, used
-  // or not. In keep mode a name (or path) holding a reference is checked by bake.
+  // or not. In keep mode a name holding a reference is checked by bake.
   for (const [name, secret] of Object.entries(project.secrets)) {
     if (secret.external) continue;
     const message = `secret "${name}" must declare either \`file\` or \`environment\`: invalid compose project`;
-    const source = (secret.file ?? "") + (secret.environment ?? "");
+    // A `file:` is never empty once resolved (an empty one is the declaring file's folder, paths.ts): only a
+    // variable name can come out empty.
+    if (secret.file !== undefined) continue;
+    const source = secret.environment ?? "";
     if (project.kept && hasToken(source)) project.kept.checks.push({ rule: "not-empty", value: source, message });
     else if (source === "") fail("secret-source", message, pos(`secrets.${name}`));
   }

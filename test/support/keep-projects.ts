@@ -486,7 +486,10 @@ function project(i: number): KeepProject {
         ? [`        - ${q(`h1=\${${ip}}`)}`, `        - ${q(`h2:\${${ip}:-10.0.0.1}`)}`]
         : [`        m1: ${q(`\${${ip}}`)}`]),
     );
-    lines.push("      secrets: [senv]");
+    // The key-file block above may have listed the secret s already.
+    const secretsAt = lines.indexOf("      secrets: [s]");
+    if (secretsAt >= 0) lines[secretsAt] = "      secrets: [s, senv]";
+    else lines.push("      secrets: [senv]");
     vars.push(
       { name: att, kind: "attest" },
       { name: ent, kind: "ent" },
