@@ -22,6 +22,8 @@ import { chooseProjectName } from "./project-name";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
+import { checkServiceDecoding } from "./decode-service";
+import { checkServiceConsistency } from "./consistency";
 
 export interface LoadOptions {
   /** Folder that relative command-line paths are resolved from. */
@@ -175,6 +177,9 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     loaded.set(serviceName, { raw, profiles: stringList(raw.profiles, `${servicePath}.profiles`, positions) });
   }
 
+  // compose-go decodes every service, active or not, before profiles apply.
+  checkServiceDecoding(loaded, positions);
+
   const selected = options.services ?? [];
   const enabled = selectProfiles(
     options.profiles && options.profiles.length > 0 ? options.profiles : splitProfiles(env.values.COMPOSE_PROFILES),
@@ -212,6 +217,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   const states = new Map([...loaded].map(([n, l]) => [n, { raw: l.raw, active: services[n]!.active }]));
   checkDependencies(states, selected, positions);
   checkProject(project);
+  checkServiceConsistency(states, model, positions);
   return project;
 }
 
