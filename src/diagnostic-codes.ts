@@ -66,6 +66,7 @@ export const DIAGNOSTIC_CODES = {
   "undefined-service-secret": "an active service's secrets names no top-level secret",
   "network-mode-conflict": "an active service sets both network_mode and networks",
   "negative-scale": "scale or deploy.replicas is negative",
+  "distinct-values": "scale, cpus, mem_limit, mem_reservation or pids_limit disagrees with its deploy counterpart",
   "invalid-duration": "a duration (healthcheck, stop_grace_period, deploy) is not Go duration syntax",
   "invalid-port": "a ports entry in short syntax is not a valid port spec",
   "invalid-device": "a devices entry in short syntax has more than three parts",

@@ -6,7 +6,8 @@
  * Names holding a kept variable (keep mode) are left alone: their value is not known here.
  */
 import { hasOwn } from "../dict";
-import { fail, type DiagnosticCode } from "../diagnostics";
+import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
+import { ramInBytes } from "./go-format";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -115,13 +116,60 @@ export function checkServiceConsistency(
         );
       }
     }
+    const deploy = isMap(raw.deploy) ? raw.deploy : undefined;
+    const resources = deploy && isMap(deploy.resources) ? deploy.resources : undefined;
+    if (typeof raw.scale === "number" && typeof deploy?.replicas === "number" && raw.scale !== deploy.replicas)
+      distinct(name, "scale", "deploy.replicas", where("scale"));
     for (const place of ["scale", "deploy.replicas"]) {
       const v = place === "scale" ? raw.scale : isMap(raw.deploy) ? raw.deploy.replicas : undefined;
       if (typeof v === "number" && v < 0) {
         fail("negative-scale", `services.${name}.${place}: must be greater than or equal to 0`, where(place));
       }
     }
+    // A value set both ways must agree once decoded; a `limits`/`reservations` mapping without the key is 0.
+    for (const [key, group, field, decode] of DUPLICATED) {
+      const own = decode(raw[key]);
+      const section = resources?.[group];
+      if (own === undefined || own === 0 || !isMap(section)) continue;
+      const other = section[field] === undefined ? 0 : decode(section[field]);
+      if (other !== undefined && other !== own) distinct(name, key, `deploy.resources.${group}.${field}`, where(key));
+    }
   }
+}
+
+/** A number as compose-go decodes it, or undefined when unknown here (a kept variable, a decoding error). */
+type Decode = (v: PlainValue | undefined) => number | undefined;
+const float32: Decode = (v) => {
+  const n = typeof v === "number" ? v : typeof v === "string" && !hasToken(v) && v.trim() !== "" ? Number(v) : NaN;
+  return Number.isNaN(n) ? undefined : Math.fround(n);
+};
+const int: Decode = (v) => (typeof v === "number" ? v : undefined);
+const byteSize: Decode = (v) => {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string" || hasToken(v)) return undefined;
+  try {
+    return ramInBytes(v, () => {
+      throw new RangeError();
+    });
+  } catch {
+    return undefined;
+  }
+};
+
+/** compose-go's order: cpus, mem_limit, mem_reservation, pids_limit against deploy.resources. */
+const DUPLICATED: readonly (readonly [string, "limits" | "reservations", string, Decode])[] = [
+  ["cpus", "limits", "cpus", float32],
+  ["mem_limit", "limits", "memory", byteSize],
+  ["mem_reservation", "reservations", "memory", byteSize],
+  ["pids_limit", "limits", "pids", int],
+];
+
+function distinct(service: string, a: string, b: string, pos: SourcePos | undefined): never {
+  fail(
+    "distinct-values",
+    `services.${service}: can't set distinct values on '${a}' and '${b}': invalid compose project`,
+    pos,
+  );
 }
 
 function keys(v: PlainValue | undefined): string[] {
