@@ -13,6 +13,7 @@ import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
 import { isMap } from "./raw";
 import type { PlainMap, PlainValue } from "./yaml";
+import type { Judged } from "./written";
 
 interface Resource {
   readonly kind: "network" | "volume" | "config" | "secret";
@@ -61,7 +62,9 @@ function volumes(raw: PlainMap): (readonly [string, string])[] {
     if (typeof item === "string") name = namedVolume(item);
     else if (isMap(item) && item.type === "volume" && typeof item.source === "string" && item.source !== "")
       name = item.source;
-    return name === undefined ? [] : [[name, `volumes.${i}`] as const];
+    return name === undefined
+      ? []
+      : [[name, typeof item === "string" ? `volumes.${i}` : `volumes.${i}.source`] as const];
   });
 }
 
@@ -85,6 +88,7 @@ export function checkServiceConsistency(
   services: ReadonlyMap<string, { readonly raw: PlainMap; readonly active: boolean }>,
   top: TopLevel,
   positions: PositionTable,
+  judged: Judged,
 ): void {
   const defined = {
     // Compose creates the `default` network for any service that uses it, so it never needs declaring.
@@ -108,7 +112,7 @@ export function checkServiceConsistency(
     }
     for (const resource of RESOURCES) {
       for (const [ref, place] of resource.refs(raw)) {
-        if (defined[resource.kind].has(ref) || hasToken(ref)) continue;
+        if (defined[resource.kind].has(ref) || hasToken(ref) || !judged(`${base}.${place}`)) continue;
         fail(
           resource.code,
           `service "${name}" refers to undefined ${resource.kind} ${ref}: invalid compose project`,
@@ -118,11 +122,17 @@ export function checkServiceConsistency(
     }
     const deploy = isMap(raw.deploy) ? raw.deploy : undefined;
     const resources = deploy && isMap(deploy.resources) ? deploy.resources : undefined;
-    if (typeof raw.scale === "number" && typeof deploy?.replicas === "number" && raw.scale !== deploy.replicas)
+    if (
+      typeof raw.scale === "number" &&
+      typeof deploy?.replicas === "number" &&
+      raw.scale !== deploy.replicas &&
+      judged(`${base}.scale`) &&
+      judged(`${base}.deploy.replicas`)
+    )
       distinct(name, "scale", "deploy.replicas", where("scale"));
     for (const place of ["scale", "deploy.replicas"]) {
       const v = place === "scale" ? raw.scale : isMap(raw.deploy) ? raw.deploy.replicas : undefined;
-      if (typeof v === "number" && v < 0) {
+      if (typeof v === "number" && v < 0 && judged(`${base}.${place}`)) {
         fail("negative-scale", `services.${name}.${place}: must be greater than or equal to 0`, where(place));
       }
     }
@@ -132,7 +142,13 @@ export function checkServiceConsistency(
       const section = resources?.[group];
       if (own === undefined || own === 0 || !isMap(section)) continue;
       const other = section[field] === undefined ? 0 : decode(section[field]);
-      if (other !== undefined && other !== own) distinct(name, key, `deploy.resources.${group}.${field}`, where(key));
+      if (
+        other !== undefined &&
+        other !== own &&
+        judged(`${base}.${key}`) &&
+        (section[field] === undefined || judged(`${base}.deploy.resources.${group}.${field}`))
+      )
+        distinct(name, key, `deploy.resources.${group}.${field}`, where(key));
     }
   }
 }

@@ -13,6 +13,7 @@ import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
 import { isMap } from "./raw";
 import type { PlainMap, PlainValue } from "./yaml";
+import type { Judged } from "./written";
 
 type Check = (value: string) => string | undefined;
 
@@ -65,6 +66,7 @@ function at(raw: PlainMap, place: string): PlainValue | undefined {
 export function checkServiceDecoding(
   services: ReadonlyMap<string, { readonly raw: PlainMap }>,
   positions: PositionTable,
+  judged: Judged,
 ): void {
   for (const [name, { raw }] of services) {
     const base = `services.${name}`;
@@ -76,14 +78,14 @@ export function checkServiceDecoding(
       );
     for (const [place, check, code] of DECODED) {
       const v = at(raw, place);
-      if (typeof v !== "string" || hasToken(v)) continue;
+      if (typeof v !== "string" || hasToken(v) || !judged(`${base}.${place}`)) continue;
       const problem = check(v);
       if (problem !== undefined) decoding(code, place, problem);
     }
     const hosts = raw.extra_hosts;
     if (Array.isArray(hosts)) {
       hosts.forEach((item, i) => {
-        if (typeof item !== "string" || hasToken(item)) return;
+        if (typeof item !== "string" || hasToken(item) || !judged(`${base}.extra_hosts.${i}`)) return;
         const cut = item.includes("=") ? item.indexOf("=") : item.indexOf(":");
         if (cut < 0)
           decoding(
@@ -102,8 +104,8 @@ export function checkServiceDecoding(
           decoding("invalid-extra-host", "extra_hosts", `bad host name '${host}'`, `extra_hosts.${host}`);
       }
     }
-    listItems(raw.ports, `${base}.ports`, positions, "invalid-port", portSpecProblem);
-    listItems(raw.devices, `${base}.devices`, positions, "invalid-device", deviceProblem);
+    listItems(raw.ports, `${base}.ports`, positions, judged, "invalid-port", portSpecProblem);
+    listItems(raw.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
   }
 }
 
@@ -112,13 +114,14 @@ function listItems(
   list: PlainValue | undefined,
   p: string,
   positions: PositionTable,
+  judged: Judged,
   code: DiagnosticCode,
   check: Check,
 ): void {
   if (!Array.isArray(list)) return;
   list.forEach((item, i) => {
     const text = typeof item === "number" ? String(item) : item;
-    if (typeof text !== "string" || hasToken(text)) return;
+    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
     const problem = check(text);
     if (problem !== undefined) fail(code, problem, placeOf(positions, `${p}.${i}`));
   });

@@ -24,6 +24,7 @@ import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
 import { checkServiceDecoding } from "./decode-service";
 import { checkServiceConsistency } from "./consistency";
+import { judgedValues } from "./written";
 
 export interface LoadOptions {
   /** Folder that relative command-line paths are resolved from. */
@@ -178,7 +179,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   }
 
   // compose-go decodes every service, active or not, before profiles apply.
-  checkServiceDecoding(loaded, positions);
+  const judged = judgedValues(kept !== undefined, positions);
+  checkServiceDecoding(loaded, positions, judged);
 
   const selected = options.services ?? [];
   const enabled = selectProfiles(
@@ -215,9 +217,9 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     kept,
   };
   const states = new Map([...loaded].map(([n, l]) => [n, { raw: l.raw, active: services[n]!.active }]));
-  checkDependencies(states, selected, positions);
+  checkDependencies(states, selected, positions, judged);
   checkProject(project);
-  checkServiceConsistency(states, model, positions);
+  checkServiceConsistency(states, model, positions, judged);
   return project;
 }
 

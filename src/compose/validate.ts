@@ -9,6 +9,7 @@ import type { PlainMap } from "./yaml";
 import { checkDockerfileConflict } from "./normalize-build";
 import { hasToken } from "./keep-token";
 import { placeOf } from "./positions";
+import type { Judged } from "./written";
 
 /**
  * Enabled profiles: the requested ones plus the profiles of every service named on the command line
@@ -110,7 +111,7 @@ interface Dependency {
  * Normalize adds to it (loader/normalize.go): each `links` entry (`name` or `name:alias`; with more colons the
  * whole entry) and each `service:name` of network_mode, ipc, pid, uts, cgroup, required, unless already there.
  */
-function dependencies(raw: PlainMap, at: string): Dependency[] {
+function dependencies(raw: PlainMap, at: string, judged: Judged): Dependency[] {
   const v = raw.depends_on;
   let out: Dependency[] = [];
   if (Array.isArray(v)) {
@@ -128,7 +129,7 @@ function dependencies(raw: PlainMap, at: string): Dependency[] {
   }
   const named = new Set(out.map((d) => d.name));
   const add = (name: string, place: string) => {
-    if (named.has(name) || hasToken(name)) return;
+    if (named.has(name) || hasToken(name) || !judged(`${at}.${place}`)) return;
     named.add(name);
     out.push({ name, required: true, at: `${at}.${place}` });
   };
@@ -159,8 +160,9 @@ export function checkDependencies(
   services: ReadonlyMap<string, { readonly raw: PlainMap; readonly active: boolean }>,
   selected: readonly string[],
   positions: PositionTable,
+  judged: Judged = () => true,
 ): void {
-  const deps = (name: string) => dependencies(services.get(name)!.raw, `services.${name}`);
+  const deps = (name: string) => dependencies(services.get(name)!.raw, `services.${name}`, judged);
   const seen = new Set<string>(selected);
   const queue = [...selected];
   while (queue.length > 0) {
