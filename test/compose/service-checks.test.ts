@@ -34,7 +34,7 @@ const WITH_VARIABLES = [
   ['    stop_grace_period: "${T}"\n', "invalid-duration"],
   ['    mem_limit: "${M:-1q}"\n', "invalid-size"],
   ['    extra_hosts: ["${H}"]\n', "invalid-extra-host"],
-  ['    ports: ["${P}:80"]\n', "invalid-port"],
+  ['    ports: ["${P:-abc}"]\n', "invalid-port"],
   ['    devices: ["${D:-a:b:c:d}"]\n', "invalid-device"],
 ] as const;
 
