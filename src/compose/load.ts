@@ -22,6 +22,9 @@ import { chooseProjectName } from "./project-name";
 import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
+import { checkServiceDecoding } from "./decode-service";
+import { checkServiceConsistency } from "./consistency";
+import { judgedValues } from "./written";
 
 export interface LoadOptions {
   /** Folder that relative command-line paths are resolved from. */
@@ -175,6 +178,10 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     loaded.set(serviceName, { raw, profiles: stringList(raw.profiles, `${servicePath}.profiles`, positions) });
   }
 
+  // compose-go decodes every service, active or not, before profiles apply.
+  const judged = judgedValues(kept !== undefined, positions);
+  checkServiceDecoding(loaded, positions, judged);
+
   const selected = options.services ?? [];
   const enabled = selectProfiles(
     options.profiles && options.profiles.length > 0 ? options.profiles : splitProfiles(env.values.COMPOSE_PROFILES),
@@ -210,8 +217,9 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     kept,
   };
   const states = new Map([...loaded].map(([n, l]) => [n, { raw: l.raw, active: services[n]!.active }]));
-  checkDependencies(states, selected, positions);
+  checkDependencies(states, selected, positions, judged);
   checkProject(project);
+  checkServiceConsistency(states, model, positions, judged);
   return project;
 }
 

@@ -8,6 +8,8 @@ import type { ComposeProject, PositionTable } from "./model";
 import type { PlainMap } from "./yaml";
 import { checkDockerfileConflict } from "./normalize-build";
 import { hasToken } from "./keep-token";
+import { placeOf } from "./positions";
+import type { Judged } from "./written";
 
 /**
  * Enabled profiles: the requested ones plus the profiles of every service named on the command line
@@ -116,22 +118,46 @@ interface Dependency {
   readonly at: string;
 }
 
-/** `depends_on` as a list of names or a mapping of name → {condition, required, restart}. */
-function dependencies(raw: PlainMap, at: string): Dependency[] {
+/**
+ * `depends_on` as a list of names or a mapping of name → {condition, required, restart}, then what compose-go's
+ * Normalize adds to it (loader/normalize.go): each `links` entry (`name` or `name:alias`; with more colons the
+ * whole entry) and each `service:name` of network_mode, ipc, pid, uts, cgroup, required, unless already there.
+ */
+function dependencies(raw: PlainMap, at: string, judged: Judged): Dependency[] {
   const v = raw.depends_on;
+  let out: Dependency[] = [];
   if (Array.isArray(v)) {
-    return v.flatMap((item, i) =>
+    out = v.flatMap((item, i) =>
       typeof item === "string" ? [{ name: item, required: true, at: `${at}.depends_on.${i}` }] : [],
     );
+  } else if (typeof v === "object" && v !== null) {
+    out = Object.entries(v).map(([name, d]) => {
+      const required = typeof d === "object" && d !== null && !Array.isArray(d) ? d.required : undefined;
+      const off =
+        required === false ||
+        (typeof required === "string" && ["false", "n", "no", "off"].includes(required.toLowerCase()));
+      return { name, required: !off, at: `${at}.depends_on.${name}` };
+    });
   }
-  if (typeof v !== "object" || v === null) return [];
-  return Object.entries(v).map(([name, d]) => {
-    const required = typeof d === "object" && d !== null && !Array.isArray(d) ? d.required : undefined;
-    const off =
-      required === false ||
-      (typeof required === "string" && ["false", "n", "no", "off"].includes(required.toLowerCase()));
-    return { name, required: !off, at: `${at}.depends_on.${name}` };
-  });
+  const named = new Set(out.map((d) => d.name));
+  const add = (name: string, place: string) => {
+    if (named.has(name) || hasToken(name) || !judged(`${at}.${place}`)) return;
+    named.add(name);
+    out.push({ name, required: true, at: `${at}.${place}` });
+  };
+  const links = raw.links;
+  if (Array.isArray(links)) {
+    links.forEach((link, i) => {
+      if (typeof link !== "string") return;
+      const parts = link.split(":");
+      add(parts.length === 2 ? parts[0]! : link, `links.${i}`);
+    });
+  }
+  for (const key of ["network_mode", "ipc", "pid", "uts", "cgroup"]) {
+    const ref = raw[key];
+    if (typeof ref === "string" && ref.startsWith("service:")) add(ref.slice("service:".length), key);
+  }
+  return out;
 }
 
 /**
@@ -146,8 +172,9 @@ export function checkDependencies(
   services: ReadonlyMap<string, { readonly raw: PlainMap; readonly active: boolean }>,
   selected: readonly string[],
   positions: PositionTable,
+  judged: Judged = () => true,
 ): void {
-  const deps = (name: string) => dependencies(services.get(name)!.raw, `services.${name}`);
+  const deps = (name: string) => dependencies(services.get(name)!.raw, `services.${name}`, judged);
   const seen = new Set<string>(selected);
   const queue = [...selected];
   while (queue.length > 0) {
@@ -208,7 +235,7 @@ export function checkDependencies(
         fail(
           "dependency-cycle",
           `dependency cycle detected: ${[...trail.slice(trail.indexOf(child)), child].join(" -> ")}`,
-          positions.get(at),
+          placeOf(positions, at),
         );
       }
       if (done.has(child)) continue;
