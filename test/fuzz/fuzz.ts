@@ -44,7 +44,7 @@ export interface Counterexample {
 
 export interface FuzzResult {
   runs: number;
-  /** Outcomes: same, both-reject, nothing-to-build, failed. */
+  /** Outcomes: same, same-default-only (README: per-profile targets), both-reject, nothing-to-build, failed. */
   stats: Record<string, number>;
   counterexample?: Counterexample;
 }
@@ -60,7 +60,13 @@ export async function fuzz(tools: RealTools, o: FuzzOptions): Promise<FuzzResult
   const agent = await withSshAgentSocket();
   const root = makeRoot();
   const ctx = { tools, root, agentSocket: agent.path };
-  const stats: Record<string, number> = { same: 0, "both-reject": 0, "nothing-to-build": 0, failed: 0 };
+  const stats: Record<string, number> = {
+    same: 0,
+    "same-default-only": 0,
+    "both-reject": 0,
+    "nothing-to-build": 0,
+    failed: 0,
+  };
   try {
     const limit = pool(o.parallel);
     let firstFailure: number | undefined;
