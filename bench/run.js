@@ -23,6 +23,7 @@ const { spawnSync, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { benchComposeYaml } = require("./project");
 
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "bin", "compose2bake.js");
@@ -37,33 +38,10 @@ const YAML_ONLY =
   `const { Parser } = require(${JSON.stringify(require.resolve("yaml", { paths: [root] }))});` +
   'for (const token of new Parser().parse(require("fs").readFileSync("compose.yaml", "utf8")));';
 
-/** A project with anchors, secrets, SSH, args and `service:` contexts: every 10th service is a base. */
+/** The benchmark's project of `n` services (bench/project.js) in a new temporary folder. */
 function generate(n) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `c2b-bench-${n}-`));
-  const lines = [
-    "x-build: &build",
-    "  args: &args",
-    '    NODE_VERSION: "20"',
-    "    APP_ENV: ${APP_ENV:-production}",
-    "  secrets: [npm_token, gh]",
-    "  ssh: [default]",
-    "services:",
-  ];
-  for (let i = 0; i < n; i++) {
-    const base = `svc${i - (i % 10)}`;
-    lines.push(`  svc${i}:`);
-    lines.push(`    image: registry.example.com/team/svc${i}:\${TAG:-latest}`);
-    lines.push("    build:");
-    lines.push("      <<: *build");
-    lines.push(`      context: ./services/svc${i}`);
-    lines.push("      args:");
-    lines.push("        <<: *args");
-    lines.push(`        SERVICE: svc${i}`);
-    if (i % 10 !== 0) lines.push(`      additional_contexts:\n        base: service:${base}`);
-    lines.push(`      cache_from: ["type=registry,ref=registry.example.com/cache:svc${i}"]`);
-  }
-  lines.push("secrets:", "  npm_token:", "    file: ./npm_token.txt", "  gh:", "    environment: GH_TOKEN");
-  fs.writeFileSync(path.join(dir, "compose.yaml"), lines.join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, "compose.yaml"), benchComposeYaml(n));
   fs.writeFileSync(path.join(dir, "npm_token.txt"), "not-a-token\n");
   return dir;
 }

@@ -25,33 +25,12 @@ function run(command: string[], cwd: string): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const BENCH_LIKE = [
-  "x-build: &build",
-  "  args: &args",
-  '    NODE_VERSION: "20"',
-  "    APP_ENV: ${APP_ENV:-production}",
-  "  secrets: [npm_token, gh]",
-  "  ssh: [default]",
-  "services:",
-  ...Array.from({ length: 4 }, (_, i) => [
-    `  svc${i}:`,
-    `    image: registry.example.com/team/svc${i}:\${TAG:-latest}`,
-    "    build:",
-    "      <<: *build",
-    `      context: ./services/svc${i}`,
-    "      args:",
-    "        <<: *args",
-    `        SERVICE: svc${i}`,
-    ...(i > 0 ? ["      additional_contexts:", "        base: service:svc0"] : []),
-    `      cache_from: ["type=registry,ref=registry.example.com/cache:svc${i}"]`,
-  ]).flat(),
-  "secrets:",
-  "  npm_token:",
-  "    file: ./npm_token.txt",
-  "  gh:",
-  "    environment: GH_TOKEN",
-  "",
-].join("\n");
+/** The benchmark's own project (bench/project.js), small. */
+const BENCH_LIKE: string = (
+  require(path.join(REPO, "bench", "project.js")) as {
+    benchComposeYaml(n: number): string;
+  }
+).benchComposeYaml(4);
 
 const PROJECTS: Record<string, Record<string, string>> = {
   "a project like the benchmark's": { "compose.yaml": BENCH_LIKE, "npm_token.txt": "x\n" },
