@@ -27,7 +27,7 @@ export function checkCanonicalShapes(model: PlainMap, document: PlainMap, placeO
     for (const [limit, value] of Object.entries(build.ulimits)) {
       if ((typeof value === "number" && Number.isInteger(value)) || isMap(value)) continue;
       const at = `services.${name}.build.ulimits.${limit}`;
-      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(value)} for ulimits`, placeOf(at));
+      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(value)} for external`, placeOf(at));
     }
   }
 }

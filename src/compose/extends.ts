@@ -98,7 +98,7 @@ export function resolveExtends(
       if (!hasOwn(other, baseName)) {
         fail(
           "extends-not-found",
-          `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${abs}`,
+          `cannot extend service "${name}" in ${ctx.file}: service "${baseName}" not found in ${file}`,
           ctx.placeOf(where),
         );
       }
@@ -129,6 +129,9 @@ export function resolveExtends(
   return dict([...Object.entries(services), ...Object.entries(out)]);
 }
 
+/** The service name compose-go merges an extended service under. */
+const EXTENDED = "x";
+
 function mergeService(
   name: string,
   base: PlainValue,
@@ -137,14 +140,22 @@ function mergeService(
   placeOf: PlaceOf,
 ): PlainValue {
   if (!isMap(base)) return local;
-  const baseDoc = dict<PlainValue>([["services", dict([[name, deepCopy(base)]])]]);
+  // compose-go merges an extended service under the path `services.x` (override.ExtendService), so its merge
+  // errors say `cannot override services.x.build.ssh`; ours say the same and point into the local definition,
+  // whose paths are those of the document being loaded.
+  const baseDoc = dict<PlainValue>([["services", dict([[EXTENDED, deepCopy(base)]])]]);
   deletePaths(
     baseDoc,
-    tagPaths.filter((p) => p[0] === "services" && p[1] === name && p.length > 2),
+    tagPaths
+      .filter((p) => p[0] === "services" && p[1] === name && p.length > 2)
+      .map((p) => ["services", EXTENDED, ...p.slice(2)]),
   );
-  // Merge errors point into the local definition, whose paths are those of the document being loaded.
-  const merged = mergeDocuments(baseDoc, dict<PlainValue>([["services", dict<PlainValue>([[name, local]])]]), placeOf);
-  const result = (merged.services as PlainMap)[name]!;
+  const localDoc = dict<PlainValue>([["services", dict<PlainValue>([[EXTENDED, local]])]]);
+  const prefix = `services.${EXTENDED}`;
+  const merged = mergeDocuments(baseDoc, localDoc, (at) =>
+    placeOf(at === prefix || at.startsWith(prefix + ".") ? `services.${name}${at.slice(prefix.length)}` : at),
+  );
+  const result = (merged.services as PlainMap)[EXTENDED]!;
   if (isMap(result)) delete result.extends;
   return result;
 }
@@ -167,7 +178,7 @@ function parseExtends(
 }
 
 function cycle(trail: readonly string[], pos: SourcePos | undefined): never {
-  fail("extends-cycle", `circular reference: ${trail.join(" extends ")}`, pos);
+  fail("extends-cycle", `Circular reference: ${trail.join(" extends ")}`, pos);
 }
 
 /** A deep copy that keeps mappings null-prototype (structuredClone would give them Object.prototype). */

@@ -126,3 +126,11 @@ export function ramInBytes(s: string, invalid: (message: string) => never): numb
  */
 const GO_FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const BINARY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+/**
+ * mapstructure's wording for a value compose-go's decoder refuses (`decoding failed due to the following error(s):`
+ * and, on the next lines, `'services[a].build.pull' invalid boolean: maybe`), on one line.
+ */
+export function decodingMessage(service: string, place: string, message: string): string {
+  return `decoding failed due to the following error(s): 'services[${service}].${place}' ${message}`;
+}

@@ -15,7 +15,7 @@
  *
  * Everything Go leaves unordered (maps) keeps the written order here; the converter sorts where it must.
  */
-import { goBoolean, goQuote, goString, goTypeName, ramInBytes } from "./go-format";
+import { decodingMessage, goBoolean, goQuote, goString, goTypeName, ramInBytes } from "./go-format";
 import { fail } from "../diagnostics";
 import { dict } from "../dict";
 import type { Lookup } from "./interpolate";
@@ -55,6 +55,7 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
   // transform/build.go: `build: ./dir` is `{context: ./dir}`.
   const build = buildMapping(raw as PlainMap | string) as PlainMap;
   const at = (key: string) => `${buildPath}.${key}`;
+  const service = servicePath.slice("services.".length);
 
   const dockerfile = nonEmpty(build.dockerfile as string | undefined);
   const dockerfileInline = nonEmpty(build.dockerfile_inline as string | undefined);
@@ -72,19 +73,19 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     labels: keyValueMapping(build.labels, () => ""),
     cache_from: strings(build.cache_from),
     cache_to: strings(build.cache_to),
-    no_cache: optionalBoolean(build.no_cache, at("no_cache"), ctx),
+    no_cache: optionalBoolean(build.no_cache, at("no_cache"), ctx, service),
     no_cache_filter:
       typeof build.no_cache_filter === "string" ? [build.no_cache_filter] : strings(build.no_cache_filter),
     additional_contexts: normalizeAdditionalContexts(build.additional_contexts, at("additional_contexts"), ctx),
     network: nonEmpty(build.network as string | undefined),
     provenance: attestation(build.provenance),
     sbom: attestation(build.sbom),
-    pull: optionalBoolean(build.pull, at("pull"), ctx),
+    pull: optionalBoolean(build.pull, at("pull"), ctx, service),
     target: nonEmpty(build.target as string | undefined),
-    shm_size: shmSize(build.shm_size, at("shm_size"), ctx, servicePath.slice("services.".length)),
-    extra_hosts: normalizeExtraHosts(build.extra_hosts, at("extra_hosts"), ctx),
+    shm_size: shmSize(build.shm_size, at("shm_size"), ctx, service),
+    extra_hosts: normalizeExtraHosts(build.extra_hosts, at("extra_hosts"), ctx, service),
     isolation: nonEmpty(build.isolation as string | undefined),
-    privileged: optionalBoolean(build.privileged, at("privileged"), ctx),
+    privileged: optionalBoolean(build.privileged, at("privileged"), ctx, service),
     secrets: normalizeBuildSecrets(build.secrets),
     tags: uniqueByKey(strings(build.tags)),
     ulimits: normalizeUlimits(build.ulimits, at("ulimits"), ctx),
@@ -226,7 +227,8 @@ function normalizeBuildSecrets(raw: Raw): ComposeServiceSecret[] {
 
 /**
  * transform/ulimits.go accepts an int or a mapping; build.ulimits values are never cast from strings
- * (compose-loading-reference.md §2.6), so a string the schema lets through fails here.
+ * (compose-loading-reference.md §2.6), so a string the schema lets through fails here, with compose-go's words
+ * (`invalid type string for external`: its message says `external` for ulimits too).
  */
 function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<string, ComposeUlimit> {
   const out = dict<ComposeUlimit>();
@@ -243,7 +245,7 @@ function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<st
         if (typeof n !== "number" || !Number.isInteger(n)) {
           fail(
             "invalid-ulimit",
-            `${at}.${key}: invalid type ${goTypeName(n)} for ulimits`,
+            `${at}.${key}: invalid type ${goTypeName(n)} for external`,
             placeOf(ctx.positions, `${at}.${key}`),
           );
         }
@@ -251,28 +253,34 @@ function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<st
       }
       out[name] = limit;
     } else {
-      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(v)} for ulimits`, placeOf(ctx.positions, at));
+      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(v)} for external`, placeOf(ctx.positions, at));
     }
   }
   return out;
 }
 
 /** types/hostList.go: `host=ip` / `host:ip` (first `=`, else first `:`), IPs split on `,`, brackets removed. */
-function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string[]> {
+function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext, service: string): Record<string, string[]> {
   const out = dict<string[]>();
+  // Where each host was first written, for its error.
+  const placeOfHost = new Map<string, string>();
+  const refuse = (message: string, at: string): never =>
+    fail("invalid-extra-host", decodingMessage(service, "build.extra_hosts", message), placeOf(ctx.positions, at));
   if (isMap(raw)) {
-    for (const [host, v] of Object.entries(raw))
+    for (const [host, v] of Object.entries(raw)) {
+      placeOfHost.set(host, `${p}.${host}`);
       out[host] = (Array.isArray(v) ? v.map(goString) : [v === null ? "" : goString(v)]).map((ip) =>
         keptIps(ip, false, ctx),
       );
+    }
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       let cut = item.indexOf("=");
       if (cut < 0) cut = item.indexOf(":");
-      if (cut < 0)
-        fail("invalid-extra-host", `invalid additional host, missing IP: ${item}`, placeOf(ctx.positions, `${p}.${i}`));
+      if (cut < 0) refuse(`invalid additional host, missing IP: ${item}`, `${p}.${i}`);
       const host = item.slice(0, cut);
       const ips = item.slice(cut + 1);
+      if (!placeOfHost.has(host)) placeOfHost.set(host, `${p}.${i}`);
       // Keep mode: Compose cuts at the first `=` after interpolating, so a `:` item whose value holds one fails.
       if (item[cut] === ":" && hasToken(ips)) ctx.kept?.checks.push({ rule: "no-equals", value: ips, host });
       (out[host] ??= []).push(...(hasToken(ips) ? [keptIps(ips, true, ctx)] : ips.split(",")));
@@ -281,8 +289,7 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext): Record
     return out;
   }
   for (const [host, ips] of Object.entries(out)) {
-    if (host === "" || /[:=]/.test(host))
-      fail("invalid-extra-host", `bad host name '${host}'`, placeOf(ctx.positions, `${p}.${host}`));
+    if (host === "" || /[:=]/.test(host)) refuse(`bad host name '${host}'`, placeOfHost.get(host)!);
     out[host] = ips.map((ip) =>
       !hasToken(ip) && ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip,
     );
@@ -308,7 +315,9 @@ function shmSize(raw: Raw, p: string, ctx: NormalizeContext, service: string): n
   const bytes =
     typeof raw === "number"
       ? raw
-      : ramInBytes(raw as string, (message) => fail("invalid-size", message, placeOf(ctx.positions, p)));
+      : ramInBytes(raw as string, (message) =>
+          fail("invalid-size", decodingMessage(service, "build.shm_size", message), placeOf(ctx.positions, p)),
+        );
   return bytes === 0 ? undefined : bytes;
 }
 
@@ -318,14 +327,24 @@ function attestation(raw: Raw): string | undefined {
   return nonEmpty(raw as string | undefined);
 }
 
-function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext): boolean | string | undefined {
+function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext, service: string): boolean | string | undefined {
   if (raw === undefined) return undefined;
   // Keep mode: a value holding variables is read as a boolean by bake (compose/keep.ts KeptBoolean).
   if (typeof raw === "string" && hasToken(raw)) {
     ctx.kept?.decodedBoolean(raw, p);
     return raw;
   }
-  return typeof raw === "boolean" ? raw : toBoolean(raw as string, p, ctx);
+  if (typeof raw === "boolean") return raw;
+  const b = goBoolean(raw as string);
+  if (b === undefined) {
+    const key = p.slice(p.lastIndexOf(".") + 1);
+    fail(
+      "invalid-boolean",
+      decodingMessage(service, `build.${key}`, `invalid boolean: ${raw}`),
+      placeOf(ctx.positions, p),
+    );
+  }
+  return b;
 }
 
 /** loader/interpolate.go toBoolean, with the error at `p`. */

@@ -8,7 +8,13 @@ import { dictCopy, hasOwn, own } from "../dict";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { resolveExtends, type RawFile } from "./extends";
-import { InterpolationError, parseTemplate, type Lookup } from "./interpolate";
+import {
+  InterpolationDepthError,
+  InterpolationError,
+  InterpolationSyntaxError,
+  parseTemplate,
+  type Lookup,
+} from "./interpolate";
 import { applyTypeCasts } from "./type-cast";
 import { composePathText } from "./tree-path";
 import { interpolateValue } from "./interpolate-value";
@@ -162,11 +168,14 @@ export function interpolateDocument(
   } catch (e) {
     if (e instanceof InterpolationError) {
       const where = composePathText(doc.value, e.path);
-      fail(
-        "interpolation",
-        `error while interpolating ${where}: ${e.cause.message}`,
-        doc.positions.get(e.path) ?? { file: doc.file },
-      );
+      const cause = e.cause;
+      // compose-go's two wordings (template/template.go): a syntax error quotes the value, which is the file's
+      // own text; a missing required variable names it.
+      const message =
+        cause instanceof InterpolationSyntaxError && !(cause instanceof InterpolationDepthError)
+          ? `invalid interpolation format for ${where}. You may need to escape any $ with another $. ${cause.template}`
+          : `error while interpolating ${where}: ${cause.message}`;
+      fail("interpolation", message, doc.positions.get(e.path) ?? { file: doc.file });
     }
     throw e;
   }

@@ -81,6 +81,11 @@ function validateThenNormalize(raw: unknown, p: Map<string, SourcePos>, env?: Re
   return normalizeBuild(raw, "services.web", context(p, env));
 }
 
+/** compose-go's decoding error for a build key (mapstructure's wording, on one line). */
+function decoded(key: string, message: string): string {
+  return `decoding failed due to the following error(s): 'services[web].build.${key}' ${message}`;
+}
+
 function expectBuildError(raw: unknown, message: string, at?: string, opts: Options = {}): void {
   expectError(
     (p) => validateThenNormalize(raw, p, opts.env),
@@ -546,8 +551,13 @@ describe("build: booleans", () => {
     ),
   );
   test("another string", () =>
-    expectBuildError({ privileged: "maybe" }, "invalid boolean: maybe", "services.web.build.privileged"));
-  test("an empty string", () => expectBuildError({ pull: "" }, "invalid boolean: ", "services.web.build.pull"));
+    expectBuildError(
+      { privileged: "maybe" },
+      decoded("privileged", "invalid boolean: maybe"),
+      "services.web.build.privileged",
+    ));
+  test("an empty string", () =>
+    expectBuildError({ pull: "" }, decoded("pull", "invalid boolean: "), "services.web.build.pull"));
   test("a number", () =>
     expectBuildError(
       { no_cache: 1 },
@@ -597,7 +607,7 @@ describe("build: shm_size", () => {
     ["32m b", 'strconv.ParseFloat: parsing "32m": invalid syntax'],
     ["1e400", 'strconv.ParseFloat: parsing "1e400": value out of range'],
   ])("%j is invalid", (value, message) =>
-    expectBuildError({ shm_size: value }, message, "services.web.build.shm_size"),
+    expectBuildError({ shm_size: value }, decoded("shm_size", message), "services.web.build.shm_size"),
   );
   test("a float is not an integer", () =>
     expectBuildError(
@@ -619,7 +629,7 @@ describe("build: ulimits", () => {
   test("a string passes the schema but build.ulimits are never cast", () =>
     expectBuildError(
       { ulimits: { nofile: "1024" } },
-      "services.web.build.ulimits.nofile: invalid type string for ulimits",
+      "services.web.build.ulimits.nofile: invalid type string for external",
       "services.web.build.ulimits.nofile",
     ));
   test("soft without hard", () =>
@@ -640,7 +650,7 @@ describe("build: ulimits", () => {
   test("but its value still goes through the transform", () =>
     expectBuildError(
       { ulimits: { NOFILE: true } },
-      "services.web.build.ulimits.NOFILE: invalid type bool for ulimits",
+      "services.web.build.ulimits.NOFILE: invalid type bool for external",
       "services.web.build.ulimits.NOFILE",
     ));
   test("not a mapping", () =>
@@ -669,15 +679,25 @@ describe("build: extra_hosts", () => {
   test("missing IP", () =>
     expectBuildError(
       { extra_hosts: ["a=1.1.1.1", "foo"] },
-      "invalid additional host, missing IP: foo",
+      decoded("extra_hosts", "invalid additional host, missing IP: foo"),
       "services.web.build.extra_hosts.1",
     ));
   test("empty host name", () =>
-    expectBuildError({ extra_hosts: ["=1.2.3.4"] }, "bad host name ''", "services.web.build.extra_hosts"));
+    expectBuildError(
+      { extra_hosts: ["=1.2.3.4"] },
+      decoded("extra_hosts", "bad host name ''"),
+      "services.web.build.extra_hosts.0",
+    ));
+  test("a bad host name is reported at the item that wrote it (was: at the list)", () =>
+    expectBuildError(
+      { extra_hosts: ["a=1.1.1.1", "=1.2.3.4"] },
+      decoded("extra_hosts", "bad host name ''"),
+      "services.web.build.extra_hosts.1",
+    ));
   test("host name with a separator", () =>
     expectBuildError(
       { extra_hosts: { "a:b": "1.1.1.1" } },
-      "bad host name 'a:b'",
+      decoded("extra_hosts", "bad host name 'a:b'"),
       "services.web.build.extra_hosts.a:b",
     ));
   test("list duplicates fail uniqueItems, reported as the mapping branch", () =>

@@ -63,7 +63,8 @@ describe("linear scanners", () => {
   test("a shm_size of 300,000 digits with a letter inside is refused at once (the size regex `\\d+\\.?\\d*` was quadratic)", () => {
     const dir = hostileProject({ "compose.yaml": build(`      shm_size: "${"1".repeat(300_000)}x1"\n`) });
     expectCleanFailure(runTimed(dir, ["-o", OUTPUT]), dir, {
-      message: /^strconv\.ParseFloat: parsing "1{300000}x1": invalid syntax \[invalid-size\]$/,
+      message:
+        /^decoding failed due to the following error\(s\): 'services\[web\]\.build\.shm_size' strconv\.ParseFloat: parsing "1{300000}x1": invalid syntax \[invalid-size\]$/,
     });
   }, 90_000);
 
