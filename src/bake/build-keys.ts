@@ -133,7 +133,13 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
     if (entitlements.length > 0) t.entitlements = entitlements;
   },
   privileged: { convertedWith: "entitlements" },
+  extra_hosts_kept: { convertedWith: "extra_hosts" },
   extra_hosts: ({ b, t }) => {
+    // Keep mode, a host name from a variable: the map is an expression bake evaluates (bake/kept-forms.ts).
+    if (b.extra_hosts_kept !== undefined) {
+      t["extra-hosts"] = b.extra_hosts_kept;
+      return;
+    }
     const hosts = Object.keys(b.extra_hosts);
     if (hosts.length > 0) t["extra-hosts"] = dict(hosts.map((h) => [h, b.extra_hosts[h]!.join(",")]));
   },

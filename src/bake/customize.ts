@@ -15,8 +15,8 @@
  * Tests: test/bake/customize.test.ts.
  */
 import { CompileError, type Diagnostic, type DiagnosticCode, type SourcePos } from "../diagnostics";
-import { TARGET_ATTRIBUTE_KINDS, compareCodeUnits } from "./escape";
-import type { BakeFile, BakeGroup, BakeString, BakeTarget } from "./model";
+import { TARGET_ATTRIBUTE_KINDS, compareCodeUnits, hclString } from "./escape";
+import { isMapExpression, type BakeFile, type BakeGroup, type BakeString, type BakeTarget } from "./model";
 import { dict, hasOwn, own } from "../dict";
 
 export interface BakeCustomization {
@@ -153,12 +153,22 @@ export function mergeTarget(t: BakeTarget, attrs: BakeTarget): BakeTarget {
       case "list":
         out[key] = uniqueBake([...((t[key] as BakeString[] | undefined) ?? []), ...(value as BakeString[])]);
         break;
-      case "map":
+      case "map": {
+        const base = t[key];
+        if (base !== undefined && isMapExpression(base as Record<string, BakeString> | BakeString)) {
+          // A map bake builds from an expression (a kept extra-hosts): bake merges it, these keys last.
+          const added = Object.entries(value as Record<string, BakeString>).map(
+            ([k, v]) => `${hclString(k)} = ${hclString(v)}`,
+          );
+          out[key] = { template: [{ expr: `merge(${hclString(base as BakeString)}, { ${added.join(", ")} })` }] };
+          break;
+        }
         out[key] = dict([
           ...Object.entries((t[key] as Record<string, BakeString> | undefined) ?? {}),
           ...Object.entries(value as Record<string, BakeString>),
         ]);
         break;
+      }
       default:
         out[key] = value;
     }

@@ -25,7 +25,7 @@
 
 import type * as HandlebarsNS from "handlebars";
 import type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeVariable } from "./model";
-import { TARGET_ATTRIBUTE_ORDER } from "./model";
+import { TARGET_ATTRIBUTE_ORDER, isMapExpression } from "./model";
 import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, hclKey, hclString, sortedKeys } from "./escape";
 
 /** Longest line, indentation included, on which a list is still written inline. */
@@ -113,6 +113,11 @@ function targetView(name: string, t: BakeTarget): BlockView {
         break;
       }
       case "map": {
+        // A map bake builds from an expression: a template holding it, which bake reads as the map.
+        if (isMapExpression(value as Record<string, BakeString> | BakeString)) {
+          attributes.push(stringAttr(attr, value as BakeString));
+          break;
+        }
         const map = value as Record<string, BakeString>;
         const keys = sortedKeys(map);
         if (keys.length === 0) break;

@@ -22,7 +22,7 @@
  */
 
 import type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeVariable } from "./model";
-import { TARGET_ATTRIBUTE_ORDER } from "./model";
+import { TARGET_ATTRIBUTE_ORDER, isMapExpression } from "./model";
 import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, jsonTemplateString, sortedKeys } from "./escape";
 
 /** A JSON value with objects as ordered entries. */
@@ -110,6 +110,10 @@ function targetJson(name: string, t: BakeTarget): Entries {
         break;
       }
       case "map": {
+        if (isMapExpression(value as Record<string, BakeString> | BakeString)) {
+          entries.push([attr, str(value as BakeString)]);
+          break;
+        }
         const map = value as Record<string, BakeString>;
         const keys = sortedKeys(map);
         if (keys.length > 0) entries.push([attr, { entries: keys.map((k) => [str(k), str(map[k]!)] as const) }]);

@@ -9,6 +9,7 @@ import type { KeptCheck, KeptForm } from "../compose/keep-forms";
 import { hclString } from "./escape";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
+import { decodingMessage } from "../compose/go-format";
 
 /** What a form needs of the expression writer. */
 export interface FormWriter {
@@ -40,6 +41,8 @@ export function formPieces(
   w: FormWriter,
   splitOf: (s: string) => ReadonlyArray<string | KeptPiece>,
 ): Piece[] {
+  if (form.form === "host-list")
+    return [{ expr: hostListExpression(form.items.map((item) => w.value(splitOf(item)))) }];
   const pieces = w.value(splitOf(form.value));
   switch (form.form) {
     case "attest": {
@@ -68,6 +71,26 @@ export function formPieces(
 }
 
 /**
+ * The extra-hosts map of a list whose host names may hold variables, as compose-go's HostsList builds it: each item
+ * cut at its first `=` (else its first `:`) into [host, IPs], the IPs split on `,` and unbracketed, then grouped
+ * by host (`...`), a host's IPs joined in the order of the items. An item without a separator gives no entry here:
+ * its `host-item` validation refuses it with Compose's message.
+ */
+function hostListExpression(items: ReadonlyArray<readonly Piece[]>): string {
+  const list = items.map((pieces) => hclString({ template: [...pieces] })).join(", ");
+  const ips = `join(",", [for ip in split(",", m[0][1]) : regex_replace(ip, ${BRACKETS}, "$1")])`;
+  // One list of captures per item (none without a separator); `flatten` would flatten the pairs too.
+  const pairs = `[for m in [for s in [${list}] : ${hostCut("s")}] : [m[0][0], ${ips}] if length(m) > 0]`;
+  return `{ for h, v in { for p in ${pairs} : p[0] => p[1]... } : h => join(",", v) }`;
+}
+
+/** compose-go's cut of an extra_hosts item `x`: at its first `=`, else at its first `:`; no match without either. */
+function hostCut(x: string): string {
+  const at = (sep: string) => `regexall(${hclString(`^([^${sep}]*)${sep}([\\s\\S]*)$`)}, ${x})`;
+  return `(length(regexall("=", ${x})) > 0 ? ${at("=")} : ${at(":")})`;
+}
+
+/**
  * A check on a value whose references were all written as text (known values): Compose's message when it fails
  * now, else undefined.
  */
@@ -81,7 +104,17 @@ export function checkText(check: KeptCheck, text: string): string | undefined {
       return text.includes("=") ? `bad host name '${check.host}:${text.split("=")[0]}'` : undefined;
     case "not-empty":
       return text === "" ? check.message : undefined;
+    case "host-item": {
+      const cut = text.includes("=") ? text.indexOf("=") : text.indexOf(":");
+      if (cut < 0) return hostDecoding(check.service, `invalid additional host, missing IP: ${text}`);
+      const host = text.slice(0, cut);
+      return host === "" || host.includes(":") ? hostDecoding(check.service, `bad host name '${host}'`) : undefined;
+    }
   }
+}
+
+function hostDecoding(service: string, message: string): string {
+  return decodingMessage(service, "build.extra_hosts", message);
 }
 
 /** The validation for one check. */
@@ -108,5 +141,17 @@ export function checkValidation(
       };
     case "not-empty":
       return { condition: `${operand(pieces)} != ""`, error_message: check.message };
+    case "host-item": {
+      // Valid: a host name without `:` before the first `=`, or, when there is no `=`, before the first `:`.
+      const host = `(length(regexall("=", ${x})) > 0 ? regex("^[^=]*", ${x}) : regex("^[^:]*", ${x}))`;
+      const missing = hclString({
+        template: [hostDecoding(check.service, "invalid additional host, missing IP: "), { expr: x }],
+      });
+      const bad = hclString({ template: [hostDecoding(check.service, "bad host name '"), { expr: host }, "'"] });
+      return {
+        condition: `can(regex(${hclString("^[^:=]+(=|:[^=]*$)")}, ${x}))`,
+        error_message: { template: [{ expr: `length(regexall("[=:]", ${x})) == 0 ? ${missing} : ${bad}` }] },
+      };
+    }
   }
 }

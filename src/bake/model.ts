@@ -20,6 +20,15 @@ export function isTemplate(s: BakeString): s is BakeTemplate {
 }
 
 /**
+ * Whether a map attribute's value is an expression bake evaluates to the map (a kept extra-hosts) rather than the
+ * map itself. Decided without mistaking a map for it: a map's entries are strings or templates, never a list, so
+ * a map with a key named `template` is still a map.
+ */
+export function isMapExpression(v: Record<string, BakeString> | BakeString): v is BakeString {
+  return typeof v === "string" || Array.isArray((v as { template?: unknown }).template);
+}
+
+/**
  * One bake target. The property order of this interface is the order emitters write attributes in
  * (the order of buildx's own Target struct, so our files read like `bake --print` output).
  */
@@ -46,7 +55,11 @@ export interface BakeTarget {
   "shm-size"?: BakeString;
   ulimits?: BakeString[];
   entitlements?: BakeString[];
-  "extra-hosts"?: Record<string, BakeString>;
+  /**
+   * A string or template only in keep mode, where a host name holds a variable: an expression bake evaluates to
+   * the map (a string holding a keep token before applyKeptVariables).
+   */
+  "extra-hosts"?: Record<string, BakeString> | BakeString;
   attest?: BakeString[];
 }
 

@@ -37,6 +37,7 @@ import {
 import { dictCopy } from "../dict";
 import {
   TARGET_ATTRIBUTE_ORDER,
+  isMapExpression,
   type BakeFile,
   type BakeString,
   type BakeTarget,
@@ -64,7 +65,12 @@ const RESERVED = new Set([
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
 
 /** The error code of a kept check that fails when the file is generated. */
-const CHECK_CODES = { size: "invalid-size", "no-equals": "invalid-extra-host", "not-empty": "secret-source" } as const;
+const CHECK_CODES = {
+  size: "invalid-size",
+  "no-equals": "invalid-extra-host",
+  "not-empty": "secret-source",
+  "host-item": "invalid-extra-host",
+} as const;
 
 /**
  * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
@@ -383,7 +389,8 @@ function referencedNames(
   };
   for (const piece of split) {
     if (typeof piece === "string") continue;
-    if (piece.kind !== undefined) referencedNames(splitOf(piece.value), splitOf, out);
+    if (piece.kind === "form") for (const value of formValues(piece)) referencedNames(splitOf(value), splitOf, out);
+    else if (piece.kind !== undefined) referencedNames(splitOf(piece.value), splitOf, out);
     else parts([piece.part]);
   }
 }
@@ -423,6 +430,11 @@ function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString
         record[attr] = (value as BakeString[]).map((s) => f(s, attr));
         break;
       case "map":
+        // A map bake builds from an expression (extra-hosts whose host names hold variables).
+        if (isMapExpression(value as Record<string, BakeString> | BakeString)) {
+          record[attr] = f(value as BakeString, attr);
+          break;
+        }
         record[attr] = Object.fromEntries(
           Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]),
         );

@@ -11,6 +11,9 @@
  *   is dropped rather than read by bake as a secret without a name);
  * - `host-ips`: an extra_hosts value: brackets removed from each IP (`[::1]` → `::1`), after splitting on `,`
  *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does.
+ * - `host-list`: a whole list-form extra_hosts one of whose host names holds a variable (`- ${H}=10.0.0.1`):
+ *   the map bake reads, built when bake runs: each item cut at its first `=` (else `:`), the IPs of a host
+ *   joined in the order of the items, as compose-go's HostsList does.
  */
 
 export interface KeptAttest {
@@ -38,11 +41,25 @@ export interface KeptHostIps {
   readonly split: boolean;
 }
 
-export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps;
+export interface KeptHostList {
+  readonly kind: "form";
+  readonly form: "host-list";
+  /** The items as written, with tokens; a literal one is valid (checked when the file is generated). */
+  readonly items: readonly string[];
+}
+
+export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptHostList;
 
 /** The values (holding tokens) a form reads. */
-export function formValues(form: KeptForm): string[] {
-  return form.form === "unless-empty" ? [form.value, form.test] : [form.value];
+export function formValues(form: KeptForm): readonly string[] {
+  switch (form.form) {
+    case "unless-empty":
+      return [form.value, form.test];
+    case "host-list":
+      return form.items;
+    default:
+      return [form.value];
+  }
 }
 
 /**
@@ -53,8 +70,11 @@ export function formValues(form: KeptForm): string[] {
  *   then refuses the host name `host:<value up to the =>`;
  * - `not-empty`: Compose refuses the project with `message` when the value comes out empty (a secret that is
  *   not external needs a `file` or an `environment`: the value is the two joined).
+ * - `host-item`: an extra_hosts list item whose host name holds a variable: it needs a `=` or `:`, and the host
+ *   name before the cut must be neither empty nor hold a `:` (compose-go's decoding errors).
  */
 export type KeptCheck =
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
   | { readonly rule: "no-equals"; readonly value: string; readonly host: string }
-  | { readonly rule: "not-empty"; readonly value: string; readonly message: string };
+  | { readonly rule: "not-empty"; readonly value: string; readonly message: string }
+  | { readonly rule: "host-item"; readonly value: string; readonly service: string };

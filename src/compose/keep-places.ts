@@ -58,7 +58,7 @@ export function isKeepablePlace(segs: readonly string[]): boolean {
     case 5:
       return (
         KEY_VALUE_KEYS.has(key) ||
-        key === "extra_hosts" || // a mapping's IP, or a `host=ip` item whose host is literal (isHostItem)
+        key === "extra_hosts" || // a mapping's IP, or a `host=ip` item (a host holding a variable: normalize-build)
         (KEPT_BUILD_LISTS.has(key) && isIndex(segs[4]!)) ||
         (key === "x-bake" && KEPT_X_BAKE.has(segs[4]!))
       );
@@ -80,9 +80,4 @@ export function isBuildRelevant(segs: readonly string[]): boolean {
 /** An item of a list-form `args` or `labels` (`- KEY=value`). */
 export function isKeyValueItem(segs: readonly string[]): boolean {
   return segs.length === 5 && KEY_VALUE_KEYS.has(buildKey(segs) ?? "") && isIndex(segs[4]!);
-}
-
-/** An item of a list-form `extra_hosts` (`- host=ip`), whose host must be literal to keep its IPs. */
-export function isHostItem(segs: readonly string[]): boolean {
-  return segs.length === 5 && buildKey(segs) === "extra_hosts" && isIndex(segs[4]!);
 }

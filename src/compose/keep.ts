@@ -28,7 +28,7 @@ import {
   type TemplatePart,
 } from "./interpolate";
 import { canBeEmpty, outcome } from "./operators";
-import { isBuildRelevant, isHostItem, isKeepablePlace, isKeyValueItem } from "./keep-places";
+import { isBuildRelevant, isKeepablePlace, isKeyValueItem } from "./keep-places";
 import type { KeptCheck, KeptForm } from "./keep-forms";
 import { isKeptPathPlace, type KeptPath, type PathRule, type WrittenFolders } from "./keep-path";
 
@@ -205,6 +205,7 @@ export class KeptVariables {
 
   /** A value Compose reshapes, as one token (keep-forms.ts); `value` itself when it holds no token. */
   form(form: KeptForm): string {
+    if (form.form === "host-list") return this.token(form);
     return hasToken(form.value) ? this.token(form) : form.value;
   }
 
@@ -301,11 +302,7 @@ function keepString(
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
   const literalKey = () => parts[0]?.kind === "text" && parts[0].text.includes("=");
   const keepable =
-    (isKeepablePlace(segs) &&
-      (!keyValueItem || literalKey()) &&
-      // `- host=ip` / `- host:ip`: bake keys are literal, so the host must be.
-      (!isHostItem(segs) || (parts[0]?.kind === "text" && /[=:]/.test(parts[0].text)))) ||
-    isKeptPathPlace(segs, inList, literalKey);
+    (isKeepablePlace(segs) && (!keyValueItem || literalKey())) || isKeptPathPlace(segs, inList, literalKey);
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
   const names = new Set<string>();
   const resolved = resolveUnset(parts, names);

@@ -103,6 +103,11 @@ export interface ComposeBuild {
    */
   readonly shm_size?: number | string;
   readonly extra_hosts: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Keep mode, a list one of whose host names holds a variable: the whole list as one kept form (a token),
+   * which bake builds into its map; extra_hosts is then empty.
+   */
+  readonly extra_hosts_kept?: string;
   readonly isolation?: string;
   /** A string only in keep mode (see no_cache). */
   readonly privileged?: boolean | string;

@@ -83,7 +83,7 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     pull: optionalBoolean(build.pull, at("pull"), ctx, service),
     target: nonEmpty(build.target as string | undefined),
     shm_size: shmSize(build.shm_size, at("shm_size"), ctx, service),
-    extra_hosts: normalizeExtraHosts(build.extra_hosts, at("extra_hosts"), ctx, service),
+    ...normalizeExtraHosts(build.extra_hosts, at("extra_hosts"), ctx, service),
     isolation: nonEmpty(build.isolation as string | undefined),
     privileged: optionalBoolean(build.privileged, at("privileged"), ctx, service),
     secrets: normalizeBuildSecrets(build.secrets),
@@ -259,13 +259,23 @@ function normalizeUlimits(raw: Raw, p: string, ctx: NormalizeContext): Record<st
   return out;
 }
 
-/** types/hostList.go: `host=ip` / `host:ip` (first `=`, else first `:`), IPs split on `,`, brackets removed. */
-function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext, service: string): Record<string, string[]> {
+/**
+ * types/hostList.go: `host=ip` / `host:ip` (first `=`, else first `:`), IPs split on `,`, brackets removed.
+ * Keep mode: when a host name holds a variable, bake builds the map (the `host-list` form) and the items whose
+ * host is known are checked now.
+ */
+function normalizeExtraHosts(
+  raw: Raw,
+  p: string,
+  ctx: NormalizeContext,
+  service: string,
+): Pick<ComposeBuild, "extra_hosts" | "extra_hosts_kept"> {
   const out = dict<string[]>();
   // Where each host was first written, for its error.
   const placeOfHost = new Map<string, string>();
   const refuse = (message: string, at: string): never =>
     fail("invalid-extra-host", decodingMessage(service, "build.extra_hosts", message), placeOf(ctx.positions, at));
+  let kept = false;
   if (isMap(raw)) {
     for (const [host, v] of Object.entries(raw)) {
       placeOfHost.set(host, `${p}.${host}`);
@@ -277,6 +287,12 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext, service
     (raw as string[]).forEach((item, i) => {
       let cut = item.indexOf("=");
       if (cut < 0) cut = item.indexOf(":");
+      if (ctx.kept && hasToken(cut < 0 ? item : item.slice(0, cut))) {
+        // The host (or the separator) comes from a variable: only bake can cut this item.
+        ctx.kept.checks.push({ rule: "host-item", value: item, service });
+        kept = true;
+        return;
+      }
       if (cut < 0) refuse(`invalid additional host, missing IP: ${item}`, `${p}.${i}`);
       const host = item.slice(0, cut);
       const ips = item.slice(cut + 1);
@@ -286,7 +302,7 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext, service
       (out[host] ??= []).push(...(hasToken(ips) ? [keptIps(ips, true, ctx)] : ips.split(",")));
     });
   } else {
-    return out;
+    return { extra_hosts: out };
   }
   for (const [host, ips] of Object.entries(out)) {
     if (host === "" || /[:=]/.test(host)) refuse(`bad host name '${host}'`, placeOfHost.get(host)!);
@@ -294,7 +310,11 @@ function normalizeExtraHosts(raw: Raw, p: string, ctx: NormalizeContext, service
       !hasToken(ip) && ip.length > 2 && ip.startsWith("[") && ip.endsWith("]") ? ip.slice(1, -1) : ip,
     );
   }
-  return out;
+  if (!kept || !ctx.kept) return { extra_hosts: out };
+  return {
+    extra_hosts: dict<string[]>(),
+    extra_hosts_kept: ctx.kept.form({ kind: "form", form: "host-list", items: [...(raw as string[])] }),
+  };
 }
 
 /** Keep mode: IPs holding variables, split and unbracketed by bake (keep-forms.ts `host-ips`). */

@@ -97,6 +97,16 @@ describe("target attributes", () => {
       "x",
     ]);
   });
+  test("a map bake builds from an expression (kept extra-hosts) is merged by bake, the added keys last", () => {
+    const t: BakeTarget = { "extra-hosts": { template: [{ expr: "{ (H) = \"1.1.1.1\" }" }] } };
+    expect(mergeTarget(t, { "extra-hosts": { z: "2.2.2.2" } })["extra-hosts"]).toEqual({
+      template: [{ expr: 'merge("${{ (H) = "1.1.1.1" }}", { "z" = "2.2.2.2" })' }],
+    });
+  });
+  test("a map with a key named template is still a map", () => {
+    const t: BakeTarget = { args: { template: "a" } };
+    expect(mergeTarget(t, { args: { B: "b" } }).args).toEqual({ template: "a", B: "b" });
+  });
 });
 
 describe("groups", () => {

@@ -172,6 +172,28 @@ const cases: ExactCase[] = [
     message: "bad host name 'h2:a'",
   },
   {
+    // Was resolved as if unset: with H unset that refused the project (bad host name '') whatever H was set to.
+    name: "extra_hosts host names from variables (list form: cut when bake runs, IPs of one host joined)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      extra_hosts:\n        - "h=1.1.1.1"\n        - "${H}=2.2.2.2"\n        - "g:3.3.3.3"\n        - "${HOSTS:-x=[::1],[::2]}"\n        - "h:${IP:-4.4.4.4}"\n',
+    },
+    envs: [
+      { H: "k" },
+      { H: "g" },
+      { H: "h", IP: "[::9]" },
+      { H: "a=b" },
+      { H: "k", HOSTS: "y:5.5.5.5" },
+      { H: "k", HOSTS: "h=6.6.6.6,[::7]" },
+      {},
+      { H: "x:y" },
+      { H: "k", HOSTS: "nosep" },
+      { H: "k", HOSTS: "[::1]=9.9.9.9" },
+    ],
+    expression: '{ for h, v in { for p in [for m in [for s in ["h=1.1.1.1", "${H}=2.2.2.2"',
+    message: /'services\[a\]\.build\.extra_hosts' (bad host name '(|x:y|\[::1\])'|invalid additional host, missing IP: nosep)/,
+  },
+  {
     name: "a build secret's environment: name",
     files: {
       "compose.yaml":
