@@ -523,17 +523,55 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
     expect(b.hcl).toBe(a.hcl.split(path.basename(a.cwd).toLowerCase()).join(path.basename(b.cwd).toLowerCase()));
   });
 
-  test("read by the main project too: written as the env file's value in the included services, with a warning", () => {
+  test("read by the main project too: null by default, and the env file's value when null in the included services", () => {
     const r = keep(main("      args:\n        S: ${S:-main}\n"), { files: files("A=a\nS=s\n", sub) });
-    expect(r.bake.variable).toEqual({ A: { default: "a" }, B: { type: "string", default: null }, S: { default: "" } });
-    expect(r.bake.target.lib!.args!.S).toEqual({ template: ["s"] });
-    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "main" : S' }] });
-    expect(warnings(r.diagnostics, "kept-variable-include-conflict")).toEqual([
-      "S is set by the env file of the included sub/compose.yaml and is also read elsewhere with another meaning when unset (a bake variable has one default): in the services of sub/compose.yaml, it is written as the env file's value, so setting it when running bake does not change it there (docker compose would)",
+    expect(r.bake.variable).toEqual({
+      A: { default: "a" },
+      B: { type: "string", default: null },
+      S: { type: "string", default: null },
+    });
+    // Null (unset) is the env file's value there, so `:-` only takes its default for an empty S.
+    expect(r.bake.target.lib!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "sub" : (S == null ? "s" : S)' }] });
+    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == null || S == "" ? "main" : S' }] });
+    expect(warnings(r.diagnostics)).toEqual([]);
+  });
+
+  test("operators the include's value settles are written as their outcome; requirements it meets are dropped", () => {
+    const r = keep(main("      args:\n        S: ${S}\n"), {
+      files: files(
+        "S=s\n",
+        "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${S-d}\n        B: ${S+alt}\n        C: ${S?need}\n        D: ${S:?need}\n        E: ${S:+x${S}}\n",
+      ),
+    });
+    expect(r.bake.target.lib!.args).toEqual({
+      A: { template: [{ expr: 'S == null ? "s" : S' }] },
+      B: { template: ["alt"] },
+      C: { template: [{ expr: 'S == null ? "s" : S' }] },
+      D: { template: [{ expr: 'S == null ? "s" : S' }] },
+      E: { template: [{ expr: 'S == "" ? "" : "x${S == null ? "s" : S}"' }] },
+    });
+    // `${S?…}` can never fail there; `${S:?…}` fails only for an empty S (null is "s").
+    expect(r.bake.variable!.S).toEqual({
+      type: "string",
+      default: null,
+      validation: [{ condition: 'S != ""', error_message: "required variable S is missing a value: need" }],
+    });
+  });
+
+  test("an env file value that is empty: null and empty both read as empty there", () => {
+    const r = keep(main("      args:\n        S: ${S}\n"), {
+      files: files(
+        "S=\n",
+        "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${S:-d}\n        B: ${S:?need}\n",
+      ),
+    });
+    expect(r.bake.target.lib!.args!.A).toEqual({ template: [{ expr: 'S == null || S == "" ? "d" : S' }] });
+    expect(r.bake.variable!.S!.validation).toEqual([
+      { condition: 'S != null && S != ""', error_message: "required variable S is missing a value: need" },
     ]);
   });
 
-  test("two includes reading one name with different values: each writes its own, and no variable is left", () => {
+  test("two includes reading one name with different values: a null default, each include its own value", () => {
     const lib = (n: string) =>
       `services:\n  ${n}:\n    build:\n      context: .\n      args:\n        V: \${V:?need V}\n`;
     const r = keep("include:\n  - path: one/compose.yaml\n  - path: two/compose.yaml\n", {
@@ -544,10 +582,16 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
         "two/.env": "V=2\n",
       },
     });
-    expect(r.bake.target.one!.args).toEqual({ V: { template: ["1"] } });
-    expect(r.bake.target.two!.args).toEqual({ V: { template: ["2"] } });
-    expect(r.bake.variable).toEqual({});
-    expect(warnings(r.diagnostics, "kept-variable-include-conflict")).toHaveLength(2);
+    expect(r.bake.target.one!.args).toEqual({ V: { template: [{ expr: 'V == null ? "1" : V' }] } });
+    expect(r.bake.target.two!.args).toEqual({ V: { template: [{ expr: 'V == null ? "2" : V' }] } });
+    expect(r.bake.variable).toEqual({
+      V: {
+        type: "string",
+        default: null,
+        validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value: need V" }],
+      },
+    });
+    expect(warnings(r.diagnostics)).toEqual([]);
   });
 
   test("a nested include: the outer include's env file wins, as it is read first", () => {
