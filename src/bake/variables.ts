@@ -83,8 +83,14 @@ export function applyKeptVariables(
   // What each variable stands for when the environment does not set it: unset, or (in an included project)
   // its env file's value. One meaning becomes the bake default; several are a conflict (see below).
   const meanings = new Map<string, Set<string | undefined>>();
+  // Include source → names its env files set from the environment, read by its services (include-env.ts).
+  const fromEnvironment = new Map<string, Set<string>>();
   const use = (name: string, scope: IncludeScope | undefined): void => {
     used.add(name);
+    if (scope?.fromEnvironment?.has(name)) {
+      const names = fromEnvironment.get(scope.source) ?? new Set<string>();
+      fromEnvironment.set(scope.source, names.add(name));
+    }
     const set = meanings.get(name) ?? new Set<string | undefined>();
     set.add(scope?.values.get(name));
     meanings.set(name, set);
@@ -338,6 +344,13 @@ export function applyKeptVariables(
     diagnostics.warn(
       "variable-resolved",
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values`,
+    );
+  }
+  for (const [source, names] of [...fromEnvironment].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = [...names].sort();
+    diagnostics.warn(
+      "variable-resolved",
+      `the env file of the included ${source} gives ${list.join(", ")} a value read from the environment (a \${…} or a bare name): kept as a bake default, it is read as if the environment set nothing, so that the file holds no value of the machine generating it. Use --resolve to substitute the environment's values`,
     );
   }
   for (const place of kept.resolvedArgNames) {

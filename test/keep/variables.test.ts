@@ -594,6 +594,41 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
     expect(warnings(r.diagnostics)).toEqual([]);
   });
 
+  test("an env file value read from the environment is never written: read as if the environment set nothing", () => {
+    const envFile = "T1=${SECRET}\nH1=$HOME/x\nB\nC=${D:-c}\nD=\nE=${D:-e}\nLIT=${NOPE+}lit\n";
+    const lib =
+      "services:\n  lib:\n    build:\n      context: .\n      args:\n        T1: ${T1}\n        H1: ${H1}\n        B: ${B-unset}\n        E: ${E}\n        LIT: ${LIT}\n";
+    const generated = { SECRET: "hunter2", HOME: "/home/someone", B: "bare-secret", D: "from-process" };
+    const a = keep(main(""), { files: files(envFile, lib), env: generated });
+    const b = keep(main(""), { files: files(envFile, lib) });
+    for (const text of [a.hcl, a.json]) for (const value of Object.values(generated)) expect(text).not.toContain(value);
+    expect(a.hcl).toBe(b.hcl.split(path.basename(b.cwd).toLowerCase()).join(path.basename(a.cwd).toLowerCase()));
+    // D is in the file itself: E sees it (empty) unless the environment sets D, so E depends on the environment.
+    expect(a.bake.variable).toEqual({
+      T1: { default: "" },
+      H1: { default: "/x" },
+      B: { type: "string", default: null },
+      E: { default: "e" },
+      LIT: { default: "lit" },
+    });
+    expect(warnings(a.diagnostics, "variable-resolved")).toEqual([
+      "the env file of the included sub/compose.yaml gives B, E, H1, T1 a value read from the environment (a ${…} or a bare name): kept as a bake default, it is read as if the environment set nothing, so that the file holds no value of the machine generating it. Use --resolve to substitute the environment's values",
+    ]);
+  });
+
+  test("a requirement in an env file that only the environment can meet: no value is taken from that file", () => {
+    const r = keep(main("      args:\n        V: ${V}\n"), {
+      files: files(
+        "V=v\nR=${SECRET:?need SECRET}\n",
+        "services:\n  lib:\n    build:\n      context: .\n      args:\n        V: ${V}\n        R: ${R}\n",
+      ),
+      env: { SECRET: "hunter2" },
+    });
+    expect(r.json).not.toContain("hunter2");
+    expect(r.bake.variable).toEqual({ R: { default: "" }, V: { default: "" } });
+    expect(warnings(r.diagnostics, "variable-resolved")).toHaveLength(1);
+  });
+
   test("a nested include: the outer include's env file wins, as it is read first", () => {
     const r = keep("include:\n  - path: outer/compose.yaml\n", {
       files: {
