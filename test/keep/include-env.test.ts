@@ -166,6 +166,27 @@ const cases: IncludeCase[] = [
     expression: 'CTX == null ? "ctx" : CTX',
   },
   {
+    name: "extra_hosts, provenance, privileged, entitlements and a secret's environment name in the included service",
+    files: {
+      "compose.yaml":
+        include("inc.env") +
+        'services:\n  app:\n    build:\n      context: .\n      args:\n        M: "${IP}${PROV}${PRIV}${NET}${SN}"\n',
+      "sub/inc.env": "IP=10.0.0.1\nPROV=mode=max\nPRIV=true\nNET=network.host\nSN=SECRET_VALUE\n",
+      "sub/compose.yaml":
+        'services:\n  inc:\n    build:\n      context: .\n      extra_hosts:\n        - "h1=${IP}"\n        - "h2:${IP:-10.0.0.2}"\n      provenance: "${PROV}"\n      privileged: "${PRIV}"\n      entitlements: ["${NET}"]\n      secrets: [s]\nsecrets:\n  s:\n    environment: "${SN}"\n',
+    },
+    envs: [
+      {},
+      { IP: "", PROV: "", PRIV: "off", NET: "", SN: "OTHER" },
+      { IP: "[::1]", PROV: "false", NET: "security.insecure" },
+      { PRIV: "" },
+      { SN: "" },
+      { IP: "a=b" },
+    ],
+    expression: 'IP == null ? "10.0.0.1" : IP',
+    message: /invalid boolean|must declare either|bad host name/,
+  },
+  {
     // Values the env file reads from the environment are read as if it set nothing (include-env.ts, with a
     // warning): equal to Compose under every environment that leaves the names they read unset.
     name: "env file values that read other variables, compared where those are unset",
