@@ -13,6 +13,10 @@
  *
  * A requirement nested in a default or alternative (`${A:-${B:?m}}`) is checked only when that branch is taken:
  * its validation reads `A != "" || B != ""`.
+ *
+ * In an included project whose env file sets V, where V's default is null because another project reads it too
+ * (includeDefaults), null stands for the env file's value: `${V}` → `V == null ? "<value>" : V`, the tests of
+ * `-`, `?` and `+` always pass there (V is set), and `:-`, `:?`, `:+` test `V == ""` alone.
  */
 import type { TemplatePart } from "../compose/interpolate";
 import type {
