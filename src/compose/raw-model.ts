@@ -296,15 +296,15 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     // output depends only on the files; an outer include's values win, as they are already set when this one's
     // env files are read.
     const outer = ctx.kept?.scope;
-    const own = ctx.kept ? committedIncludeValues(envFileOptions, outer?.values) : undefined;
+    const committed = ctx.kept ? committedIncludeValues(envFileOptions, outer?.values) : undefined;
     const scope =
-      own === undefined || (own.values.size === 0 && own.fromEnvironment.size === 0)
+      committed === undefined || (committed.values.size === 0 && committed.fromEnvironment.size === 0)
         ? outer
         : {
-            values: new Map([...own.values, ...(outer?.values ?? [])]),
+            values: new Map([...committed.values, ...(outer?.values ?? [])]),
             source: item.paths[0]!,
             fromEnvironment: new Set(
-              [...own.fromEnvironment, ...(outer?.fromEnvironment ?? [])].filter(
+              [...committed.fromEnvironment, ...(outer?.fromEnvironment ?? [])].filter(
                 (n) => !outer?.values.has(n) || outer.fromEnvironment?.has(n),
               ),
             ),
