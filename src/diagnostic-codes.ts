@@ -91,8 +91,6 @@ export const DIAGNOSTIC_CODES = {
   "variable-resolved": "a variable where bake cannot keep one is resolved (warning)",
   "kept-variable-reserved": "a variable whose name bake reserves is resolved as unset (warning)",
   "kept-variable-in-env-file": "a kept variable is set in an env file, which bake does not read (warning)",
-  "kept-variable-include-conflict":
-    "a variable means different things in an include and elsewhere; written as text there (warning)",
   "x-bake-invalid": "an x-bake value has the wrong type and is ignored (warning)",
   "x-bake-unknown-key": "an x-bake key buildx does not read is ignored (warning)",
   "output-too-large": "the bake file would be over the output cap",

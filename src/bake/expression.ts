@@ -13,6 +13,10 @@
  *
  * A requirement nested in a default or alternative (`${A:-${B:?m}}`) is checked only when that branch is taken:
  * its validation reads `A != "" || B != ""`.
+ *
+ * In an included project whose env file sets V, where V's default is null because another project reads it too
+ * (includeDefaults), null stands for the env file's value: `${V}` → `V == null ? "<value>" : V`, the tests of
+ * `-`, `?` and `+` always pass there (V is set), and `:-`, `:?`, `:+` test `V == ""` alone.
  */
 import type { TemplatePart } from "../compose/interpolate";
 import type {
@@ -52,6 +56,12 @@ export class ExpressionWriter {
     private readonly split: (s: string) => ReadonlyArray<string | KeptPiece>,
     /** The writer for references written in an included project (it may know more variables). */
     private readonly writerFor: (scope: IncludeScope | undefined) => ExpressionWriter,
+    /**
+     * Variables that stand for a value of their own when unset (null), here: in an included project whose env
+     * file sets them, while the variable's default is null for the other projects (variables.ts). Such a
+     * variable is never unset here: `V == null ? "<value>" : V`.
+     */
+    private readonly includeDefaults: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** The template pieces for a value split into text and kept pieces. */
@@ -127,7 +137,11 @@ export class ExpressionWriter {
     for (const p of parts) {
       if (p.kind === "text") out.push(p.text);
       else if (this.known.has(p.name)) out.push(...this.pieces(this.evaluateKnown(p)));
-      else out.push({ expr: this.expression(p) });
+      else {
+        const settled = this.settled(p);
+        if (settled === "arg") out.push(...this.pieces(p.arg ?? []));
+        else if (settled !== "empty") out.push({ expr: this.expression(p) });
+      }
     }
     return mergeText(out);
   }
@@ -147,29 +161,70 @@ export class ExpressionWriter {
     }
   }
 
+  /** The outcome of a reference whose test is known now (a variable with an include's value is set), else undefined. */
+  private settled(p: VarPart): Outcome | undefined {
+    if (p.op === undefined || !this.includeDefaults.has(p.name)) return undefined;
+    const rule = OPERATORS[p.op];
+    const failing = this.condition(rule.test, p.name, false);
+    return typeof failing === "boolean" && rule.no !== "fail" ? (failing ? rule.no : rule.yes) : undefined;
+  }
+
   /** An HCL expression with the value of one reference to a kept variable. */
   expression(p: VarPart): string {
     const v = p.name;
-    if (p.op === undefined) return this.nullable.has(v) ? `${v} == null ? "" : ${v}` : v;
+    const own = this.includeDefaults.get(v);
+    if (p.op === undefined)
+      return own !== undefined
+        ? `${v} == null ? ${hclString(own)} : ${v}`
+        : this.nullable.has(v)
+          ? `${v} == null ? "" : ${v}`
+          : v;
     const rule = OPERATORS[p.op];
     // A requirement reads the value; its failure is a validation (see `validation`).
     if (rule.no === "fail") return this.expression({ ...p, op: undefined });
     const side = (o: Outcome): string =>
       // A nested default/alternative is a quoted template inside the expression, escaped like any HCL string.
-      o === "arg" ? hclString({ template: this.pieces(p.arg ?? []) }) : o === "empty" ? `""` : v;
-    return `${this.fails(rule.test, v)} ? ${side(rule.no)} : ${side(rule.yes)}`;
+      o === "arg"
+        ? hclString({ template: this.pieces(p.arg ?? []) })
+        : o === "empty"
+          ? `""`
+          : // The value side of a variable with an include's value may still be null (then that value), unless
+            // the test already took null to the other side.
+            own !== undefined && !(rule.test === "nonEmpty" && own === "")
+            ? `(${this.expression({ ...p, op: undefined })})`
+            : v;
+    const failing = this.condition(rule.test, v, false);
+    if (typeof failing === "boolean") {
+      const o = failing ? rule.no : rule.yes;
+      return o === "value" ? this.expression({ ...p, op: undefined }) : side(o);
+    }
+    return `${failing} ? ${side(rule.no)} : ${side(rule.yes)}`;
   }
 
   /** An HCL condition that holds when `test` passes for variable v. */
-  private holds(test: Test, v: string): string {
-    if (test === "set") return `${v} != null`;
-    return this.nullable.has(v) ? `${v} != null && ${v} != ""` : `${v} != ""`;
+  private holds(test: Test, v: string): string | boolean {
+    return this.condition(test, v, true);
   }
 
   /** An HCL condition that holds when `test` fails for variable v. */
-  private fails(test: Test, v: string): string {
-    if (test === "set") return `${v} == null`;
-    return this.nullable.has(v) ? `${v} == null || ${v} == ""` : `${v} == ""`;
+  private fails(test: Test, v: string): string | boolean {
+    return this.condition(test, v, false);
+  }
+
+  /**
+   * An HCL condition that holds when `test` passes (`pass`) or fails for variable v; a boolean when that is
+   * known now (a variable with an include's value is always set here).
+   */
+  private condition(test: Test, v: string, pass: boolean): string | boolean {
+    const own = this.includeDefaults.get(v);
+    if (own !== undefined) {
+      if (test === "set") return pass;
+      // Null stands for the include's value: empty only when that value is.
+      if (own !== "") return pass ? `${v} != ""` : `${v} == ""`;
+    } else if (test === "set") return pass ? `${v} != null` : `${v} == null`;
+    const nullable = own !== undefined || this.nullable.has(v);
+    if (pass) return nullable ? `${v} != null && ${v} != ""` : `${v} != ""`;
+    return nullable ? `${v} == null || ${v} == ""` : `${v} == ""`;
   }
 
   /**
@@ -180,6 +235,13 @@ export class ExpressionWriter {
     return parts.every((p) => {
       if (p.kind === "text") return p.text === "";
       if (this.known.has(p.name)) return this.canBeEmpty(this.evaluateKnown(p));
+      const own = this.includeDefaults.get(p.name);
+      // Never unset here: empty, or not (the include's value, or the environment's).
+      if (own !== undefined)
+        return ["", "x"].some((value) => {
+          const o = outcome(p.op, value);
+          return (o === "value" && value === "") || o === "empty" || (o === "arg" && this.canBeEmpty(p.arg ?? []));
+        });
       return canBeEmpty(p.op, () => this.canBeEmpty(p.arg ?? []));
     });
   }
@@ -194,7 +256,9 @@ export class ExpressionWriter {
       if (term === true) return undefined; // the branch is never taken
       if (term !== false) terms.push(term);
     }
-    terms.push(this.holds(OPERATORS[r.op].test, v));
+    const own = this.holds(OPERATORS[r.op].test, v);
+    if (own === true) return undefined; // it can never fail
+    terms.push(own === false ? "false" : own);
     const condition = terms.length === 1 ? terms[0]! : terms.map((t) => (t.includes("&&") ? `(${t})` : t)).join(" || ");
     // As --resolve shows it: references as written, never a value (known ones included).
     const message = messageText(r.message);

@@ -13,7 +13,8 @@
  * Variables whose value is known when the file is generated (`fixed`, e.g. COMPOSE_PROJECT_NAME, which Compose
  * sets to the project name) and names bake cannot use (RESERVED, resolved as if unset) are written as text.
  * References written in an included project carry its env files' values (IncludeScope): one such value is the
- * variable's default; when the name also means something else elsewhere, the value is written as text there.
+ * variable's default; when the name also means something else elsewhere, the default is null and the include's
+ * references read `V == null ? "<value>" : V` (Compose: the environment wins, else the include's env file).
  * An `image:` that may come out empty is `X == "" ? "<project>-<service>" : X` (KeptFallback), and Compose's
  * platform checks on kept platform lists (PlatformCheck) become validations.
  */
@@ -88,8 +89,14 @@ export function applyKeptVariables(
   // What each variable stands for when the environment does not set it: unset, or (in an included project)
   // its env file's value. One meaning becomes the bake default; several are a conflict (see below).
   const meanings = new Map<string, Set<string | undefined>>();
+  // Include source → names its env files set from the environment, read by its services (include-env.ts).
+  const fromEnvironment = new Map<string, Set<string>>();
   const use = (name: string, scope: IncludeScope | undefined): void => {
     used.add(name);
+    if (scope?.fromEnvironment?.has(name)) {
+      const names = fromEnvironment.get(scope.source) ?? new Set<string>();
+      fromEnvironment.set(scope.source, names.add(name));
+    }
     const set = meanings.get(name) ?? new Set<string | undefined>();
     set.add(scope?.values.get(name));
     meanings.set(name, set);
@@ -175,29 +182,27 @@ export function applyKeptVariables(
 
   // A variable with one meaning when unset gets it as its default (an included env file's value, or none). With
   // several (the main project and an include, or two includes, read it differently), bake's one default cannot
-  // hold them: in each include whose env file sets it, it is written as that value, with a warning.
+  // hold them: its default is null, and each include whose env file sets it reads `V == null ? "<value>" : V`.
   const conflicting = new Set(
     [...meanings].filter(([name, m]) => m.size > 1 && !known.has(name)).map(([name]) => name),
   );
+  for (const name of conflicting) nullable.add(name);
   const scoped = new Map<IncludeScope, ExpressionWriter>();
-  const resolvedIn = new Map<string, Set<string>>(); // include source → names resolved there
   const writerFor = (scope: IncludeScope | undefined): ExpressionWriter => {
     if (scope === undefined) return expr;
     let w = scoped.get(scope);
     if (w === undefined) {
       const names = [...conflicting].filter((n) => scope.values.has(n));
-      if (names.length === 0) w = expr;
-      else {
-        w = new ExpressionWriter(
-          nullable,
-          new Map([...known, ...names.map((n): [string, string] => [n, scope.values.get(n)!])]),
-          splitOf,
-          writerFor,
-        );
-        const list = resolvedIn.get(scope.source) ?? new Set<string>();
-        for (const n of names) list.add(n);
-        resolvedIn.set(scope.source, list);
-      }
+      w =
+        names.length === 0
+          ? expr
+          : new ExpressionWriter(
+              nullable,
+              known,
+              splitOf,
+              writerFor,
+              new Map(names.map((n): [string, string] => [n, scope.values.get(n)!])),
+            );
       scoped.set(scope, w);
     }
     return w;
@@ -234,10 +239,7 @@ export function applyKeptVariables(
   }
   for (const name of [...used].sort()) {
     if (known.has(name)) continue;
-    const meaning = meanings.get(name)!;
-    // Every use resolved in its include: no variable is left.
-    if (conflicting.has(name) && !meaning.has(undefined)) continue;
-    const fromInclude = conflicting.has(name) ? undefined : [...meaning][0];
+    const fromInclude = conflicting.has(name) ? undefined : [...meanings.get(name)!][0];
     const v: BakeVariable =
       fromInclude !== undefined
         ? nullable.has(name)
@@ -249,15 +251,6 @@ export function applyKeptVariables(
     const rules = validations.get(name);
     if (rules && rules.length > 0) v.validation = rules;
     variable[name] = v;
-  }
-
-  for (const [source, names] of [...resolvedIn].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const list = [...names].sort();
-    const one = list.length === 1;
-    diagnostics.warn(
-      "kept-variable-include-conflict",
-      `${list.join(", ")} ${one ? "is" : "are"} set by the env file of the included ${source} and ${one ? "is" : "are"} also read elsewhere with another meaning when unset (a bake variable has one default): in the services of ${source}, ${one ? "it is" : "they are"} written as the env file's ${one ? "value" : "values"}, so setting ${one ? "it" : "them"} when running bake does not change ${one ? "it" : "them"} there (docker compose would)`,
-    );
   }
 
   // Compose's platform checks on kept values: a validation on the first variable they read, since bake runs
@@ -357,6 +350,13 @@ export function applyKeptVariables(
     diagnostics.warn(
       "variable-resolved",
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values`,
+    );
+  }
+  for (const [source, names] of [...fromEnvironment].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = [...names].sort();
+    diagnostics.warn(
+      "variable-resolved",
+      `the env file of the included ${source} gives ${list.join(", ")} a value read from the environment (a \${…} or a bare name): kept as a bake default, it is read as if the environment set nothing, so that the file holds no value of the machine generating it. Use --resolve to substitute the environment's values`,
     );
   }
   for (const place of kept.resolvedArgNames) {

@@ -47,6 +47,8 @@ export interface EnvFileOptions {
   readonly inputs?: Set<string>;
   /** Where the env files are read from. */
   readonly fs: FileSystem;
+  /** What `${X}` and bare keys look up before the files' own keys; default: the environment built so far. */
+  readonly environment?: (name: string) => string | undefined;
 }
 
 /**
@@ -108,6 +110,11 @@ export function liftComposeVariables(
   return processEnv;
 }
 
+/** What one pass's env files set (an include's: never disabled), reading `options.environment` alone. */
+export function readEnvFileValues(options: EnvFileOptions): Map<string, string> {
+  return readEnvFiles({ values: Object.create(null) as Record<string, string>, fromFiles: new Set() }, options, false);
+}
+
 /** The merged content of one pass's env files (a later file overrides an earlier one). */
 function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled: boolean): Map<string, string> {
   let files: string[];
@@ -154,7 +161,7 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     // earlier pass), then at keys read earlier in this file, then at those of the pass's earlier files: with
     // `--env-file base.env --env-file override.env`, override.env's own `H=…` is what its `${H}` means
     // (checked against docker compose: test/loading/env-file-later-file-own-keys).
-    const lookup = (name: string): string | undefined => own(state.values, name);
+    const lookup = options.environment ?? ((name: string): string | undefined => own(state.values, name));
     let parsed: Map<string, string>;
     try {
       parsed = parseDotenv(text, lookup, undefined, (name) => fromFiles.get(name));

@@ -57,6 +57,11 @@ export interface IncludeScope {
   readonly values: ReadonlyMap<string, string>;
   /** The included file, as written in `include` (for warnings). */
   readonly source: string;
+  /**
+   * Names whose env-file value reads the environment (`${SECRET}`, a bare key): `values` holds them as if the
+   * environment set nothing (include-env.ts), with a warning where the included services read them.
+   */
+  readonly fromEnvironment?: ReadonlySet<string>;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as path from "../platform/path";
 import { dictCopy, hasOwn, own } from "../dict";
 import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
+import { committedIncludeValues } from "./include-env";
 import { resolveExtends, type RawFile } from "./extends";
 import {
   InterpolationDepthError,
@@ -282,7 +283,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
           ? projectDir
           : path.dirname(projectDir);
     const env = { values: dictCopy(ctx.env), fromFiles: new Set<string>() };
-    const fileValues = applyEnvFiles(env, {
+    const envFileOptions = {
       cwd: workingDir,
       home: ctx.home,
       envFiles: item.envFiles,
@@ -291,7 +292,8 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       useComposeEnvFiles: false,
       inputs: ctx.inputs,
       fs: ctx.fs,
-    });
+    };
+    applyEnvFiles(env, envFileOptions);
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
@@ -299,13 +301,23 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS),
     );
     // Keep mode: references in the include stand for its env files' values when the environment does not set
-    // them. Taken whatever the environment holds now, so that the output depends only on the files; an outer
-    // include's values win, as they are already set when this one's env files are read.
+    // them. Read from the committed files alone (include-env.ts), whatever the environment holds now, so that the
+    // output depends only on the files; an outer include's values win, as they are already set when this one's
+    // env files are read.
     const outer = ctx.kept?.scope;
+    const committed = ctx.kept ? committedIncludeValues(envFileOptions, outer?.values) : undefined;
     const scope =
-      fileValues.size === 0
+      committed === undefined || (committed.values.size === 0 && committed.fromEnvironment.size === 0)
         ? outer
-        : { values: new Map([...fileValues, ...(outer?.values ?? [])]), source: item.paths[0]! };
+        : {
+            values: new Map([...committed.values, ...(outer?.values ?? [])]),
+            source: item.paths[0]!,
+            fromEnvironment: new Set(
+              [...committed.fromEnvironment, ...(outer?.fromEnvironment ?? [])].filter(
+                (n) => !outer?.values.has(n) || outer.fromEnvironment?.has(n),
+              ),
+            ),
+          };
     const load = () => loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const sub = ctx.kept ? ctx.kept.withScope(scope, load) : load();
     const pathCtx = { workingDir: dir, home: ctx.home, keepPath: ctx.kept?.keepPath };

@@ -523,17 +523,55 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
     expect(b.hcl).toBe(a.hcl.split(path.basename(a.cwd).toLowerCase()).join(path.basename(b.cwd).toLowerCase()));
   });
 
-  test("read by the main project too: written as the env file's value in the included services, with a warning", () => {
+  test("read by the main project too: null by default, and the env file's value when null in the included services", () => {
     const r = keep(main("      args:\n        S: ${S:-main}\n"), { files: files("A=a\nS=s\n", sub) });
-    expect(r.bake.variable).toEqual({ A: { default: "a" }, B: { type: "string", default: null }, S: { default: "" } });
-    expect(r.bake.target.lib!.args!.S).toEqual({ template: ["s"] });
-    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "main" : S' }] });
-    expect(warnings(r.diagnostics, "kept-variable-include-conflict")).toEqual([
-      "S is set by the env file of the included sub/compose.yaml and is also read elsewhere with another meaning when unset (a bake variable has one default): in the services of sub/compose.yaml, it is written as the env file's value, so setting it when running bake does not change it there (docker compose would)",
+    expect(r.bake.variable).toEqual({
+      A: { default: "a" },
+      B: { type: "string", default: null },
+      S: { type: "string", default: null },
+    });
+    // Null (unset) is the env file's value there, so `:-` only takes its default for an empty S.
+    expect(r.bake.target.lib!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "sub" : (S == null ? "s" : S)' }] });
+    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == null || S == "" ? "main" : S' }] });
+    expect(warnings(r.diagnostics)).toEqual([]);
+  });
+
+  test("operators the include's value settles are written as their outcome; requirements it meets are dropped", () => {
+    const r = keep(main("      args:\n        S: ${S}\n"), {
+      files: files(
+        "S=s\n",
+        "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${S-d}\n        B: ${S+alt}\n        C: ${S?need}\n        D: ${S:?need}\n        E: ${S:+x${S}}\n",
+      ),
+    });
+    expect(r.bake.target.lib!.args).toEqual({
+      A: { template: [{ expr: 'S == null ? "s" : S' }] },
+      B: { template: ["alt"] },
+      C: { template: [{ expr: 'S == null ? "s" : S' }] },
+      D: { template: [{ expr: 'S == null ? "s" : S' }] },
+      E: { template: [{ expr: 'S == "" ? "" : "x${S == null ? "s" : S}"' }] },
+    });
+    // `${S?…}` can never fail there; `${S:?…}` fails only for an empty S (null is "s").
+    expect(r.bake.variable!.S).toEqual({
+      type: "string",
+      default: null,
+      validation: [{ condition: 'S != ""', error_message: "required variable S is missing a value: need" }],
+    });
+  });
+
+  test("an env file value that is empty: null and empty both read as empty there", () => {
+    const r = keep(main("      args:\n        S: ${S}\n"), {
+      files: files(
+        "S=\n",
+        "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${S:-d}\n        B: ${S:?need}\n",
+      ),
+    });
+    expect(r.bake.target.lib!.args!.A).toEqual({ template: [{ expr: 'S == null || S == "" ? "d" : S' }] });
+    expect(r.bake.variable!.S!.validation).toEqual([
+      { condition: 'S != null && S != ""', error_message: "required variable S is missing a value: need" },
     ]);
   });
 
-  test("two includes reading one name with different values: each writes its own, and no variable is left", () => {
+  test("two includes reading one name with different values: a null default, each include its own value", () => {
     const lib = (n: string) =>
       `services:\n  ${n}:\n    build:\n      context: .\n      args:\n        V: \${V:?need V}\n`;
     const r = keep("include:\n  - path: one/compose.yaml\n  - path: two/compose.yaml\n", {
@@ -544,10 +582,51 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
         "two/.env": "V=2\n",
       },
     });
-    expect(r.bake.target.one!.args).toEqual({ V: { template: ["1"] } });
-    expect(r.bake.target.two!.args).toEqual({ V: { template: ["2"] } });
-    expect(r.bake.variable).toEqual({});
-    expect(warnings(r.diagnostics, "kept-variable-include-conflict")).toHaveLength(2);
+    expect(r.bake.target.one!.args).toEqual({ V: { template: [{ expr: 'V == null ? "1" : V' }] } });
+    expect(r.bake.target.two!.args).toEqual({ V: { template: [{ expr: 'V == null ? "2" : V' }] } });
+    expect(r.bake.variable).toEqual({
+      V: {
+        type: "string",
+        default: null,
+        validation: [{ condition: 'V != ""', error_message: "required variable V is missing a value: need V" }],
+      },
+    });
+    expect(warnings(r.diagnostics)).toEqual([]);
+  });
+
+  test("an env file value read from the environment is never written: read as if the environment set nothing", () => {
+    const envFile = "T1=${SECRET}\nH1=$HOME/x\nB\nC=${D:-c}\nD=\nE=${D:-e}\nLIT=${NOPE+}lit\n";
+    const lib =
+      "services:\n  lib:\n    build:\n      context: .\n      args:\n        T1: ${T1}\n        H1: ${H1}\n        B: ${B-unset}\n        E: ${E}\n        LIT: ${LIT}\n";
+    const generated = { SECRET: "hunter2", HOME: "/home/someone", B: "bare-secret", D: "from-process" };
+    const a = keep(main(""), { files: files(envFile, lib), env: generated });
+    const b = keep(main(""), { files: files(envFile, lib) });
+    for (const text of [a.hcl, a.json]) for (const value of Object.values(generated)) expect(text).not.toContain(value);
+    expect(a.hcl).toBe(b.hcl.split(path.basename(b.cwd).toLowerCase()).join(path.basename(a.cwd).toLowerCase()));
+    // D is in the file itself: E sees it (empty) unless the environment sets D, so E depends on the environment.
+    expect(a.bake.variable).toEqual({
+      T1: { default: "" },
+      H1: { default: "/x" },
+      B: { type: "string", default: null },
+      E: { default: "e" },
+      LIT: { default: "lit" },
+    });
+    expect(warnings(a.diagnostics, "variable-resolved")).toEqual([
+      "the env file of the included sub/compose.yaml gives B, E, H1, T1 a value read from the environment (a ${…} or a bare name): kept as a bake default, it is read as if the environment set nothing, so that the file holds no value of the machine generating it. Use --resolve to substitute the environment's values",
+    ]);
+  });
+
+  test("a requirement in an env file that only the environment can meet: no value is taken from that file", () => {
+    const r = keep(main("      args:\n        V: ${V}\n"), {
+      files: files(
+        "V=v\nR=${SECRET:?need SECRET}\n",
+        "services:\n  lib:\n    build:\n      context: .\n      args:\n        V: ${V}\n        R: ${R}\n",
+      ),
+      env: { SECRET: "hunter2" },
+    });
+    expect(r.json).not.toContain("hunter2");
+    expect(r.bake.variable).toEqual({ R: { default: "" }, V: { default: "" } });
+    expect(warnings(r.diagnostics, "variable-resolved")).toHaveLength(1);
   });
 
   test("a nested include: the outer include's env file wins, as it is read first", () => {
