@@ -1,13 +1,17 @@
 /**
  * The rest of compose-go's checkConsistency (loader/validate.go) for the whole service, not only `build:`: what
  * an active service refers to must be defined at the top level (networks, named volumes, configs, secrets),
- * network_mode excludes networks, scale and deploy.replicas are not negative. Like Compose, only active services
- * are checked (profiles apply first); depends_on, links and `service:` namespaces are checked in validate.ts.
+ * network_mode excludes networks, scale and deploy.replicas are not negative, and the checks of service-checks.ts
+ * (healthcheck test, container_name with replicas, develop.watch targets, mount targets). Like Compose, only
+ * active services are checked (profiles apply first); depends_on, links and `service:` namespaces are checked in
+ * validate.ts.
  * Names holding a kept variable (keep mode) are left alone: their value is not known here.
  */
 import { hasOwn } from "../dict";
 import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
 import { ramInBytes } from "./go-format";
+import { parseVolumeSpec } from "./go-parse";
+import { checkContainerName, checkHealthcheck, checkMounts, checkWatch } from "./service-checks";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -40,18 +44,14 @@ function sources(v: PlainValue | undefined, key: string): (readonly [string, str
 
 /** format/volume.go: a short spec's source, when it names a volume (not a path, not anonymous). */
 function namedVolume(spec: string): string | undefined {
-  if (spec.length <= 2) return undefined;
-  // A Windows drive's colon does not end the source.
-  const from = /^[A-Za-z]:/.test(spec) ? 2 : 0;
-  const colon = spec.indexOf(":", from);
-  if (colon < 0) return undefined;
-  const source = spec.slice(0, colon);
-  if (source === "" || isFilePath(source)) return undefined;
-  return source;
+  const parsed = parseVolumeSpec(spec);
+  if (!("source" in parsed) || parsed.source === "" || isFilePath(parsed.source)) return undefined;
+  return parsed.source;
 }
 
+/** format/volume.go isFilePath: `.`, `/`, `~`, a Windows named pipe or drive. */
 function isFilePath(source: string): boolean {
-  return /^[./~]/.test(source) || source.startsWith("\\\\") || /^[A-Za-z]:/.test(source);
+  return /^[./~]/.test(source) || source.startsWith("\\\\") || /^\p{L}:/u.test(source);
 }
 
 function volumes(raw: PlainMap): (readonly [string, string])[] {
@@ -119,6 +119,8 @@ export function checkServiceConsistency(
           where(place),
         );
       }
+      // compose-go checks the healthcheck's first word right after the networks.
+      if (resource.kind === "network") checkHealthcheck(raw, base, positions, judged);
     }
     const deploy = isMap(raw.deploy) ? raw.deploy : undefined;
     const resources = deploy && isMap(deploy.resources) ? deploy.resources : undefined;
@@ -150,6 +152,9 @@ export function checkServiceConsistency(
       )
         distinct(name, key, `deploy.resources.${group}.${field}`, where(key));
     }
+    checkContainerName(name, raw, where, judged, base);
+    checkWatch(name, raw, where, judged, base);
+    checkMounts(name, raw, where, judged, base);
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * What compose-go refuses while turning a service's YAML into its Go types, beyond the schema: durations and
  * byte sizes (its mapstructure hooks, "decoding failed due to the following error(s): 'services[a].mem_limit' …"),
- * extra_hosts, and the short `ports:` / `devices:` syntax (transform/ports.go, device.go). Compose checks these
+ * extra_hosts, and the short `ports:` / `devices:` syntax (transform/ports.go, device.go; a port entry that is a
+ * float or opens port 0 too). Compose checks these
  * for every service, active or not, before profiles apply. A value holding a kept variable (keep mode) is left
  * to bake. One pass over the services, a table of places.
  */
-import { fail, type DiagnosticCode } from "../diagnostics";
+import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
 import { ramInBytes } from "./go-format";
-import { deviceProblem, durationProblem, portSpecProblem } from "./go-parse";
+import { deviceProblem, durationProblem, portSpecProblem, portTargets } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -104,7 +105,7 @@ export function checkServiceDecoding(
           decoding("invalid-extra-host", "extra_hosts", `bad host name '${host}'`, `extra_hosts.${host}`);
       }
     }
-    listItems(raw.ports, `${base}.ports`, positions, judged, "invalid-port", portSpecProblem);
+    checkPorts(raw.ports, name, positions, judged);
     listItems(raw.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
   }
 }
@@ -125,4 +126,51 @@ function listItems(
     const problem = check(text);
     if (problem !== undefined) fail(code, problem, placeOf(positions, `${p}.${i}`));
   });
+}
+
+/**
+ * transform/ports.go, then the de-duplication that follows it: each entry in order is an int or a string that
+ * parses (a float is refused), then the first port 0 among the entries it opens has no target (`"0"`, `"80:0"`),
+ * named by its index in that expanded list (strings and ints de-duplicated first, as compose-go does).
+ */
+function checkPorts(list: PlainValue | undefined, service: string, positions: PositionTable, judged: Judged): void {
+  if (!Array.isArray(list)) return;
+  const p = `services.${service}.ports`;
+  list.forEach((item, i) => {
+    const where = placeOf(positions, `${p}.${i}`);
+    if (typeof item === "number" && isGoFloat(item, positions.get(`${p}.${i}`)))
+      fail("invalid-port", `${p}: invalid type float64 for port`, where);
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
+    const problem = portSpecProblem(text);
+    if (problem !== undefined) fail("invalid-port", problem, where);
+  });
+  let index = 0;
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string") {
+      index++;
+      return;
+    }
+    if (seen.has(text)) return;
+    seen.add(text);
+    if (hasToken(text) || !judged(`${p}.${i}`)) {
+      index++;
+      return;
+    }
+    const { count, lowest } = portTargets(text);
+    if (lowest === 0)
+      fail("invalid-port", `service ports ${p}.[${index}] is missing a target port`, placeOf(positions, `${p}.${i}`));
+    index += count;
+  });
+}
+
+/** Whether go-yaml decodes this number as a float64: not whole, or written as one (`80.0`, `1e3`, `08`). */
+function isGoFloat(n: number, pos: SourcePos | undefined): boolean {
+  if (!Number.isInteger(n)) return true;
+  if (pos?.offset === undefined) return false;
+  const token = /^[^\s,\]}#]*/.exec(pos.file.text.slice(pos.offset, pos.offset + 64))![0];
+  if (/^[-+]?0[xX]/.test(token)) return false;
+  return /[.eE]/.test(token) || /^[-+]?0[0-9_]*[89]/.test(token);
 }
