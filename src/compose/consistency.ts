@@ -1,6 +1,6 @@
 /**
  * The rest of compose-go's checkConsistency (loader/validate.go) for the whole service, not only `build:`: what
- * an active service refers to must be defined at the top level (networks, named volumes, configs, secrets),
+ * an active service refers to must be defined at the top level (networks, named volumes, configs, models, secrets),
  * network_mode excludes networks, scale and deploy.replicas are not negative, and the checks of service-checks.ts
  * (healthcheck test, container_name with replicas, develop.watch targets, mount targets). Like Compose, only
  * active services are checked (profiles apply first); depends_on, links and `service:` namespaces are checked in
@@ -20,7 +20,7 @@ import type { PlainMap, PlainValue } from "./yaml";
 import type { Judged } from "./written";
 
 interface Resource {
-  readonly kind: "network" | "volume" | "config" | "secret";
+  readonly kind: "network" | "volume" | "config" | "model" | "secret";
   readonly code: DiagnosticCode;
   /** The names a service refers to, with the dotted place of each below the service. */
   readonly refs: (raw: PlainMap) => (readonly [string, string])[];
@@ -68,11 +68,12 @@ function volumes(raw: PlainMap): (readonly [string, string])[] {
   });
 }
 
-/** In compose-go's order (network, volume, config, secret). */
+/** In compose-go's order (network, volume, config, model, secret). */
 const RESOURCES: readonly Resource[] = [
   { kind: "network", code: "undefined-network", refs: (raw) => listOrKeys(raw.networks, "networks") },
   { kind: "volume", code: "undefined-volume", refs: volumes },
   { kind: "config", code: "undefined-config", refs: (raw) => sources(raw.configs, "configs") },
+  { kind: "model", code: "undefined-model", refs: (raw) => listOrKeys(raw.models, "models") },
   { kind: "secret", code: "undefined-service-secret", refs: (raw) => sources(raw.secrets, "secrets") },
 ];
 
@@ -81,6 +82,7 @@ export interface TopLevel {
   readonly networks?: PlainValue;
   readonly volumes?: PlainValue;
   readonly configs?: PlainValue;
+  readonly models?: PlainValue;
   readonly secrets?: PlainValue;
 }
 
@@ -95,6 +97,7 @@ export function checkServiceConsistency(
     network: new Set(["default", ...keys(top.networks)]),
     volume: new Set(keys(top.volumes)),
     config: new Set(keys(top.configs)),
+    model: new Set(keys(top.models)),
     secret: new Set(keys(top.secrets)),
   };
   for (const [name, { raw, active }] of services) {

@@ -2,13 +2,13 @@
  * What compose-go refuses while turning a service's YAML into its Go types, beyond the schema: durations and
  * byte sizes (its mapstructure hooks, "decoding failed due to the following error(s): 'services[a].mem_limit' …"),
  * extra_hosts, and the short `ports:` / `devices:` syntax (transform/ports.go, device.go; a port entry that is a
- * float or opens port 0 too). Compose checks these
+ * float or opens port 0 too), and a device request's `count` (gpus, deploy reservations). Compose checks these
  * for every service, active or not, before profiles apply. A value holding a kept variable (keep mode) is left
  * to bake. One pass over the services, a table of places.
  */
-import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
-import { ramInBytes } from "./go-format";
-import { deviceProblem, durationProblem, portSpecProblem, portTargets } from "./go-parse";
+import { fail, type DiagnosticCode } from "../diagnostics";
+import { goQuote, ramInBytes } from "./go-format";
+import { deviceProblem, durationProblem, isGoFloat, portSpecProblem, portTargets } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -107,7 +107,32 @@ export function checkServiceDecoding(
     }
     checkPorts(raw.ports, name, positions, judged);
     listItems(raw.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
+    // types/device.go DeviceCount: an int, `all` (any case) or a base-10 int64 in a string.
+    for (const [place, list] of [
+      ["gpus", raw.gpus],
+      ["deploy.resources.reservations.devices", at(raw, "deploy.resources.reservations.devices")],
+    ] as const) {
+      if (!Array.isArray(list)) continue;
+      list.forEach((request, i) => {
+        const count = isMap(request) ? request.count : undefined;
+        if (typeof count !== "string" || hasToken(count) || !judged(`${base}.${place}.${i}.count`)) return;
+        if (count.toLowerCase() === "all" || isInt64(count)) return;
+        decoding(
+          "invalid-device-count",
+          `${place}[${i}].count`,
+          `invalid value ${goQuote(count)}, the only value allowed is 'all' or a number`,
+          `${place}.${i}.count`,
+        );
+      });
+    }
   }
+}
+
+/** strconv.ParseInt(s, 10, 64) succeeds. */
+function isInt64(s: string): boolean {
+  if (!/^[-+]?[0-9]+$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
 /** Short-syntax list items (strings; a number is a port written bare), checked one by one. */
@@ -164,13 +189,4 @@ function checkPorts(list: PlainValue | undefined, service: string, positions: Po
       fail("invalid-port", `service ports ${p}.[${index}] is missing a target port`, placeOf(positions, `${p}.${i}`));
     index += count;
   });
-}
-
-/** Whether go-yaml decodes this number as a float64: not whole, or written as one (`80.0`, `1e3`, `08`). */
-function isGoFloat(n: number, pos: SourcePos | undefined): boolean {
-  if (!Number.isInteger(n)) return true;
-  if (pos?.offset === undefined) return false;
-  const token = /^[^\s,\]}#]*/.exec(pos.file.text.slice(pos.offset, pos.offset + 64))![0];
-  if (/^[-+]?0[xX]/.test(token)) return false;
-  return /[.eE]/.test(token) || /^[-+]?0[0-9_]*[89]/.test(token);
 }

@@ -3,6 +3,7 @@
  * time.ParseDuration (types.Duration), go-connections' nat.ParsePortSpec (short `ports:` syntax), compose-go's
  * transform/device.go. Each returns the error text Compose prints, or undefined when the value is accepted.
  */
+import type { SourcePos } from "../diagnostics";
 import { goQuote } from "./go-format";
 
 const DURATION_UNITS = new Set(["ns", "us", "µs", "μs", "ms", "s", "m", "h"]);
@@ -208,4 +209,16 @@ export function portTargets(raw: string): { readonly count: number; readonly low
   const lowest = Number(range[0]);
   if (range.length !== 2) return { count: 1, lowest };
   return { count: Number(range[1]) - lowest + 1, lowest };
+}
+
+/**
+ * Whether go-yaml decodes this number as a float64: not whole, or written as one (`80.0`, `1e3`, `08`), which the
+ * text at its position tells.
+ */
+export function isGoFloat(n: number, pos: SourcePos | undefined): boolean {
+  if (!Number.isInteger(n)) return true;
+  if (pos?.offset === undefined) return false;
+  const token = /^[^\s,\]}#]*/.exec(pos.file.text.slice(pos.offset, pos.offset + 64))![0];
+  if (/^[-+]?0[xX]/.test(token)) return false;
+  return /[.eE]/.test(token) || /^[-+]?0[0-9_]*[89]/.test(token);
 }

@@ -2,20 +2,25 @@
  * The refusals of compose-go's de-duplication of list items (override/uncity.go EnforceUnicity), which runs on the
  * merged model after each document, before the schema: to find an item's key, its indexer parses a short volume
  * spec (format.ParseVolume: `invalid spec: ./a:/b:ro:x: too many colons`) and refuses a long volume, device or port
- * without a target, an env_file entry without a path and a non-string item of a `K=V` list. Like compose-go, every
- * service the document wrote is checked, active or not (profiles apply later); an extended file's documents too.
+ * without a target, an env_file entry without a path, a float in `expose` and a non-string item of a `K=V` list.
+ * Like compose-go, every service the document wrote is checked, active or not (profiles apply later); an extended
+ * file's documents too.
  * A value written with a variable in keep mode is left alone (written.ts).
  */
-import { fail, type DiagnosticCode } from "../diagnostics";
-import { goTypeName } from "./go-format";
-import { parseVolumeSpec } from "./go-parse";
+import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
+import { goFloatText, goTypeName } from "./go-format";
+import { isGoFloat, parseVolumeSpec } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PlaceOf } from "./positions";
 import { isMap, type PlainMap, type PlainValue } from "./raw";
 import type { Judged } from "./written";
 
-/** One item's problem (compose-go's message), given the item and compose-go's text for its place. */
-type Indexer = (item: PlainValue, at: string) => readonly [DiagnosticCode, string] | undefined;
+/** One item's problem (compose-go's message), given the item, compose-go's text for its place and its position. */
+type Indexer = (
+  item: PlainValue,
+  at: string,
+  pos: SourcePos | undefined,
+) => readonly [DiagnosticCode, string] | undefined;
 
 const keyValue: Indexer = (item, at) =>
   typeof item === "string" ? undefined : ["schema", `${at}: unexpected type ${goTypeName(item)}`];
@@ -38,6 +43,12 @@ const device: Indexer = (item, at) =>
 const port: Indexer = (item, at) =>
   isMap(item) && !("target" in item) ? ["invalid-port", `service ports ${at} is missing a target port`] : undefined;
 
+/** A port number or text; go-yaml's float64 is refused (`%!s(float64=1.5)`, Go's %s of a float). */
+const expose: Indexer = (item, at, pos) =>
+  typeof item === "number" && isGoFloat(item, pos)
+    ? ["invalid-port", `${at}: unsupported expose value %!s(float64=${goFloatText(item)})`]
+    : undefined;
+
 const envFile: Indexer = (item, at) =>
   isMap(item) && !("path" in item) ? ["schema", `environment path attribute ${at} is missing`] : undefined;
 
@@ -57,6 +68,7 @@ const SERVICE_LISTS: readonly (readonly [string, Indexer])[] = [
   ["dns_search", keyValue],
   ["environment", keyValue],
   ["env_file", envFile],
+  ["expose", expose],
   ["labels", keyValue],
   ["links", keyValue],
   ["ports", port],
@@ -88,7 +100,7 @@ export function checkUnicityIndexers(model: PlainMap, document: PlainMap, placeO
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
         const path = `services.${name}.${place}.${i}`;
-        const problem = indexer(item, `services.${name}.${place}.[${i}]`);
+        const problem = indexer(item, `services.${name}.${place}.[${i}]`, placeOf(path));
         if (problem !== undefined && judged(path)) fail(problem[0], problem[1], placeOf(path));
       });
     }
