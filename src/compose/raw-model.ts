@@ -292,6 +292,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       useComposeEnvFiles: false,
       inputs: ctx.inputs,
       fs: ctx.fs,
+      includeAt: doc.positions.get(`${where}.env_file`) ?? doc.positions.get(where) ?? { file: doc.file },
     });
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
