@@ -1,13 +1,17 @@
 /**
  * The rest of compose-go's checkConsistency (loader/validate.go) for the whole service, not only `build:`: what
- * an active service refers to must be defined at the top level (networks, named volumes, configs, secrets),
- * network_mode excludes networks, scale and deploy.replicas are not negative. Like Compose, only active services
- * are checked (profiles apply first); depends_on, links and `service:` namespaces are checked in validate.ts.
+ * an active service refers to must be defined at the top level (networks, named volumes, configs, models, secrets),
+ * network_mode excludes networks, scale and deploy.replicas are not negative, and the checks of service-checks.ts
+ * (healthcheck test, container_name with replicas, develop.watch targets, mount targets). Like Compose, only
+ * active services are checked (profiles apply first); depends_on, links and `service:` namespaces are checked in
+ * validate.ts.
  * Names holding a kept variable (keep mode) are left alone: their value is not known here.
  */
 import { hasOwn } from "../dict";
 import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
 import { ramInBytes } from "./go-format";
+import { parseVolumeSpec } from "./go-parse";
+import { checkContainerName, checkHealthcheck, checkMounts, checkWatch } from "./service-checks";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -16,7 +20,7 @@ import type { PlainMap, PlainValue } from "./yaml";
 import type { Judged } from "./written";
 
 interface Resource {
-  readonly kind: "network" | "volume" | "config" | "secret";
+  readonly kind: "network" | "volume" | "config" | "model" | "secret";
   readonly code: DiagnosticCode;
   /** The names a service refers to, with the dotted place of each below the service. */
   readonly refs: (raw: PlainMap) => (readonly [string, string])[];
@@ -40,18 +44,14 @@ function sources(v: PlainValue | undefined, key: string): (readonly [string, str
 
 /** format/volume.go: a short spec's source, when it names a volume (not a path, not anonymous). */
 function namedVolume(spec: string): string | undefined {
-  if (spec.length <= 2) return undefined;
-  // A Windows drive's colon does not end the source.
-  const from = /^[A-Za-z]:/.test(spec) ? 2 : 0;
-  const colon = spec.indexOf(":", from);
-  if (colon < 0) return undefined;
-  const source = spec.slice(0, colon);
-  if (source === "" || isFilePath(source)) return undefined;
-  return source;
+  const parsed = parseVolumeSpec(spec);
+  if (!("source" in parsed) || parsed.source === "" || isFilePath(parsed.source)) return undefined;
+  return parsed.source;
 }
 
+/** format/volume.go isFilePath: `.`, `/`, `~`, a Windows named pipe or drive. */
 function isFilePath(source: string): boolean {
-  return /^[./~]/.test(source) || source.startsWith("\\\\") || /^[A-Za-z]:/.test(source);
+  return /^[./~]/.test(source) || source.startsWith("\\\\") || /^\p{L}:/u.test(source);
 }
 
 function volumes(raw: PlainMap): (readonly [string, string])[] {
@@ -68,11 +68,12 @@ function volumes(raw: PlainMap): (readonly [string, string])[] {
   });
 }
 
-/** In compose-go's order (network, volume, config, secret). */
+/** In compose-go's order (network, volume, config, model, secret). */
 const RESOURCES: readonly Resource[] = [
   { kind: "network", code: "undefined-network", refs: (raw) => listOrKeys(raw.networks, "networks") },
   { kind: "volume", code: "undefined-volume", refs: volumes },
   { kind: "config", code: "undefined-config", refs: (raw) => sources(raw.configs, "configs") },
+  { kind: "model", code: "undefined-model", refs: (raw) => listOrKeys(raw.models, "models") },
   { kind: "secret", code: "undefined-service-secret", refs: (raw) => sources(raw.secrets, "secrets") },
 ];
 
@@ -81,6 +82,7 @@ export interface TopLevel {
   readonly networks?: PlainValue;
   readonly volumes?: PlainValue;
   readonly configs?: PlainValue;
+  readonly models?: PlainValue;
   readonly secrets?: PlainValue;
 }
 
@@ -95,6 +97,7 @@ export function checkServiceConsistency(
     network: new Set(["default", ...keys(top.networks)]),
     volume: new Set(keys(top.volumes)),
     config: new Set(keys(top.configs)),
+    model: new Set(keys(top.models)),
     secret: new Set(keys(top.secrets)),
   };
   for (const [name, { raw, active }] of services) {
@@ -119,6 +122,8 @@ export function checkServiceConsistency(
           where(place),
         );
       }
+      // compose-go checks the healthcheck's first word right after the networks.
+      if (resource.kind === "network") checkHealthcheck(raw, base, positions, judged);
     }
     const deploy = isMap(raw.deploy) ? raw.deploy : undefined;
     const resources = deploy && isMap(deploy.resources) ? deploy.resources : undefined;
@@ -150,6 +155,9 @@ export function checkServiceConsistency(
       )
         distinct(name, key, `deploy.resources.${group}.${field}`, where(key));
     }
+    checkContainerName(name, raw, where, judged, base);
+    checkWatch(name, raw, where, judged, base);
+    checkMounts(name, raw, where, judged, base);
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * What compose-go refuses while turning a service's YAML into its Go types, beyond the schema: durations and
  * byte sizes (its mapstructure hooks, "decoding failed due to the following error(s): 'services[a].mem_limit' …"),
- * extra_hosts, and the short `ports:` / `devices:` syntax (transform/ports.go, device.go). Compose checks these
+ * extra_hosts, and the short `ports:` / `devices:` syntax (transform/ports.go, device.go; a port entry that is a
+ * float or opens port 0 too), and a device request's `count` (gpus, deploy reservations). Compose checks these
  * for every service, active or not, before profiles apply. A value holding a kept variable (keep mode) is left
  * to bake. One pass over the services, a table of places.
  */
 import { fail, type DiagnosticCode } from "../diagnostics";
-import { ramInBytes } from "./go-format";
-import { deviceProblem, durationProblem, portSpecProblem } from "./go-parse";
+import { goQuote, ramInBytes } from "./go-format";
+import { deviceProblem, durationProblem, isGoFloat, portSpecProblem, portTargets } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -104,9 +105,34 @@ export function checkServiceDecoding(
           decoding("invalid-extra-host", "extra_hosts", `bad host name '${host}'`, `extra_hosts.${host}`);
       }
     }
-    listItems(raw.ports, `${base}.ports`, positions, judged, "invalid-port", portSpecProblem);
+    checkPorts(raw.ports, name, positions, judged);
     listItems(raw.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
+    // types/device.go DeviceCount: an int, `all` (any case) or a base-10 int64 in a string.
+    for (const [place, list] of [
+      ["gpus", raw.gpus],
+      ["deploy.resources.reservations.devices", at(raw, "deploy.resources.reservations.devices")],
+    ] as const) {
+      if (!Array.isArray(list)) continue;
+      list.forEach((request, i) => {
+        const count = isMap(request) ? request.count : undefined;
+        if (typeof count !== "string" || hasToken(count) || !judged(`${base}.${place}.${i}.count`)) return;
+        if (count.toLowerCase() === "all" || isInt64(count)) return;
+        decoding(
+          "invalid-device-count",
+          `${place}[${i}].count`,
+          `invalid value ${goQuote(count)}, the only value allowed is 'all' or a number`,
+          `${place}.${i}.count`,
+        );
+      });
+    }
   }
+}
+
+/** strconv.ParseInt(s, 10, 64) succeeds. */
+function isInt64(s: string): boolean {
+  if (!/^[-+]?[0-9]+$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
 /** Short-syntax list items (strings; a number is a port written bare), checked one by one. */
@@ -124,5 +150,43 @@ function listItems(
     if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
     const problem = check(text);
     if (problem !== undefined) fail(code, problem, placeOf(positions, `${p}.${i}`));
+  });
+}
+
+/**
+ * transform/ports.go, then the de-duplication that follows it: each entry in order is an int or a string that
+ * parses (a float is refused), then the first port 0 among the entries it opens has no target (`"0"`, `"80:0"`),
+ * named by its index in that expanded list (strings and ints de-duplicated first, as compose-go does).
+ */
+function checkPorts(list: PlainValue | undefined, service: string, positions: PositionTable, judged: Judged): void {
+  if (!Array.isArray(list)) return;
+  const p = `services.${service}.ports`;
+  list.forEach((item, i) => {
+    const where = placeOf(positions, `${p}.${i}`);
+    if (typeof item === "number" && isGoFloat(item, positions.get(`${p}.${i}`)))
+      fail("invalid-port", `${p}: invalid type float64 for port`, where);
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
+    const problem = portSpecProblem(text);
+    if (problem !== undefined) fail("invalid-port", problem, where);
+  });
+  let index = 0;
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string") {
+      index++;
+      return;
+    }
+    if (seen.has(text)) return;
+    seen.add(text);
+    if (hasToken(text) || !judged(`${p}.${i}`)) {
+      index++;
+      return;
+    }
+    const { count, lowest } = portTargets(text);
+    if (lowest === 0)
+      fail("invalid-port", `service ports ${p}.[${index}] is missing a target port`, placeOf(positions, `${p}.${i}`));
+    index += count;
   });
 }

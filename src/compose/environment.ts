@@ -5,7 +5,7 @@
  */
 import { dictCopy, own } from "../dict";
 import * as path from "../platform/path";
-import { fail } from "../diagnostics";
+import { fail, type SourcePos } from "../diagnostics";
 import { DotenvError, parseDotenv } from "./dotenv";
 import { fsErrorText } from "./discover";
 import { decodeUtf8, type FileStat, type FileSystem } from "../platform/file-system";
@@ -49,6 +49,11 @@ export interface EnvFileOptions {
   readonly fs: FileSystem;
   /** What `${X}` and bare keys look up before the files' own keys; default: the environment built so far. */
   readonly environment?: (name: string) => string | undefined;
+  /**
+   * An `include`'s `env_file`, where it is written: compose-go's include.go stats a relative one itself, with its
+   * own words (`stat <path>: no such file or directory`, `<path> is not a file`).
+   */
+  readonly includeAt?: SourcePos;
 }
 
 /**
@@ -131,20 +136,25 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
     if (file === "/dev/null") continue;
     const abs = path.resolve(options.cwd, expandUser(file, options.home));
     let stat: FileStat | undefined;
+    let statError = "no such file or directory";
     try {
       stat = options.fs.stat(abs);
     } catch (e) {
+      statError = fsErrorText(e);
       // Only a missing file is skipped or "not found": docker compose reports a symlink loop, for one.
       const code = (e as { code?: unknown }).code;
       if (code !== "ENOENT" && code !== "ENOTDIR") fail("env-file-unreadable", `stat ${abs}: ${fsErrorText(e)}`);
       stat = undefined;
     }
+    const included = options.includeAt !== undefined && !path.isAbsolute(file);
     if (!stat) {
-      if (mustExist) fail("env-file-missing", `couldn't find env file: ${abs}`);
+      if (included) fail("env-file-missing", `stat ${abs}: ${statError}`, options.includeAt);
+      if (mustExist) fail("env-file-missing", `couldn't find env file: ${abs}`, options.includeAt);
       continue;
     }
     if (stat.isDirectory) {
-      if (mustExist) fail("env-file-directory", `${abs} is a directory`);
+      if (included) fail("env-file-directory", `${abs} is not a file`, options.includeAt);
+      if (mustExist) fail("env-file-directory", `${abs} is a directory`, options.includeAt);
       continue;
     }
     let bytes: Uint8Array | undefined;

@@ -3,6 +3,7 @@
  * time.ParseDuration (types.Duration), go-connections' nat.ParsePortSpec (short `ports:` syntax), compose-go's
  * transform/device.go. Each returns the error text Compose prints, or undefined when the value is accepted.
  */
+import type { SourcePos } from "../diagnostics";
 import { goQuote } from "./go-format";
 
 const DURATION_UNITS = new Set(["ns", "us", "µs", "μs", "ms", "s", "m", "h"]);
@@ -122,4 +123,102 @@ export function portSpecProblem(raw: string): string | undefined {
 /** transform/device.go: `src[:dst[:permissions]]`; more colons are refused. */
 export function deviceProblem(raw: string): string | undefined {
   return raw.split(":").length > 3 ? `confusing device mapping, please use long syntax: ${raw}` : undefined;
+}
+
+/**
+ * compose-go's format.ParseVolume (short `volumes:` syntax), reduced to the error it reports or the target it
+ * finds: `[source:]target[:options]`, a one-letter Windows drive never ends a section, a `${…}` never does either.
+ * The target is as written (the canonical transform cleans it, see `cleanTarget`).
+ */
+export function parseVolumeSpec(
+  spec: string,
+): { readonly error: string } | { readonly source: string; readonly target: string } {
+  // Go's len: bytes, not characters.
+  const bytes = utf8Length(spec);
+  if (bytes === 0) return { error: "invalid empty volume spec" };
+  if (bytes <= 2) return { source: "", target: spec };
+  let source = "";
+  let target = "";
+  let buffer = "";
+  let inVariable = 0;
+  const chars = [...spec, "\0"];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === "$" && chars[i + 1] === "{") {
+      inVariable++;
+      buffer += c;
+      continue;
+    }
+    if (c === "}" && inVariable > 0) {
+      inVariable--;
+      buffer += c;
+      continue;
+    }
+    if (c === ":" && [...buffer].length === 1 && /^\p{L}$/u.test(buffer)) {
+      buffer += c; // a Windows drive
+    } else if ((c === ":" || c === "\0") && inVariable === 0) {
+      let problem: string | undefined;
+      if (buffer === "") problem = "empty section between colons";
+      else if (source === "" && c === "\0") target = buffer;
+      else if (source === "") source = buffer;
+      else if (target === "") target = buffer;
+      else if (c === ":") problem = "too many colons";
+      if (problem !== undefined) return { error: `invalid spec: ${spec}: ${problem}` };
+      buffer = "";
+    } else {
+      buffer += c;
+    }
+  }
+  return { source, target };
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** transform/volume.go's cleanTarget: Go's path.Clean of a non-empty target. */
+export function cleanTarget(target: string): string {
+  if (target === "") return "";
+  const rooted = target.startsWith("/");
+  const out: string[] = [];
+  for (const part of target.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!rooted) out.push("..");
+    } else out.push(part);
+  }
+  const joined = out.join("/");
+  return rooted ? "/" + joined : joined === "" ? "." : joined;
+}
+
+/**
+ * The container ports a valid short port spec opens (types.ParsePortConfig: one entry per container port, sorted
+ * by their `port/proto` text): how many, and the lowest, which comes first when it is 0 (`"0"` sorts before any
+ * other port). Only for specs that portSpecProblem accepts; `1-2-3` (left to the engine) counts as one.
+ */
+export function portTargets(raw: string): { readonly count: number; readonly lowest: number } {
+  const parts = raw.split(":");
+  const container = parts[parts.length - 1]!.split("/")[0]!;
+  const range = container.split("-");
+  const lowest = Number(range[0]);
+  if (range.length !== 2) return { count: 1, lowest };
+  return { count: Number(range[1]) - lowest + 1, lowest };
+}
+
+/**
+ * Whether go-yaml decodes this number as a float64: not whole, or written as one (`80.0`, `1e3`, `08`), which the
+ * text at its position tells.
+ */
+export function isGoFloat(n: number, pos: SourcePos | undefined): boolean {
+  if (!Number.isInteger(n)) return true;
+  if (pos?.offset === undefined) return false;
+  const token = /^[^\s,\]}#]*/.exec(pos.file.text.slice(pos.offset, pos.offset + 64))![0];
+  if (/^[-+]?0[xX]/.test(token)) return false;
+  return /[.eE]/.test(token) || /^[-+]?0[0-9_]*[89]/.test(token);
 }

@@ -25,6 +25,7 @@ import { KeptVariables } from "./keep";
 import { checkServiceDecoding } from "./decode-service";
 import { checkServiceConsistency } from "./consistency";
 import { judgedValues } from "./written";
+import { checkLabelFiles } from "./label-files";
 
 export interface LoadOptions {
   /** Folder that relative command-line paths are resolved from. */
@@ -220,6 +221,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   checkDependencies(states, selected, positions, judged);
   checkProject(project);
   checkServiceConsistency(states, model, positions, judged);
+  checkLabelFiles(states, { fs, workingDir, home, positions, judged });
   return project;
 }
 

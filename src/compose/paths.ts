@@ -4,7 +4,7 @@
  * resolve an included or extended file's relative paths from its own folder before merging.
  */
 import * as path from "../platform/path";
-import { buildMapping, isMap } from "./raw";
+import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { hasToken } from "./keep-token";
 import type { KeepPath, PathRule } from "./keep-path";
 
@@ -64,12 +64,18 @@ type Raw = unknown;
 
 /**
  * Makes the relative paths of one raw (not yet normalised) service absolute against `ctx.workingDir`:
- * build context, local additional contexts and ssh key paths. With `defaultContext`, a build without a
+ * build context, local additional contexts, ssh key paths and label files. With `defaultContext`, a build without a
  * context gets this folder (an included project's defaults); without it the context stays unset so the
  * top-level default applies later (compose-go's rule for extended files).
  */
 export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: { defaultContext: boolean }): Raw {
   if (!isMap(service)) return service;
+  if (service.label_file !== undefined)
+    return resolveBuildPaths({ ...service, label_file: labelFiles(service.label_file, ctx) }, ctx, options);
+  return resolveBuildPaths(service, ctx, options);
+}
+
+function resolveBuildPaths(service: PlainMap, ctx: PathContext, options: { defaultContext: boolean }): Raw {
   if (service.build === undefined) return service;
   // `build: ./dir` is `{context: ./dir}` here too, so the context is resolved like a written one.
   const build = buildMapping(service.build);
@@ -108,6 +114,20 @@ export function resolveRawServicePaths(service: Raw, ctx: PathContext, options: 
     });
   }
   return { ...service, build: out };
+}
+
+/** `label_file` (a path or a list of them) from the declaring file's folder, compose-go's absPath. */
+function labelFiles(value: PlainValue, ctx: PathContext): PlainValue {
+  if (Array.isArray(value)) return value.map((v) => labelFiles(v, ctx));
+  return typeof value === "string" ? absPath(value, ctx) : value;
+}
+
+/** paths/resolve.go absPath: `~` expanded, absolute kept, empty left empty, else joined with the folder. */
+export function absPath(value: string, ctx: { readonly workingDir: string; readonly home: string }): string {
+  if (hasToken(value)) return value;
+  const expanded = expandUser(value, ctx.home);
+  if (expanded.startsWith("/") || expanded === "") return expanded;
+  return goJoin(ctx.workingDir, expanded);
 }
 
 /** Makes `secrets.*.file` absolute against `ctx.workingDir`. */

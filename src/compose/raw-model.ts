@@ -32,6 +32,8 @@ import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
 import { checkCanonicalShapes } from "./canonical-checks";
+import { checkUnicityIndexers } from "./unicity-checks";
+import { judgedValues } from "./written";
 
 /**
  * Source positions by path across the merged documents: the latest document that has a path wins, as if each
@@ -105,6 +107,8 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
       });
     }
     model = mergeDocuments(model, value, placeOf);
+    // compose-go de-duplicates list items before the schema, refusing items it cannot key (unicity-checks.ts).
+    checkUnicityIndexers(model, value, placeOf, judgedValues(ctx.kept !== undefined, ctx.positions));
     // compose-go validates the merged model after each document (included files within their own load), before
     // its canonical transform: an ssh list this document wrote or appended (`[default, default]`, or a list
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
@@ -212,7 +216,13 @@ function readRawFile(file: string, ctx: RawModelContext): RawFile {
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
     model = mergeDocuments(model, value, () => undefined);
-    // compose-go canonicalises an extended file too (its schema is checked only after the extends).
+    // compose-go de-duplicates and canonicalises an extended file too (its schema is checked after the extends).
+    checkUnicityIndexers(
+      model,
+      value,
+      (p) => doc.positions.get(p),
+      judgedValues(ctx.kept !== undefined, doc.positions),
+    );
     checkCanonicalShapes(model, value, (p) => doc.positions.get(p));
     tagPaths.push(...doc.resetPaths, ...doc.overridePaths);
   }
@@ -292,6 +302,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       useComposeEnvFiles: false,
       inputs: ctx.inputs,
       fs: ctx.fs,
+      includeAt: doc.positions.get(`${where}.env_file`) ?? doc.positions.get(where) ?? { file: doc.file },
     };
     applyEnvFiles(env, envFileOptions);
     for (const name of env.fromFiles) {

@@ -121,7 +121,8 @@ interface Dependency {
 /**
  * `depends_on` as a list of names or a mapping of name → {condition, required, restart}, then what compose-go's
  * Normalize adds to it (loader/normalize.go): each `links` entry (`name` or `name:alias`; with more colons the
- * whole entry) and each `service:name` of network_mode, ipc, pid, uts, cgroup, required, unless already there.
+ * whole entry), each `service:name` of network_mode, ipc, pid, uts, cgroup and each `volumes_from` service (not
+ * `container:x`; the part before a `:`), required, unless already there.
  */
 function dependencies(raw: PlainMap, at: string, judged: Judged): Dependency[] {
   const v = raw.depends_on;
@@ -156,6 +157,12 @@ function dependencies(raw: PlainMap, at: string, judged: Judged): Dependency[] {
   for (const key of ["network_mode", "ipc", "pid", "uts", "cgroup"]) {
     const ref = raw[key];
     if (typeof ref === "string" && ref.startsWith("service:")) add(ref.slice("service:".length), key);
+  }
+  const volumesFrom = raw.volumes_from;
+  if (Array.isArray(volumesFrom)) {
+    volumesFrom.forEach((v, i) => {
+      if (typeof v === "string" && !v.startsWith("container:")) add(v.split(":", 1)[0]!, `volumes_from.${i}`);
+    });
   }
   return out;
 }

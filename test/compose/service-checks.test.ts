@@ -1,5 +1,6 @@
 /**
- * The checks after the schema on the whole service (consistency.ts, decode-service.ts): the scenarios of
+ * The checks after the schema on the whole service (consistency.ts, service-checks.ts, decode-service.ts,
+ * unicity-checks.ts, label-files.ts): the scenarios of
  * test/loading/ compare them with docker-compose; here, keep mode, where a value written with a variable is only
  * known when bake runs and so is not judged, while a literal one still is.
  */
@@ -36,6 +37,13 @@ const WITH_VARIABLES = [
   ['    extra_hosts: ["${H}"]\n', "invalid-extra-host"],
   ['    ports: ["${P:-abc}"]\n', "invalid-port"],
   ['    devices: ["${D:-a:b:c:d}"]\n', "invalid-device"],
+  ['    ports: ["${P:-0}"]\n', "invalid-port"],
+  ['    volumes: ["${V:-./a:/b:ro:x}"]\n', "invalid-volume"],
+  ['    volumes: ["./a:${T:-/b}"]\n    tmpfs: [/b]\n', "mount-conflict"],
+  ['    healthcheck:\n      test: ["${H:-FOO}"]\n', "invalid-healthcheck"],
+  ["    container_name: web\n    scale: ${N:-2}\n", "container-name-scale"],
+  ["    develop:\n      watch: [{path: ., action: '${A:-sync}'}]\n", "watch-target-missing"],
+  ['    label_file: "${L:-nosuch.labels}"\n', "label-file-missing"],
 ] as const;
 
 describe("a value written with a variable", () => {
@@ -51,4 +59,6 @@ test("in keep mode, a literal value beside one with a variable is still judged",
   expect(load('    networks: ["${NET}", nosuch]\n', "keep")).toBe("undefined-network");
   expect(load('    ports: ["${P}:80", "abc"]\n', "keep")).toBe("invalid-port");
   expect(load("    scale: -1\n", "keep")).toBe("negative-scale");
+  expect(load('    volumes: ["${V}:/x", "./a:/b:ro:x"]\n', "keep")).toBe("invalid-volume");
+  expect(load("    label_file: nosuch.labels\n", "keep")).toBe("label-file-missing");
 });
