@@ -2,13 +2,21 @@
  * The HCL expressions and validations for the values Compose reshapes after interpolating them
  * (compose/keep-forms.ts), each with Compose's meaning under every environment. Every function here is one of
  * buildx 0.29.1's bake functions (bake/hclparser/stdlib.go): `regex_replace`, `regexall`, `split`, `join`, `can`,
- * `regex`, `length`.
+ * `regex`, `length` (kept-ssh.ts adds `reverselist` and `distinct`).
  */
 import type { KeptPiece } from "../compose/keep";
 import type { KeptCheck, KeptForm } from "../compose/keep-forms";
 import { hclString } from "./escape";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
+import {
+  sshAgentPieces,
+  sshItemPieces,
+  sshKeyProblem,
+  sshKeyValidation,
+  sshUniqueProblem,
+  sshUniqueValidation,
+} from "./kept-ssh";
 
 /** What a form needs of the expression writer. */
 export interface FormWriter {
@@ -64,6 +72,10 @@ export function formPieces(
       if (!form.split) return [{ expr: `regex_replace(${x}, ${BRACKETS}, "$1")` }];
       return [{ expr: `join(",", [for ip in split(",", ${x}) : regex_replace(ip, ${BRACKETS}, "$1")])` }];
     }
+    case "ssh-item":
+      return sshItemPieces(form, (v) => w.value(splitOf(v)));
+    case "ssh-agent":
+      return sshAgentPieces(form, (v) => w.value(splitOf(v)));
   }
 }
 
@@ -71,7 +83,7 @@ export function formPieces(
  * A check on a value whose references were all written as text (known values): Compose's message when it fails
  * now, else undefined.
  */
-export function checkText(check: KeptCheck, text: string): string | undefined {
+export function checkText(check: KeptCheck, text: string, textOf: (value: string) => string): string | undefined {
   switch (check.rule) {
     case "size":
       return new RegExp(SIZE).test(text)
@@ -81,6 +93,10 @@ export function checkText(check: KeptCheck, text: string): string | undefined {
       return text.includes("=") ? `bad host name '${check.host}:${text.split("=")[0]}'` : undefined;
     case "not-empty":
       return text === "" ? check.message : undefined;
+    case "ssh-key":
+      return sshKeyProblem(text);
+    case "ssh-unique":
+      return sshUniqueProblem(check.items.map(textOf), check.path);
   }
 }
 
@@ -108,5 +124,9 @@ export function checkValidation(
       };
     case "not-empty":
       return { condition: `${operand(pieces)} != ""`, error_message: check.message };
+    case "ssh-key":
+      return sshKeyValidation(check.value, (v) => w.value(splitOf(v)));
+    case "ssh-unique":
+      return sshUniqueValidation(check.items, check.path, (v) => w.value(splitOf(v)));
   }
 }

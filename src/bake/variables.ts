@@ -64,7 +64,13 @@ const RESERVED = new Set([
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
 
 /** The error code of a kept check that fails when the file is generated. */
-const CHECK_CODES = { size: "invalid-size", "no-equals": "invalid-extra-host", "not-empty": "secret-source" } as const;
+const CHECK_CODES = {
+  size: "invalid-size",
+  "no-equals": "invalid-extra-host",
+  "not-empty": "secret-source",
+  "ssh-key": "invalid-ssh-key",
+  "ssh-unique": "schema",
+} as const;
 
 /**
  * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
@@ -325,11 +331,12 @@ export function applyKeptVariables(
     const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
     if (host === undefined) {
       // Every reference was written as text: the check runs now, as Compose runs it.
-      const text = expr
-        .value(splitOf(check.value))
-        .filter((p) => typeof p === "string")
-        .join("");
-      const problem = checkText(check, text);
+      const textOf = (value: string): string =>
+        expr
+          .value(splitOf(value))
+          .filter((p) => typeof p === "string")
+          .join("");
+      const problem = checkText(check, textOf(check.value), textOf);
       if (problem !== undefined) fail(CHECK_CODES[check.rule], problem);
       continue;
     }

@@ -26,6 +26,8 @@ export interface ExtendsContext {
   readonly home: string;
   /** Keep mode: how a path holding kept references is kept, with the extended file's folder (keep-path.ts). */
   readonly keepPath?: KeepPath;
+  /** Keep mode: an ssh list holding kept items as one group (keep-ssh.ts). */
+  readonly keepSshGroup?: (items: readonly string[], service: string) => PlainMap;
   /** Folder that `extends.file` resolves from (the project or include folder, or the extended file's folder). */
   readonly resourceDir: string;
   /** Absolute path of the file the services come from, for messages. */
@@ -117,7 +119,7 @@ export function resolveExtends(
         { defaultContext: false },
       ) as PlainValue;
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.
-      canonicalizeSsh(dict([["services", dict([[baseName, base]])]]));
+      canonicalizeSsh(dict([["services", dict([[baseName, base]])]]), ctx.keepSshGroup);
     }
     const local: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;

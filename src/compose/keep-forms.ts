@@ -10,8 +10,10 @@
  *   `environment:` names no variable: Compose refuses the project then, a `not-empty` check below, and the entry
  *   is dropped rather than read by bake as a secret without a name);
  * - `host-ips`: an extra_hosts value: brackets removed from each IP (`[::1]` → `::1`), after splitting on `,`
- *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does.
+ *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does;
+ * - `ssh-item`, `ssh-agent`: the items of an ssh list whose ids hold references (keep-ssh.ts).
  */
+import type { KeptSshAgent, KeptSshItem } from "./keep-ssh";
 
 export interface KeptAttest {
   readonly kind: "form";
@@ -38,10 +40,11 @@ export interface KeptHostIps {
   readonly split: boolean;
 }
 
-export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps;
+export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptSshItem | KeptSshAgent;
 
 /** The values (holding tokens) a form reads. */
 export function formValues(form: KeptForm): string[] {
+  if (form.form === "ssh-agent") return [form.value, ...form.items];
   return form.form === "unless-empty" ? [form.value, form.test] : [form.value];
 }
 
@@ -52,9 +55,14 @@ export function formValues(form: KeptForm): string[] {
  * - `no-equals`: an extra_hosts list item `host:<value>` whose value holds a `=` is cut there by Compose, which
  *   then refuses the host name `host:<value up to the =>`;
  * - `not-empty`: Compose refuses the project with `message` when the value comes out empty (a secret that is
- *   not external needs a `file` or an `environment`: the value is the two joined).
+ *   not external needs a `file` or an `environment`: the value is the two joined);
+ * - `ssh-key`: an ssh list item (keep-ssh.ts) that comes out without `=` must be `default`;
+ * - `ssh-unique`: the items of an ssh list must come out different (the schema's uniqueItems); `value` is the
+ *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`).
  */
 export type KeptCheck =
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
   | { readonly rule: "no-equals"; readonly value: string; readonly host: string }
-  | { readonly rule: "not-empty"; readonly value: string; readonly message: string };
+  | { readonly rule: "not-empty"; readonly value: string; readonly message: string }
+  | { readonly rule: "ssh-key"; readonly value: string }
+  | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string };
