@@ -219,7 +219,8 @@ export class KeptVariables {
         const ref = this.references[piece];
         if (ref?.kind === "path") return this.token({ ...ref, written: written(ref.base) });
         if (ref?.kind === "form" && ref.form === "ssh-item") {
-          if (ref.base === undefined) throw new Error("internal error: a kept ssh item reached bake without its folder");
+          if (ref.base === undefined)
+            throw new Error("internal error: a kept ssh item reached bake without its folder");
           return this.token({ ...ref, written: written(ref.base) });
         }
         return encodeToken(piece);

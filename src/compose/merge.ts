@@ -212,7 +212,9 @@ export function canonicalizeSsh(
     if (!isMap(service) || !isMap(service.build) || !Array.isArray(service.build.ssh)) continue;
     const items = service.build.ssh;
     const kept = keepGroup !== undefined && items.some(isKeptSshItem);
-    if (!items.every((x) => typeof x === "string" && (x === "default" || x.includes("=") || (kept && isKeptSshItem(x)))))
+    if (
+      !items.every((x) => typeof x === "string" && (x === "default" || x.includes("=") || (kept && isKeptSshItem(x))))
+    )
       continue;
     if (kept) {
       service.build.ssh = keepGroup(items as string[], name);

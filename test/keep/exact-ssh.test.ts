@@ -78,8 +78,7 @@ const cases: SshCase[] = [
   {
     name: "a mapping written over the list by an extending service (an id with no path keeps the list's one)",
     files: {
-      "base.yaml":
-        'services:\n  base:\n    build:\n      context: .\n      ssh: ["${ID:-k1}=keys/k1", "k2=keys/k2"]\n',
+      "base.yaml": 'services:\n  base:\n    build:\n      context: .\n      ssh: ["${ID:-k1}=keys/k1", "k2=keys/k2"]\n',
       "compose.yaml":
         "services:\n  a:\n    extends: {file: base.yaml, service: base}\n    build:\n      ssh: {default: null, k2: null, k3: keys/k3}\n",
     },
