@@ -19,9 +19,11 @@ import type { KeptVariables } from "../compose/keep";
 import type { KeptPath } from "../compose/keep-path";
 import type { KeptSshAgent, KeptSshItem } from "../compose/keep-ssh";
 import { isKeptSshItem } from "../compose/keep-ssh";
+import { hasToken } from "../compose/keep-token";
+import { maybeUnixPath } from "../compose/paths";
 import { goQuote } from "../compose/go-format";
 import { compareCodeUnits, hclString } from "./escape";
-import { keptPathPieces } from "./path-expression";
+import { keptPathPieces, UNIX_ABSOLUTE_REGEX } from "./path-expression";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 
@@ -41,12 +43,15 @@ export function sshItemPieces(item: KeptSshItem, render: Render): Piece[] {
   const rule: KeptPath = { kind: "path", value: "", rule: "unix", base: item.base, written };
   const pieces = render(item.value);
   if (pieces.every((p): p is string => typeof p === "string")) {
-    // Every reference known (or none): cut now.
+    // Every reference known: cut now, and the path's rule decided now (but `~`, the home folder of bake's run).
     const text = pieces.join("");
     const eq = text.indexOf("=");
     if (eq < 0) return text === "" ? [] : [text];
     const path = text.slice(eq + 1);
-    return [text.slice(0, eq + 1), ...keptPathPieces(path === "" ? [] : [path], rule, false)];
+    const id = text.slice(0, eq + 1);
+    if (path === "") return [id + written.base];
+    if (new RegExp(UNIX_ABSOLUTE_REGEX).test(path)) return [id + path];
+    return [id, ...(path.startsWith("~") ? keptPathPieces([path], rule, false) : [`${written.base}/${path}`])];
   }
   const x = argument(pieces);
   const withPath = (at: string) =>
@@ -94,28 +99,45 @@ export function sshUniqueValidation(items: readonly string[], path: string, rend
   };
 }
 
+/** What keptSshEntries needs of the converter. */
+export interface SshConverter {
+  /** A value holding kept items, with the folders as the file writes them. */
+  keptPath(value: string): string;
+  /** A literal entry, its path absolute (or none: the agent). */
+  sshEntry(s: ComposeSsh): string;
+}
+
 /**
- * The `ssh` entries of a build whose list holds kept items: the group's items in their order, then the mapping
- * entries written over it (sorted by id; `literal` writes one), one with no path only as `sshAgentPieces` says.
+ * The `ssh` entries of a build whose list holds kept items: the group's items in their order (a literal one as
+ * any literal entry, unless its path is under `~`), then the mapping entries written over it (sorted by id), one
+ * with no path only as `sshAgentPieces` says.
  */
-export function keptSshEntries(
-  entries: readonly ComposeSsh[],
-  kept: KeptVariables,
-  written: (value: string) => string,
-  literal: (s: ComposeSsh) => string,
-): string[] {
+export function keptSshEntries(entries: readonly ComposeSsh[], kept: KeptVariables, cv: SshConverter): string[] {
   const group = entries.filter((s) => isKeptSshItem(s.id));
   const items = group.map((s) => {
     const piece = kept.split(s.id)[0];
     if (typeof piece !== "object" || piece.kind !== "form" || piece.form !== "ssh-item")
       throw new Error("internal error: a kept ssh id is not a kept ssh item");
-    return piece.value;
+    return piece;
   });
+  const values = items.map((i) => i.value);
   const over = entries
     .filter((s) => !isKeptSshItem(s.id))
     .sort((x, y) => compareCodeUnits(x.id, y.id))
     .map((s) =>
-      s.path === undefined ? kept.token({ kind: "form", form: "ssh-agent", value: s.id, items }) : literal(s),
+      s.path === undefined
+        ? kept.token({ kind: "form", form: "ssh-agent", value: s.id, items: values })
+        : cv.sshEntry(s),
     );
-  return [...group.map((s) => written(s.id)), ...over];
+  const written = group.map((s, i) => {
+    const { value, base } = items[i]!;
+    const eq = value.indexOf("=");
+    if (hasToken(value) || base === undefined || value.startsWith("~", eq + 1)) return cv.keptPath(s.id);
+    if (eq < 0) return cv.sshEntry({ id: value });
+    return cv.sshEntry({
+      id: value.slice(0, eq),
+      path: maybeUnixPath(value.slice(eq + 1), { workingDir: base, home: "" }),
+    });
+  });
+  return [...written, ...over];
 }

@@ -293,12 +293,7 @@ export class TargetConverter implements KeyConverter {
     const kept = this.kept;
     // A list whose ids hold references: its items in order, then the entries written over it (bake/kept-ssh.ts).
     if (kept && b.ssh.some((s) => isKeptSshItem(s.id)))
-      return keptSshEntries(
-        b.ssh,
-        kept,
-        (item) => this.keptPath(item),
-        (s) => this.sshEntry(s, at),
-      );
+      return keptSshEntries(b.ssh, kept, { keptPath: (v) => this.keptPath(v), sshEntry: (s) => this.sshEntry(s, at) });
     return [...b.ssh].sort((x, y) => compareCodeUnits(x.id, y.id)).map((s) => this.sshEntry(s, at));
   }
 
