@@ -2,21 +2,14 @@
  * The HCL expressions and validations for the values Compose reshapes after interpolating them
  * (compose/keep-forms.ts), each with Compose's meaning under every environment. Every function here is one of
  * buildx 0.29.1's bake functions (bake/hclparser/stdlib.go): `regex_replace`, `regexall`, `split`, `join`, `can`,
- * `regex`, `length` (kept-ssh.ts adds `reverselist` and `distinct`).
+ * `regex`, `length` (kept-ssh.ts adds `distinct`).
  */
 import type { KeptPiece } from "../compose/keep";
 import type { KeptCheck, KeptForm } from "../compose/keep-forms";
 import { hclString } from "./escape";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
-import {
-  sshAgentPieces,
-  sshItemPieces,
-  sshKeyProblem,
-  sshKeyValidation,
-  sshUniqueProblem,
-  sshUniqueValidation,
-} from "./kept-ssh";
+import { sshItemPieces, sshKeyProblem, sshKeyValidation, sshUniqueProblem, sshUniqueValidation } from "./kept-ssh";
 
 /** What a form needs of the expression writer. */
 export interface FormWriter {
@@ -74,8 +67,6 @@ export function formPieces(
     }
     case "ssh-item":
       return sshItemPieces(form, (v) => w.value(splitOf(v)));
-    case "ssh-agent":
-      return sshAgentPieces(form, (v) => w.value(splitOf(v)));
   }
 }
 

@@ -10,14 +10,15 @@
  *   - ${ID}          →  the same with `(=?)`, and `m[0]` alone when the value holds no `=` (the agent)
  *
  * The mapping entries a later file (or an extending service) writes over the list follow it, so they win as in
- * Compose; one with no path (`{default: null}`) keeps a path the list gave that id, so it is written as
- * `"" ` (dropped by bake) when the list's last item with that id has one. Compose's checks become validations:
- * an item without `=` must be `default`, and the items must differ (the schema's uniqueItems).
+ * Compose; but one with no path (`{default: null}`) keeps a path the list gave that id, so it comes before the
+ * list, where the list's entry of that id wins (with its path, or as the agent: the same). Compose's checks
+ * become validations: an item without `=` must be `default`, and the items must differ (the schema's
+ * uniqueItems).
  */
 import type { ComposeSsh } from "../compose/model";
 import type { KeptVariables } from "../compose/keep";
 import type { KeptPath } from "../compose/keep-path";
-import type { KeptSshAgent, KeptSshItem } from "../compose/keep-ssh";
+import type { KeptSshItem } from "../compose/keep-ssh";
 import { isKeptSshItem } from "../compose/keep-ssh";
 import { hasToken } from "../compose/keep-token";
 import { maybeUnixPath } from "../compose/paths";
@@ -61,17 +62,6 @@ export function sshItemPieces(item: KeptSshItem, render: Render): Piece[] {
   return [{ expr: `[for m in [regex(${CUT}, ${x})] : m[1] == "" ? m[0] : ${withPath("m[2]")}][0]` }];
 }
 
-/**
- * A mapping entry with no path written over a kept group: the agent (its id alone), or "" (which bake drops)
- * when the group's last item with that id has a path, which Compose keeps.
- */
-export function sshAgentPieces(agent: KeptSshAgent, render: Render): Piece[] {
-  const id = hclString(agent.value);
-  const items = [id, ...agent.items.map((i) => argument(render(i)))];
-  const last = `reverselist([for s in [${items.join(", ")}] : s if split("=", s)[0] == ${id}])[0]`;
-  return [{ expr: `can(regex("=", ${last})) ? "" : ${id}` }];
-}
-
 /** Compose's message when an item without `=` is not `default`, for an item whose references are all known. */
 export function sshKeyProblem(text: string): string | undefined {
   return text.includes("=") || text === "default" ? undefined : `invalid ssh key ${goQuote(text)}`;
@@ -108,36 +98,26 @@ export interface SshConverter {
 }
 
 /**
- * The `ssh` entries of a build whose list holds kept items: the group's items in their order (a literal one as
- * any literal entry, unless its path is under `~`), then the mapping entries written over it (sorted by id), one
- * with no path only as `sshAgentPieces` says.
+ * The `ssh` entries of a build whose list holds kept items: the mapping entries written over it with no path
+ * (sorted by id), the group's items in their order (a literal one as any literal entry, unless its path is under
+ * `~`), then the mapping entries with a path (sorted by id).
  */
 export function keptSshEntries(entries: readonly ComposeSsh[], kept: KeptVariables, cv: SshConverter): string[] {
-  const group = entries.filter((s) => isKeptSshItem(s.id));
-  const items = group.map((s) => {
+  const item = (s: ComposeSsh): string => {
     const piece = kept.split(s.id)[0];
     if (typeof piece !== "object" || piece.kind !== "form" || piece.form !== "ssh-item")
       throw new Error("internal error: a kept ssh id is not a kept ssh item");
-    return piece;
-  });
-  const values = items.map((i) => i.value);
-  const over = entries
-    .filter((s) => !isKeptSshItem(s.id))
-    .sort((x, y) => compareCodeUnits(x.id, y.id))
-    .map((s) =>
-      s.path === undefined
-        ? kept.token({ kind: "form", form: "ssh-agent", value: s.id, items: values })
-        : cv.sshEntry(s),
-    );
-  const written = group.map((s, i) => {
-    const { value, base } = items[i]!;
+    const { value, base } = piece;
     const eq = value.indexOf("=");
     if (hasToken(value) || base === undefined || value.startsWith("~", eq + 1)) return cv.keptPath(s.id);
     if (eq < 0) return cv.sshEntry({ id: value });
-    return cv.sshEntry({
-      id: value.slice(0, eq),
-      path: maybeUnixPath(value.slice(eq + 1), { workingDir: base, home: "" }),
-    });
-  });
-  return [...written, ...over];
+    const path = maybeUnixPath(value.slice(eq + 1), { workingDir: base, home: "" });
+    return cv.sshEntry({ id: value.slice(0, eq), path });
+  };
+  const over = entries.filter((s) => !isKeptSshItem(s.id)).sort((x, y) => compareCodeUnits(x.id, y.id));
+  return [
+    ...over.filter((s) => s.path === undefined).map(cv.sshEntry),
+    ...entries.filter((s) => isKeptSshItem(s.id)).map(item),
+    ...over.filter((s) => s.path !== undefined).map(cv.sshEntry),
+  ];
 }

@@ -11,9 +11,9 @@
  *   is dropped rather than read by bake as a secret without a name);
  * - `host-ips`: an extra_hosts value: brackets removed from each IP (`[::1]` → `::1`), after splitting on `,`
  *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does;
- * - `ssh-item`, `ssh-agent`: the items of an ssh list whose ids hold references (keep-ssh.ts).
+ * - `ssh-item`: an item of an ssh list whose ids hold references (keep-ssh.ts).
  */
-import type { KeptSshAgent, KeptSshItem } from "./keep-ssh";
+import type { KeptSshItem } from "./keep-ssh";
 
 export interface KeptAttest {
   readonly kind: "form";
@@ -40,11 +40,10 @@ export interface KeptHostIps {
   readonly split: boolean;
 }
 
-export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptSshItem | KeptSshAgent;
+export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptSshItem;
 
 /** The values (holding tokens) a form reads. */
 export function formValues(form: KeptForm): string[] {
-  if (form.form === "ssh-agent") return [form.value, ...form.items];
   return form.form === "unless-empty" ? [form.value, form.test] : [form.value];
 }
 

@@ -13,8 +13,8 @@
  * Bake reads `ssh` as a list of `id=path` entries and keeps the last entry of each id, so the list is written
  * in its order, one item per entry: the whole list becomes one group, every item (literal ones too) a token of
  * its own (`ssh-item`), so that no merge collapses or reorders them; the mapping entries written over it follow
- * the group, and one with no path is written only when the group leaves its id without a path (`ssh-agent`).
- * bake/kept-ssh.ts writes the expressions, and Compose's two checks become bake validations (keep-forms.ts).
+ * the group, but those with no path come before it, where the group's entry of that id wins. bake/kept-ssh.ts
+ * writes the expressions, and Compose's two checks become bake validations (keep-forms.ts).
  */
 import { hasToken } from "./keep-token";
 import type { WrittenFolders } from "./keep-path";
@@ -29,19 +29,6 @@ export interface KeptSshItem {
   readonly base?: string;
   /** How the converter writes folders (set when the target is converted). */
   readonly written?: WrittenFolders;
-}
-
-/**
- * A mapping entry with no path (`{default: null}`) written over a kept group: the agent, unless the group's last
- * item with that id (the items' values, in order) gives it a path, which it then keeps.
- */
-export interface KeptSshAgent {
-  readonly kind: "form";
-  readonly form: "ssh-agent";
-  /** The id, literal. */
-  readonly value: string;
-  /** The group's items as written (with tokens), in order. */
-  readonly items: readonly string[];
 }
 
 /**

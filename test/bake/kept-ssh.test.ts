@@ -5,7 +5,6 @@
  */
 import { compose2bake } from "../../src/index";
 import {
-  sshAgentPieces,
   sshItemPieces,
   sshKeyProblem,
   sshKeyValidation,
@@ -67,16 +66,6 @@ describe("one item", () => {
   });
 });
 
-test("a pathless entry over the group: empty when the group's last item with its id has a path", () => {
-  expect(
-    sshAgentPieces({ kind: "form", form: "ssh-agent", value: "default", items: ["<ID>=k", "k2=x"] }, render),
-  ).toEqual([
-    {
-      expr: 'can(regex("=", reverselist([for s in ["default", "${ID}=k", "k2=x"] : s if split("=", s)[0] == "default"])[0])) ? "" : "default"',
-    },
-  ]);
-});
-
 describe("Compose's checks", () => {
   test("an item without `=` must be `default` (Go-quoted as Compose prints it)", () => {
     expect(sshKeyProblem("default")).toBeUndefined();
@@ -118,7 +107,7 @@ describe("a whole project", () => {
   const generate = (files: Record<string, string>, format: "hcl" | "json" = "hcl") =>
     compose2bake({ cwd: tempProject({ Dockerfile: "FROM alpine\n", ...files }), env: {}, format });
 
-  test("the list in its order, then the mapping written over it; validations on the first variable", () => {
+  test("the mapping's pathless entries, the list in its order, then the mapping's other entries; validations", () => {
     const r = generate({
       "base.yaml":
         'services:\n  base:\n    build:\n      context: .\n      ssh: ["z=keys/z", "${ID}=keys/id", "${J}"]\n',
@@ -128,10 +117,11 @@ describe("a whole project", () => {
     expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
     const ssh = r.text.slice(r.text.indexOf("ssh = ["));
     const lines = ssh.split("\n").slice(1, 6);
-    expect(lines[0]).toBe('    "z=keys/z",');
-    expect(lines[1]).toContain('"${ID}=keys/id"');
-    expect(lines[2]).toContain('regex("^([^=]*)(=?)([\\\\s\\\\S]*)$", J)');
-    expect(lines[3]).toContain('[for s in ["default", "z=keys/z", "${ID}=keys/id", J]');
+    // `default: null` keeps a path the list gives `default`: before the list, whose entry then wins in bake.
+    expect(lines[0]).toBe('    "default",');
+    expect(lines[1]).toBe('    "z=keys/z",');
+    expect(lines[2]).toContain('"${ID}=keys/id"');
+    expect(lines[3]).toContain('regex("^([^=]*)(=?)([\\\\s\\\\S]*)$", J)');
     expect(lines[4]).toBe('    "k2=keys/k2",');
     expect(r.text).toContain('length(distinct(["z=keys/z", "${ID}=keys/id", J])) == 3');
     expect(r.text).toContain('can(regex("=", J)) || J == "default"');

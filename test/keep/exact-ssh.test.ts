@@ -83,7 +83,7 @@ const cases: SshCase[] = [
         "services:\n  a:\n    extends: {file: base.yaml, service: base}\n    build:\n      ssh: {default: null, k2: null, k3: keys/k3}\n",
     },
     envs: [{}, { ID: "default" }, { ID: "k2" }, { ID: "k3" }, { ID: "x" }],
-    expression: 'can(regex("=", reverselist([for s in ["default", ',
+    expression: '"${ID == "" ? "k1" : ID}=keys/k1"',
   },
   {
     name: "lists of a service and the one it extends in the same file, appended, then one mapping",
