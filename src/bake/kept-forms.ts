@@ -2,7 +2,7 @@
  * The HCL expressions and validations for the values Compose reshapes after interpolating them
  * (compose/keep-forms.ts), each with Compose's meaning under every environment. Every function here is one of
  * buildx 0.29.1's bake functions (bake/hclparser/stdlib.go): `regex_replace`, `regexall`, `split`, `join`, `can`,
- * `regex`, `length`.
+ * `regex`, `length` (kept-ssh.ts adds `distinct`).
  */
 import type { KeptPiece } from "../compose/keep";
 import type { KeptCheck, KeptForm } from "../compose/keep-forms";
@@ -10,6 +10,7 @@ import { hclString } from "./escape";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 import { decodingMessage } from "../compose/go-format";
+import { sshItemPieces, sshKeyProblem, sshKeyValidation, sshUniqueProblem, sshUniqueValidation } from "./kept-ssh";
 
 /** What a form needs of the expression writer. */
 export interface FormWriter {
@@ -67,6 +68,8 @@ export function formPieces(
       if (!form.split) return [{ expr: `regex_replace(${x}, ${BRACKETS}, "$1")` }];
       return [{ expr: `join(",", [for ip in split(",", ${x}) : regex_replace(ip, ${BRACKETS}, "$1")])` }];
     }
+    case "ssh-item":
+      return sshItemPieces(form, (v) => w.value(splitOf(v)));
   }
 }
 
@@ -94,7 +97,7 @@ function hostCut(x: string): string {
  * A check on a value whose references were all written as text (known values): Compose's message when it fails
  * now, else undefined.
  */
-export function checkText(check: KeptCheck, text: string): string | undefined {
+export function checkText(check: KeptCheck, text: string, textOf: (value: string) => string): string | undefined {
   switch (check.rule) {
     case "size":
       return new RegExp(SIZE).test(text)
@@ -110,6 +113,10 @@ export function checkText(check: KeptCheck, text: string): string | undefined {
       const host = text.slice(0, cut);
       return host === "" || host.includes(":") ? hostDecoding(check.service, `bad host name '${host}'`) : undefined;
     }
+    case "ssh-key":
+      return sshKeyProblem(text);
+    case "ssh-unique":
+      return sshUniqueProblem(check.items.map(textOf), check.path);
   }
 }
 
@@ -153,5 +160,9 @@ export function checkValidation(
         error_message: { template: [{ expr: `length(regexall("[=:]", ${x})) == 0 ? ${missing} : ${bad}` }] },
       };
     }
+    case "ssh-key":
+      return sshKeyValidation(check.value, (v) => w.value(splitOf(v)));
+    case "ssh-unique":
+      return sshUniqueValidation(check.items, check.path, (v) => w.value(splitOf(v)));
   }
 }

@@ -22,7 +22,7 @@ type Piece = string | { expr: string };
 const REMOTE_PREFIXES = ["service:", "github.com/", "git@"];
 /** compose-go's IsWindowsAbs beside path.IsAbs (paths/unix.go), one class per character. */
 const UNIX_ABSOLUTE = [[/\//], [/[A-Za-z]/, /:/, /[/\\]/], [/[/\\]/, /[/\\]/, /[^/\\]/]];
-const UNIX_ABSOLUTE_REGEX = "^(/|[A-Za-z]:[/\\\\]|[/\\\\]{2}[^/\\\\])";
+export const UNIX_ABSOLUTE_REGEX = "^(/|[A-Za-z]:[/\\\\]|[/\\\\]{2}[^/\\\\])";
 
 /** The pieces of the value of a kept path whose own value is `value` (rendered); may it be empty: `canBeEmpty`. */
 export function keptPathPieces(value: readonly Piece[], kp: KeptPath, canBeEmpty: boolean): Piece[] {

@@ -6,13 +6,15 @@
 import * as path from "../platform/path";
 import { isTrue } from "../compose/environment";
 import { hasToken } from "../compose/keep-token";
-import type { ComposeBuild, ComposeProject, ComposeService } from "../compose/model";
+import type { ComposeBuild, ComposeProject, ComposeService, ComposeSsh } from "../compose/model";
+import { isKeptSshItem } from "../compose/keep-ssh";
 import type { KeptVariables } from "../compose/keep";
 import { placeOf, type PlaceOf } from "../compose/positions";
 import { fail, type DiagnosticBag } from "../diagnostics";
 import { dict, hasOwn, own } from "../dict";
 import { BUILD_KEYS, type Converting, type KeyConverter } from "./build-keys";
 import { compareCodeUnits } from "./escape";
+import { keptSshEntries } from "./kept-ssh";
 import type { BakeString, BakeTarget } from "./model";
 
 /** Compose's variable-name syntax: what a value-less arg's name must be to stay a bake variable reference. */
@@ -288,21 +290,25 @@ export class TargetConverter implements KeyConverter {
   }
 
   ssh(b: ComposeBuild, at: string): string[] {
-    return [...b.ssh]
-      .sort((x, y) => compareCodeUnits(x.id, y.id))
-      .map((s) => {
-        if (s.id.includes("=")) {
-          fail(
-            "invalid-ssh-id",
-            `ssh id ${JSON.stringify(s.id)} holds "=", which bake reads as the end of the id`,
-            this.placeOf(`${at}.ssh.${s.id}`) ?? this.placeOf(`${at}.ssh`) ?? this.placeOf(at),
-          );
-        }
-        if (s.path === undefined || s.path === "") return s.id;
-        if (hasToken(s.path)) return `${s.id}=${this.keptPath(s.path)}`;
-        const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : this.laterSshPath(p)));
-        return `${s.id}=${paths.join(",")}`;
-      });
+    const kept = this.kept;
+    // A list whose ids hold references: its items in order, then the entries written over it (bake/kept-ssh.ts).
+    if (kept && b.ssh.some((s) => isKeptSshItem(s.id)))
+      return keptSshEntries(b.ssh, kept, { keptPath: (v) => this.keptPath(v), sshEntry: (s) => this.sshEntry(s, at) });
+    return [...b.ssh].sort((x, y) => compareCodeUnits(x.id, y.id)).map((s) => this.sshEntry(s, at));
+  }
+
+  private sshEntry(s: ComposeSsh, at: string): string {
+    if (s.id.includes("=")) {
+      fail(
+        "invalid-ssh-id",
+        `ssh id ${JSON.stringify(s.id)} holds "=", which bake reads as the end of the id`,
+        this.placeOf(`${at}.ssh.${s.id}`) ?? this.placeOf(`${at}.ssh`) ?? this.placeOf(at),
+      );
+    }
+    if (s.path === undefined || s.path === "") return s.id;
+    if (hasToken(s.path)) return `${s.id}=${this.keptPath(s.path)}`;
+    const paths = s.path.split(",").map((p, i) => (i === 0 ? this.localPath(p) : this.laterSshPath(p)));
+    return `${s.id}=${paths.join(",")}`;
   }
 }
 

@@ -71,6 +71,8 @@ const CHECK_CODES = {
   "no-equals": "invalid-extra-host",
   "not-empty": "secret-source",
   "host-item": "invalid-extra-host",
+  "ssh-key": "invalid-ssh-key",
+  "ssh-unique": "schema",
 } as const;
 
 /**
@@ -324,11 +326,12 @@ export function applyKeptVariables(
     const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
     if (host === undefined) {
       // Every reference was written as text: the check runs now, as Compose runs it.
-      const text = expr
-        .value(splitOf(check.value))
-        .filter((p) => typeof p === "string")
-        .join("");
-      const problem = checkText(check, text);
+      const textOf = (value: string): string =>
+        expr
+          .value(splitOf(value))
+          .filter((p) => typeof p === "string")
+          .join("");
+      const problem = checkText(check, textOf(check.value), textOf);
       if (problem !== undefined) fail(CHECK_CODES[check.rule], problem);
       continue;
     }

@@ -7,6 +7,7 @@ import type { PlaceOf } from "../compose/positions";
 import type { DiagnosticBag } from "../diagnostics";
 import type { BakeString, BakeTarget } from "./model";
 import { dictCopy, hasOwn } from "../dict";
+import { hasToken } from "../compose/keep-token";
 
 export interface XBakeContext {
   readonly path: string;
@@ -71,10 +72,12 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
   const secret = list("secret");
   if (secret) t.secret = mergeById(strings(t.secret), secret, secretId);
   const ssh = list("ssh");
-  if (ssh)
-    t.ssh = mergeById(strings(t.ssh), ssh, sshId).sort((a, b) =>
-      sshId(a) < sshId(b) ? -1 : sshId(a) > sshId(b) ? 1 : 0,
-    );
+  if (ssh) {
+    const merged = mergeById(strings(t.ssh), ssh, sshId);
+    // A list holding kept items (bake/kept-ssh.ts) keeps its order: bake keeps the last entry of each id.
+    if (!merged.some(hasToken)) merged.sort((a, b) => (sshId(a) < sshId(b) ? -1 : sshId(a) > sshId(b) ? 1 : 0));
+    t.ssh = merged;
+  }
   const platforms = list("platforms");
   if (platforms) t.platforms = unique([...strings(t.platforms), ...platforms]);
   const output = list("output");

@@ -26,6 +26,8 @@ export interface ExtendsContext {
   readonly home: string;
   /** Keep mode: how a path holding kept references is kept, with the extended file's folder (keep-path.ts). */
   readonly keepPath?: KeepPath;
+  /** Keep mode: an ssh list holding kept items as one group (keep-ssh.ts). */
+  readonly keepSshGroup?: (items: readonly string[], service: string) => PlainMap;
   /** Folder that `extends.file` resolves from (the project or include folder, or the extended file's folder). */
   readonly resourceDir: string;
   /** Absolute path of the file the services come from, for messages. */
@@ -110,14 +112,18 @@ export function resolveExtends(
         next,
         baseName,
       );
+      // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping, made from the
+      // items as written (keep mode's checks compare them so), on a copy: every service extending it shares it.
+      const found = resolved[baseName]!;
+      const canonical: PlainValue =
+        isMap(found) && isMap(found.build) ? { ...found, build: { ...found.build } } : found;
+      canonicalizeSsh(dict([["services", dict([[baseName, canonical]])]]), ctx.keepSshGroup);
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(
-        resolved[baseName]!,
+        canonical,
         { workingDir: dir, home: ctx.home, keepPath: ctx.keepPath },
         { defaultContext: false },
       ) as PlainValue;
-      // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping.
-      canonicalizeSsh(dict([["services", dict([[baseName, base]])]]));
     }
     const local: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;

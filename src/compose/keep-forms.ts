@@ -10,11 +10,13 @@
  *   `environment:` names no variable: Compose refuses the project then, a `not-empty` check below, and the entry
  *   is dropped rather than read by bake as a secret without a name);
  * - `host-ips`: an extra_hosts value: brackets removed from each IP (`[::1]` → `::1`), after splitting on `,`
- *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does.
+ *   when it came from the list form (`host=ip1,ip2`), as compose-go's HostsList does;
  * - `host-list`: a whole list-form extra_hosts one of whose host names holds a variable (`- ${H}=10.0.0.1`):
  *   the map bake reads, built when bake runs: each item cut at its first `=` (else `:`), the IPs of a host
- *   joined in the order of the items, as compose-go's HostsList does.
+ *   joined in the order of the items, as compose-go's HostsList does;
+ * - `ssh-item`: an item of an ssh list whose ids hold references (keep-ssh.ts).
  */
+import type { KeptSshItem } from "./keep-ssh";
 
 export interface KeptAttest {
   readonly kind: "form";
@@ -48,7 +50,7 @@ export interface KeptHostList {
   readonly items: readonly string[];
 }
 
-export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptHostList;
+export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptHostList | KeptSshItem;
 
 /** The values (holding tokens) a form reads. */
 export function formValues(form: KeptForm): readonly string[] {
@@ -69,12 +71,17 @@ export function formValues(form: KeptForm): readonly string[] {
  * - `no-equals`: an extra_hosts list item `host:<value>` whose value holds a `=` is cut there by Compose, which
  *   then refuses the host name `host:<value up to the =>`;
  * - `not-empty`: Compose refuses the project with `message` when the value comes out empty (a secret that is
- *   not external needs a `file` or an `environment`: the value is the two joined).
+ *   not external needs a `file` or an `environment`: the value is the two joined);
  * - `host-item`: an extra_hosts list item whose host name holds a variable: it needs a `=` or `:`, and the host
- *   name before the cut must be neither empty nor hold a `:` (compose-go's decoding errors).
+ *   name before the cut must be neither empty nor hold a `:` (compose-go's decoding errors);
+ * - `ssh-key`: an ssh list item (keep-ssh.ts) that comes out without `=` must be `default`;
+ * - `ssh-unique`: the items of an ssh list must come out different (the schema's uniqueItems); `value` is the
+ *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`).
  */
 export type KeptCheck =
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
   | { readonly rule: "no-equals"; readonly value: string; readonly host: string }
   | { readonly rule: "not-empty"; readonly value: string; readonly message: string }
-  | { readonly rule: "host-item"; readonly value: string; readonly service: string };
+  | { readonly rule: "host-item"; readonly value: string; readonly service: string }
+  | { readonly rule: "ssh-key"; readonly value: string }
+  | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string };

@@ -7,8 +7,9 @@
  * A token (keep-token.ts, which user text cannot forge) stands for one parsed reference. Tokens are only left in
  * values that reach bake unchanged (args and label values, tags, image, cache entries, target, network,
  * dockerfile, platforms and the service platform, …) or that bake parses as Compose does (pull, no_cache and
- * privileged as KeptBoolean, shm_size), and paths, which keep their declaring folder as one KeptPath (keep-path.ts):
- * values that compose2bake rewrites otherwise (ssh ids, secret environment names, ulimits, …) are
+ * privileged as KeptBoolean, shm_size), paths, which keep their declaring folder as one KeptPath (keep-path.ts),
+ * and ssh items whose id holds a reference, each one token (keep-ssh.ts):
+ * values that compose2bake rewrites otherwise (an extra_hosts host name, ulimits, …) are
  * resolved as if every variable were unset, with a warning when that happened in a build section (README). The one exception to "only the files": a variable in the key of a list-form arg or label
  * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning);
  * a value-less arg named by a reference (`- ${K}`) is resolved as if unset instead (keepKeyValueItem).
@@ -31,6 +32,8 @@ import { canBeEmpty, outcome } from "./operators";
 import { isBuildRelevant, isKeepablePlace, isKeyValueItem } from "./keep-places";
 import type { KeptCheck, KeptForm } from "./keep-forms";
 import { isKeptPathPlace, type KeptPath, type PathRule, type WrittenFolders } from "./keep-path";
+import { isKeptSshItem, isSshListItem } from "./keep-ssh";
+import type { PlainMap } from "./raw";
 
 export type { KeptPath } from "./keep-path";
 
@@ -180,8 +183,38 @@ export class KeptVariables {
    */
   readonly keepPath = (value: string, rule: PathRule, base: string): string => {
     const split = this.split(value);
-    if (split.length === 1 && typeof split[0] !== "string" && split[0]!.kind === "path") return value;
+    const only = split.length === 1 ? split[0] : undefined;
+    if (typeof only === "object" && only.kind === "path") return value;
+    // A kept ssh item (keep-ssh.ts) takes the folder of its path the same way, the first one it is given.
+    if (typeof only === "object" && only.kind === "form" && only.form === "ssh-item")
+      return only.base === undefined ? this.token({ ...only, base }) : value;
     return this.token({ kind: "path", value, rule, base });
+  };
+
+  /**
+   * The items of an ssh list holding kept items (keep-ssh.ts), as compose-go's canonical transform meets them:
+   * one group, a mapping of one token per item (literal items wrapped too) to null, in the list's order; and
+   * Compose's checks on the items as validations (unique; an item without `=` must be `default`).
+   */
+  readonly sshGroup = (items: readonly string[], service: string): PlainMap => {
+    const out: PlainMap = Object.create(null) as PlainMap;
+    const values: string[] = [];
+    for (const item of items) {
+      const piece = isKeptSshItem(item) ? this.split(item)[0] : undefined;
+      const value =
+        typeof piece === "object" && piece.kind === "form" && piece.form === "ssh-item" ? piece.value : item;
+      values.push(value);
+      if (piece !== undefined && !value.includes("=")) this.checks.push({ rule: "ssh-key", value });
+      out[piece !== undefined ? item : this.token({ kind: "form", form: "ssh-item", value })] = null;
+    }
+    if (values.length > 1)
+      this.checks.push({
+        rule: "ssh-unique",
+        value: values.join(""),
+        items: values,
+        path: `services.${service}.build.ssh`,
+      });
+    return out;
   };
 
   /** `value` with every kept path in it given the folders as the bake file writes them (the converter's). */
@@ -190,7 +223,13 @@ export class KeptVariables {
       .map((piece) => {
         if (typeof piece === "string") return piece;
         const ref = this.references[piece];
-        return ref?.kind === "path" ? this.token({ ...ref, written: written(ref.base) }) : encodeToken(piece);
+        if (ref?.kind === "path") return this.token({ ...ref, written: written(ref.base) });
+        if (ref?.kind === "form" && ref.form === "ssh-item") {
+          if (ref.base === undefined)
+            throw new Error("internal error: a kept ssh item reached bake without its folder");
+          return this.token({ ...ref, written: written(ref.base) });
+        }
+        return encodeToken(piece);
       })
       .join("");
   }
@@ -306,6 +345,13 @@ function keepString(
   collectRequirements(parts, [], kept);
   // In `- KEY=${V}` only the value may be kept: the key must be literal.
   const literalKey = () => parts[0]?.kind === "text" && parts[0].text.includes("=");
+  // An ssh item whose id holds a reference: the whole item, cut where Compose cuts it by bake (keep-ssh.ts).
+  if (isSshListItem(segs, inList) && !literalKey())
+    return kept.token({
+      kind: "form",
+      form: "ssh-item",
+      value: parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join(""),
+    });
   const keepable =
     (isKeepablePlace(segs) && (!keyValueItem || literalKey())) || isKeptPathPlace(segs, inList, literalKey);
   if (keepable) return parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");

@@ -14,6 +14,7 @@ import type { PlaceOf } from "./positions";
 import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
+import { isKeptSshItem } from "./keep-ssh";
 
 /** Merges `override` into `base`, returning a new value; neither input is changed. */
 export function mergeDocuments(base: PlainMap, override: PlainMap, placeOf: PlaceOf): PlainMap {
@@ -199,14 +200,26 @@ function mergeSsh(base: PlainValue, override: PlainValue, path: TreePath, placeO
  * compose-go's canonical transform of a loaded file (transform/ssh.go): every `build.ssh` list becomes a mapping,
  * `default` → `{default: null}`, `id=path` → `{id: path}` (a repeated id keeps its last path). Applied in place to
  * the model after each file, and to a file reached through `extends`. A list holding anything else is left as it
- * is, for normalisation to report.
+ * is, for normalisation to report. In keep mode a list holding kept items (ids with references) is one group,
+ * made by `keepGroup` (keep-ssh.ts).
  */
-export function canonicalizeSsh(model: PlainMap): void {
+export function canonicalizeSsh(
+  model: PlainMap,
+  keepGroup?: (items: readonly string[], service: string) => PlainMap,
+): void {
   if (!isMap(model.services)) return;
-  for (const service of Object.values(model.services)) {
+  for (const [name, service] of Object.entries(model.services)) {
     if (!isMap(service) || !isMap(service.build) || !Array.isArray(service.build.ssh)) continue;
     const items = service.build.ssh;
-    if (!items.every((x) => typeof x === "string" && (x === "default" || x.includes("=")))) continue;
+    const kept = keepGroup !== undefined && items.some(isKeptSshItem);
+    if (
+      !items.every((x) => typeof x === "string" && (x === "default" || x.includes("=") || (kept && isKeptSshItem(x))))
+    )
+      continue;
+    if (kept) {
+      service.build.ssh = keepGroup(items as string[], name);
+      continue;
+    }
     const out: PlainMap = Object.create(null) as PlainMap;
     for (const item of items as string[]) {
       const i = item.indexOf("=");

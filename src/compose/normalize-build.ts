@@ -23,6 +23,7 @@ import { hasToken } from "./keep-token";
 import type { KeptVariables } from "./keep";
 import { contextPath, maybeUnixPath } from "./paths";
 import type { KeepPath } from "./keep-path";
+import { isKeptSshItem } from "./keep-ssh";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
 import type { ComposeBuild, ComposeServiceSecret, ComposeSsh, ComposeUlimit, PositionTable } from "./model";
@@ -187,11 +188,17 @@ function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext)
 function normalizeSsh(raw: Raw, p: string, ctx: NormalizeContext): ComposeSsh[] {
   const byId = new Map<string, string | undefined>();
   if (isMap(raw)) {
-    for (const [id, v] of Object.entries(raw)) byId.set(id, v === null ? undefined : goString(v));
+    for (const [id, v] of Object.entries(raw)) {
+      // A kept ssh item (keep-ssh.ts) of the main project's files: its path is from the project folder.
+      const key = isKeptSshItem(id) ? (ctx.keepPath?.(id, "unix", ctx.workingDir) ?? id) : id;
+      byId.set(key, v === null ? undefined : goString(v));
+    }
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       const eq = item.indexOf("=");
       if (eq < 0) {
+        // A list still holding a kept item was left for its literal items' errors (canonicalizeSsh).
+        if (isKeptSshItem(item)) return;
         if (item !== "default")
           fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, placeOf(ctx.positions, `${p}.${i}`));
         byId.set(item, undefined);

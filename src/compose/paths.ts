@@ -7,6 +7,7 @@ import * as path from "../platform/path";
 import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { hasToken } from "./keep-token";
 import type { KeepPath, PathRule } from "./keep-path";
+import { isKeptSshItem } from "./keep-ssh";
 
 interface PathContext {
   readonly workingDir: string;
@@ -101,12 +102,15 @@ function resolveBuildPaths(service: PlainMap, ctx: PathContext, options: { defau
     });
   }
   const ssh = build.ssh;
+  // A kept ssh item (keep-ssh.ts; an item or, once the list is a mapping, a key) takes this folder for its path.
+  const sshItem = (item: string): string => (isKeptSshItem(item) ? (kept(item, "unix", ctx) ?? item) : item);
   if (isMap(ssh)) {
     out.ssh = Object.fromEntries(
-      Object.entries(ssh).map(([k, v]) => [k, typeof v === "string" ? maybeUnixPath(v, ctx) : v]),
+      Object.entries(ssh).map(([k, v]) => [sshItem(k), typeof v === "string" ? maybeUnixPath(v, ctx) : v]),
     );
   } else if (Array.isArray(ssh)) {
     out.ssh = ssh.map((item) => {
+      if (typeof item === "string") item = sshItem(item);
       if (typeof item !== "string" || !item.includes("=")) return item;
       const i = item.indexOf("=");
       // An empty path (`k=`) is this folder, as in compose-go's maybeUnixPath; only `- default` means the agent.

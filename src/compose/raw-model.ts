@@ -95,6 +95,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
       value.services = resolveExtends(value.services, {
         home: ctx.home,
         keepPath: ctx.kept?.keepPath,
+        keepSshGroup: ctx.kept?.sshGroup,
         resourceDir: workingDir,
         file: doc.file.path,
         placeOf,
@@ -114,7 +115,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
     checkCanonicalShapes(model, value, placeOf);
-    canonicalizeSsh(model);
+    canonicalizeSsh(model, ctx.kept?.sshGroup);
   }
   return model;
 }

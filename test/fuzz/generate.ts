@@ -26,8 +26,8 @@ import * as fc from "fast-check";
 import { alias, list, map, raw, str, yamlDocument, type YNode } from "./yaml-text";
 
 /**
- * Issue #13 item 1: kept mode resolves a few values as if their variables were unset (`ulimits`, ssh ids, an
- * extra_hosts host name; paths and the reshaped values are kept exactly now), so a kept file differs from Compose
+ * Issue #13 item 1: kept mode resolves a few values as if their variables were unset (`ulimits`, an extra_hosts
+ * host name; paths, ssh ids and the reshaped values are kept exactly now), so a kept file differs from Compose
  * whenever such a variable is set. The generator puts variables in those places
  * only for `--resolve` runs; set this to true (or `C2B_FUZZ_KEPT_AS_UNSET=1`) to exercise them in kept mode too.
  */
@@ -51,7 +51,19 @@ export interface GenerateOptions {
 
 /** What a value is, so that variables and literals give values both tools accept for that key. */
 export type Kind =
-  "text" | "word" | "platform" | "path" | "key" | "size" | "number" | "bool" | "ip" | "ent" | "attest" | "envname";
+  | "text"
+  | "word"
+  | "platform"
+  | "path"
+  | "key"
+  | "size"
+  | "number"
+  | "bool"
+  | "ip"
+  | "ent"
+  | "attest"
+  | "envname"
+  | "sshid";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -100,6 +112,9 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   ent: { names: ["ENT"], values: ["network.host", "security.insecure"] },
   attest: { names: ["ATT"], values: ["true", "false", "mode=max", "mode=min"] },
   envname: { names: ["SN"], values: ["T1", "W1", "NOPE"] },
+  // ssh ids in list form, kept exactly since issue #13 item 1 (bake/kept-ssh.ts); `k3=…` makes an id-only item a
+  // key, `nope` one Compose refuses.
+  sshid: { names: ["SID"], values: ["default", "k1", "k.2", "k3=keys/id2", "nope"] },
 };
 
 export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap((v) => v.names);
@@ -152,6 +167,7 @@ export const LITERALS = {
   ent: ["network.host", "security.insecure"],
   attest: ["true", "false", "mode=max"],
   envname: ["T1"],
+  sshid: ["default", "k1", "k.2"],
 } as const;
 
 /** Requirements fail whenever their variable is unset, and then both tools just refuse: they are drawn rarely. */
@@ -248,7 +264,12 @@ export interface BuildSpec {
   readonly shm_size?: Template;
   readonly ulimits?: ReadonlyArray<readonly [string, Template | { readonly soft: Template; readonly hard: Template }]>;
   readonly secrets?: ReadonlyArray<{ readonly source: string; readonly long: boolean; readonly target?: string }>;
-  readonly ssh?: { readonly list: boolean; readonly entries: ReadonlyArray<readonly [string, Template | null]> };
+  readonly ssh?: {
+    readonly list: boolean;
+    readonly entries: ReadonlyArray<readonly [string, Template | null]>;
+    /** In list form, the id of the entry at the same index written as this template instead (`- ${SID}=…`). */
+    readonly ids?: ReadonlyArray<Template | null>;
+  };
   readonly pull?: Template;
   readonly no_cache?: Template;
   readonly additional_contexts?: {
@@ -424,7 +445,13 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
       ),
       { minLength: 1, maxLength: 2, selector: (s) => s.source },
     ),
-    ssh: mapOrList(["default", "k1", "k.2"], fc.option(templateArb("key", true), { nil: null }), 2),
+    ssh: fc
+      .tuple(
+        mapOrList(["default", "k1", "k.2"], fc.option(templateArb("key", true), { nil: null }), 2),
+        // ids from variables, kept exactly since issue #13 item 1 (bake/kept-ssh.ts)
+        fc.array(fc.option(templateArb("sshid", true), { nil: null }), { maxLength: 2 }),
+      )
+      .map(([ssh, ids]) => (ids.some((t) => t !== null) ? { ...ssh, ids } : ssh)),
     pull: templateArb("bool", true), // kept exactly since issue #13 item 1, like no_cache and privileged
     no_cache: templateArb("bool", true),
     additional_contexts: mapOrList(
@@ -730,7 +757,13 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
     case "ssh":
       if (!b.ssh) return undefined;
       return b.ssh.list
-        ? list(b.ssh.entries.map(([id, p]) => str(p ? `${id}=${templateText(p)}` : id)))
+        ? list(
+            b.ssh.entries.map(([literal, p], i) => {
+              const t = b.ssh!.ids?.[i];
+              const id = t ? templateText(t) : literal;
+              return str(p ? `${id}=${templateText(p)}` : id);
+            }),
+          )
         : map(b.ssh.entries.map(([id, p]) => [id, p ? tpl(p) : raw("null")] as const));
     case "additional_contexts":
       return (

@@ -1,0 +1,153 @@
+/**
+ * Kept ssh ids equal to Compose under every environment (issue #13, item 1): an ssh list item whose id holds a
+ * `${VAR}` (`- ${ID}=keys/id`, `- ${ID}`) stays a bake expression (src/bake/kept-ssh.ts) instead of being resolved
+ * as if unset. Compose cuts each interpolated item at its first `=`, keeps the last path of a repeated id, refuses
+ * an item without `=` that is not `default` and a list whose items come out equal, and lets a mapping written over
+ * the list (an extending service) replace its entries, except that an id with no path keeps the list's path.
+ *
+ * As in exact.test.ts, the kept file is generated once (JSON and HCL), then for each environment E
+ * `docker buildx bake --print` of it under E must equal `docker compose build --print` under E resolved by the
+ * same bake, or both must fail (with Compose's message when the case names one). Every environment has an ssh
+ * agent socket (SSH_AUTH_SOCK) and a fake HOME; the keys are real keys, as bake parses them.
+ */
+import * as path from "node:path";
+import { compose2bake } from "../../src/index";
+import { findRealTools, whyNoRealTools, withSshAgentSocket, writeSshPrivateKey } from "../support/realtools";
+import { keptFileAgainstCompose } from "../support/kept-differential";
+import { tempProject } from "../support/run";
+
+const tools = findRealTools();
+const withTools = tools ? test : test.skip;
+// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
+// saying so, and under CI=true it fails.
+if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
+
+interface SshCase {
+  readonly name: string;
+  /** Files under `proj/` (a Dockerfile is added). */
+  readonly files: Record<string, string>;
+  /** Environments to compare under (SSH_AUTH_SOCK and HOME are added). */
+  readonly envs: ReadonlyArray<Record<string, string>>;
+  /** Text the kept HCL file must hold (the ids stayed expressions). */
+  readonly expression: string;
+  /** When some environments make Compose refuse the project: its message, which bake must give too. */
+  readonly message?: RegExp;
+}
+
+const cases: SshCase[] = [
+  {
+    name: "ids from variables (a repeated id keeps its last path; an empty id is the default agent's)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      ssh:\n        - "${ID}=keys/k1"\n        - k2=keys/k2\n        - "${ID2-k2}=keys/k3"\n',
+    },
+    envs: [{ ID: "k1" }, {}, { ID: "k2" }, { ID: "default" }, { ID2: "" }, { ID2: "k9", ID: "k9" }, { ID: "k5=x" }],
+    expression: '[for m in [regex("^([^=]*)=([\\\\s\\\\S]*)$", "${ID}=keys/k1")] :',
+  },
+  {
+    name: "an id-only item: `default` is the agent, an item holding `=` is a key, anything else is refused",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      ssh: ["${AG-default}"]\n  b:\n    profiles: [never]\n    build:\n      context: .\n      ssh: ["k=keys/k1", "${AG2:-default}"]\n',
+    },
+    envs: [
+      {},
+      { AG: "default" },
+      { AG: "k5=keys/k1" },
+      { AG: "k6=~/id" },
+      { AG: "k7=" },
+      { AG: "" },
+      { AG: "foo" },
+      { AG2: "k=keys/k2" },
+      { AG2: "bar" },
+    ],
+    expression: 'm[1] == "" ? m[0] :',
+    // Compose checks the services no profile enables too; `k7=` is the project folder, which bake cannot read.
+    message: /invalid ssh key "(foo|bar)?"|: is a directory/,
+  },
+  {
+    name: "items that come out equal (Compose's schema refuses the list)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      ssh: ["${A}=keys/k1", "${B:-b}=keys/k1", "${C-default}"]\n',
+    },
+    envs: [{ A: "a" }, { A: "b" }, { A: "x", B: "x" }, { A: "a", C: "default" }, { A: "default=keys/k1", C: "" }],
+    expression: "length(distinct([",
+    message: /services\.a\.build\.ssh must be a mapping|invalid ssh key ""/,
+  },
+  {
+    name: "a mapping written over the list by an extending service (an id with no path keeps the list's one)",
+    files: {
+      "base.yaml": 'services:\n  base:\n    build:\n      context: .\n      ssh: ["${ID:-k1}=keys/k1", "k2=keys/k2"]\n',
+      "compose.yaml":
+        "services:\n  a:\n    extends: {file: base.yaml, service: base}\n    build:\n      ssh: {default: null, k2: null, k3: keys/k3}\n",
+    },
+    envs: [{}, { ID: "default" }, { ID: "k2" }, { ID: "k3" }, { ID: "x" }],
+    expression: '"${ID == "" ? "k1" : ID}=keys/k1"',
+  },
+  {
+    name: "lists of a service and the one it extends in the same file, appended, then one mapping",
+    files: {
+      "compose.yaml":
+        'services:\n  base:\n    build:\n      context: .\n      ssh: ["${ID:-k1}=keys/k1"]\n  a:\n    extends: base\n    build:\n      ssh: ["k2=keys/k2"]\n',
+    },
+    envs: [{}, { ID: "k2" }, { ID: "default" }],
+    expression: "== 2",
+  },
+  {
+    name: "a list declared by an included file in a sub-folder (its paths start there)",
+    files: {
+      "compose.yaml": "include:\n  - sub/compose.yaml\n",
+      "sub/compose.yaml": 'services:\n  i:\n    build:\n      context: .\n      ssh: ["${ID:-k}=id", "${J-j}"]\n',
+      "sub/Dockerfile": "FROM alpine\n",
+    },
+    envs: [{}, { ID: "default" }, { J: "default" }, { J: "j=../keys/k2" }, { J: "j=" }],
+    expression: '"sub/${p}"',
+    // `j=` is the included file's folder, which bake cannot read.
+    message: /invalid ssh key "j"|: is a directory/,
+  },
+];
+
+/** The project in proj/ of a temporary folder, keys in proj/keys (and the folder `x=keys`), a fake home. */
+function layout(files: Record<string, string>): { root: string; cwd: string } {
+  const root = tempProject({
+    "proj/Dockerfile": "FROM alpine\n",
+    ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`proj/${k}`, v])),
+  });
+  for (const key of ["proj/keys/k1", "proj/keys/k2", "proj/keys/k3", "proj/x=keys/k1", "proj/sub/id", "home/id"])
+    writeSshPrivateKey(path.join(root, key));
+  return { root, cwd: path.join(root, "proj") };
+}
+
+describe.each(cases)("$name", (c) => {
+  test("the ids stay bake expressions, with no variable-resolved warning", () => {
+    const { cwd } = layout(c.files);
+    const r = compose2bake({ cwd, env: {}, format: "hcl" });
+    expect(r.text).toContain(c.expression);
+    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
+  });
+
+  withTools(
+    "bake under each environment = docker compose build under it",
+    async () => {
+      const { root, cwd } = layout(c.files);
+      const agent = await withSshAgentSocket();
+      try {
+        const common = { SSH_AUTH_SOCK: agent.path, HOME: path.join(root, "home") };
+        const refusals = await keptFileAgainstCompose(tools!, {
+          cwd,
+          envs: c.envs.map((e) => [JSON.stringify(e), { ...common, ...e }] as const),
+        });
+        const message = c.message ?? /\(no failure expected\)/;
+        for (const r of refusals) {
+          expect(r.theirs).toMatch(message);
+          expect(r.ours).toMatch(message);
+        }
+        if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
+      } finally {
+        await agent.close();
+      }
+    },
+    180_000,
+  );
+});
