@@ -98,7 +98,7 @@ describe("target attributes", () => {
     ]);
   });
   test("a map bake builds from an expression (kept extra-hosts) is merged by bake, the added keys last", () => {
-    const t: BakeTarget = { "extra-hosts": { template: [{ expr: "{ (H) = \"1.1.1.1\" }" }] } };
+    const t: BakeTarget = { "extra-hosts": { template: [{ expr: '{ (H) = "1.1.1.1" }' }] } };
     expect(mergeTarget(t, { "extra-hosts": { z: "2.2.2.2" } })["extra-hosts"]).toEqual({
       template: [{ expr: 'merge("${{ (H) = "1.1.1.1" }}", { "z" = "2.2.2.2" })' }],
     });

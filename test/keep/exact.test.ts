@@ -191,7 +191,8 @@ const cases: ExactCase[] = [
       { H: "k", HOSTS: "[::1]=9.9.9.9" },
     ],
     expression: '{ for h, v in { for p in [for m in [for s in ["h=1.1.1.1", "${H}=2.2.2.2"',
-    message: /'services\[a\]\.build\.extra_hosts' (bad host name '(|x:y|\[::1\])'|invalid additional host, missing IP: nosep)/,
+    message:
+      /'services\[a\]\.build\.extra_hosts' (bad host name '(|x:y|\[::1\])'|invalid additional host, missing IP: nosep)/,
   },
   {
     name: "a build secret's environment: name",
