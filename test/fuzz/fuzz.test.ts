@@ -5,6 +5,10 @@
  * difference other than the README's deliberate ones fails the test with the shrunk project, as a script that
  * recreates it as a fixture folder. `npm run fuzz -- --runs N [--seed S] [--mode keep|resolve]` runs longer.
  *
+ * Issue #13 item 3's bar, met with the balanced generator (both tools refuse about a quarter of the projects):
+ * `npm run fuzz -- --runs 2000 --seed 8001 --mode keep` (same 1418, both-reject 518, nothing-to-build 64) and
+ * `--runs 2000 --seed 7001 --mode resolve` (same 1355, both-reject 599, nothing-to-build 46) found no difference.
+ *
  * Counterexamples found so far, each kept where it belongs (this test only guards the generator and the comparison
  * from rotting):
  * - a requirement inside an unused default/alternative (`${T1+${T1:?}}`): compose 2.40.3 evaluates it, current
@@ -28,7 +32,7 @@ import * as os from "node:os";
 import { findRealTools, whyNoRealTools } from "../support/realtools";
 import { asFixtureScript } from "./check";
 import { arbitraryFor, fuzz } from "./fuzz";
-import { renderProject, type FuzzProject } from "./generate";
+import { renderProject, VARIABLES, type FuzzProject, type Kind } from "./generate";
 
 const SEED = 20261207;
 const RUNS = 16;
@@ -73,6 +77,53 @@ test("the generator writes every kind of input the brief names", () => {
     .concat(["plain", "bare", ":-", "-", ":+", "+", ":?", "?"].map((op) => `op ${op}`))
     .filter((f) => !seen.has(f));
   expect(missing).toEqual([]);
+});
+
+test("the generator still draws, rarely, what both tools refuse", () => {
+  // The balance in generate.ts (OP_WEIGHTS, VALUE_OP_WEIGHTS, argPieces, variableArb, ulimits, noSelfLink) makes
+  // refused projects a minority; each refusal path must still be drawn.
+  const projects = fc.sample(arbitraryFor(["resolve"]), { seed: SEED, numRuns: 300 });
+  const valueNames = new Set(
+    (Object.keys(VARIABLES) as Kind[]).filter((k) => k !== "text" && k !== "word").flatMap((k) => VARIABLES[k].names),
+  );
+  const seen = new Set<string>();
+  for (const p of projects) {
+    const yaml = Object.entries(renderProject(p).files)
+      .filter(([f]) => f.endsWith(".yaml"))
+      .map(([, t]) => t)
+      .join("\n");
+    if (/^ {8}(nofile|nproc|memlock): "/m.test(yaml)) seen.add("a variable in a ulimit");
+    const overridesApp = p.second?.overrides.find((o) => o.service % p.services.length === 0);
+    const basedApp = p.services[0]?.extends && "file" in p.services[0].extends ? p.baseBuild : undefined;
+    if (
+      [overridesApp?.build, basedApp].some((b) => JSON.stringify(b?.additional_contexts ?? "").includes("service:app"))
+    )
+      seen.add("app linked to itself");
+    for (const [name, v] of Object.entries(p.variables))
+      if (valueNames.has(name) && [v.proc, v.dotenv, v.envFile].includes("")) seen.add("an empty value-like variable");
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === "object") {
+        if ("ref" in x && "op" in x) {
+          const r = x as { ref: string; op: string; arg: unknown[] };
+          if (r.op === ":?" || r.op === "?") seen.add("a requirement");
+          if (valueNames.has(r.ref) && ["-", ":-", "+", ":+"].includes(r.op) && r.arg.length !== 1)
+            seen.add("a value-like default of no piece or two");
+        }
+        Object.values(x).forEach(walk);
+      }
+    };
+    walk(p);
+  }
+  expect([...seen].sort()).toEqual(
+    [
+      "a requirement",
+      "a value-like default of no piece or two",
+      "a variable in a ulimit",
+      "an empty value-like variable",
+      "app linked to itself",
+    ].sort(),
+  );
 });
 
 test("shrinking gives a minimal project: one service, one key, nothing else", () => {
