@@ -44,17 +44,6 @@ export type Mode = "keep" | "resolve";
  */
 export const DOCUMENTED: IgnoreRules = COMPOSE_DOCUMENTED_DIFFERENCES;
 
-/**
- * README "Variables stay variables": when an `include`d project's env file sets a variable that the main project
- * reads too, kept mode writes the env file's value in the included services (one bake default cannot hold both
- * meanings), with the warning `kept-variable-include-conflict`; Compose lets `.env` or the environment win there.
- * Only when that warning is given, and only in kept mode, the included service (`inc`, the generator's only one)
- * is left out of the comparison.
- */
-export function keptIncludeConflict(mode: Mode, ourStderr: string): IgnoreRules {
-  return mode === "keep" && ourStderr.includes("kept-variable-include-conflict") ? { targets: ["inc"] } : {};
-}
-
 export type Verdict =
   | { ok: true; outcome: "same" | "same-default-only" | "both-reject" | "nothing-to-build"; detail?: string }
   | { ok: false; reason: string; mode?: Mode };
@@ -243,7 +232,7 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
     }
     const mine = normaliseBakePrint(b.json, dir);
     const theirs = normaliseBakePrint(compose.json, dir);
-    const diffs = compareBakes(mine, theirs, { ...DOCUMENTED, ...keptIncludeConflict(mode, ours.stderr) });
+    const diffs = compareBakes(mine, theirs, DOCUMENTED);
     if (diffs.length > 0)
       return { ok: false, mode, reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}` };
     outcomes.push({ ok: true, outcome });
