@@ -36,6 +36,7 @@ import {
   type Piece,
 } from "./expression";
 import { dictCopy } from "../dict";
+import { decodingMessage } from "../compose/go-format";
 import {
   TARGET_ATTRIBUTE_ORDER,
   isMapExpression,
@@ -301,12 +302,12 @@ export function applyKeptVariables(
     const split = splitOf(b.value);
     referencedNames(split, splitOf, names);
     const pieces = expr.value(split);
-    const message: Piece[] = [`${b.path}: invalid boolean: `, ...pieces];
+    const message: Piece[] = [invalidBoolean(b.path), ...pieces];
     const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
     if (host === undefined || isText(pieces)) {
       const text = pieces.filter((p) => typeof p === "string").join("");
       if (BOOLEAN_WORDS.includes(text.toLowerCase())) continue;
-      fail("invalid-boolean", `${b.path}: invalid boolean: ${text}`);
+      fail("invalid-boolean", invalidBoolean(b.path) + text);
     }
     const rule: BakeVariableValidation = {
       condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${argument(pieces)}))`,
@@ -375,6 +376,17 @@ export function applyKeptVariables(
     );
   }
   return { ...bake, variable };
+}
+
+/**
+ * Compose's refusal of a build key's boolean (`services.a.build.pull`), up to the value: its decoder's words,
+ * `decoding failed due to the following error(s): 'services[a].build.pull' invalid boolean: `. A service name may
+ * hold dots, so the key is found from the end.
+ */
+function invalidBoolean(path: string): string {
+  const build = path.lastIndexOf(".build.");
+  if (!path.startsWith("services.") || build < 0) return `${path}: invalid boolean: `;
+  return decodingMessage(path.slice("services.".length, build), path.slice(build + 1), "invalid boolean: ");
 }
 
 /** The names of the variables a split value reads, nested defaults and fallback values included. */

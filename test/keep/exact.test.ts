@@ -88,7 +88,7 @@ const cases: ExactCase[] = [
     },
     envs: [{ FLAG: "true" }, { FLAG: "off" }, {}, { FLAG: "maybe" }],
     expression: 'contains(["y", "yes", "true", "on"], lower(',
-    message: /invalid boolean: (maybe|)/,
+    message: /'services\[a\]\.build\.privileged' invalid boolean: (maybe|)/,
   },
   {
     name: "shm_size (a size, parsed by bake with Compose's own go-units RAMInBytes)",
@@ -128,7 +128,7 @@ const cases: ExactCase[] = [
     },
     envs: [{ FLAG: "true" }, { FLAG: "Off" }, {}, { FLAG: "maybe" }],
     expression: "lower(FLAG)",
-    message: /invalid boolean: (maybe|)/,
+    message: /'services\[b\]\.build\.pull' invalid boolean: (maybe|)/,
   },
   {
     name: "provenance and sbom (compose's attest entries: true, false, empty, or options)",
