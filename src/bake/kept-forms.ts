@@ -77,13 +77,15 @@ export function formPieces(
  * The extra-hosts map of a list whose host names may hold variables, as compose-go's HostsList builds it: each item
  * cut at its first `=` (else its first `:`) into [host, IPs], the IPs split on `,` and unbracketed, then grouped
  * by host (`...`), a host's IPs joined in the order of the items. An item without a separator gives no entry here:
- * its `host-item` validation refuses it with Compose's message.
+ * its `host-item` validation refuses it with Compose's message. Items that come out equal count once (`distinct`):
+ * compose-go's merge of two definitions (a later file, `extends`) drops a later item equal to an earlier one, and
+ * one file's list cannot hold two (the schema's uniqueItems).
  */
 function hostListExpression(items: ReadonlyArray<readonly Piece[]>): string {
   const list = items.map((pieces) => hclString({ template: [...pieces] })).join(", ");
   const ips = `join(",", [for ip in split(",", m[0][1]) : regex_replace(ip, ${BRACKETS}, "$1")])`;
   // One list of captures per item (none without a separator); `flatten` would flatten the pairs too.
-  const pairs = `[for m in [for s in [${list}] : ${hostCut("s")}] : [m[0][0], ${ips}] if length(m) > 0]`;
+  const pairs = `[for m in [for s in distinct([${list}]) : ${hostCut("s")}] : [m[0][0], ${ips}] if length(m) > 0]`;
   return `{ for h, v in { for p in ${pairs} : p[0] => p[1]... } : h => join(",", v) }`;
 }
 

@@ -63,7 +63,8 @@ export type Kind =
   | "ent"
   | "attest"
   | "envname"
-  | "sshid";
+  | "sshid"
+  | "host";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -115,6 +116,9 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   // ssh ids in list form, kept exactly since issue #13 item 1 (bake/kept-ssh.ts); `k3=…` makes an id-only item a
   // key, `nope` one Compose refuses.
   sshid: { names: ["SID"], values: ["default", "k1", "k.2", "k3=keys/id2", "nope"] },
+  // extra_hosts host names in list form, kept exactly since this stop (the map built when bake runs); `somehost`
+  // repeats a literal host (its IPs joined), `a=b` moves the cut.
+  host: { names: ["HOST"], values: ["h-9", "somehost", "a=b"] },
 };
 
 export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap((v) => v.names);
@@ -168,6 +172,7 @@ export const LITERALS = {
   attest: ["true", "false", "mode=max"],
   envname: ["T1"],
   sshid: ["default", "k1", "k.2"],
+  host: ["h-5"],
 } as const;
 
 /**
@@ -454,7 +459,9 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
     platforms: fc.array(templateArb("platform", true), { minLength: 1, maxLength: 2 }),
     cache_from: fc.array(cacheRef, { minLength: 1, maxLength: 2 }),
     cache_to: fc.array(cacheTo, { minLength: 1, maxLength: 2 }),
-    extra_hosts: mapOrList(["somehost", "other.host", "h-3"], templateArb("ip", true)),
+    // `${HOST:-h-4}` is a host name from a variable in the list form (the mapping form's keys are never
+    // interpolated: it is written `h-4` there).
+    extra_hosts: mapOrList(["somehost", "other.host", "h-3", "${HOST:-h-4}"], templateArb("ip", true)),
     shm_size: templateArb("size", true), // kept exactly since issue #13 item 1 (with Compose's check as a validation)
     ulimits: fc.uniqueArray(
       fc.tuple(
@@ -790,7 +797,7 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
               );
             }),
           )
-        : map(b.extra_hosts.entries.map(([h, ip]) => [h, tpl(ip)] as const));
+        : map(b.extra_hosts.entries.map(([h, ip]) => [h.startsWith("$") ? "h-4" : h, tpl(ip)] as const));
     case "ulimits":
       return (
         b.ulimits &&

@@ -190,9 +190,20 @@ const cases: ExactCase[] = [
       { H: "k", HOSTS: "nosep" },
       { H: "k", HOSTS: "[::1]=9.9.9.9" },
     ],
-    expression: '{ for h, v in { for p in [for m in [for s in ["h=1.1.1.1", "${H}=2.2.2.2"',
+    expression: '{ for h, v in { for p in [for m in [for s in distinct(["h=1.1.1.1", "${H}=2.2.2.2"',
     message:
       /'services\[a\]\.build\.extra_hosts' (bad host name '(|x:y|\[::1\])'|invalid additional host, missing IP: nosep)/,
+  },
+  {
+    // Found by the fuzzer (keep, seed 9101, with a later -f file): compose-go's merge of two definitions drops a
+    // later item equal to an earlier one; `extends` merges the same way.
+    name: "extra_hosts host name from a variable, merged over a mapping through extends",
+    files: {
+      "compose.yaml":
+        'services:\n  base:\n    build:\n      context: .\n      extra_hosts:\n        somehost: "1.1.1.1"\n  a:\n    extends: base\n    build:\n      extra_hosts:\n        - "${HOST:-h-4}=1.1.1.1"\n        - "somehost=::1"\n',
+    },
+    envs: [{}, { HOST: "somehost" }, { HOST: "h-9" }, { HOST: "" }],
+    expression: "distinct([",
   },
   {
     name: "a build secret's environment: name",
