@@ -12,7 +12,7 @@ import { deviceProblem, durationProblem, isGoFloat, portSpecProblem, portTargets
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
-import { isMap } from "./raw";
+import { isMap, valueAt } from "./raw";
 import type { PlainMap, PlainValue } from "./yaml";
 import type { Judged } from "./written";
 
@@ -54,15 +54,6 @@ const DECODED: readonly (readonly [string, Check, DiagnosticCode])[] = [
   ["deploy.resources.reservations.memory", bytes, "invalid-size"],
 ].map(([place, check, code]) => [place as string, check as Check, code as DiagnosticCode] as const);
 
-function at(raw: PlainMap, place: string): PlainValue | undefined {
-  let v: PlainValue | undefined = raw;
-  for (const key of place.split(".")) {
-    if (!isMap(v)) return undefined;
-    v = v[key];
-  }
-  return v;
-}
-
 /** compose-go's decoding of every service's fields, in the loader's order of services. */
 export function checkServiceDecoding(
   services: ReadonlyMap<string, { readonly raw: PlainMap }>,
@@ -78,7 +69,7 @@ export function checkServiceDecoding(
         placeOf(positions, `${base}.${where}`),
       );
     for (const [place, check, code] of DECODED) {
-      const v = at(raw, place);
+      const v = valueAt(raw, place);
       if (typeof v !== "string" || hasToken(v) || !judged(`${base}.${place}`)) continue;
       const problem = check(v);
       if (problem !== undefined) decoding(code, place, problem);
@@ -110,7 +101,7 @@ export function checkServiceDecoding(
     // types/device.go DeviceCount: an int, `all` (any case) or a base-10 int64 in a string.
     for (const [place, list] of [
       ["gpus", raw.gpus],
-      ["deploy.resources.reservations.devices", at(raw, "deploy.resources.reservations.devices")],
+      ["deploy.resources.reservations.devices", valueAt(raw, "deploy.resources.reservations.devices")],
     ] as const) {
       if (!Array.isArray(list)) continue;
       list.forEach((request, i) => {

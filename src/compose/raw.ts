@@ -30,3 +30,13 @@ function withContext(context: string): PlainMap {
 export function nonEmpty(s: string | undefined): string | undefined {
   return s === undefined || s === "" ? undefined : s;
 }
+
+/** The value at a dotted path of plain mappings (`deploy.resources.limits`), or undefined where one is missing. */
+export function valueAt(raw: PlainMap, place: string): PlainValue | undefined {
+  let v: PlainValue | undefined = raw;
+  for (const key of place.split(".")) {
+    if (!isMap(v)) return undefined;
+    v = v[key];
+  }
+  return v;
+}

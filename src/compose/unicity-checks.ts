@@ -12,7 +12,7 @@ import { goFloatText, goTypeName } from "./go-format";
 import { isGoFloat, parseVolumeSpec } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PlaceOf } from "./positions";
-import { isMap, type PlainMap, type PlainValue } from "./raw";
+import { isMap, valueAt, type PlainMap, type PlainValue } from "./raw";
 import type { Judged } from "./written";
 
 /** One item's problem (compose-go's message), given the item, compose-go's text for its place and its position. */
@@ -78,15 +78,6 @@ const SERVICE_LISTS: readonly (readonly [string, Indexer])[] = [
   ["volumes", volume],
 ];
 
-function at(raw: PlainMap, place: string): PlainValue | undefined {
-  let v: PlainValue | undefined = raw;
-  for (const key of place.split(".")) {
-    if (!isMap(v)) return undefined;
-    v = v[key];
-  }
-  return v;
-}
-
 /** Checks the lists of the services of `model` that `document` wrote. */
 export function checkUnicityIndexers(model: PlainMap, document: PlainMap, placeOf: PlaceOf, judged: Judged): void {
   const services = model.services;
@@ -96,7 +87,7 @@ export function checkUnicityIndexers(model: PlainMap, document: PlainMap, placeO
     const service = services[name];
     if (!isMap(service)) continue;
     for (const [place, indexer] of SERVICE_LISTS) {
-      const list = at(service, place);
+      const list = valueAt(service, place);
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
         const path = `services.${name}.${place}.${i}`;
