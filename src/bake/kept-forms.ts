@@ -119,6 +119,8 @@ export function checkText(check: KeptCheck, text: string, textOf: (value: string
       return sshKeyProblem(text);
     case "ssh-unique":
       return sshUniqueProblem(check.items.map(textOf), check.path);
+    case "ssh-id":
+      return text.startsWith("=") ? `${check.path} additional properties '' not allowed` : undefined;
   }
 }
 
@@ -166,5 +168,10 @@ export function checkValidation(
       return sshKeyValidation(check.value, (v) => w.value(splitOf(v)));
     case "ssh-unique":
       return sshUniqueValidation(check.items, check.path, (v) => w.value(splitOf(v)));
+    case "ssh-id":
+      return {
+        condition: `substr(${x}, 0, 1) != "="`,
+        error_message: `${check.path} additional properties '' not allowed`,
+      };
   }
 }

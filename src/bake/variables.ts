@@ -74,6 +74,7 @@ const CHECK_CODES = {
   "host-item": "invalid-extra-host",
   "ssh-key": "invalid-ssh-key",
   "ssh-unique": "schema",
+  "ssh-id": "schema",
 } as const;
 
 /**

@@ -75,6 +75,9 @@ export function formValues(form: KeptForm): readonly string[] {
  * - `host-item`: an extra_hosts list item whose host name holds a variable: it needs a `=` or `:`, and the host
  *   name before the cut must be neither empty nor hold a `:` (compose-go's decoding errors);
  * - `ssh-key`: an ssh list item (keep-ssh.ts) that comes out without `=` must be `default`;
+ * - `ssh-id`: an ssh list item that a later document (a later file, or the service extending it from another file)
+ *   meets as a mapping key must not come out with an empty id (`=path`): compose-go validates the merged model,
+ *   where the list is a mapping already, and the schema refuses the key '' (one file alone accepts it);
  * - `ssh-unique`: the items of an ssh list must come out different (the schema's uniqueItems); `value` is the
  *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`).
  */
@@ -84,4 +87,5 @@ export type KeptCheck =
   | { readonly rule: "not-empty"; readonly value: string; readonly message: string }
   | { readonly rule: "host-item"; readonly value: string; readonly service: string }
   | { readonly rule: "ssh-key"; readonly value: string }
-  | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string };
+  | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string }
+  | { readonly rule: "ssh-id"; readonly value: string; readonly path: string };

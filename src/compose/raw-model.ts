@@ -28,6 +28,7 @@ import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, t
 import { fsErrorText, statProblem } from "./discover";
 import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
+import { isKeptSshItem } from "./keep-ssh";
 import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
@@ -114,10 +115,31 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     // its canonical transform: an ssh list this document wrote or appended (`[default, default]`, or a list
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
+    if (ctx.kept) checkKeptSshIds(model, ctx.kept);
     checkCanonicalShapes(model, value, placeOf);
     canonicalizeSsh(model, ctx.kept?.sshGroup);
   }
   return model;
+}
+
+/**
+ * Keep mode: the kept ssh items this document meets as the keys of a mapping (an earlier document's list, or a
+ * list of another file this one extends, made a mapping by canonicalizeSsh). compose-go validates the merged model
+ * here, so an item whose id comes out empty (`=path`) is the key '' the schema refuses: a validation (keep-forms).
+ */
+function checkKeptSshIds(model: PlainMap, kept: KeptVariables): void {
+  const services = model.services;
+  if (!isMap(services)) return;
+  for (const [name, service] of Object.entries(services)) {
+    const ssh = isMap(service) && isMap(service.build) ? service.build.ssh : undefined;
+    if (!isMap(ssh)) continue;
+    for (const key of Object.keys(ssh)) {
+      if (!isKeptSshItem(key)) continue;
+      const piece = kept.split(key)[0];
+      const value = typeof piece === "object" && piece.kind === "form" && piece.form === "ssh-item" ? piece.value : key;
+      kept.checks.push({ rule: "ssh-id", value, path: `services.${name}.build.ssh` });
+    }
+  }
 }
 
 /** Names standard input in `-f -`, as in docker compose. */

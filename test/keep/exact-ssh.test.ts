@@ -86,6 +86,17 @@ const cases: SshCase[] = [
     expression: '"${ID == "" ? "k1" : ID}=keys/k1"',
   },
   {
+    // Found by the fuzzer (keep, seed 9201, with a later -f file): one file alone accepts `=path`.
+    name: "an id that comes out empty in a list another file's service extends (the mapping's key '' is refused)",
+    files: {
+      "base.yaml": 'services:\n  base:\n    build:\n      context: .\n      ssh: ["${SID-default}=keys/k1"]\n',
+      "compose.yaml": "services:\n  a:\n    extends: {file: base.yaml, service: base}\n",
+    },
+    envs: [{}, { SID: "k1" }, { SID: "" }],
+    expression: 'substr("${SID == null ? "default" : SID}=keys/k1", 0, 1) != "="',
+    message: /services\.a\.build\.ssh additional properties '' not allowed/,
+  },
+  {
     name: "lists of a service and the one it extends in the same file, appended, then one mapping",
     files: {
       "compose.yaml":
