@@ -12,16 +12,11 @@
 import { fail } from "../diagnostics";
 import { goTypeName } from "./go-format";
 import type { PlaceOf } from "./positions";
-import { isMap, type PlainMap } from "./raw";
+import { isMap, writtenServices, type PlainMap } from "./raw";
 
 /** Checks the services of `model` that `document` wrote (all of them when it is the model itself). */
 export function checkCanonicalShapes(model: PlainMap, document: PlainMap, placeOf: PlaceOf): void {
-  const services = model.services;
-  const written = document.services;
-  if (!isMap(services) || !isMap(written)) return;
-  for (const name of Object.keys(written)) {
-    const service = services[name];
-    if (!isMap(service)) continue;
+  for (const [name, service] of writtenServices(model, document)) {
     const build = service.build;
     if (!isMap(build) || !isMap(build.ulimits)) continue;
     for (const [limit, value] of Object.entries(build.ulimits)) {

@@ -40,3 +40,16 @@ export function valueAt(raw: PlainMap, place: string): PlainValue | undefined {
   }
   return v;
 }
+
+/** The services of the merged `model` that `document` wrote (all of them when it is the model), by name. */
+export function writtenServices(model: PlainMap, document: PlainMap): Array<[string, PlainMap]> {
+  const services = model.services;
+  const written = document.services;
+  if (!isMap(services) || !isMap(written)) return [];
+  const out: Array<[string, PlainMap]> = [];
+  for (const name of Object.keys(written)) {
+    const service = services[name];
+    if (isMap(service)) out.push([name, service]);
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import { goFloatText, goTypeName } from "./go-format";
 import { isGoFloat, parseVolumeSpec } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PlaceOf } from "./positions";
-import { isMap, valueAt, type PlainMap, type PlainValue } from "./raw";
+import { isMap, valueAt, writtenServices, type PlainMap, type PlainValue } from "./raw";
 import type { Judged } from "./written";
 
 /** One item's problem (compose-go's message), given the item, compose-go's text for its place and its position. */
@@ -80,12 +80,7 @@ const SERVICE_LISTS: readonly (readonly [string, Indexer])[] = [
 
 /** Checks the lists of the services of `model` that `document` wrote. */
 export function checkUnicityIndexers(model: PlainMap, document: PlainMap, placeOf: PlaceOf, judged: Judged): void {
-  const services = model.services;
-  const written = document.services;
-  if (!isMap(services) || !isMap(written)) return;
-  for (const name of Object.keys(written)) {
-    const service = services[name];
-    if (!isMap(service)) continue;
+  for (const [name, service] of writtenServices(model, document)) {
     for (const [place, indexer] of SERVICE_LISTS) {
       const list = valueAt(service, place);
       if (!Array.isArray(list)) continue;
