@@ -13,26 +13,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compose2bake } from "../../src/index";
-import { findRealTools, whyNoRealTools, writeSshPrivateKey } from "../support/realtools";
-import { keptFileAgainstCompose } from "../support/kept-differential";
+import { writeSshPrivateKey } from "../support/realtools";
+import { describeKeptCases, type KeptCase } from "../support/kept-differential";
 import { tempProject } from "../support/run";
-
-const tools = findRealTools();
-const withTools = tools ? test : test.skip;
-// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
-// saying so, and under CI=true it fails.
-if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
-
-interface PathCase {
-  readonly name: string;
-  /** Files under `proj/` (a Dockerfile is added to proj/ and proj/sub/). */
-  readonly files: Record<string, string>;
-  /** Environments to compare under (HOME is the fake home); `{root}` in a value is the temporary folder. */
-  readonly envs: ReadonlyArray<Record<string, string>>;
-  /** Text the kept HCL file must hold (the value stayed an expression). */
-  readonly expression: string;
-}
 
 /** Values every place is tried with: unset, empty, relative, up a folder, absolute, under home, remote. */
 function values(name: string, relative: string, remote?: string): Array<Record<string, string>> {
@@ -48,7 +31,8 @@ function values(name: string, relative: string, remote?: string): Array<Record<s
   ];
 }
 
-const cases: PathCase[] = [
+/** Files are under `proj/` (a Dockerfile is added to proj/ and proj/sub/); HOME is the fake home. */
+const cases: KeptCase[] = [
   {
     name: "build context, short and long form",
     files: {
@@ -152,25 +136,4 @@ function layout(files: Record<string, string>): { root: string; cwd: string } {
   return { root, cwd: path.join(root, "proj") };
 }
 
-describe.each(cases)("$name", (c) => {
-  test("the paths stay bake expressions, with no variable-resolved warning", () => {
-    const { cwd } = layout(c.files);
-    const r = compose2bake({ cwd, env: {}, format: "hcl" });
-    expect(r.text).toContain(c.expression);
-    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
-  });
-
-  withTools(
-    "bake under each environment = docker compose build under it",
-    async () => {
-      const { root, cwd } = layout(c.files);
-      const envs = c.envs.map((e) => {
-        const env: Record<string, string> = { HOME: path.join(root, "home") };
-        for (const [k, v] of Object.entries(e)) env[k] = v.replace("{root}", root);
-        return [JSON.stringify(e), env] as const;
-      });
-      expect(await keptFileAgainstCompose(tools!, { cwd, envs })).toEqual([]);
-    },
-    180_000,
-  );
-});
+describeKeptCases(cases, { layout, around: async (root) => ({ env: { HOME: path.join(root, "home") } }) });

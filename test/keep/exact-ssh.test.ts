@@ -11,30 +11,12 @@
  * agent socket (SSH_AUTH_SOCK) and a fake HOME; the keys are real keys, as bake parses them.
  */
 import * as path from "node:path";
-import { compose2bake } from "../../src/index";
-import { findRealTools, whyNoRealTools, withSshAgentSocket, writeSshPrivateKey } from "../support/realtools";
-import { keptFileAgainstCompose } from "../support/kept-differential";
+import { withSshAgentSocket, writeSshPrivateKey } from "../support/realtools";
+import { describeKeptCases, type KeptCase } from "../support/kept-differential";
 import { tempProject } from "../support/run";
 
-const tools = findRealTools();
-const withTools = tools ? test : test.skip;
-// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
-// saying so, and under CI=true it fails.
-if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
-
-interface SshCase {
-  readonly name: string;
-  /** Files under `proj/` (a Dockerfile is added). */
-  readonly files: Record<string, string>;
-  /** Environments to compare under (SSH_AUTH_SOCK and HOME are added). */
-  readonly envs: ReadonlyArray<Record<string, string>>;
-  /** Text the kept HCL file must hold (the ids stayed expressions). */
-  readonly expression: string;
-  /** When some environments make Compose refuse the project: its message, which bake must give too. */
-  readonly message?: RegExp;
-}
-
-const cases: SshCase[] = [
+/** Files are under `proj/` (a Dockerfile is added); every environment gets SSH_AUTH_SOCK and HOME. */
+const cases: KeptCase[] = [
   {
     name: "ids from variables (a repeated id keeps its last path; an empty id is the default agent's)",
     files: {
@@ -130,35 +112,10 @@ function layout(files: Record<string, string>): { root: string; cwd: string } {
   return { root, cwd: path.join(root, "proj") };
 }
 
-describe.each(cases)("$name", (c) => {
-  test("the ids stay bake expressions, with no variable-resolved warning", () => {
-    const { cwd } = layout(c.files);
-    const r = compose2bake({ cwd, env: {}, format: "hcl" });
-    expect(r.text).toContain(c.expression);
-    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
-  });
-
-  withTools(
-    "bake under each environment = docker compose build under it",
-    async () => {
-      const { root, cwd } = layout(c.files);
-      const agent = await withSshAgentSocket();
-      try {
-        const common = { SSH_AUTH_SOCK: agent.path, HOME: path.join(root, "home") };
-        const refusals = await keptFileAgainstCompose(tools!, {
-          cwd,
-          envs: c.envs.map((e) => [JSON.stringify(e), { ...common, ...e }] as const),
-        });
-        const message = c.message ?? /\(no failure expected\)/;
-        for (const r of refusals) {
-          expect(r.theirs).toMatch(message);
-          expect(r.ours).toMatch(message);
-        }
-        if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
-      } finally {
-        await agent.close();
-      }
-    },
-    180_000,
-  );
+describeKeptCases(cases, {
+  layout,
+  around: async (root) => {
+    const agent = await withSshAgentSocket();
+    return { env: { SSH_AUTH_SOCK: agent.path, HOME: path.join(root, "home") }, close: () => agent.close() };
+  },
 });

@@ -8,32 +8,9 @@
  * Without the real tools the differential tests are skipped, with a message; the library-level checks (no
  * `variable-resolved` warning, the value stays an expression) always run.
  */
-import { compose2bake } from "../../src/index";
-import { findRealTools, whyNoRealTools } from "../support/realtools";
-import { keptFileAgainstCompose } from "../support/kept-differential";
-import { tempProject } from "../support/run";
+import { describeKeptCases, type KeptCase } from "../support/kept-differential";
 
-const tools = findRealTools();
-const withTools = tools ? test : test.skip;
-// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
-// saying so, and under CI=true it fails.
-if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
-
-export interface ExactCase {
-  readonly name: string;
-  /** Project files (a Dockerfile is added). */
-  readonly files: Record<string, string>;
-  /** The environment the file is generated with (control variables only). */
-  readonly generation?: Record<string, string>;
-  /** Environments to compare under (the generation one is added to each). */
-  readonly envs: ReadonlyArray<Record<string, string>>;
-  /** Text the kept HCL file must hold (the value stayed an expression). */
-  readonly expression: string;
-  /** When some environments make Compose refuse the project: its message, which bake must give too. */
-  readonly message?: string | RegExp;
-}
-
-const cases: ExactCase[] = [
+const cases: KeptCase[] = [
   {
     name: "service platform with a default (the issue's minimal case)",
     files: { "compose.yaml": 'services:\n  a:\n    build: .\n    platform: "${P:-linux/amd64}"\n' },
@@ -227,32 +204,4 @@ const cases: ExactCase[] = [
   },
 ];
 
-describe.each(cases)("$name", (c) => {
-  const files = { Dockerfile: "FROM alpine\n", ...c.files };
-
-  test("the value stays a bake expression, with no variable-resolved warning", () => {
-    const cwd = tempProject(files);
-    const r = compose2bake({ cwd, env: c.generation ?? {}, format: "hcl" });
-    expect(r.text).toContain(c.expression);
-    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
-  });
-
-  withTools(
-    "bake under each environment = docker compose build under it",
-    async () => {
-      const envs = c.envs.map((e) => ({ ...c.generation, ...e }));
-      const refusals = await keptFileAgainstCompose(tools!, {
-        cwd: tempProject(files),
-        generation: c.generation,
-        envs: envs.map((env) => [JSON.stringify(env), env] as const),
-      });
-      const message = c.message ?? "(no failure expected)";
-      for (const r of refusals) {
-        expect(r.theirs).toMatch(message);
-        expect(r.ours).toMatch(message);
-      }
-      if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
-    },
-    120_000,
-  );
-});
+describeKeptCases(cases, { timeout: 120_000 });

@@ -9,30 +9,8 @@
  * Value-less args are looked up in the main project's environment, not the include's env file (checked against
  * docker compose 2.40.3: `args: [T1]` in an included service is dropped when only its env file sets T1).
  */
-import { compose2bake } from "../../src/index";
-import { findRealTools, whyNoRealTools } from "../support/realtools";
-import { keptFileAgainstCompose } from "../support/kept-differential";
+import { describeKeptCases, type KeptCase } from "../support/kept-differential";
 import { tempProject } from "../support/run";
-
-const tools = findRealTools();
-const withTools = tools ? test : test.skip;
-// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
-// saying so, and under CI=true it fails.
-if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
-
-interface IncludeCase {
-  readonly name: string;
-  /** Project files (a Dockerfile is added to the project folder and to each folder holding a compose.yaml). */
-  readonly files: Record<string, string>;
-  /** Environments to compare under. */
-  readonly envs: ReadonlyArray<Record<string, string>>;
-  /** Text the kept HCL file must hold. */
-  readonly expression: string;
-  /** When some environments make Compose refuse the project: its message, which bake must give too. */
-  readonly message?: string | RegExp;
-  /** The codes of the warnings expected (none by default). */
-  readonly warnings?: readonly string[];
-}
 
 const include = (env: string) => `include:\n  - path: sub/compose.yaml\n    env_file: sub/${env}\n`;
 const mainReads = (value: string) =>
@@ -40,7 +18,8 @@ const mainReads = (value: string) =>
 const service = (name: string, body: string) => `services:\n  ${name}:\n    build:\n      context: .\n${body}`;
 const T1: ReadonlyArray<Record<string, string>> = [{}, { T1: "" }, { T1: "x" }, { T1: "from-include" }];
 
-const cases: IncludeCase[] = [
+/** A Dockerfile is added to the project folder and to each folder holding a compose.yaml. */
+const cases: KeptCase[] = [
   {
     // Found by the fuzzer (keep, seed 203): the included value was written as text, so T1="" passed bake.
     name: "a requirement in the included service, T1 read by the main project too (the fuzzer's case)",
@@ -201,33 +180,13 @@ const cases: IncludeCase[] = [
   },
 ];
 
-describe.each(cases)("$name", (c) => {
+/** The project, with a Dockerfile beside each compose.yaml. */
+function layout(caseFiles: Record<string, string>): { root: string; cwd: string } {
   const files: Record<string, string> = { Dockerfile: "FROM alpine\n" };
-  for (const f of Object.keys(c.files))
+  for (const f of Object.keys(caseFiles))
     if (f.endsWith("compose.yaml")) files[f.replace(/compose\.yaml$/, "Dockerfile")] = "FROM alpine\n";
-  Object.assign(files, c.files);
+  const cwd = tempProject(Object.assign(files, caseFiles));
+  return { root: cwd, cwd };
+}
 
-  test("the included services' references stay expressions, with only the expected warnings", () => {
-    const cwd = tempProject(files);
-    const r = compose2bake({ cwd, env: {}, format: "hcl" });
-    expect(r.text).toContain(c.expression);
-    expect(r.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code)).toEqual(c.warnings ?? []);
-  });
-
-  withTools(
-    "bake under each environment = docker compose build under it",
-    async () => {
-      const refusals = await keptFileAgainstCompose(tools!, {
-        cwd: tempProject(files),
-        envs: c.envs.map((env) => [JSON.stringify(env), env] as const),
-      });
-      const message = c.message ?? "(no failure expected)";
-      for (const r of refusals) {
-        expect(r.theirs).toMatch(message);
-        expect(r.ours).toMatch(message);
-      }
-      if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
-    },
-    180_000,
-  );
-});
+describeKeptCases(cases, { layout, exactWarnings: true });

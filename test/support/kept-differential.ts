@@ -9,14 +9,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { compose2bake } from "../../src/index";
+import { tempProject } from "./run";
 import {
   bakePrintAsync,
   compareBakes,
   COMPOSE_DOCUMENTED_DIFFERENCES,
   composeViaBakeAsync,
+  findRealTools,
   formatDifferences,
   normaliseBakePrint,
   type RealTools,
+  whyNoRealTools,
 } from "./realtools";
 
 type Env = Record<string, string>;
@@ -72,4 +75,88 @@ export async function keptFileAgainstCompose(
     }
   }
   return refusals;
+}
+
+/** One kept-mode case: a project, the environments it is compared under, and what the kept file must hold. */
+export interface KeptCase {
+  readonly name: string;
+  /** Project files (the suite's layout adds what every case needs, such as a Dockerfile). */
+  readonly files: Record<string, string>;
+  /** The environment the file is generated with (control variables only); added to each environment too. */
+  readonly generation?: Env;
+  /** Environments to compare under; `{root}` in a value is the temporary folder the layout made. */
+  readonly envs: ReadonlyArray<Env>;
+  /** Text the kept HCL file must hold (the value stayed an expression). */
+  readonly expression: string | readonly string[];
+  /** When some environments make Compose refuse the project: its message, which bake must give too. */
+  readonly message?: string | RegExp;
+  /** The codes of the warnings expected; without it, only that none is `variable-resolved`. */
+  readonly warnings?: readonly string[];
+}
+
+export interface KeptSuite {
+  /** The temporary folder for a case's files: `root` (what `{root}` names) and the project folder in it. */
+  readonly layout?: (files: Record<string, string>) => { readonly root: string; readonly cwd: string };
+  /** What every environment of the differential run adds (HOME, an ssh agent), and how to undo it. */
+  readonly around?: (root: string) => Promise<{ readonly env: Env; close?(): Promise<void> }>;
+  /** Every case has environments on both sides of its message: it must also build under some. */
+  readonly bothSides?: boolean;
+  /** A case without `warnings` expects none at all (not only no `variable-resolved`). */
+  readonly exactWarnings?: boolean;
+  readonly timeout?: number;
+}
+
+/**
+ * The two tests every kept-mode case gets: the library's kept file holds the expression (with the expected
+ * warnings), and, with the real tools, bake under each environment does what Compose does under it (both refuse
+ * with the case's message, or both build the same). Without the real tools the second is skipped, with a message
+ * (findRealTools notes why; the run ends saying so, and under CI=true it fails).
+ */
+export function describeKeptCases(cases: readonly KeptCase[], suite: KeptSuite = {}): void {
+  const tools = findRealTools();
+  if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
+  const layout =
+    suite.layout ??
+    ((files: Record<string, string>) => {
+      const cwd = tempProject({ Dockerfile: "FROM alpine\n", ...files });
+      return { root: cwd, cwd };
+    });
+  const withTools = tools ? test : test.skip;
+  describe.each(cases)("$name", (c) => {
+    test("the value stays a bake expression, with only the expected warnings", () => {
+      const { cwd } = layout(c.files);
+      const r = compose2bake({ cwd, env: c.generation ?? {}, format: "hcl" });
+      for (const text of typeof c.expression === "string" ? [c.expression] : c.expression)
+        expect(r.text).toContain(text);
+      const warnings = r.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code);
+      if (c.warnings !== undefined || suite.exactWarnings) expect(warnings).toEqual(c.warnings ?? []);
+      else expect(warnings.filter((code) => code === "variable-resolved")).toEqual([]);
+    });
+
+    withTools(
+      "bake under each environment = docker compose build under it",
+      async () => {
+        const { root, cwd } = layout(c.files);
+        const common = await suite.around?.(root);
+        try {
+          const envs = c.envs.map((e) => {
+            const env: Env = { ...common?.env, ...c.generation };
+            for (const [k, v] of Object.entries(e)) env[k] = v.replace("{root}", root);
+            return [JSON.stringify(e), env] as const;
+          });
+          const refusals = await keptFileAgainstCompose(tools!, { cwd, generation: c.generation, envs });
+          const message = c.message ?? "(no failure expected)";
+          for (const r of refusals) {
+            expect(r.theirs).toMatch(message);
+            expect(r.ours).toMatch(message);
+          }
+          if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
+          if (suite.bothSides) expect(refusals.length).toBeLessThan(envs.length * 2);
+        } finally {
+          await common?.close?.();
+        }
+      },
+      suite.timeout ?? 180_000,
+    );
+  });
 }
