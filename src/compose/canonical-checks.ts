@@ -1,28 +1,102 @@
 /**
  * The checks of compose-go's canonical transform (transform/canonical.go) that refuse a value, run where compose-go
  * runs them: on the merged model after each document, and on every document of a file reached through `extends`
- * (its loader canonicalises that file even though it skips the schema). A value a later file or an extending
- * service replaces is therefore still refused, as Compose refuses it (stop 18, counterexample a:
- * `build.ulimits.nproc: "${NUM}"` then `nproc: 1024` in a later `-f` file).
+ * (its loader canonicalises that file even though it skips the schema, every service of it, extended or not). A
+ * value a later file (`!reset`) or an extending service replaces is therefore still refused, as Compose refuses it
+ * (stop 18, counterexample a: `build.ulimits.nproc: "${NUM}"` then `nproc: 1024` in a later `-f` file).
  *
- * `build.ulimits.*` (transform/ulimits.go): an int or a mapping; compose-go never casts a string there, so an
- * interpolated value is refused whatever the environment. (normalize-build.ts checks the soft/hard values, which
- * compose-go checks only when it decodes the whole project.)
+ * - `ports` (transform/ports.go): each entry an int or a string types.ParsePortConfig reads (a float is refused);
+ *   then the de-duplication that follows the transform (override/uncity.go) refuses the first entry that opens
+ *   port 0 (`"0"`, `"80:0"`): it has no target;
+ * - `devices` (transform/device.go): each short entry must parse;
+ * - `build.ulimits.*` (transform/ulimits.go): an int or a mapping; compose-go never casts a string there, so an
+ *   interpolated value is refused whatever the environment. (normalize-build.ts checks the soft/hard values, which
+ *   compose-go checks only when it decodes the whole project.)
+ *
+ * A value written with a variable in keep mode is left alone (written.ts).
  */
-import { fail } from "../diagnostics";
+import { fail, type DiagnosticCode } from "../diagnostics";
 import { goTypeName } from "./go-format";
-import type { PlaceOf } from "./positions";
-import { isMap, writtenServices, type PlainMap } from "./raw";
+import { deviceProblem, isGoFloat, portSpecProblem, portTargets } from "./go-parse";
+import { hasToken } from "./keep-token";
+import type { PositionTable } from "./model";
+import { placeOf } from "./positions";
+import { isMap, writtenServices, type PlainMap, type PlainValue } from "./raw";
+import type { Judged } from "./written";
 
 /** Checks the services of `model` that `document` wrote (all of them when it is the model itself). */
-export function checkCanonicalShapes(model: PlainMap, document: PlainMap, placeOf: PlaceOf): void {
+export function checkCanonicalShapes(
+  model: PlainMap,
+  document: PlainMap,
+  positions: PositionTable,
+  judged: Judged,
+): void {
   for (const [name, service] of writtenServices(model, document)) {
+    const base = `services.${name}`;
+    checkPorts(service.ports, base, positions, judged);
+    listItems(service.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
     const build = service.build;
     if (!isMap(build) || !isMap(build.ulimits)) continue;
     for (const [limit, value] of Object.entries(build.ulimits)) {
       if ((typeof value === "number" && Number.isInteger(value)) || isMap(value)) continue;
-      const at = `services.${name}.build.ulimits.${limit}`;
-      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(value)} for external`, placeOf(at));
+      const at = `${base}.build.ulimits.${limit}`;
+      fail("invalid-ulimit", `${at}: invalid type ${goTypeName(value)} for external`, placeOf(positions, at));
     }
   }
+}
+
+/** Short-syntax list items (strings; a number is an entry written bare), checked one by one. */
+function listItems(
+  list: PlainValue | undefined,
+  p: string,
+  positions: PositionTable,
+  judged: Judged,
+  code: DiagnosticCode,
+  check: (value: string) => string | undefined,
+): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((item, i) => {
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
+    const problem = check(text);
+    if (problem !== undefined) fail(code, problem, placeOf(positions, `${p}.${i}`));
+  });
+}
+
+/**
+ * Each entry in order is an int or a string that parses (a float is refused), then the first port 0 among the
+ * entries it opens has no target, named by its index in that expanded list (strings and ints de-duplicated first,
+ * as compose-go does).
+ */
+function checkPorts(list: PlainValue | undefined, base: string, positions: PositionTable, judged: Judged): void {
+  if (!Array.isArray(list)) return;
+  const p = `${base}.ports`;
+  list.forEach((item, i) => {
+    const where = placeOf(positions, `${p}.${i}`);
+    if (typeof item === "number" && isGoFloat(item, positions.get(`${p}.${i}`)))
+      fail("invalid-port", `${p}: invalid type float64 for port`, where);
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
+    const problem = portSpecProblem(text);
+    if (problem !== undefined) fail("invalid-port", problem, where);
+  });
+  let index = 0;
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const text = typeof item === "number" ? String(item) : item;
+    if (typeof text !== "string") {
+      index++;
+      return;
+    }
+    if (seen.has(text)) return;
+    seen.add(text);
+    if (hasToken(text) || !judged(`${p}.${i}`)) {
+      index++;
+      return;
+    }
+    const { count, lowest } = portTargets(text);
+    if (lowest === 0)
+      fail("invalid-port", `service ports ${p}.[${index}] is missing a target port`, placeOf(positions, `${p}.${i}`));
+    index += count;
+  });
 }

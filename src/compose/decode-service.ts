@@ -1,19 +1,19 @@
 /**
  * What compose-go refuses while turning a service's YAML into its Go types, beyond the schema: durations and
  * byte sizes (its mapstructure hooks, "decoding failed due to the following error(s): 'services[a].mem_limit' …"),
- * extra_hosts, and the short `ports:` / `devices:` syntax (transform/ports.go, device.go; a port entry that is a
- * float or opens port 0 too), and a device request's `count` (gpus, deploy reservations). Compose checks these
- * for every service, active or not, before profiles apply. A value holding a kept variable (keep mode) is left
- * to bake. One pass over the services, a table of places.
+ * extra_hosts, and a device request's `count` (gpus, deploy reservations). Compose checks these for every
+ * service, active or not, before profiles apply. A value holding a kept variable (keep mode) is left to bake. One
+ * pass over the services, a table of places. (The short `ports:` / `devices:` syntax is refused earlier, by the
+ * canonical transform of each document: canonical-checks.ts.)
  */
 import { fail, type DiagnosticCode } from "../diagnostics";
 import { goQuote, ramInBytes } from "./go-format";
-import { deviceProblem, durationProblem, isGoFloat, portSpecProblem, portTargets } from "./go-parse";
+import { durationProblem } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
 import { isMap, valueAt } from "./raw";
-import type { PlainMap, PlainValue } from "./yaml";
+import type { PlainMap } from "./yaml";
 import type { Judged } from "./written";
 
 type Check = (value: string) => string | undefined;
@@ -96,8 +96,6 @@ export function checkServiceDecoding(
           decoding("invalid-extra-host", "extra_hosts", `bad host name '${host}'`, `extra_hosts.${host}`);
       }
     }
-    checkPorts(raw.ports, name, positions, judged);
-    listItems(raw.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
     // types/device.go DeviceCount: an int, `all` (any case) or a base-10 int64 in a string.
     for (const [place, list] of [
       ["gpus", raw.gpus],
@@ -124,60 +122,4 @@ function isInt64(s: string): boolean {
   if (!/^[-+]?[0-9]+$/.test(s)) return false;
   const n = BigInt(s);
   return n >= -(2n ** 63n) && n < 2n ** 63n;
-}
-
-/** Short-syntax list items (strings; a number is a port written bare), checked one by one. */
-function listItems(
-  list: PlainValue | undefined,
-  p: string,
-  positions: PositionTable,
-  judged: Judged,
-  code: DiagnosticCode,
-  check: Check,
-): void {
-  if (!Array.isArray(list)) return;
-  list.forEach((item, i) => {
-    const text = typeof item === "number" ? String(item) : item;
-    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
-    const problem = check(text);
-    if (problem !== undefined) fail(code, problem, placeOf(positions, `${p}.${i}`));
-  });
-}
-
-/**
- * transform/ports.go, then the de-duplication that follows it: each entry in order is an int or a string that
- * parses (a float is refused), then the first port 0 among the entries it opens has no target (`"0"`, `"80:0"`),
- * named by its index in that expanded list (strings and ints de-duplicated first, as compose-go does).
- */
-function checkPorts(list: PlainValue | undefined, service: string, positions: PositionTable, judged: Judged): void {
-  if (!Array.isArray(list)) return;
-  const p = `services.${service}.ports`;
-  list.forEach((item, i) => {
-    const where = placeOf(positions, `${p}.${i}`);
-    if (typeof item === "number" && isGoFloat(item, positions.get(`${p}.${i}`)))
-      fail("invalid-port", `${p}: invalid type float64 for port`, where);
-    const text = typeof item === "number" ? String(item) : item;
-    if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
-    const problem = portSpecProblem(text);
-    if (problem !== undefined) fail("invalid-port", problem, where);
-  });
-  let index = 0;
-  const seen = new Set<string>();
-  list.forEach((item, i) => {
-    const text = typeof item === "number" ? String(item) : item;
-    if (typeof text !== "string") {
-      index++;
-      return;
-    }
-    if (seen.has(text)) return;
-    seen.add(text);
-    if (hasToken(text) || !judged(`${p}.${i}`)) {
-      index++;
-      return;
-    }
-    const { count, lowest } = portTargets(text);
-    if (lowest === 0)
-      fail("invalid-port", `service ports ${p}.[${index}] is missing a target port`, placeOf(positions, `${p}.${i}`));
-    index += count;
-  });
 }

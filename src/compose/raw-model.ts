@@ -110,13 +110,14 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     }
     model = mergeDocuments(model, value, placeOf);
     // compose-go de-duplicates list items before the schema, refusing items it cannot key (unicity-checks.ts).
-    checkUnicityIndexers(model, value, placeOf, judgedValues(ctx.kept !== undefined, ctx.positions));
+    const judged = judgedValues(ctx.kept !== undefined, ctx.positions);
+    checkUnicityIndexers(model, value, placeOf, judged);
     // compose-go validates the merged model after each document (included files within their own load), before
     // its canonical transform: an ssh list this document wrote or appended (`[default, default]`, or a list
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
     if (ctx.kept) checkKeptSshIds(model, ctx.kept);
-    checkCanonicalShapes(model, value, placeOf);
+    checkCanonicalShapes(model, value, ctx.positions, judged);
     canonicalizeSsh(model, ctx.kept?.sshGroup);
   }
   return model;
@@ -240,13 +241,9 @@ function readRawFile(file: string, ctx: RawModelContext): RawFile {
     deletePaths(model, doc.overridePaths);
     model = mergeDocuments(model, value, () => undefined);
     // compose-go de-duplicates and canonicalises an extended file too (its schema is checked after the extends).
-    checkUnicityIndexers(
-      model,
-      value,
-      (p) => doc.positions.get(p),
-      judgedValues(ctx.kept !== undefined, doc.positions),
-    );
-    checkCanonicalShapes(model, value, (p) => doc.positions.get(p));
+    const judged = judgedValues(ctx.kept !== undefined, doc.positions);
+    checkUnicityIndexers(model, value, (p) => doc.positions.get(p), judged);
+    checkCanonicalShapes(model, value, doc.positions, judged);
     tagPaths.push(...doc.resetPaths, ...doc.overridePaths);
   }
   return { model, tagPaths };

@@ -62,3 +62,56 @@ test("in keep mode, a literal value beside one with a variable is still judged",
   expect(load('    volumes: ["${V}:/x", "./a:/b:ro:x"]\n', "keep")).toBe("invalid-volume");
   expect(load("    label_file: nosuch.labels\n", "keep")).toBe("label-file-missing");
 });
+
+/** The first diagnostic of loading compose.yaml (which extends base.yaml's `b`), as `file:line:col code`. */
+function loadExtending(base: string, variables: "keep" | "resolve"): string | undefined {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-service-checks-"));
+  roots.push(dir);
+  fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  a:\n    extends: {file: base.yaml, service: b}\n");
+  fs.writeFileSync(path.join(dir, "base.yaml"), base);
+  try {
+    loadProject({ cwd: dir, env: {}, variables }, new DiagnosticBag());
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    const d = e.diagnostics[0]!;
+    const at = d.pos?.offset === undefined ? undefined : d.pos.file.lineCol(d.pos.offset);
+    return `${path.basename(d.pos?.file.path ?? "?")}:${at?.line}:${at?.column} ${d.code} ${d.message}`;
+  }
+}
+
+// compose-go canonicalises every file an `extends` reads, each service of it: its ports and devices must parse
+// (and open no port 0) even in a service nobody extends. Keep mode used to skip them: an extended file's values
+// had no position there, so they could not be told from values written with a variable.
+describe.each(["keep", "resolve"] as const)("an extended file's services, in %s mode", (variables) => {
+  test.each([
+    [
+      'services:\n  b:\n    build: .\n    ports: ["0"]\n',
+      "base.yaml:4:13 invalid-port service ports services.b.ports.[0] is missing a target port",
+    ],
+    [
+      'services:\n  b:\n    build: .\n  c:\n    image: x\n    ports: ["0"]\n',
+      "base.yaml:6:13 invalid-port service ports services.c.ports.[0] is missing a target port",
+    ],
+    ["services:\n  b:\n    build: .\n    ports: [abc]\n", "base.yaml:4:13 invalid-port"],
+    ['services:\n  b:\n    build: .\n    devices: ["a:b:c:d"]\n', "base.yaml:4:15 invalid-device"],
+  ])("%j is refused at its place", (base, expected) => {
+    expect(loadExtending(base, variables)).toMatch(new RegExp(`^${expected.replace(/[.[\]]/g, "\\$&")}`));
+  });
+});
+
+test("an extended file's port written with a variable is left to bake in keep mode", () => {
+  expect(loadExtending('services:\n  b:\n    build: .\n    ports: ["${P:-0}"]\n', "keep")).toBeUndefined();
+  expect(loadExtending('services:\n  b:\n    build: .\n    ports: ["${P:-0}"]\n', "resolve")).toMatch(/invalid-port/);
+});
+
+test("ports a later file resets are still refused (compose-go canonicalises each file as it merges it)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-service-checks-"));
+  roots.push(dir);
+  fs.writeFileSync(path.join(dir, "a.yaml"), 'services:\n  a:\n    build: .\n    ports: ["0"]\n');
+  fs.writeFileSync(path.join(dir, "b.yaml"), "services:\n  a:\n    ports: !reset []\n");
+  for (const variables of ["keep", "resolve"] as const)
+    expect(() =>
+      loadProject({ cwd: dir, env: {}, variables, files: ["a.yaml", "b.yaml"] }, new DiagnosticBag()),
+    ).toThrow(/missing a target port/);
+});
