@@ -8,8 +8,9 @@
  */
 import * as path from "../platform/path";
 import { fail, type SourcePos } from "../diagnostics";
-import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
-import type { PlaceOf } from "./positions";
+import { canonicalizeSsh, deletePaths, mergeDocuments, type ListOrigins } from "./merge";
+import type { ExtendedPositions, PlaceOf } from "./positions";
+import type { PositionTable } from "./model";
 import { isMap } from "./raw";
 import { expandUser, resolveRawServicePaths } from "./paths";
 import type { KeepPath } from "./keep-path";
@@ -20,10 +21,19 @@ import { dict, hasOwn, own } from "../dict";
 export interface RawFile {
   readonly model: PlainMap;
   readonly tagPaths: readonly string[][];
+  /** Its documents' positions, later ones winning, over those its own extends give. */
+  readonly positions: PositionTable;
+  readonly extended: ExtendedPositions;
+  readonly lists: ListOrigins;
 }
 
 export interface ExtendsContext {
   readonly home: string;
+  /** The positions of the document (or extended file) the services come from, and where its extends place values. */
+  readonly positions?: PositionTable;
+  readonly extended?: ExtendedPositions;
+  /** Told where the items of the lists an extends merges came from (under the extending service's path). */
+  readonly lists?: ListOrigins;
   /** Keep mode: how a path holding kept references is kept, with the extended file's folder (keep-path.ts). */
   readonly keepPath?: KeepPath;
   /** Keep mode: an ssh list holding kept items as one group (keep-ssh.ts). */
@@ -90,6 +100,7 @@ export function resolveExtends(
         );
       }
       base = resolve(baseName, next);
+      if (ctx.positions) ctx.extended?.set(name, `services.${baseName}`, ctx.positions);
       below.set(name, (below.get(baseName) ?? 0) + 1);
       if (upstream.length + below.get(name)! > MAX_EXTENDS_DEPTH) tooLong();
     } else {
@@ -108,10 +119,20 @@ export function resolveExtends(
       // Its own `!reset` / `!override` tags apply to its own extends (a base that resets what it extends).
       const resolved = resolveExtends(
         other,
-        { ...ctx, resourceDir: dir, file: abs, tagPaths: raw.tagPaths, placeOf: () => undefined },
+        {
+          ...ctx,
+          resourceDir: dir,
+          file: abs,
+          tagPaths: raw.tagPaths,
+          placeOf: (p) => raw.positions.get(p),
+          positions: raw.positions,
+          extended: raw.extended,
+          lists: raw.lists,
+        },
         next,
         baseName,
       );
+      ctx.extended?.set(name, `services.${baseName}`, raw.positions);
       // That file was loaded as a file of its own: canonical, so its ssh list is already a mapping, made from the
       // items as written (keep mode's checks compare them so), on a copy: every service extending it shares it.
       const found = resolved[baseName]!;
@@ -127,7 +148,7 @@ export function resolveExtends(
     }
     const local: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;
-    out[name] = mergeService(name, base, local, ctx.tagPaths, ctx.placeOf);
+    out[name] = mergeService(name, base, local, ctx);
     return out[name]!;
   };
   for (const name of only !== undefined ? [only] : Object.keys(services)) resolve(name, trail);
@@ -138,13 +159,8 @@ export function resolveExtends(
 /** The service name compose-go merges an extended service under. */
 const EXTENDED = "x";
 
-function mergeService(
-  name: string,
-  base: PlainValue,
-  local: PlainMap,
-  tagPaths: readonly string[][],
-  placeOf: PlaceOf,
-): PlainValue {
+function mergeService(name: string, base: PlainValue, local: PlainMap, ctx: ExtendsContext): PlainValue {
+  const { tagPaths, placeOf, lists } = ctx;
   if (!isMap(base)) return local;
   // compose-go merges an extended service under the path `services.x` (override.ExtendService), so its merge
   // errors say `cannot override services.x.build.ssh`; ours say the same and point into the local definition,
@@ -158,8 +174,13 @@ function mergeService(
   );
   const localDoc = dict<PlainValue>([["services", dict<PlainValue>([[EXTENDED, local]])]]);
   const prefix = `services.${EXTENDED}`;
-  const merged = mergeDocuments(baseDoc, localDoc, (at) =>
-    placeOf(at === prefix || at.startsWith(prefix + ".") ? `services.${name}${at.slice(prefix.length)}` : at),
+  const ours = (at: string) =>
+    at === prefix || at.startsWith(prefix + ".") ? `services.${name}${at.slice(prefix.length)}` : at;
+  const merged = mergeDocuments(
+    baseDoc,
+    localDoc,
+    (at) => placeOf(ours(at)),
+    lists && ((at, origins) => lists(ours(at), origins)),
   );
   const result = (merged.services as PlainMap)[EXTENDED]!;
   if (isMap(result)) delete result.extends;

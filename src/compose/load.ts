@@ -13,7 +13,8 @@ import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment 
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./raw";
-import { LayeredPositions, loadRawModel, readSource, readStdinOf, STDIN } from "./raw-model";
+import { loadRawModel, readSource, readStdinOf, STDIN } from "./raw-model";
+import { LayeredPositions } from "./positions";
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, type NormalizeContext } from "./normalize-build";
 import { normalizeSecrets } from "./normalize-secrets";

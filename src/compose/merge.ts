@@ -16,31 +16,63 @@ import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
 import { isKeptSshItem } from "./keep-ssh";
 
-/** Merges `override` into `base`, returning a new value; neither input is changed. */
-export function mergeDocuments(base: PlainMap, override: PlainMap, placeOf: PlaceOf): PlainMap {
-  return mergeValue(base, override, TreePath.root, placeOf) as PlainMap;
+/** Where each item of a merged list came from: the base's item, or the override's, by its index there. */
+export interface ListItemOrigin {
+  readonly from: "base" | "override";
+  /** Its index in that side's list, or, made from a mapping's entry (`K=V`), that entry's key. */
+  readonly index?: number;
+  readonly key?: string;
 }
 
-function mergeValue(base: PlainValue | undefined, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+/**
+ * Told the origin of every item of each list merged from two lists (at its dotted path), so that positions can
+ * follow the items: the merged list's item k is not the item k of either document (ListPositions, positions.ts).
+ */
+export type ListOrigins = (path: string, origins: readonly ListItemOrigin[]) => void;
+
+interface MergeContext {
+  readonly placeOf: PlaceOf;
+  readonly lists?: ListOrigins;
+}
+
+const baseItem = (index: number): ListItemOrigin => ({ from: "base", index });
+const overrideItem = (index: number): ListItemOrigin => ({ from: "override", index });
+
+/** The origin of the `K=V` items a special merger made from one side: an index in a list, a key in a mapping. */
+function originsOf(v: PlainValue, items: readonly string[], from: ListItemOrigin["from"]): ListItemOrigin[] {
+  const list = Array.isArray(v);
+  return items.map((item, i) => (list ? { from, index: i } : { from, key: keyOf(item) }));
+}
+
+/**
+ * Merges `override` into `base`, returning a new value; neither input is changed. `lists` is told where the items
+ * of every merged list came from.
+ */
+export function mergeDocuments(base: PlainMap, override: PlainMap, placeOf: PlaceOf, lists?: ListOrigins): PlainMap {
+  return mergeValue(base, override, TreePath.root, { placeOf, lists }) as PlainMap;
+}
+
+function mergeValue(base: PlainValue | undefined, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   if (base === undefined) return override;
   const special = MERGE_RULES.get(path);
-  if (special) return special(base, override, path, placeOf);
+  if (special) return special(base, override, path, m);
   if (override === null) return base;
   if (isMap(base)) {
-    if (!isMap(override)) return mismatch(base, override, path, placeOf);
-    return mergeMappings(base, override, path, placeOf);
+    if (!isMap(override)) return mismatch(base, override, path, m);
+    return mergeMappings(base, override, path, m);
   }
   if (Array.isArray(base)) {
-    if (!Array.isArray(override)) return mismatch(base, override, path, placeOf);
+    if (!Array.isArray(override)) return mismatch(base, override, path, m);
+    m.lists?.(path.toString(), [...base.map((_, i) => baseItem(i)), ...override.map((_, j) => overrideItem(j))]);
     return [...base, ...override];
   }
   return override;
 }
 
 /** compose-go's `cannot override <path>`, except where its special mergers (or newer releases) accept the change. */
-function mismatch(_base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+function mismatch(_base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   if (path.segments().some((k) => k.startsWith("x-")) || TOLERANT.get(path)) return override;
-  fail("merge-type", `cannot override ${path}`, placeOf(path.toString()));
+  fail("merge-type", `cannot override ${path}`, m.placeOf(path.toString()));
 }
 
 /**
@@ -74,7 +106,7 @@ const TOLERANT = new PathTable<true>([
   ["networks.*.ipam.config", true],
 ]);
 
-type Merger = (base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf) => PlainValue;
+type Merger = (base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext) => PlainValue;
 
 /**
  * The special mergers, by path (compose-go override/merge.go's table, for the keys a build reads). Outside
@@ -98,32 +130,39 @@ const MERGE_RULES = new PathTable<Merger>([
 ]);
 
 /** `build: ./dir` is read as `{context: ./dir}` before merging (override_test.go:TestOverrideBuildContext). */
-function mergeBuild(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+function mergeBuild(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   if (override === null) return base;
   const b = buildMapping(base);
   const o = buildMapping(override);
   if (!isMap(b) || !isMap(o)) return override;
-  return mergeMappings(b, o, path, placeOf);
+  return mergeMappings(b, o, path, m);
 }
 
 /**
  * args, labels, additional_contexts: both sides become `K=V` lists (a mapping in sorted key order, null as a
  * bare `K`), appended, then de-duplicated by key with a later item replacing the earlier one in place.
  */
-function mergeKeyValueLists(base: PlainValue, override: PlainValue): PlainValue {
-  const items = [...toKeyValueList(base), ...toKeyValueList(override)];
+function mergeKeyValueLists(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
+  const b = toKeyValueList(base);
+  const o = toKeyValueList(override);
+  const items = [...b, ...o];
+  const from = [...originsOf(base, b, "base"), ...originsOf(override, o, "override")];
   const index = new Map<string, number>();
   const out: string[] = [];
-  for (const item of items) {
+  const origins: ListItemOrigin[] = [];
+  items.forEach((item, i) => {
     const key = keyOf(item);
     const at = index.get(key);
     if (at === undefined) {
       index.set(key, out.length);
       out.push(item);
+      origins.push(from[i]!);
     } else {
       out[at] = item;
+      origins[at] = from[i]!;
     }
-  }
+  });
+  m.lists?.(path.toString(), origins);
   return out;
 }
 
@@ -143,10 +182,14 @@ function keyOf(item: string): string {
 }
 
 /** Items of the override that equal a base item are dropped, the rest appended (several IPs per host are kept). */
-function mergeExtraHosts(base: PlainValue, override: PlainValue): PlainValue {
+function mergeExtraHosts(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   const b = hostList(base);
   const seen = new Set(b);
-  return [...b, ...hostList(override).filter((h) => !seen.has(h))];
+  const o = hostList(override);
+  const fromOverride = originsOf(override, o, "override");
+  const kept = o.map((h, j) => [h, fromOverride[j]!] as const).filter(([h]) => !seen.has(h));
+  m.lists?.(path.toString(), [...originsOf(base, b, "base"), ...kept.map(([, origin]) => origin)]);
+  return [...b, ...kept.map(([h]) => h)];
 }
 
 function hostList(v: PlainValue): string[] {
@@ -163,17 +206,25 @@ function hostList(v: PlainValue): string[] {
 }
 
 /** `tags`, `profiles`: appended, a later duplicate replaces the earlier one at the earlier position. */
-function mergeUniqueList(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
-  if (Array.isArray(base) && override !== null && !Array.isArray(override))
-    return mismatch(base, override, path, placeOf);
+function mergeUniqueList(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
+  if (Array.isArray(base) && override !== null && !Array.isArray(override)) return mismatch(base, override, path, m);
+  const b = asList(base);
+  const o = asList(override);
+  // A single value (`profiles: x`) is its own place.
+  const one = (v: PlainValue, i: number, from: ListItemOrigin["from"]): ListItemOrigin =>
+    Array.isArray(v) ? { from, index: i } : { from };
+  const from = [...b.map((_, i) => one(base, i, "base")), ...o.map((_, j) => one(override, j, "override"))];
   const out: PlainValue[] = [];
+  const origins: ListItemOrigin[] = [];
   const seen = new Set<string>();
-  for (const item of [...asList(base), ...asList(override)]) {
+  [...b, ...o].forEach((item, i) => {
     const key = typeof item === "string" ? item : JSON.stringify(item);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return;
     seen.add(key);
     out.push(item);
-  }
+    origins.push(from[i]!);
+  });
+  m.lists?.(path.toString(), origins);
   return out;
 }
 
@@ -183,9 +234,12 @@ function mergeUniqueList(base: PlainValue, override: PlainValue, path: TreePath,
  * extending another one of the same document) are appended, and a list meeting a mapping is an error
  * (`cannot override services.X.build.ssh`, compose-loading-reference.md §6.4; `!override` is the way out).
  */
-function mergeSsh(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+function mergeSsh(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   if (base === null || override === null) return override;
-  if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override];
+  if (Array.isArray(base) && Array.isArray(override)) {
+    m.lists?.(path.toString(), [...base.map((_, i) => baseItem(i)), ...override.map((_, j) => overrideItem(j))]);
+    return [...base, ...override];
+  }
   if (isMap(base) && isMap(override)) {
     const out: PlainMap = Object.create(null) as PlainMap;
     for (const [k, v] of Object.entries(base)) out[k] = v;
@@ -193,7 +247,7 @@ function mergeSsh(base: PlainValue, override: PlainValue, path: TreePath, placeO
     for (const [k, v] of Object.entries(override)) if (v !== null || !hasOwn(base, k)) out[k] = v;
     return out;
   }
-  fail("merge-type", `cannot override ${path}`, placeOf(path.toString()));
+  fail("merge-type", `cannot override ${path}`, m.placeOf(path.toString()));
 }
 
 /**
@@ -231,19 +285,19 @@ export function canonicalizeSsh(
 }
 
 /** `depends_on`: a list becomes a mapping (each name `{condition: service_started, required: true}`), then mappings merge. */
-function mergeDependsOn(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+function mergeDependsOn(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   const b = dependsOnMap(base);
   const o = dependsOnMap(override);
   if (!b || !o) return override;
-  return mergeMappings(b, o, path, placeOf);
+  return mergeMappings(b, o, path, m);
 }
 
 /** `networks` (of a service): a list becomes a mapping of name → null, then mappings merge. */
-function mergeNetworks(base: PlainValue, override: PlainValue, path: TreePath, placeOf: PlaceOf): PlainValue {
+function mergeNetworks(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   const b = networksMap(base);
   const o = networksMap(override);
   if (!b || !o) return override;
-  return mergeMappings(b, o, path, placeOf);
+  return mergeMappings(b, o, path, m);
 }
 
 function networksMap(v: PlainValue): PlainMap | undefined {
@@ -267,9 +321,9 @@ function namesAsMapping(v: PlainValue, value: () => PlainValue): PlainMap | unde
 }
 
 /** compose-go's mergeMappings: the base's keys, each key of the override merged over the base's value. */
-function mergeMappings(base: PlainMap, override: PlainMap, path: TreePath, placeOf: PlaceOf): PlainMap {
+function mergeMappings(base: PlainMap, override: PlainMap, path: TreePath, m: MergeContext): PlainMap {
   const out: PlainMap = dict(Object.entries(base));
-  for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, path.child(k), placeOf);
+  for (const [k, v] of Object.entries(override)) out[k] = mergeValue(own(base, k), v, path.child(k), m);
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as path from "../platform/path";
 import { dictCopy, hasOwn, own } from "../dict";
-import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
+import { CompileError, SourceFile, fail } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { committedIncludeValues } from "./include-env";
 import { resolveExtends, type RawFile } from "./extends";
@@ -20,7 +20,7 @@ import { applyTypeCasts } from "./type-cast";
 import { composePathText } from "./tree-path";
 import { interpolateValue } from "./interpolate-value";
 import { canonicalizeSsh, deletePaths, mergeDocuments } from "./merge";
-import type { PlaceOf } from "./positions";
+import { ExtendedPositions, LayeredPositions, ListPositions, type PlaceOf } from "./positions";
 import { isMap } from "./raw";
 import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./paths";
 import { decodeComposeSource } from "./yaml";
@@ -30,31 +30,10 @@ import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
 import { isKeptSshItem } from "./keep-ssh";
 import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
-import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
 import { checkCanonicalShapes } from "./canonical-checks";
 import { checkUnicityIndexers } from "./unicity-checks";
 import { judgedValues } from "./written";
-
-/**
- * Source positions by path across the merged documents: the latest document that has a path wins, as if each
- * document's table were copied over the previous ones, without the copy (a value per YAML node of every file).
- */
-export class LayeredPositions implements PositionTable {
-  private readonly layers: PositionTable[] = [];
-
-  add(layer: PositionTable): void {
-    this.layers.push(layer);
-  }
-
-  get(path: string): SourcePos | undefined {
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const pos = this.layers[i]!.get(path);
-      if (pos !== undefined) return pos;
-    }
-    return undefined;
-  }
-}
 
 export interface RawModelContext {
   /** Where included and extended files are read from. */
@@ -83,6 +62,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
   const placeOf: PlaceOf = (p) => ctx.positions.get(p);
   for (const doc of documents) {
     if (doc.value === null) continue;
+    const before = ctx.positions.snapshot();
     let value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     // Per document and before `include`, as compose-go checks it (so `services:` with no value fails too).
     if ("services" in value && !isMap(value.services)) {
@@ -91,10 +71,21 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     value = applyIncludes(value, doc, workingDir, ctx);
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
-    ctx.positions.add(doc.positions);
+    // This document's positions: what its services get from those they extend (placed where those wrote it), its
+    // own, and the items of the lists an extends merged.
+    const extended = new ExtendedPositions();
+    const extendedLists = new ListPositions(extended, doc.positions);
+    const documentPositions = new LayeredPositions();
+    documentPositions.add(extended);
+    documentPositions.add(doc.positions);
+    documentPositions.add(extendedLists);
+    ctx.positions.add(documentPositions);
     if (isMap(value.services)) {
       value.services = resolveExtends(value.services, {
         home: ctx.home,
+        positions: documentPositions,
+        extended,
+        lists: extendedLists.record,
         keepPath: ctx.kept?.keepPath,
         keepSshGroup: ctx.kept?.sshGroup,
         resourceDir: workingDir,
@@ -108,7 +99,10 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
         },
       });
     }
-    model = mergeDocuments(model, value, placeOf);
+    // The items of the lists merged with earlier documents' are placed where they were written.
+    const mergedLists = new ListPositions(before, ctx.positions.snapshot());
+    model = mergeDocuments(model, value, placeOf, mergedLists.record);
+    ctx.positions.add(mergedLists);
     // compose-go de-duplicates list items before the schema, refusing items it cannot key (unicity-checks.ts).
     const judged = judgedValues(ctx.kept !== undefined, ctx.positions);
     checkUnicityIndexers(model, value, placeOf, judged);
@@ -234,8 +228,17 @@ function literalText(value: string): string | undefined {
 function readRawFile(file: string, ctx: RawModelContext): RawFile {
   let model: PlainMap = Object.create(null) as PlainMap;
   const tagPaths: string[][] = [];
+  // Its own extends are resolved later, service by service (extends.ts): their positions go under all its documents.
+  const extended = new ExtendedPositions();
+  const documents = new LayeredPositions();
+  const lists = new ListPositions(extended, documents);
+  const positions = new LayeredPositions();
+  positions.add(extended);
+  positions.add(documents);
+  positions.add(lists);
   for (const doc of parseComposeYaml(readSource(ctx.fs, file, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS)) {
     if (doc.value === null) continue;
+    documents.add(doc.positions);
     const value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
     deletePaths(model, doc.resetPaths);
     deletePaths(model, doc.overridePaths);
@@ -246,7 +249,7 @@ function readRawFile(file: string, ctx: RawModelContext): RawFile {
     checkCanonicalShapes(model, value, doc.positions, judged);
     tagPaths.push(...doc.resetPaths, ...doc.overridePaths);
   }
-  return { model, tagPaths };
+  return { model, tagPaths, positions, extended, lists: lists.record };
 }
 
 /**

@@ -115,3 +115,76 @@ test("ports a later file resets are still refused (compose-go canonicalises each
       loadProject({ cwd: dir, env: {}, variables, files: ["a.yaml", "b.yaml"] }, new DiagnosticBag()),
     ).toThrow(/missing a target port/);
 });
+
+// The checks on the merged service (decoding, consistency) judge what an extended file gave it too: its values are
+// placed where that file wrote them, so keep mode can tell a literal from a value written with a variable.
+test.each([
+  ["    mem_limit: 1x\n", "base.yaml:4:16 invalid-size", '    mem_limit: "${M:-1x}"\n'],
+  ["    networks: [nosuch]\n", "base.yaml:4:16 undefined-network", '    networks: ["${N:-nosuch}"]\n'],
+  [
+    '    healthcheck:\n      test: ["FOO"]\n',
+    "base.yaml:5:14 invalid-healthcheck",
+    '    healthcheck:\n      test: ["${T:-FOO}"]\n',
+  ],
+])("an extended file's %j is judged in keep mode too, at its place", (service, expected, withVariable) => {
+  const base = (s: string) => `services:\n  b:\n    build: .\n${s}`;
+  expect(loadExtending(base(service), "keep")).toMatch(new RegExp(`^${expected}`));
+  expect(loadExtending(base(service), "resolve")).toMatch(new RegExp(`^${expected}`));
+  expect(loadExtending(base(withVariable), "keep")).toBeUndefined();
+  expect(loadExtending(base(withVariable), "resolve")).toMatch(new RegExp(`^${expected.split(":")[0]}`));
+});
+
+/** The first diagnostic (`file:line:col code`) of loading `files`, the ones named in `composeFiles` with -f. */
+function loadFiles(
+  files: Record<string, string>,
+  composeFiles: readonly string[],
+  variables: "keep" | "resolve",
+): string | undefined {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-service-checks-"));
+  roots.push(dir);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  try {
+    loadProject({ cwd: dir, env: {}, variables, files: [...composeFiles] }, new DiagnosticBag());
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    const d = e.diagnostics[0]!;
+    const at = d.pos?.offset === undefined ? undefined : d.pos.file.lineCol(d.pos.offset);
+    return `${path.basename(d.pos?.file.path ?? "?")}:${at?.line}:${at?.column} ${d.code}`;
+  }
+}
+
+// Merged lists are not indexed like either document's: item 0 of `["${P}"]` + `["80"]` is the first file's. Keep
+// mode judged it by the later file's item 0 (a literal), so the port resolved as if P were unset was refused
+// ("No port specified"), where Compose, with P set, builds.
+describe("a merged list's items are judged at their own place", () => {
+  const first = 'services:\n  a:\n    build: .\n    ports: ["${P}"]\n';
+  const later = 'services:\n  a:\n    ports: ["80"]\n';
+  test.each([
+    ["a later file", { "a.yaml": first, "b.yaml": later }, ["a.yaml", "b.yaml"]],
+    [
+      "an extending service",
+      {
+        "base.yaml": first.replace("a:", "b:"),
+        "compose.yaml": 'services:\n  a:\n    extends: {file: base.yaml, service: b}\n    ports: ["80"]\n',
+      },
+      ["compose.yaml"],
+    ],
+    [
+      "an extending service of the same file",
+      { "compose.yaml": `${first}  c:\n    extends: a\n    ports: ["80"]\n` },
+      ["compose.yaml"],
+    ],
+  ] as const)("a value written with a variable, then a literal from %s: left to bake", (_, files, composeFiles) => {
+    expect(loadFiles(files, composeFiles, "keep")).toBeUndefined();
+  });
+  test("a literal bad item from a later file is refused at its own place", () => {
+    const bad = 'services:\n  a:\n    ports: ["abc"]\n';
+    expect(loadFiles({ "a.yaml": first, "b.yaml": bad }, ["a.yaml", "b.yaml"], "keep")).toBe(
+      "b.yaml:3:13 invalid-port",
+    );
+    expect(loadFiles({ "a.yaml": first.replace("${P}", "80"), "b.yaml": bad }, ["a.yaml", "b.yaml"], "resolve")).toBe(
+      "b.yaml:3:13 invalid-port",
+    );
+  });
+});
