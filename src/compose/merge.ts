@@ -15,6 +15,7 @@ import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
 import { isKeptSshItem } from "./keep-ssh";
+import { isKeptKeyItem } from "./keep-key-values";
 
 /** Merges `override` into `base`, returning a new value; neither input is changed. */
 export function mergeDocuments(base: PlainMap, override: PlainMap, placeOf: PlaceOf): PlainMap {
@@ -108,23 +109,27 @@ function mergeBuild(base: PlainValue, override: PlainValue, path: TreePath, plac
 
 /**
  * args, labels, additional_contexts: both sides become `K=V` lists (a mapping in sorted key order, null as a
- * bare `K`), appended, then de-duplicated by key with a later item replacing the earlier one in place.
+ * bare `K`), appended, then de-duplicated by key with a later item replacing the earlier one in place. In keep
+ * mode, when an item's key is only known when bake runs (keep-key-values.ts), the later item instead stays after
+ * every item before it (the earlier one is dropped), so that bake's "the last item of a key wins" is Compose's.
  */
 function mergeKeyValueLists(base: PlainValue, override: PlainValue): PlainValue {
   const items = [...toKeyValueList(base), ...toKeyValueList(override)];
+  const keptKeys = items.some(isKeptKeyItem);
   const index = new Map<string, number>();
-  const out: string[] = [];
+  const out: Array<string | undefined> = [];
   for (const item of items) {
     const key = keyOf(item);
     const at = index.get(key);
-    if (at === undefined) {
+    if (at === undefined || keptKeys) {
+      if (at !== undefined) out[at] = undefined;
       index.set(key, out.length);
       out.push(item);
     } else {
       out[at] = item;
     }
   }
-  return out;
+  return keptKeys ? out.filter((x): x is string => x !== undefined) : (out as string[]);
 }
 
 function toKeyValueList(v: PlainValue): string[] {

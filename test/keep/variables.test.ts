@@ -27,7 +27,7 @@ function keep(compose: string, options: { env?: Record<string, string>; files?: 
 /** One build arg `X` holding `value`, in a service `app`. */
 function arg(value: string) {
   const r = keep(`services:\n  app:\n    build:\n      context: .\n      args:\n        X: ${JSON.stringify(value)}\n`);
-  return { ...r, value: r.bake.target.app!.args!.X as BakeString };
+  return { ...r, value: (r.bake.target.app!.args as Record<string, BakeString>).X as BakeString };
 }
 
 const warnings = (ds: readonly Diagnostic[], code?: string) =>
@@ -397,7 +397,9 @@ describe("regressions", () => {
     const project = loadProject({ cwd, env: {}, variables: "keep" }, diagnostics);
     // convertProject applies the kept variables itself, passing the project name as fixed.
     const bake: BakeFile = convertProject(project, { outputDir: cwd }, diagnostics);
-    expect(bake.target.app!.args!.P).toEqual({ template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }] });
+    expect((bake.target.app!.args as Record<string, BakeString>).P).toEqual({
+      template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }],
+    });
     expect(Object.keys(bake.variable)).toEqual(["A"]);
     expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
   });
@@ -531,8 +533,12 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
       S: { type: "string", default: null },
     });
     // Null (unset) is the env file's value there, so `:-` only takes its default for an empty S.
-    expect(r.bake.target.lib!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "sub" : (S == null ? "s" : S)' }] });
-    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == null || S == "" ? "main" : S' }] });
+    expect((r.bake.target.lib!.args as Record<string, BakeString>).S).toEqual({
+      template: [{ expr: 'S == "" ? "sub" : (S == null ? "s" : S)' }],
+    });
+    expect((r.bake.target.app!.args as Record<string, BakeString>).S).toEqual({
+      template: [{ expr: 'S == null || S == "" ? "main" : S' }],
+    });
     expect(warnings(r.diagnostics)).toEqual([]);
   });
 
@@ -565,7 +571,9 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
         "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${S:-d}\n        B: ${S:?need}\n",
       ),
     });
-    expect(r.bake.target.lib!.args!.A).toEqual({ template: [{ expr: 'S == null || S == "" ? "d" : S' }] });
+    expect((r.bake.target.lib!.args as Record<string, BakeString>).A).toEqual({
+      template: [{ expr: 'S == null || S == "" ? "d" : S' }],
+    });
     expect(r.bake.variable!.S!.validation).toEqual([
       { condition: 'S != null && S != ""', error_message: "required variable S is missing a value: need" },
     ]);
