@@ -378,8 +378,8 @@ const SERVICE_NAMES = ["app", "web.api", "w-2", "x_y"];
  * `${AK:-ak_1}` and `${LK:-lk}` are keys from variables in the list form (a mapping's keys are never interpolated:
  * they are written `ak_1` and `lk` there, as is a value-less arg's, which keep mode resolves as if unset).
  */
-const ARG_KEYS = ["ARG1", "arg_2", "my.arg", "T1", "W1", "NOPE", "A-B", "${AK:-ak_1}"];
-const LABEL_KEYS = ["com.example.x", "lbl", "a-b", "x.y_z", "${LK:-lk}"];
+const ARG_KEYS = ["ARG1", "${AK:-ak_1}", "arg_2", "my.arg", "T1", "W1", "NOPE", "A-B"];
+const LABEL_KEYS = ["com.example.x", "${LK:-lk}", "lbl", "a-b", "x.y_z"];
 /** A key as a mapping writes it (see ARG_KEYS). */
 const mapKey = (k: string): string => (k === "${AK:-ak_1}" ? "ak_1" : k === "${LK:-lk}" ? "lk" : k);
 const PLAIN_SCALARS = ["true", "False", "1.0", "010", "0x1F", "1e3", ".5", "null", "~", "''", "12:30"];
