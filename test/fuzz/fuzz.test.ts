@@ -176,6 +176,8 @@ const FEATURES: ReadonlyArray<readonly [string, RegExp]> = [
     "privileged",
     "isolation",
   ].map((k) => [k, new RegExp(`^ {6}${k}:`, "m")] as const),
+  ["args key from a variable", /^ {8}- "\$\{AK:-ak_1\}=/m],
+  ["labels key from a variable", /^ {8}- "\$\{LK:-lk\}=/m],
   ["ulimits soft/hard", /^ {10}soft:/m],
   ["extends same file", /^ {4}extends: "/m],
   ["extends other file", /file: "common\/base.yaml"/],
