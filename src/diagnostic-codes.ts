@@ -95,7 +95,6 @@ export const DIAGNOSTIC_CODES = {
   "invalid-ssh-id": "an ssh id holds `=`, which bake reads as the end of the id",
   "valueless-arg-dropped": "a value-less arg whose name is not a variable name is dropped in keep mode (warning)",
   "valueless-arg-name-resolved": "a value-less arg named by a variable is resolved, not kept (warning)",
-  "variable-key-resolved": "a variable in a key is resolved, not kept (warning)",
   "variable-resolved": "a variable where bake cannot keep one is resolved (warning)",
   "kept-variable-reserved": "a variable whose name bake reserves is resolved as unset (warning)",
   "kept-variable-in-env-file": "a kept variable is set in an env file, which bake does not read (warning)",

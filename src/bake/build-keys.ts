@@ -26,6 +26,8 @@ export interface KeyConverter {
   contexts(b: ComposeBuild): Record<string, BakeString> | undefined;
   dockerfile(b: ComposeBuild): string;
   dropUnreadableArgs(args: Record<string, BakeString>, at: string): void;
+  /** Keep mode: a kept args map (a token) with its unreadable value-less args dropped the same way. */
+  keptArgs(args: string, at: string): string;
   imageName(service: ComposeService): string;
   secrets(service: ComposeService & { build: ComposeBuild }, at: string): string[];
   ssh(b: ComposeBuild, at: string): string[];
@@ -62,13 +64,21 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
     if (b.dockerfile_inline !== undefined) t["dockerfile-inline"] = b.dockerfile_inline;
   },
   args: ({ cv, b, t, at }) => {
-    if (Object.keys(b.args).length > 0) t.args = dictCopy(b.args);
-    if (t.args) cv.dropUnreadableArgs(t.args, at);
-    if (t.args && Object.keys(t.args).length === 0) delete t.args;
+    // Keep mode, a key from a variable: the map is an expression bake evaluates (bake/kept-key-values.ts).
+    if (b.args_kept !== undefined) {
+      t.args = cv.keptArgs(b.args_kept, at);
+      return;
+    }
+    const args = Object.keys(b.args).length > 0 ? dictCopy(b.args) : undefined;
+    if (args) cv.dropUnreadableArgs(args, at);
+    if (args && Object.keys(args).length > 0) t.args = args;
   },
+  args_kept: { convertedWith: "args" },
   labels: ({ b, t }) => {
-    if (Object.keys(b.labels).length > 0) t.labels = dictCopy(b.labels);
+    if (b.labels_kept !== undefined) t.labels = b.labels_kept;
+    else if (Object.keys(b.labels).length > 0) t.labels = dictCopy(b.labels);
   },
+  labels_kept: { convertedWith: "labels" },
   // The service's image (or Compose's default name) is the last tag.
   tags: ({ cv, service, b, t }) => {
     t.tags = uniqueBy([...b.tags, cv.imageName(service)], cv.valueKey);

@@ -11,6 +11,8 @@ import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 import { decodingMessage } from "../compose/go-format";
 import { sshItemPieces, sshKeyProblem, sshKeyValidation, sshUniqueProblem, sshUniqueValidation } from "./kept-ssh";
+import { keyValuesExpression } from "./kept-key-values";
+import { endsInGoSpace } from "../compose/normalize-build";
 
 /** What a form needs of the expression writer. */
 export interface FormWriter {
@@ -44,6 +46,8 @@ export function formPieces(
 ): Piece[] {
   if (form.form === "host-list")
     return [{ expr: hostListExpression(form.items.map((item) => w.value(splitOf(item)))) }];
+  if (form.form === "key-values") return [{ expr: keyValuesExpression(form, (v) => w.value(splitOf(v))) }];
+  if (form.form === "key-item") throw new Error("internal error: a kept args or labels item reached bake on its own");
   const pieces = w.value(splitOf(form.value));
   switch (form.form) {
     case "attest": {
@@ -121,8 +125,23 @@ export function checkText(check: KeptCheck, text: string, textOf: (value: string
       return sshUniqueProblem(check.items.map(textOf), check.path);
     case "ssh-id":
       return text.startsWith("=") ? `${check.path} additional properties '' not allowed` : undefined;
+    case "arg-key": {
+      const key = text.split("=", 1)[0]!;
+      return endsInGoSpace(key) ? argKeyMessage(check.service, key) : undefined;
+    }
   }
 }
+
+/** Compose's refusal of an args key ending in white space (types.MappingWithEquals). */
+function argKeyMessage(service: string, key: string): string {
+  return decodingMessage(service, "build.args", `environment variable ${key} is declared with a trailing space`);
+}
+
+/**
+ * Go's unicode.IsSpace of a key's last byte (endsInGoSpace), read from `urlencode`, which writes every byte
+ * but letters, digits and `-._~` as `%XX` (upper case) and a space as `+` (a `+` itself is `%2B`).
+ */
+const GO_SPACE_END = hclString("(\\+|%0[9A-D]|%85|%A0)$");
 
 function hostDecoding(service: string, message: string): string {
   return decodingMessage(service, "build.extra_hosts", message);
@@ -173,5 +192,13 @@ export function checkValidation(
         condition: `substr(${x}, 0, 1) != "="`,
         error_message: `${check.path} additional properties '' not allowed`,
       };
+    case "arg-key": {
+      const key = `regex("^[^=]*", ${x})`;
+      const [before, after] = argKeyMessage(check.service, "\0").split("\0");
+      return {
+        condition: `!can(regex(${GO_SPACE_END}, urlencode(${key})))`,
+        error_message: { template: [before!, { expr: key }, after!] },
+      };
+    }
   }
 }

@@ -20,7 +20,7 @@ export function isTemplate(s: BakeString): s is BakeTemplate {
 }
 
 /**
- * Whether a map attribute's value is an expression bake evaluates to the map (a kept extra-hosts) rather than the
+ * Whether a map attribute's value is an expression bake evaluates to the map (a kept extra-hosts, args or labels) rather than the
  * map itself. Decided without mistaking a map for it: a map's entries are strings or templates, never a list, so
  * a map with a key named `template` is still a map.
  */
@@ -37,8 +37,9 @@ export interface BakeTarget {
   contexts?: Record<string, BakeString>;
   dockerfile?: BakeString;
   "dockerfile-inline"?: BakeString;
-  args?: Record<string, BakeString>;
-  labels?: Record<string, BakeString>;
+  /** A string or template only in keep mode, where a list item's key holds a variable: see extra-hosts. */
+  args?: Record<string, BakeString> | BakeString;
+  labels?: Record<string, BakeString> | BakeString;
   tags?: BakeString[];
   "cache-from"?: BakeString[];
   "cache-to"?: BakeString[];

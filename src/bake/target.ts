@@ -15,6 +15,7 @@ import { dict, hasOwn, own } from "../dict";
 import { BUILD_KEYS, type Converting, type KeyConverter } from "./build-keys";
 import { compareCodeUnits } from "./escape";
 import { keptSshEntries } from "./kept-ssh";
+import { withoutUnreadableArgs } from "./kept-key-values";
 import type { BakeString, BakeTarget } from "./model";
 
 /** Compose's variable-name syntax: what a value-less arg's name must be to stay a bake variable reference. */
@@ -140,6 +141,22 @@ export class TargetConverter implements KeyConverter {
       delete args[key];
       dropped.push(JSON.stringify(key));
     }
+    this.warnDroppedArgs(dropped, at);
+  }
+
+  keptArgs(args: string, at: string): string {
+    const kept = this.project.kept;
+    const piece = kept?.split(args)[0];
+    if (!kept || typeof piece !== "object" || piece.kind !== "form" || piece.form !== "key-values") return args;
+    const { form, dropped } = withoutUnreadableArgs(piece, kept, (name) => VARIABLE_NAME.test(name));
+    this.warnDroppedArgs(
+      dropped.map((k) => JSON.stringify(k)),
+      at,
+    );
+    return form === piece ? args : kept.form(form);
+  }
+
+  private warnDroppedArgs(dropped: readonly string[], at: string): void {
     if (dropped.length === 0) return;
     // One warning for the `args` key, naming them all: warnings are printed once per place (collapseRepeats).
     const [what, verb] = dropped.length === 1 ? ["build arg", "has"] : ["build args", "have"];

@@ -75,6 +75,7 @@ const CHECK_CODES = {
   "ssh-key": "invalid-ssh-key",
   "ssh-unique": "schema",
   "ssh-id": "schema",
+  "arg-key": "arg-trailing-space",
 } as const;
 
 /**
@@ -368,12 +369,6 @@ export function applyKeptVariables(
     diagnostics.warn(
       "valueless-arg-name-resolved",
       `${place.path} is a value-less arg named by ${place.names.map((n) => "$" + n).join(", ")}: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values`,
-    );
-  }
-  for (const place of kept.resolvedKeys) {
-    diagnostics.warn(
-      "variable-key-resolved",
-      `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated`,
     );
   }
   return { ...bake, variable };

@@ -10,24 +10,17 @@
  * privileged as KeptBoolean, shm_size), paths, which keep their declaring folder as one KeptPath (keep-path.ts),
  * and ssh items whose id holds a reference, each one token (keep-ssh.ts):
  * values that compose2bake rewrites otherwise (an extra_hosts host name, ulimits, …) are
- * resolved as if every variable were unset, with a warning when that happened in a build section (README). The one exception to "only the files": a variable in the key of a list-form arg or label
- * (`- ${K}=v`) is resolved from the environment, like --resolve, since bake keys are literal (with a warning);
- * a value-less arg named by a reference (`- ${K}`) is resolved as if unset instead (keepKeyValueItem).
+ * resolved as if every variable were unset, with a warning when that happened in a build section (README). An
+ * args or labels list item whose key holds a reference (`- ${K}=v`) is one token (`key-item`), and the whole
+ * list a map bake builds (keep-key-values.ts); a value-less arg named by a reference (`- ${K}`) is resolved as if
+ * unset (keepKeyValueItem).
  * Every `${VAR:?msg}` anywhere in the file still becomes a bake validation, since
  * `docker compose build` fails when it is unset: also in values that never reach bake (a db service's
  * `environment`, a value a later file overrides), and also inside a default or alternative, where the validation
  * only applies when that branch is taken (`guards`), as Compose evaluates defaults lazily.
  */
 import { decodeTokens, encodeToken, hasToken } from "./keep-token";
-import {
-  interpolate,
-  InterpolationError,
-  InterpolationSyntaxError,
-  parseTemplate,
-  RequiredVariableError,
-  type Lookup,
-  type TemplatePart,
-} from "./interpolate";
+import { InterpolationError, InterpolationSyntaxError, parseTemplate, type TemplatePart } from "./interpolate";
 import { canBeEmpty, outcome } from "./operators";
 import { isBuildRelevant, isKeepablePlace, isKeyValueItem } from "./keep-places";
 import type { KeptCheck, KeptForm } from "./keep-forms";
@@ -131,8 +124,6 @@ export class KeptVariables {
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
   readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
-  /** `- KEY=value` items whose KEY held variables, resolved from the environment when the file was generated. */
-  readonly resolvedKeys: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
   /** Checks of Compose's that must wait for the kept values: bake validations. */
   readonly platformChecks: PlatformCheck[] = [];
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
@@ -249,7 +240,7 @@ export class KeptVariables {
 
   /** A value Compose reshapes, as one token (keep-forms.ts); `value` itself when it holds no token. */
   form(form: KeptForm): string {
-    if (form.form === "host-list") return this.token(form);
+    if (form.form === "host-list" || form.form === "key-values") return this.token(form);
     return hasToken(form.value) ? this.token(form) : form.value;
   }
 
@@ -264,28 +255,16 @@ export class KeptVariables {
   }
 }
 
-/** The environment that list-item keys are resolved in (bake keys cannot hold variables). */
-export interface KeyEnvironment {
-  readonly lookup: Lookup;
-  readonly onUnset: (name: string) => void;
-}
-
 /**
  * Like `interpolateValue`, but keeps references as tokens where bake can keep them. `path` is where `value`
  * sits ("" for a whole document); time is linear in the size of the value and its keys.
  */
-export function keepValue(value: unknown, path: string, kept: KeptVariables, env?: KeyEnvironment): unknown {
-  return keepAt(value, path === "" ? [] : path.split("."), kept, env, false);
+export function keepValue(value: unknown, path: string, kept: KeptVariables): unknown {
+  return keepAt(value, path === "" ? [] : path.split("."), kept, false);
 }
 
-function keepAt(
-  value: unknown,
-  segs: string[],
-  kept: KeptVariables,
-  env: KeyEnvironment | undefined,
-  inList: boolean,
-): unknown {
-  if (typeof value === "string") return keepString(value, segs, kept, env, inList);
+function keepAt(value: unknown, segs: string[], kept: KeptVariables, inList: boolean): unknown {
+  if (typeof value === "string") return keepString(value, segs, kept, inList);
   // A list or mapping in which nothing changes is returned as it is, shared rather than copied (as interpolateValue).
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
@@ -293,7 +272,7 @@ function keepAt(
       const item: unknown = value[i];
       segs.push(String(i));
       try {
-        const next = keepAt(item, segs, kept, env, true);
+        const next = keepAt(item, segs, kept, true);
         if (next !== item) (out ??= value.slice())[i] = next;
       } finally {
         segs.pop();
@@ -308,7 +287,7 @@ function keepAt(
       const item = map[k];
       segs.push(k);
       try {
-        const next = keepAt(item, segs, kept, env, false);
+        const next = keepAt(item, segs, kept, false);
         if (next !== item) (out ??= Object.assign(Object.create(null) as Record<string, unknown>, map))[k] = next;
       } finally {
         segs.pop();
@@ -319,13 +298,7 @@ function keepAt(
   return value;
 }
 
-function keepString(
-  value: string,
-  segs: readonly string[],
-  kept: KeptVariables,
-  env: KeyEnvironment | undefined,
-  inList: boolean,
-): string {
+function keepString(value: string, segs: readonly string[], kept: KeptVariables, inList: boolean): string {
   if (!value.includes("$")) return value;
   const path = () => segs.join(".");
   let parts: TemplatePart[];
@@ -336,8 +309,8 @@ function keepString(
     throw e;
   }
   const keyValueItem = inList && isKeyValueItem(segs);
-  if (keyValueItem && env) {
-    const entry = keepKeyValueItem(value, parts, segs, kept, env);
+  if (keyValueItem) {
+    const entry = keepKeyValueItem(parts, segs, kept);
     if (entry !== undefined) return entry;
   }
   // Compose interpolates every value of every file, so each requirement counts even if the value never reaches
@@ -362,51 +335,27 @@ function keepString(
 }
 
 /**
- * `- KEY=value` (args, labels) whose KEY holds a reference: bake keys are literal, so the key (everything before
- * the first literal `=`, or the whole item) is resolved from the environment now, like --resolve, and the rest
- * stays kept. Compose splits after interpolating, so a `=` in the key's value still splits there. Undefined when
- * the key is literal.
+ * `- KEY=value` (args, labels) whose KEY (everything before the first literal `=`, or the whole item) holds a
+ * reference: Compose cuts the item after interpolating it, so only bake can cut it; the whole item becomes one
+ * token (`key-item`, keep-key-values.ts) holding the tokens of its references. Undefined when the key is literal.
  */
-function keepKeyValueItem(
-  value: string,
-  parts: readonly TemplatePart[],
-  segs: readonly string[],
-  kept: KeptVariables,
-  env: KeyEnvironment,
-) {
+function keepKeyValueItem(parts: readonly TemplatePart[], segs: readonly string[], kept: KeptVariables) {
   const eq = parts.findIndex((p) => p.kind === "text" && p.text.includes("="));
   const keyParts = eq < 0 ? parts : parts.slice(0, eq);
-  const vars = keyParts.filter((p): p is VarPart => p.kind === "var");
-  if (vars.length === 0) return undefined;
-  const path = segs.join(".");
+  if (!keyParts.some((p) => p.kind === "var")) return undefined;
+  collectRequirements(parts, [], kept);
   if (eq < 0 && segs[3] === "args") {
     // A value-less arg whose name is a reference (`- ${K}`): Compose looks the name up in the environment, then
     // looks up a variable of that name. Bake can express neither lookup, and resolving the name now would put an
     // environment value into the file (as an arg name and a variable reference), so it is resolved as if unset,
     // like other values bake cannot keep (`- ${K:-NAME}` still keeps NAME as a value-less arg).
-    collectRequirements(parts, [], kept);
     const names = new Set<string>();
     const resolved = resolveUnset(parts, names);
-    kept.resolvedArgNames.push({ path, names: [...names] });
+    kept.resolvedArgNames.push({ path: segs.join("."), names: [...names] });
     return resolved;
   }
-  // Text parts have `$$` reduced, so find the `=` in the raw value, after the key's last reference.
-  const rawEq = eq < 0 ? value.length : value.indexOf("=", vars[vars.length - 1]!.end);
-  let key: string;
-  try {
-    key = interpolate(value.slice(0, rawEq), env.lookup, { onUnset: env.onUnset });
-  } catch (e) {
-    if (e instanceof InterpolationSyntaxError || e instanceof RequiredVariableError)
-      throw new InterpolationError(path, e);
-    throw e;
-  }
-  const names = new Set<string>();
-  resolveUnset(keyParts, names);
-  kept.resolvedKeys.push({ path, names: [...names] });
-  const rest = parseTemplate(value.slice(rawEq));
-  // The key's requirements were checked just now; only the value's are left for bake.
-  collectRequirements(rest, [], kept);
-  return key + rest.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
+  const value = parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join("");
+  return kept.token({ kind: "form", form: "key-item", value });
 }
 
 /** Whether parts can evaluate to "" under some environment (`${V:?}` cannot: it fails instead). */

@@ -15,6 +15,7 @@ import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
 import { isKeptSshItem } from "./keep-ssh";
+import { isKeptKeyItem } from "./keep-key-values";
 
 /** Where each item of a merged list came from: the base's item, or the override's, by its index there. */
 export interface ListItemOrigin {
@@ -140,20 +141,24 @@ function mergeBuild(base: PlainValue, override: PlainValue, path: TreePath, m: M
 
 /**
  * args, labels, additional_contexts: both sides become `K=V` lists (a mapping in sorted key order, null as a
- * bare `K`), appended, then de-duplicated by key with a later item replacing the earlier one in place.
+ * bare `K`), appended, then de-duplicated by key with a later item replacing the earlier one in place. In keep
+ * mode, when an item's key is only known when bake runs (keep-key-values.ts), the later item instead stays after
+ * every item before it (the earlier one is dropped), so that bake's "the last item of a key wins" is Compose's.
  */
 function mergeKeyValueLists(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
   const b = toKeyValueList(base);
   const o = toKeyValueList(override);
   const items = [...b, ...o];
   const from = [...originsOf(base, b, "base"), ...originsOf(override, o, "override")];
+  const keptKeys = items.some(isKeptKeyItem);
   const index = new Map<string, number>();
-  const out: string[] = [];
-  const origins: ListItemOrigin[] = [];
+  const out: Array<string | undefined> = [];
+  const origins: Array<ListItemOrigin | undefined> = [];
   items.forEach((item, i) => {
     const key = keyOf(item);
     const at = index.get(key);
-    if (at === undefined) {
+    if (at === undefined || keptKeys) {
+      if (at !== undefined) out[at] = origins[at] = undefined;
       index.set(key, out.length);
       out.push(item);
       origins.push(from[i]!);
@@ -162,8 +167,9 @@ function mergeKeyValueLists(base: PlainValue, override: PlainValue, path: TreePa
       origins[at] = from[i]!;
     }
   });
-  m.lists?.(path.toString(), origins);
-  return out;
+  const present = (_: unknown, k: number) => out[k] !== undefined;
+  m.lists?.(path.toString(), origins.filter(present) as ListItemOrigin[]);
+  return out.filter(present) as string[];
 }
 
 function toKeyValueList(v: PlainValue): string[] {

@@ -82,8 +82,15 @@ export interface ComposeBuild {
   readonly dockerfile_inline?: string;
   /** Value-less args were already resolved from the project environment or dropped. Insertion order = written order. */
   readonly args: Readonly<Record<string, string>>;
+  /**
+   * Keep mode, a list one of whose keys holds a variable: the whole list as one kept form (a token), which bake
+   * builds into its map (keep-key-values.ts); args is then empty.
+   */
+  readonly args_kept?: string;
   readonly ssh: readonly ComposeSsh[];
   readonly labels: Readonly<Record<string, string>>;
+  /** Keep mode: as args_kept, for labels. */
+  readonly labels_kept?: string;
   readonly cache_from: readonly string[];
   readonly cache_to: readonly string[];
   /** A string only in keep mode: a value holding keep tokens, which bake reads as a boolean (KeptBoolean). */

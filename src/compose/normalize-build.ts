@@ -24,6 +24,8 @@ import type { KeptVariables } from "./keep";
 import { contextPath, maybeUnixPath } from "./paths";
 import type { KeepPath } from "./keep-path";
 import { isKeptSshItem } from "./keep-ssh";
+import { isKeptKeyItem } from "./keep-key-values";
+import { keptKeyValueList } from "./normalize-key-values";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
 import type { ComposeBuild, ComposeServiceSecret, ComposeSsh, ComposeUlimit, PositionTable } from "./model";
@@ -58,6 +60,9 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
   const at = (key: string) => `${buildPath}.${key}`;
   const service = servicePath.slice("services.".length);
 
+  // Keep mode: a list whose keys hold variables is one map bake builds (normalize-key-values.ts).
+  const argsKept = keptKeyValueList("args", build.args, service, ctx.kept, ctx.lookupEnv);
+  const labelsKept = keptKeyValueList("labels", build.labels, service, ctx.kept, ctx.lookupEnv);
   const dockerfile = nonEmpty(build.dockerfile as string | undefined);
   const dockerfileInline = nonEmpty(build.dockerfile_inline as string | undefined);
   const extensions = dict<unknown>();
@@ -70,8 +75,10 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     dockerfile: dockerfile ?? (dockerfileInline === undefined ? "Dockerfile" : undefined),
     dockerfile_inline: dockerfileInline,
     args: normalizeArgs(build.args, at("args"), ctx),
+    ...(argsKept === undefined ? {} : { args: {}, args_kept: argsKept }),
     ssh: normalizeSsh(build.ssh, at("ssh"), ctx),
-    labels: keyValueMapping(build.labels, () => ""),
+    labels: labelsKept === undefined ? keyValueMapping(build.labels, () => "") : {},
+    ...(labelsKept === undefined ? {} : { labels_kept: labelsKept }),
     cache_from: strings(build.cache_from),
     cache_to: strings(build.cache_to),
     no_cache: optionalBoolean(build.no_cache, at("no_cache"), ctx, service),
@@ -127,7 +134,7 @@ function normalizeArgs(raw: Raw, p: string, ctx: NormalizeContext): Record<strin
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       const key = item.split("=", 1)[0]!;
-      if (TRAILING_SPACE.test(key)) {
+      if (endsInGoSpace(key)) {
         fail(
           "arg-trailing-space",
           `environment variable ${key} is declared with a trailing space`,
@@ -135,6 +142,8 @@ function normalizeArgs(raw: Raw, p: string, ctx: NormalizeContext): Record<strin
         );
       }
     });
+    // Keep mode: a list holding kept keys is the args_kept map instead (its literal items were checked above).
+    if (ctx.kept && raw.some(isKeptKeyItem)) return out;
     for (const item of uniqueByKey(raw as string[])) {
       const eq = item.indexOf("=");
       set(eq < 0 ? item : item.slice(0, eq), eq < 0 ? undefined : item.slice(eq + 1));
@@ -143,8 +152,17 @@ function normalizeArgs(raw: Raw, p: string, ctx: NormalizeContext): Record<strin
   return out;
 }
 
-/** Go's unicode.IsSpace for the last character of a list key (types.MappingWithEquals). */
-const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0]$/;
+/**
+ * types.MappingWithEquals's check of a list key: Go's unicode.IsSpace of its last BYTE read as a rune, so a
+ * character whose UTF-8 form ends in 0x85 or 0xA0 (`Å`, U+2005) counts as a space too, as docker compose refuses it.
+ */
+export function endsInGoSpace(key: string): boolean {
+  const last = key.codePointAt(key.length - 1 - (key.length > 1 && /[\udc00-\udfff]$/.test(key) ? 1 : 0));
+  if (last === undefined) return false;
+  if (last < 0x80) return last === 0x20 || (last >= 0x09 && last <= 0x0d);
+  const byte = 0x80 | (last & 0x3f);
+  return byte === 0x85 || byte === 0xa0;
+}
 
 /** labels (types.Labels): null and a bare `k` both give "". */
 function keyValueMapping(raw: Raw, missing: () => string): Record<string, string> {

@@ -186,7 +186,7 @@ export function interpolateDocument(
   let value: PlainMap;
   try {
     value = kept
-      ? (keepValue(doc.value, "", kept, { lookup, onUnset }) as PlainMap)
+      ? (keepValue(doc.value, "", kept) as PlainMap)
       : (interpolateValue(doc.value, "", lookup, { onUnset }) as PlainMap);
   } catch (e) {
     if (e instanceof InterpolationError) {

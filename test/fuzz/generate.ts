@@ -64,7 +64,9 @@ export type Kind =
   | "attest"
   | "envname"
   | "sshid"
-  | "host";
+  | "host"
+  | "argkey"
+  | "labelkey";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -119,6 +121,10 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   // extra_hosts host names in list form, kept exactly since this stop (the map built when bake runs); `somehost`
   // repeats a literal host (its IPs joined), `a=b` moves the cut.
   host: { names: ["HOST"], values: ["h-9", "somehost", "a=b"] },
+  // args and labels keys in list form (`- ${AK:-ak_1}=v`), kept exactly since this stop (the map built when bake
+  // runs): a value equal to a literal key overrides it or is overridden by the later item, `a=b` moves the cut.
+  argkey: { names: ["AK"], values: ["ARG1", "ak_1", "W1", "a=b", "my.arg"] },
+  labelkey: { names: ["LK"], values: ["lbl", "com.example.x", "a=b"] },
 };
 
 export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap((v) => v.names);
@@ -173,6 +179,8 @@ export const LITERALS = {
   envname: ["T1"],
   sshid: ["default", "k1", "k.2"],
   host: ["h-5"],
+  argkey: ["ak_1"],
+  labelkey: ["lk"],
 } as const;
 
 /**
@@ -366,8 +374,14 @@ export interface FuzzProject {
 }
 
 const SERVICE_NAMES = ["app", "web.api", "w-2", "x_y"];
-const ARG_KEYS = ["ARG1", "arg_2", "my.arg", "T1", "W1", "NOPE", "A-B"];
-const LABEL_KEYS = ["com.example.x", "lbl", "a-b", "x.y_z"];
+/**
+ * `${AK:-ak_1}` and `${LK:-lk}` are keys from variables in the list form (a mapping's keys are never interpolated:
+ * they are written `ak_1` and `lk` there, as is a value-less arg's, which keep mode resolves as if unset).
+ */
+const ARG_KEYS = ["ARG1", "${AK:-ak_1}", "arg_2", "my.arg", "T1", "W1", "NOPE", "A-B"];
+const LABEL_KEYS = ["com.example.x", "${LK:-lk}", "lbl", "a-b", "x.y_z"];
+/** A key as a mapping writes it (see ARG_KEYS). */
+const mapKey = (k: string): string => (k === "${AK:-ak_1}" ? "ak_1" : k === "${LK:-lk}" ? "lk" : k);
 const PLAIN_SCALARS = ["true", "False", "1.0", "010", "0x1F", "1e3", ".5", "null", "~", "''", "12:30"];
 const BUILD_KEYS = [
   "context",
@@ -716,7 +730,7 @@ function argNode(v: ArgValue): YNode {
 function argListItem(k: string, v: ArgValue): YNode {
   if ("tpl" in v) return str(`${k}=${templateText(v.tpl)}`);
   if ("plain" in v) return str(`${k}=${v.plain === "''" ? "" : v.plain}`);
-  return str(k);
+  return str(mapKey(k));
 }
 
 function keyedNode(list: boolean, entries: ReadonlyArray<readonly [string, YNode | string]>, sep = "="): YNode {
@@ -745,7 +759,9 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
     case "args": {
       if (!b.args) return undefined;
       if (b.args.list) return list(b.args.entries.map(([key, v]) => argListItem(key, v)));
-      const entries: Array<readonly [string, YNode]> = b.args.entries.map(([key, v]) => [key, argNode(v)] as const);
+      const entries: Array<readonly [string, YNode]> = b.args.entries.map(
+        ([key, v]) => [mapKey(key), argNode(v)] as const,
+      );
       if (b.args.mergeShared && sharedAnchor) entries.unshift(["<<", alias("shared")]);
       return map(entries);
     }
@@ -753,7 +769,7 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
       if (!b.labels) return undefined;
       return b.labels.list
         ? list(b.labels.entries.map(([key, v]) => str(`${key}=${templateText(v)}`)))
-        : map(b.labels.entries.map(([key, v]) => [key, tpl(v)] as const));
+        : map(b.labels.entries.map(([key, v]) => [mapKey(key), tpl(v)] as const));
     case "tags":
       return b.tags && list(b.tags.map(tpl));
     case "target":

@@ -27,7 +27,7 @@ function keep(compose: string, options: { env?: Record<string, string>; files?: 
 /** One build arg `X` holding `value`, in a service `app`. */
 function arg(value: string) {
   const r = keep(`services:\n  app:\n    build:\n      context: .\n      args:\n        X: ${JSON.stringify(value)}\n`);
-  return { ...r, value: r.bake.target.app!.args!.X as BakeString };
+  return { ...r, value: (r.bake.target.app!.args as Record<string, BakeString>).X as BakeString };
 }
 
 const warnings = (ds: readonly Diagnostic[], code?: string) =>
@@ -167,38 +167,44 @@ describe("fallbacks, with a warning", () => {
     ]);
   });
 
-  describe("a key in list form cannot be kept (bake keys are literal): resolved when generating, like --resolve", () => {
+  describe("a key in list form stays a variable: the map is built when bake runs (issue #13)", () => {
     const compose =
       "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K}X=${V:-d}\n      labels:\n        - l.${K}=l\n";
-    const keyWarnings = [
-      "services.app.build.args.0 uses $K in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated",
-      "services.app.build.labels.0 uses $K in its key, which bake cannot keep as a variable (keys are literal); the key was resolved from the environment when the file was generated",
-    ];
 
-    test("from the environment; the value after `=` stays kept", () => {
-      const r = keep(compose, { env: { K: "KEY", V: "ignored" } });
-      expect(r.bake.target.app!.args).toEqual({ KEYX: { template: [{ expr: 'V == "" ? "d" : V' }] } });
-      expect(r.bake.target.app!.labels).toEqual({ "l.KEY": "l" });
-      expect(r.bake.variable).toEqual({ V: { default: "" } });
-      expect(warnings(r.diagnostics, "variable-key-resolved")).toEqual(keyWarnings);
-      expect(warnings(r.diagnostics, "variable-resolved")).toEqual([]);
+    test("no value of the generating environment (nor .env) is written into the file", () => {
+      const r = keep(compose, { env: { K: "SECRET_KEY_VALUE", V: "ignored" } });
+      expect(r.json).not.toContain("SECRET_KEY_VALUE");
+      const same = (o: ReturnType<typeof keep>) => [
+        o.bake.target.app!.args,
+        o.bake.target.app!.labels,
+        o.bake.variable,
+      ];
+      expect(same(keep(compose))).toEqual(same(r));
+      expect(same(keep(compose, { files: { ".env": "K=DOT\n" } }))).toEqual(same(r));
+      expect(r.bake.target.app!.args).toEqual({
+        template: [
+          { expr: '{ for m in [regex("^([^=]*)=?([\\\\s\\\\S]*)$", "${K}X=${V == "" ? "d" : V}")] : m[0] => m[1] }' },
+        ],
+      });
+      expect(r.bake.target.app!.labels).toEqual({
+        template: [{ expr: '{ for m in [regex("^([^=]*)=?([\\\\s\\\\S]*)$", "l.${K}=l")] : m[0] => m[1] }' }],
+      });
+      expect(Object.keys(r.bake.variable)).toEqual(["K", "V"]);
+      expect(r.diagnostics.filter((d) => d.severity === "warning")).toEqual([]);
     });
 
-    test("from .env, and as Compose does when unset (with Compose's not-set warning)", () => {
-      expect(keep(compose, { files: { ".env": "K=DOT\n" } }).bake.target.app!.labels).toEqual({ "l.DOT": "l" });
-      const r = keep(compose);
-      expect(Object.keys(r.bake.target.app!.args!)).toEqual(["X"]);
-      expect(warnings(r.diagnostics, "variable-not-set")).toEqual([
-        'The "K" variable is not set. Defaulting to a blank string.',
-      ]);
-      expect(warnings(r.diagnostics, "variable-key-resolved")).toEqual(keyWarnings);
-    });
-
-    test("a `=` in the key's value splits there, as Compose splits after interpolating", () => {
+    test("literal items around it are merged in order, the last of a key winning; known keys are cut now", () => {
       const r = keep(
-        "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:-A=b}=${V}\n        - $$${K:-Q}$$=$$\n        - ${K:-P=1}=2\n",
+        "name: proj\nservices:\n  app:\n    build:\n      context: .\n      args:\n        - A=1\n        - ${K:-A}=2\n        - B\n        - ${COMPOSE_PROJECT_NAME}=p\n        - A=3\n",
       );
-      expect(r.bake.target.app!.args).toEqual({ P: "1=2", A: { template: ["b=", { expr: "V" }] }, $Q$: "$" });
+      expect(r.bake.target.app!.args).toEqual({
+        template: [
+          {
+            expr: 'merge({ for m in [regex("^([^=]*)=?([\\\\s\\\\S]*)$", "${K == "" ? "A" : K}=2")] : m[0] => m[1] }, { "B" = "${B}", "proj" = "p", "A" = "3" })',
+          },
+        ],
+      });
+      expect(r.bake.variable.B).toEqual({ type: "string", default: null });
     });
 
     test("a value-less `- ${N}` is resolved as if unset, never from the environment (issue #12)", () => {
@@ -219,12 +225,12 @@ describe("fallbacks, with a warning", () => {
       expect(keep(compose).bake.target.app!.args).toEqual(r.bake.target.app!.args);
     });
 
-    test("a required variable in a key must be set now (no bake validation is left for it)", () => {
-      const compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:?need K}=v\n";
-      expect(() => keep(compose)).toThrow("required variable K is missing a value: need K");
-      const r = keep(compose, { env: { K: "KEY" } });
-      expect(r.bake.target.app!.args).toEqual({ KEY: "v" });
-      expect(r.bake.variable).toEqual({});
+    test("a required variable in a key is a validation, as elsewhere", () => {
+      const r = keep("services:\n  app:\n    build:\n      context: .\n      args:\n        - ${K:?need K}=v\n");
+      expect(r.bake.variable.K!.validation).toEqual([
+        { condition: 'K != ""', error_message: "required variable K is missing a value: need K" },
+        expect.objectContaining({ condition: expect.stringContaining("urlencode") as unknown }),
+      ]);
     });
   });
 
@@ -397,7 +403,9 @@ describe("regressions", () => {
     const project = loadProject({ cwd, env: {}, variables: "keep" }, diagnostics);
     // convertProject applies the kept variables itself, passing the project name as fixed.
     const bake: BakeFile = convertProject(project, { outputDir: cwd }, diagnostics);
-    expect(bake.target.app!.args!.P).toEqual({ template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }] });
+    expect((bake.target.app!.args as Record<string, BakeString>).P).toEqual({
+      template: ["proj-x-", { expr: 'A == "" ? "proj" : A' }],
+    });
     expect(Object.keys(bake.variable)).toEqual(["A"]);
     expect(emit(bake, "hcl")).toContain('P = "proj-x-${A == "" ? "proj" : A}"');
   });
@@ -531,8 +539,12 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
       S: { type: "string", default: null },
     });
     // Null (unset) is the env file's value there, so `:-` only takes its default for an empty S.
-    expect(r.bake.target.lib!.args!.S).toEqual({ template: [{ expr: 'S == "" ? "sub" : (S == null ? "s" : S)' }] });
-    expect(r.bake.target.app!.args!.S).toEqual({ template: [{ expr: 'S == null || S == "" ? "main" : S' }] });
+    expect((r.bake.target.lib!.args as Record<string, BakeString>).S).toEqual({
+      template: [{ expr: 'S == "" ? "sub" : (S == null ? "s" : S)' }],
+    });
+    expect((r.bake.target.app!.args as Record<string, BakeString>).S).toEqual({
+      template: [{ expr: 'S == null || S == "" ? "main" : S' }],
+    });
     expect(warnings(r.diagnostics)).toEqual([]);
   });
 
@@ -565,7 +577,9 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
         "services:\n  lib:\n    build:\n      context: .\n      args:\n        A: ${S:-d}\n        B: ${S:?need}\n",
       ),
     });
-    expect(r.bake.target.lib!.args!.A).toEqual({ template: [{ expr: 'S == null || S == "" ? "d" : S' }] });
+    expect((r.bake.target.lib!.args as Record<string, BakeString>).A).toEqual({
+      template: [{ expr: 'S == null || S == "" ? "d" : S' }],
+    });
     expect(r.bake.variable!.S!.validation).toEqual([
       { condition: 'S != null && S != ""', error_message: "required variable S is missing a value: need" },
     ]);
