@@ -75,6 +75,8 @@ const CHECK_CODES = {
   "ssh-key": "invalid-ssh-key",
   "ssh-unique": "schema",
   "ssh-id": "schema",
+  "context-item": "invalid-additional-context",
+  "context-name": "schema",
 } as const;
 
 /**

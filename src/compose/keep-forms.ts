@@ -14,9 +14,12 @@
  * - `host-list`: a whole list-form extra_hosts one of whose host names holds a variable (`- ${H}=10.0.0.1`):
  *   the map bake reads, built when bake runs: each item cut at its first `=` (else `:`), the IPs of a host
  *   joined in the order of the items, as compose-go's HostsList does;
- * - `ssh-item`: an item of an ssh list whose ids hold references (keep-ssh.ts).
+ * - `ssh-item`: an item of an ssh list whose ids hold references (keep-ssh.ts);
+ * - `context-list`, `context-item`: a whole additional_contexts list one of whose names holds a variable, and
+ *   such an item (keep-contexts.ts).
  */
 import type { KeptSshItem } from "./keep-ssh";
+import type { KeptContextItem, KeptContextList } from "./keep-contexts";
 
 export interface KeptAttest {
   readonly kind: "form";
@@ -50,7 +53,8 @@ export interface KeptHostList {
   readonly items: readonly string[];
 }
 
-export type KeptForm = KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptHostList | KeptSshItem;
+export type KeptForm =
+  KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptHostList | KeptSshItem | KeptContextItem | KeptContextList;
 
 /** The values (holding tokens) a form reads. */
 export function formValues(form: KeptForm): readonly string[] {
@@ -59,6 +63,8 @@ export function formValues(form: KeptForm): readonly string[] {
       return [form.value, form.test];
     case "host-list":
       return form.items;
+    case "context-list":
+      return form.items.map((e) => ("item" in e ? e.item : e.value));
     default:
       return [form.value];
   }
@@ -79,7 +85,10 @@ export function formValues(form: KeptForm): readonly string[] {
  *   meets as a mapping key must not come out with an empty id (`=path`): compose-go validates the merged model,
  *   where the list is a mapping already, and the schema refuses the key '' (one file alone accepts it);
  * - `ssh-unique`: the items of an ssh list must come out different (the schema's uniqueItems); `value` is the
- *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`).
+ *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`);
+ * - `context-item`: an additional_contexts list item (keep-contexts.ts) must come out holding a `=`;
+ * - `context-name`: an additional_contexts item a later document meets as a mapping key must not come out with
+ *   an empty name (`=path`), as the schema refuses the key ''.
  */
 export type KeptCheck =
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
@@ -88,4 +97,6 @@ export type KeptCheck =
   | { readonly rule: "host-item"; readonly value: string; readonly service: string }
   | { readonly rule: "ssh-key"; readonly value: string }
   | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string }
-  | { readonly rule: "ssh-id"; readonly value: string; readonly path: string };
+  | { readonly rule: "ssh-id"; readonly value: string; readonly path: string }
+  | { readonly rule: "context-item"; readonly value: string; readonly path: string }
+  | { readonly rule: "context-name"; readonly value: string; readonly path: string };

@@ -15,6 +15,7 @@ import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
 import { isKeptSshItem } from "./keep-ssh";
+import { isKeptContextItem } from "./keep-contexts";
 
 /** Merges `override` into `base`, returning a new value; neither input is changed. */
 export function mergeDocuments(base: PlainMap, override: PlainMap, placeOf: PlaceOf): PlainMap {
@@ -91,7 +92,7 @@ const MERGE_RULES = new PathTable<Merger>([
   ["services.*.ulimits.*", (_b, o) => o],
   ["services.*.build.args", mergeKeyValueLists],
   ["services.*.build.labels", mergeKeyValueLists],
-  ["services.*.build.additional_contexts", mergeKeyValueLists],
+  ["services.*.build.additional_contexts", mergeContextLists],
   ["services.*.build.extra_hosts", mergeExtraHosts],
   ["services.*.build.tags", mergeUniqueList],
   ["services.*.build.ssh", mergeSsh],
@@ -125,6 +126,21 @@ function mergeKeyValueLists(base: PlainValue, override: PlainValue): PlainValue 
     }
   }
   return out;
+}
+
+/**
+ * additional_contexts: as args, unless a side holds kept items (keep-contexts.ts), whose names are known only when
+ * bake runs: then everything is appended, bake's map keeping the last entry of a name, and only a literal item
+ * that a later literal item names again is dropped.
+ */
+function mergeContextLists(base: PlainValue, override: PlainValue): PlainValue {
+  const items = [...toKeyValueList(base), ...toKeyValueList(override)];
+  if (!items.some(isKeptContextItem)) return mergeKeyValueLists(base, override);
+  const last = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (!isKeptContextItem(item)) last.set(keyOf(item), i);
+  });
+  return items.filter((item, i) => isKeptContextItem(item) || last.get(keyOf(item)) === i);
 }
 
 function toKeyValueList(v: PlainValue): string[] {

@@ -29,6 +29,7 @@ import { fsErrorText, statProblem } from "./discover";
 import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
 import { isKeptSshItem } from "./keep-ssh";
+import { canonicalizeKeptContexts, checkKeptContextNames } from "./keep-contexts";
 import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";
@@ -97,6 +98,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
         home: ctx.home,
         keepPath: ctx.kept?.keepPath,
         keepSshGroup: ctx.kept?.sshGroup,
+        keepContexts: ctx.kept && ((m: PlainMap) => canonicalizeKeptContexts(m, ctx.kept!, () => undefined)),
         resourceDir: workingDir,
         file: doc.file.path,
         placeOf,
@@ -116,8 +118,10 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
     if (ctx.kept) checkKeptSshIds(model, ctx.kept);
+    if (ctx.kept) checkKeptContextNames(model, ctx.kept);
     checkCanonicalShapes(model, value, placeOf);
     canonicalizeSsh(model, ctx.kept?.sshGroup);
+    if (ctx.kept) canonicalizeKeptContexts(model, ctx.kept, placeOf);
   }
   return model;
 }
