@@ -33,6 +33,8 @@ export async function keptFileAgainstCompose(
     /** The project folder (compose.yaml there); the bake files are written beside it. */
     readonly cwd: string;
     readonly generation?: Env;
+    /** COMPOSE_FILE for both tools (`a.yaml:b.yaml` for several `-f` files); default compose.yaml. */
+    readonly composeFile?: string;
     /** Each environment with the label a failure names it by. */
     readonly envs: ReadonlyArray<readonly [label: string, env: Env]>;
   },
@@ -41,14 +43,21 @@ export async function keptFileAgainstCompose(
   for (const format of ["json", "hcl"] as const) {
     fs.writeFileSync(
       path.join(cwd, `docker-bake.${format}`),
-      compose2bake({ cwd, env: o.generation ?? {}, format }).text,
+      compose2bake({
+        cwd,
+        env: { ...(o.composeFile === undefined ? {} : { COMPOSE_FILE: o.composeFile }), ...o.generation },
+        format,
+      }).text,
     );
   }
   const verdict = (r: { ok: true } | { ok: false; stderr: string }): string =>
     r.ok ? "builds" : `refuses: ${r.stderr.trim()}`;
   const refusals: Refusal[] = [];
   for (const [name, env] of o.envs) {
-    const theirs = await composeViaBakeAsync(tools, { cwd, env: { ...env, COMPOSE_FILE: "compose.yaml" } });
+    const theirs = await composeViaBakeAsync(tools, {
+      cwd,
+      env: { ...env, COMPOSE_FILE: o.composeFile ?? "compose.yaml" },
+    });
     for (const format of ["json", "hcl"]) {
       const ours = await bakePrintAsync(tools, { files: [`docker-bake.${format}`], cwd, env });
       const label = `${format} with ${name}`;
