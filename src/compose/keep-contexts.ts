@@ -17,16 +17,12 @@
  * remembers its folder), cut by bake. Merging appends rather than replacing in place (merge.ts), which keeps
  * that order right whatever the names come out as. The points where compose-go makes the list a mapping
  * (the end of each document, a service read from another file through `extends`) mark the items `mapped`
- * (canonicalizeKeptContexts), literal ones too; a list made only of such items at the next document's schema
- * check is the mapping Compose validates there (checkKeptContextNames). Compose's two checks become bake
- * validations (keep-forms.ts `context-item`, `context-name`).
+ * (keep-contexts-canonical.ts), literal ones too; a list made only of such items at the next document's schema
+ * check is the mapping Compose validates there. Compose's two checks become bake validations (keep-forms.ts
+ * `context-item`, `context-name`).
  */
-import { fail } from "../diagnostics";
-import { decodeTokens, hasToken } from "./keep-token";
-import type { KeptVariables } from "./keep";
+import { hasToken } from "./keep-token";
 import type { WrittenFolders } from "./keep-path";
-import type { PlaceOf } from "./positions";
-import { isMap, type PlainMap } from "./raw";
 
 /** One item of a kept contexts list whose name holds a reference (or any item, once `mapped`). */
 export interface KeptContextItem {
@@ -67,74 +63,7 @@ export function isContextListItem(segs: readonly string[], inList: boolean): boo
   );
 }
 
-/** The kept context item a token stands for. */
-export function contextItemOf(kept: KeptVariables, token: string): KeptContextItem {
-  const piece = kept.split(token)[0];
-  if (typeof piece !== "object" || piece.kind !== "form" || piece.form !== "context-item")
-    throw new Error("internal error: a kept context item is not one");
-  return piece;
-}
-
 /** Compose's refusal of an item without `=`. */
 export function invalidContextMessage(path: string, item: string): string {
   return `${path}: invalid value ${item}, expected key=value`;
-}
-
-/**
- * compose-go's canonical transform of the contexts lists holding kept items, in place (the end of a document, or a
- * service read from another file through `extends`): every item becomes a `mapped` kept item, literal ones too, so
- * that the next document can tell the mapping; an item that may come out without `=` gets Compose's check, and a
- * literal one without it is refused now, as Compose refuses it here.
- */
-export function canonicalizeKeptContexts(model: PlainMap, kept: KeptVariables, placeOf: PlaceOf): void {
-  if (!isMap(model.services)) return;
-  for (const [name, service] of Object.entries(model.services)) {
-    if (!isMap(service) || !isMap(service.build)) continue;
-    const list = service.build.additional_contexts;
-    if (!Array.isArray(list) || !list.some(isKeptContextItem)) continue;
-    const path = `services.${name}.build.additional_contexts`;
-    service.build.additional_contexts = list.map((item, i) => {
-      if (isKeptContextItem(item)) {
-        const piece = contextItemOf(kept, item as string);
-        if (piece.mapped) return item;
-        if (!literalText(piece.value).includes("="))
-          kept.checks.push({ rule: "context-item", value: piece.value, path });
-        return kept.token({ ...piece, mapped: true });
-      }
-      if (typeof item !== "string") return item;
-      if (!item.includes("="))
-        fail("invalid-additional-context", invalidContextMessage(path, item), placeOf(`${path}.${i}`));
-      return kept.token({ kind: "form", form: "context-item", value: item, mapped: true });
-    });
-  }
-}
-
-/**
- * After a document is merged: a contexts list made only of `mapped` items is a mapping to the schema check that
- * follows (this document did not write the key), which refuses the name '' (keep-forms.ts `context-name`).
- */
-export function checkKeptContextNames(model: PlainMap, kept: KeptVariables): void {
-  if (!isMap(model.services)) return;
-  for (const [name, service] of Object.entries(model.services)) {
-    if (!isMap(service) || !isMap(service.build)) continue;
-    const list = service.build.additional_contexts;
-    if (!Array.isArray(list) || list.length === 0 || !list.every(isKeptContextItem)) continue;
-    const items = list.map((item) => contextItemOf(kept, item as string));
-    if (!items.every((item) => item.mapped)) continue;
-    const path = `services.${name}.build.additional_contexts`;
-    // A literal item is checked now (applyKeptVariables runs a check that reads no variable when it writes it);
-    // one whose text starts with a name needs no check.
-    for (const item of items) {
-      const first = decodeTokens(item.value)[0];
-      if (typeof first !== "string" || first.startsWith("="))
-        kept.checks.push({ rule: "context-name", value: item.value, path });
-    }
-  }
-}
-
-/** The literal text of a value holding tokens (what no environment changes), tokens left out. */
-function literalText(value: string): string {
-  return decodeTokens(value)
-    .filter((p): p is string => typeof p === "string")
-    .join("");
 }

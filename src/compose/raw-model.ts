@@ -29,7 +29,7 @@ import { fsErrorText, statProblem } from "./discover";
 import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
 import { isKeptSshItem } from "./keep-ssh";
-import { canonicalizeKeptContexts, checkKeptContextNames } from "./keep-contexts";
+import { canonicalizeKeptContexts, checkKeptContextNames } from "./keep-contexts-canonical";
 import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import type { PositionTable } from "./model";
 import { validateMergedDocument } from "./schema/validate";

@@ -13,13 +13,12 @@ import {
   contextNameProblem,
   contextNameValidation,
 } from "../../src/bake/kept-contexts";
+import { isKeptContextItem, type KeptContextItem } from "../../src/compose/keep-contexts";
 import {
   canonicalizeKeptContexts,
   checkKeptContextNames,
   contextItemOf,
-  isKeptContextItem,
-  type KeptContextItem,
-} from "../../src/compose/keep-contexts";
+} from "../../src/compose/keep-contexts-canonical";
 import { KeptVariables } from "../../src/compose/keep";
 import { mergeDocuments } from "../../src/compose/merge";
 import type { PlainMap } from "../../src/compose/raw";
