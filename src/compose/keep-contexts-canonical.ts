@@ -60,14 +60,22 @@ export function checkKeptContextNames(model: PlainMap, kept: KeptVariables): voi
     if (!items.every((item) => item.mapped)) continue;
     const path = `services.${name}.build.additional_contexts`;
     // A literal item is checked now (applyKeptVariables runs a check that reads no variable when it writes it);
-    // one whose text starts with a name needs no check.
+    // one whose text starts with a name needs no check, and one already checked (an earlier document) none again.
+    const done = checkedNames.get(kept) ?? new Set<string>();
+    checkedNames.set(kept, done);
     for (const item of items) {
       const first = decodeTokens(item.value)[0];
-      if (typeof first !== "string" || first.startsWith("="))
+      const key = `${path}\0${item.value}`;
+      if ((typeof first !== "string" || first.startsWith("=")) && !done.has(key)) {
+        done.add(key);
         kept.checks.push({ rule: "context-name", value: item.value, path });
+      }
     }
   }
 }
+
+/** The `context-name` checks already recorded, as path and value, so that each document does not repeat them. */
+const checkedNames = new WeakMap<KeptVariables, Set<string>>();
 
 /** The literal text of a value holding tokens (what no environment changes), tokens left out. */
 function literalText(value: string): string {
