@@ -229,7 +229,7 @@ export class KeptVariables {
         if (ref?.kind === "path") return this.token({ ...ref, written: written(ref.base) });
         if (ref?.kind === "form" && (ref.form === "ssh-item" || ref.form === "context-item")) {
           if (ref.base === undefined)
-            throw new Error("internal error: a kept ssh item reached bake without its folder");
+            throw new Error("internal error: a kept ssh or context item reached bake without its folder");
           return this.token({ ...ref, written: written(ref.base) });
         }
         return encodeToken(piece);
