@@ -165,6 +165,15 @@ describe("a whole project", () => {
     expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
     expect(r.text).toContain('condition     = can(regex("=", K))');
     expect(r.text).toContain('contexts   = "${merge({ for m in [regex(');
+    // x-bake's contexts go under the list's entries (buildx: the compose value wins).
+    const xb = tempProject({
+      Dockerfile: "FROM alpine\n",
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      additional_contexts: ["${K}=./ctx", "b=./y"]\n      x-bake:\n        contexts: {xb: ./q, b: ./w}\n',
+    });
+    expect(compose2bake({ cwd: xb, env: {}, format: "hcl" }).text).toContain(
+      'contexts   = "${merge({ "xb" = "./q", "b" = "./w" }, { for m in',
+    );
     // A literal empty name that a later file meets as a mapping: Compose refuses it whatever the environment.
     const two = tempProject({
       Dockerfile: "FROM alpine\n",
