@@ -23,7 +23,8 @@ export interface KeyConverter {
   /** Keep mode's references (undefined with --resolve). */
   readonly kept: KeptVariables | undefined;
   contextPath(context: string): string;
-  contexts(b: ComposeBuild): Record<string, BakeString> | undefined;
+  contexts(b: ComposeBuild): Record<string, BakeString> | string | undefined;
+  keptContexts(token: string, under: Readonly<Record<string, string>>): string;
   dockerfile(b: ComposeBuild): string;
   dropUnreadableArgs(args: Record<string, BakeString>, at: string): void;
   /** Keep mode: a kept args map (a token) with its unreadable value-less args dropped the same way. */
@@ -53,10 +54,12 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
   context: ({ cv, b, t }) => {
     t.context = cv.contextPath(b.context);
   },
+  // Keep mode, a name from a variable: the map is an expression bake evaluates (bake/kept-contexts.ts).
   additional_contexts: ({ cv, b, t }) => {
     const contexts = cv.contexts(b);
     if (contexts) t.contexts = contexts;
   },
+  additional_contexts_kept: { convertedWith: "additional_contexts" },
   dockerfile: ({ cv, b, t }) => {
     if (b.dockerfile !== undefined) t.dockerfile = cv.dockerfile(b);
   },
@@ -180,6 +183,7 @@ export const BUILD_KEYS: { readonly [K in keyof ComposeBuild]-?: KeyRule } = {
         diagnostics: cv.diagnostics,
         names: cv.names,
         valueKey: cv.valueKey,
+        keptContexts: (token, under) => cv.keptContexts(token, under),
       });
     }
   },

@@ -78,7 +78,8 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
 
   // Null prototypes and own-property checks: a target or group may be named `constructor` or `__proto__`.
   const target = dict<BakeTarget>();
-  for (const name of Object.keys(bake.target)) target[newName(name)] = renameReferences(bake.target[name]!, newName);
+  for (const name of Object.keys(bake.target))
+    target[newName(name)] = renameReferences(bake.target[name]!, newName, rename);
   const group = dict<BakeGroup>();
   for (const [name, g] of Object.entries(bake.group)) {
     group[name] = { ...g, targets: g.targets.map(newName).sort(compareCodeUnits) };
@@ -134,8 +135,21 @@ export function customizeBake(bake: BakeFile, c: BakeCustomization | undefined):
 }
 
 /** `target:OLD` contexts follow the rename; everything else is kept as is. */
-function renameReferences(t: BakeTarget, newName: (n: string) => string): BakeTarget {
+function renameReferences(
+  t: BakeTarget,
+  newName: (n: string) => string,
+  rename: ReadonlyMap<string, string>,
+): BakeTarget {
   if (!t.contexts) return { ...t };
+  if (isMapExpression(t.contexts)) {
+    // A map bake builds from an expression (kept contexts): bake looks each value up in the renames.
+    if (rename.size === 0) return { ...t };
+    const table = [...rename]
+      .sort(([a], [b]) => compareCodeUnits(a, b))
+      .map(([from, to]) => `${hclString(`target:${from}`)} = ${hclString(`target:${to}`)}`);
+    const expr = `{ for k, v in ${hclString(t.contexts)} : k => lookup({ ${table.join(", ")} }, v, v) }`;
+    return { ...t, contexts: { template: [{ expr }] } };
+  }
   const contexts = dict<BakeString>();
   for (const [k, v] of Object.entries(t.contexts)) {
     contexts[k] = typeof v === "string" && v.startsWith("target:") ? `target:${newName(v.slice("target:".length))}` : v;

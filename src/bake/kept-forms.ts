@@ -2,7 +2,7 @@
  * The HCL expressions and validations for the values Compose reshapes after interpolating them
  * (compose/keep-forms.ts), each with Compose's meaning under every environment. Every function here is one of
  * buildx 0.29.1's bake functions (bake/hclparser/stdlib.go): `regex_replace`, `regexall`, `split`, `join`, `can`,
- * `regex`, `length` (kept-ssh.ts adds `distinct`).
+ * `regex`, `length` (kept-ssh.ts adds `distinct`, kept-contexts.ts `merge` and `substr`).
  */
 import type { KeptPiece } from "../compose/keep";
 import type { KeptCheck, KeptForm } from "../compose/keep-forms";
@@ -10,6 +10,14 @@ import { hclString } from "./escape";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 import { decodingMessage } from "../compose/go-format";
+import {
+  contextItemPieces,
+  contextItemProblem,
+  contextItemValidation,
+  contextListPieces,
+  contextNameProblem,
+  contextNameValidation,
+} from "./kept-contexts";
 import { sshItemPieces, sshKeyProblem, sshKeyValidation, sshUniqueProblem, sshUniqueValidation } from "./kept-ssh";
 import { keyValuesExpression } from "./kept-key-values";
 import { endsInGoSpace } from "../compose/normalize-build";
@@ -48,6 +56,8 @@ export function formPieces(
     return [{ expr: hostListExpression(form.items.map((item) => w.value(splitOf(item)))) }];
   if (form.form === "key-values") return [{ expr: keyValuesExpression(form, (v) => w.value(splitOf(v))) }];
   if (form.form === "key-item") throw new Error("internal error: a kept args or labels item reached bake on its own");
+  if (form.form === "context-list") return contextListPieces(form, (v) => w.value(splitOf(v)));
+  if (form.form === "context-item") return contextItemPieces(form, (v) => w.value(splitOf(v)));
   const pieces = w.value(splitOf(form.value));
   switch (form.form) {
     case "attest": {
@@ -129,6 +139,10 @@ export function checkText(check: KeptCheck, text: string, textOf: (value: string
       const key = text.split("=", 1)[0]!;
       return endsInGoSpace(key) ? argKeyMessage(check.service, key) : undefined;
     }
+    case "context-item":
+      return contextItemProblem(text, check.path);
+    case "context-name":
+      return contextNameProblem(text, check.path);
   }
 }
 
@@ -200,5 +214,9 @@ export function checkValidation(
         error_message: { template: [before!, { expr: key }, after!] },
       };
     }
+    case "context-item":
+      return contextItemValidation(check.value, check.path, (v) => w.value(splitOf(v)));
+    case "context-name":
+      return contextNameValidation(check.value, check.path, (v) => w.value(splitOf(v)));
   }
 }

@@ -20,7 +20,7 @@ export function isTemplate(s: BakeString): s is BakeTemplate {
 }
 
 /**
- * Whether a map attribute's value is an expression bake evaluates to the map (a kept extra-hosts, args or labels) rather than the
+ * Whether a map attribute's value is an expression bake evaluates to the map (kept extra-hosts, args, labels or contexts) rather than the
  * map itself. Decided without mistaking a map for it: a map's entries are strings or templates, never a list, so
  * a map with a key named `template` is still a map.
  */
@@ -34,7 +34,11 @@ export function isMapExpression(v: Record<string, BakeString> | BakeString): v i
  */
 export interface BakeTarget {
   context?: BakeString;
-  contexts?: Record<string, BakeString>;
+  /**
+   * A string or template only in keep mode, where a name holds a variable: an expression bake evaluates to the map
+   * (a string holding a keep token before applyKeptVariables).
+   */
+  contexts?: Record<string, BakeString> | BakeString;
   dockerfile?: BakeString;
   "dockerfile-inline"?: BakeString;
   /** A string or template only in keep mode, where a list item's key holds a variable: see extra-hosts. */

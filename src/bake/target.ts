@@ -8,6 +8,7 @@ import { isTrue } from "../compose/environment";
 import { hasToken } from "../compose/keep-token";
 import type { ComposeBuild, ComposeProject, ComposeService, ComposeSsh } from "../compose/model";
 import { isKeptSshItem } from "../compose/keep-ssh";
+import type { KeptContextEntry } from "../compose/keep-contexts";
 import type { KeptVariables } from "../compose/keep";
 import { placeOf, type PlaceOf } from "../compose/positions";
 import { fail, type DiagnosticBag } from "../diagnostics";
@@ -196,7 +197,8 @@ export class TargetConverter implements KeyConverter {
     return dockerfile;
   }
 
-  contexts(b: ComposeBuild): Record<string, BakeString> | undefined {
+  contexts(b: ComposeBuild): Record<string, BakeString> | string | undefined {
+    if (b.additional_contexts_kept !== undefined) return this.keptContexts(b.additional_contexts_kept);
     const keys = Object.keys(b.additional_contexts);
     if (keys.length === 0) return undefined;
     const out = dict<BakeString>();
@@ -207,6 +209,26 @@ export class TargetConverter implements KeyConverter {
       else out[key] = this.contextPath(value);
     }
     return out;
+  }
+
+  /**
+   * Keep mode, a contexts list whose names hold variables (compose/keep-contexts.ts): a new form (a token) whose
+   * values are written as the file writes them, `service:x` as `target:<x's target>`; `under` adds entries that the
+   * list's own win over (x-bake's).
+   */
+  keptContexts(token: string, under: Readonly<Record<string, string>> = {}): string {
+    const kept = this.project.kept;
+    const piece = kept?.split(token)[0];
+    if (!kept || typeof piece !== "object" || piece.kind !== "form" || piece.form !== "context-list")
+      throw new Error("internal error: kept contexts are not a kept context list");
+    const items = piece.items.map((e): KeptContextEntry => {
+      if ("item" in e) return { item: this.keptPath(e.item) };
+      if (e.value.startsWith("service:"))
+        return { name: e.name, value: `target:${this.names.get(e.value.slice(8)) ?? e.value.slice(8)}` };
+      return { name: e.name, value: this.contextPath(e.value) };
+    });
+    const added = Object.entries(under).map(([name, value]): KeptContextEntry => ({ name, value }));
+    return kept.form({ kind: "form", form: "context-list", items: [...added, ...items] });
   }
 
   imageName(service: ComposeService): string {

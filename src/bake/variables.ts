@@ -76,6 +76,8 @@ const CHECK_CODES = {
   "ssh-unique": "schema",
   "ssh-id": "schema",
   "arg-key": "arg-trailing-space",
+  "context-item": "invalid-additional-context",
+  "context-name": "schema",
 } as const;
 
 /**

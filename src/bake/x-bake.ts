@@ -5,7 +5,7 @@
  */
 import type { PlaceOf } from "../compose/positions";
 import type { DiagnosticBag } from "../diagnostics";
-import type { BakeString, BakeTarget } from "./model";
+import { isMapExpression, type BakeString, type BakeTarget } from "./model";
 import { dictCopy, hasOwn } from "../dict";
 import { hasToken } from "../compose/keep-token";
 
@@ -17,6 +17,8 @@ export interface XBakeContext {
   readonly names: ReadonlyMap<string, string>;
   /** What a value says, for de-duplication (kept variables make equal values different strings); default: itself. */
   readonly valueKey?: (s: string) => string;
+  /** Keep mode: kept contexts (a token, bake/kept-contexts.ts) with these entries under them (theirs win). */
+  readonly keptContexts?: (token: string, under: Readonly<Record<string, string>>) => string;
 }
 
 const LIST_KEYS = [
@@ -105,7 +107,8 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
         ctx.placeOf(`${ctx.path}.contexts`),
       );
     } else {
-      const merged = dictCopy<BakeString>(t.contexts ?? {});
+      const keptToken = typeof t.contexts === "string" ? t.contexts : undefined;
+      const merged = dictCopy<BakeString>(t.contexts === undefined || isMapExpression(t.contexts) ? {} : t.contexts);
       for (const [k, v] of Object.entries(contexts as Record<string, unknown>)) {
         if (hasOwn(merged, k)) continue; // buildx: the compose value wins
         if (!isScalar(v)) {
@@ -121,7 +124,10 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
         if (m) value = `target:${ctx.names.get(m[2]!) ?? m[2]!.replace(/\./g, "_")}`;
         merged[k] = value;
       }
-      t.contexts = merged;
+      // Kept contexts (a name from a variable): the compose entries are known when bake runs, so they go over these.
+      if (keptToken !== undefined && ctx.keptContexts)
+        t.contexts = ctx.keptContexts(keptToken, merged as Record<string, string>);
+      else t.contexts = merged;
     }
   }
 }

@@ -38,6 +38,8 @@ export interface ExtendsContext {
   readonly keepPath?: KeepPath;
   /** Keep mode: an ssh list holding kept items as one group (keep-ssh.ts). */
   readonly keepSshGroup?: (items: readonly string[], service: string) => PlainMap;
+  /** Keep mode: compose-go's canonical transform of contexts lists holding kept items (keep-contexts.ts). */
+  readonly keepContexts?: (model: PlainMap) => void;
   /** Folder that `extends.file` resolves from (the project or include folder, or the extended file's folder). */
   readonly resourceDir: string;
   /** Absolute path of the file the services come from, for messages. */
@@ -138,7 +140,9 @@ export function resolveExtends(
       const found = resolved[baseName]!;
       const canonical: PlainValue =
         isMap(found) && isMap(found.build) ? { ...found, build: { ...found.build } } : found;
-      canonicalizeSsh(dict([["services", dict([[baseName, canonical]])]]), ctx.keepSshGroup);
+      const doc = dict([["services", dict([[baseName, canonical]])]]);
+      canonicalizeSsh(doc, ctx.keepSshGroup);
+      ctx.keepContexts?.(doc);
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(
         canonical,

@@ -16,10 +16,13 @@
  *   joined in the order of the items, as compose-go's HostsList does;
  * - `ssh-item`: an item of an ssh list whose ids hold references (keep-ssh.ts);
  * - `key-item`, `key-values`: an args or labels list item whose key holds references, and the whole map such a
- *   list becomes (keep-key-values.ts).
+ *   list becomes (keep-key-values.ts);
+ * - `context-list`, `context-item`: a whole additional_contexts list one of whose names holds a variable, and
+ *   such an item (keep-contexts.ts).
  */
 import type { KeptSshItem } from "./keep-ssh";
 import { keyValuesValues, type KeptKeyItem, type KeptKeyValues } from "./keep-key-values";
+import type { KeptContextItem, KeptContextList } from "./keep-contexts";
 
 export interface KeptAttest {
   readonly kind: "form";
@@ -54,7 +57,15 @@ export interface KeptHostList {
 }
 
 export type KeptForm =
-  KeptAttest | KeptUnlessEmpty | KeptHostIps | KeptHostList | KeptSshItem | KeptKeyItem | KeptKeyValues;
+  | KeptAttest
+  | KeptUnlessEmpty
+  | KeptHostIps
+  | KeptHostList
+  | KeptSshItem
+  | KeptKeyItem
+  | KeptKeyValues
+  | KeptContextItem
+  | KeptContextList;
 
 /** The values (holding tokens) a form reads. */
 export function formValues(form: KeptForm): readonly string[] {
@@ -65,6 +76,8 @@ export function formValues(form: KeptForm): readonly string[] {
       return form.items;
     case "key-values":
       return keyValuesValues(form);
+    case "context-list":
+      return form.items.map((e) => ("item" in e ? e.item : e.value));
     default:
       return [form.value];
   }
@@ -88,7 +101,10 @@ export function formValues(form: KeptForm): readonly string[] {
  *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`);
  * - `arg-key`: an args list item whose key holds a variable (keep-key-values.ts): its key (up to the first `=`)
  *   must not end in white space as Go's unicode.IsSpace reads its last byte (`environment variable K  is
- *   declared with a trailing space`).
+ * *   declared with a trailing space`);
+ * - `context-item`: an additional_contexts list item (keep-contexts.ts) must come out holding a `=`;
+ * - `context-name`: an additional_contexts item a later document meets as a mapping key must not come out with
+ *   an empty name (`=path`), as the schema refuses the key ''.
  */
 export type KeptCheck =
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
@@ -98,4 +114,6 @@ export type KeptCheck =
   | { readonly rule: "ssh-key"; readonly value: string }
   | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string }
   | { readonly rule: "ssh-id"; readonly value: string; readonly path: string }
-  | { readonly rule: "arg-key"; readonly value: string; readonly service: string };
+  | { readonly rule: "arg-key"; readonly value: string; readonly service: string }
+  | { readonly rule: "context-item"; readonly value: string; readonly path: string }
+  | { readonly rule: "context-name"; readonly value: string; readonly path: string };

@@ -8,7 +8,8 @@
  * values that reach bake unchanged (args and label values, tags, image, cache entries, target, network,
  * dockerfile, platforms and the service platform, …) or that bake parses as Compose does (pull, no_cache and
  * privileged as KeptBoolean, shm_size), paths, which keep their declaring folder as one KeptPath (keep-path.ts),
- * and ssh items whose id holds a reference, each one token (keep-ssh.ts):
+ * and ssh items whose id holds a reference, each one token (keep-ssh.ts), as are additional-context items whose
+ * name holds one (keep-contexts.ts):
  * values that compose2bake rewrites otherwise (an extra_hosts host name, ulimits, …) are
  * resolved as if every variable were unset, with a warning when that happened in a build section (README). An
  * args or labels list item whose key holds a reference (`- ${K}=v`) is one token (`key-item`), and the whole
@@ -26,6 +27,7 @@ import { isBuildRelevant, isKeepablePlace, isKeyValueItem } from "./keep-places"
 import type { KeptCheck, KeptForm } from "./keep-forms";
 import { isKeptPathPlace, type KeptPath, type PathRule, type WrittenFolders } from "./keep-path";
 import { isKeptSshItem, isSshListItem } from "./keep-ssh";
+import { isContextListItem } from "./keep-contexts";
 import type { PlainMap } from "./raw";
 
 export type { KeptPath } from "./keep-path";
@@ -176,8 +178,9 @@ export class KeptVariables {
     const split = this.split(value);
     const only = split.length === 1 ? split[0] : undefined;
     if (typeof only === "object" && only.kind === "path") return value;
-    // A kept ssh item (keep-ssh.ts) takes the folder of its path the same way, the first one it is given.
-    if (typeof only === "object" && only.kind === "form" && only.form === "ssh-item")
+    // A kept ssh item (keep-ssh.ts) or context item (keep-contexts.ts) takes the folder of its path the same way,
+    // the first one it is given.
+    if (typeof only === "object" && only.kind === "form" && (only.form === "ssh-item" || only.form === "context-item"))
       return only.base === undefined ? this.token({ ...only, base }) : value;
     return this.token({ kind: "path", value, rule, base });
   };
@@ -215,9 +218,9 @@ export class KeptVariables {
         if (typeof piece === "string") return piece;
         const ref = this.references[piece];
         if (ref?.kind === "path") return this.token({ ...ref, written: written(ref.base) });
-        if (ref?.kind === "form" && ref.form === "ssh-item") {
+        if (ref?.kind === "form" && (ref.form === "ssh-item" || ref.form === "context-item")) {
           if (ref.base === undefined)
-            throw new Error("internal error: a kept ssh item reached bake without its folder");
+            throw new Error("internal error: a kept ssh or context item reached bake without its folder");
           return this.token({ ...ref, written: written(ref.base) });
         }
         return encodeToken(piece);
@@ -240,7 +243,8 @@ export class KeptVariables {
 
   /** A value Compose reshapes, as one token (keep-forms.ts); `value` itself when it holds no token. */
   form(form: KeptForm): string {
-    if (form.form === "host-list" || form.form === "key-values") return this.token(form);
+    if (form.form === "host-list" || form.form === "key-values" || form.form === "context-list")
+      return this.token(form);
     return hasToken(form.value) ? this.token(form) : form.value;
   }
 
@@ -323,6 +327,13 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
     return kept.token({
       kind: "form",
       form: "ssh-item",
+      value: parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join(""),
+    });
+  // A context item whose name holds a reference: the whole item, cut by bake (keep-contexts.ts).
+  if (isContextListItem(segs, inList) && !literalKey() && parts.some((p) => p.kind === "var"))
+    return kept.token({
+      kind: "form",
+      form: "context-item",
       value: parts.map((p) => (p.kind === "text" ? p.text : kept.token({ part: p }))).join(""),
     });
   const keepable =

@@ -16,6 +16,7 @@ import { PathTable, TreePath } from "./tree-path";
 import { dict, hasOwn, own } from "../dict";
 import { isKeptSshItem } from "./keep-ssh";
 import { isKeptKeyItem } from "./keep-key-values";
+import { isKeptContextItem } from "./keep-contexts";
 
 /** Where each item of a merged list came from: the base's item, or the override's, by its index there. */
 export interface ListItemOrigin {
@@ -124,7 +125,7 @@ const MERGE_RULES = new PathTable<Merger>([
   ["services.*.ulimits.*", (_b, o) => o],
   ["services.*.build.args", mergeKeyValueLists],
   ["services.*.build.labels", mergeKeyValueLists],
-  ["services.*.build.additional_contexts", mergeKeyValueLists],
+  ["services.*.build.additional_contexts", mergeContextLists],
   ["services.*.build.extra_hosts", mergeExtraHosts],
   ["services.*.build.tags", mergeUniqueList],
   ["services.*.build.ssh", mergeSsh],
@@ -170,6 +171,29 @@ function mergeKeyValueLists(base: PlainValue, override: PlainValue, path: TreePa
   const present = (_: unknown, k: number) => out[k] !== undefined;
   m.lists?.(path.toString(), origins.filter(present) as ListItemOrigin[]);
   return out.filter(present) as string[];
+}
+
+/**
+ * additional_contexts: as args, unless a side holds kept items (keep-contexts.ts), whose names are known only when
+ * bake runs: then everything is appended, bake's map keeping the last entry of a name, and only a literal item
+ * that a later literal item names again is dropped.
+ */
+function mergeContextLists(base: PlainValue, override: PlainValue, path: TreePath, m: MergeContext): PlainValue {
+  const b = toKeyValueList(base);
+  const o = toKeyValueList(override);
+  const items = [...b, ...o];
+  if (!items.some(isKeptContextItem)) return mergeKeyValueLists(base, override, path, m);
+  const from = [...originsOf(base, b, "base"), ...originsOf(override, o, "override")];
+  const last = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (!isKeptContextItem(item)) last.set(keyOf(item), i);
+  });
+  const kept = (item: string, i: number) => isKeptContextItem(item) || last.get(keyOf(item)) === i;
+  m.lists?.(
+    path.toString(),
+    from.filter((_, i) => kept(items[i]!, i)),
+  );
+  return items.filter(kept);
 }
 
 function toKeyValueList(v: PlainValue): string[] {

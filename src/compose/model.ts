@@ -98,6 +98,11 @@ export interface ComposeBuild {
   readonly no_cache_filter: readonly string[];
   /** Local paths absolute; `service:`, `docker-image://`, URLs kept as written. */
   readonly additional_contexts: Readonly<Record<string, string>>;
+  /**
+   * Keep mode, a list one of whose names holds a variable: the whole list as one kept form (a token), which bake
+   * builds into its map (keep-contexts.ts); additional_contexts then holds only its entries with a literal name.
+   */
+  readonly additional_contexts_kept?: string;
   readonly network?: string;
   readonly provenance?: string;
   readonly sbom?: string;

@@ -19,13 +19,15 @@ import { decodingMessage, goBoolean, goQuote, goString, goTypeName, ramInBytes }
 import { fail } from "../diagnostics";
 import { dict } from "../dict";
 import type { Lookup } from "./interpolate";
-import { hasToken } from "./keep-token";
+import { decodeTokens, hasToken } from "./keep-token";
 import type { KeptVariables } from "./keep";
 import { contextPath, maybeUnixPath } from "./paths";
 import type { KeepPath } from "./keep-path";
 import { isKeptSshItem } from "./keep-ssh";
 import { isKeptKeyItem } from "./keep-key-values";
 import { keptKeyValueList } from "./normalize-key-values";
+import { invalidContextMessage, isKeptContextItem, type KeptContextEntry } from "./keep-contexts";
+import { contextItemOf } from "./keep-contexts-canonical";
 import { placeOf } from "./positions";
 import { buildMapping, isMap, nonEmpty, type PlainMap } from "./raw";
 import type { ComposeBuild, ComposeServiceSecret, ComposeSsh, ComposeUlimit, PositionTable } from "./model";
@@ -84,7 +86,7 @@ export function normalizeBuild(raw: unknown, servicePath: string, ctx: Normalize
     no_cache: optionalBoolean(build.no_cache, at("no_cache"), ctx, service),
     no_cache_filter:
       typeof build.no_cache_filter === "string" ? [build.no_cache_filter] : strings(build.no_cache_filter),
-    additional_contexts: normalizeAdditionalContexts(build.additional_contexts, at("additional_contexts"), ctx),
+    ...normalizeAdditionalContexts(build.additional_contexts, at("additional_contexts"), ctx),
     network: nonEmpty(build.network as string | undefined),
     provenance: attestation(build.provenance),
     sbom: attestation(build.sbom),
@@ -178,8 +180,53 @@ function keyValueMapping(raw: Raw, missing: () => string): Record<string, string
   return out;
 }
 
-/** transform/mapping.go transformKeyValue, then paths/context.go for each value. */
-function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string> {
+/**
+ * transform/mapping.go transformKeyValue, then paths/context.go for each value. Keep mode: a list holding kept
+ * items (a name from a variable) is the map bake builds (keep-contexts.ts); `additional_contexts` then holds its
+ * entries whose name is literal, for the checks and the `service:` dependencies.
+ */
+function normalizeAdditionalContexts(
+  raw: Raw,
+  p: string,
+  ctx: NormalizeContext,
+): Pick<ComposeBuild, "additional_contexts" | "additional_contexts_kept"> {
+  if (Array.isArray(raw) && ctx.kept && raw.some(isKeptContextItem))
+    return keptContexts(raw as string[], p, ctx, ctx.kept);
+  return { additional_contexts: additionalContexts(raw, p, ctx) };
+}
+
+function keptContexts(
+  raw: readonly string[],
+  p: string,
+  ctx: NormalizeContext,
+  kept: KeptVariables,
+): Pick<ComposeBuild, "additional_contexts" | "additional_contexts_kept"> {
+  const literal = dict<string>();
+  const items = raw.map((item, i): KeptContextEntry => {
+    if (!isKeptContextItem(item)) {
+      if (!item.includes("="))
+        fail("invalid-additional-context", invalidContextMessage(p, item), placeOf(ctx.positions, `${p}.${i}`));
+      const eq = item.indexOf("=");
+      return { name: item.slice(0, eq), value: contextPath(item.slice(eq + 1), ctx, "additional-context") };
+    }
+    // A kept item of the main project's files: its value is from the project folder.
+    const token = ctx.keepPath?.(item, "additional-context", ctx.workingDir) ?? item;
+    const piece = contextItemOf(kept, token);
+    // An item whose name is literal (wrapped by canonicalizeKeptContexts) is an entry of its own: it holds a `=`.
+    const lead = decodeTokens(piece.value)[0];
+    if (typeof lead !== "string" || !lead.includes("=")) return { item: token };
+    const eq = piece.value.indexOf("=");
+    const at = { workingDir: piece.base ?? ctx.workingDir, home: ctx.home, keepPath: ctx.keepPath };
+    return { name: piece.value.slice(0, eq), value: contextPath(piece.value.slice(eq + 1), at, "additional-context") };
+  });
+  for (const e of items) if ("name" in e) literal[e.name] = e.value;
+  return {
+    additional_contexts: literal,
+    additional_contexts_kept: kept.form({ kind: "form", form: "context-list", items }),
+  };
+}
+
+function additionalContexts(raw: Raw, p: string, ctx: NormalizeContext): Record<string, string> {
   const out = dict<string>();
   if (isMap(raw)) {
     for (const [k, v] of Object.entries(raw))
@@ -187,11 +234,7 @@ function normalizeAdditionalContexts(raw: Raw, p: string, ctx: NormalizeContext)
   } else if (Array.isArray(raw)) {
     (raw as string[]).forEach((item, i) => {
       if (!item.includes("=")) {
-        fail(
-          "invalid-additional-context",
-          `${p}: invalid value ${item}, expected key=value`,
-          placeOf(ctx.positions, `${p}.${i}`),
-        );
+        fail("invalid-additional-context", invalidContextMessage(p, item), placeOf(ctx.positions, `${p}.${i}`));
       }
     });
     for (const item of uniqueByKey(raw as string[])) {

@@ -8,6 +8,7 @@ import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { hasToken } from "./keep-token";
 import type { KeepPath, PathRule } from "./keep-path";
 import { isKeptSshItem } from "./keep-ssh";
+import { isKeptContextItem } from "./keep-contexts";
 
 interface PathContext {
   readonly workingDir: string;
@@ -96,6 +97,8 @@ function resolveBuildPaths(service: PlainMap, ctx: PathContext, options: { defau
     );
   } else if (Array.isArray(contexts)) {
     out.additional_contexts = contexts.map((item) => {
+      // A kept context item (keep-contexts.ts) takes this folder for its value.
+      if (isKeptContextItem(item)) return kept(item as string, "additional-context", ctx) ?? item;
       if (typeof item !== "string" || !item.includes("=")) return item;
       const i = item.indexOf("=");
       return `${item.slice(0, i)}=${contextPath(item.slice(i + 1), ctx, "additional-context")}`;

@@ -29,6 +29,8 @@ import { fsErrorText, statProblem } from "./discover";
 import { isDirectory, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
 import { isKeptSshItem } from "./keep-ssh";
+import { hasToken } from "./keep-token";
+import { canonicalizeKeptContexts, checkKeptContextNames } from "./keep-contexts-canonical";
 import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import { validateMergedDocument } from "./schema/validate";
 import { checkCanonicalShapes } from "./canonical-checks";
@@ -88,6 +90,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
         lists: extendedLists.record,
         keepPath: ctx.kept?.keepPath,
         keepSshGroup: ctx.kept?.sshGroup,
+        keepContexts: ctx.kept && ((m: PlainMap) => canonicalizeKeptContexts(m, ctx.kept!, () => undefined)),
         resourceDir: workingDir,
         file: doc.file.path,
         placeOf,
@@ -111,8 +114,11 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     // appended to the list of a service it extends) still meets the schema's uniqueItems.
     validateMergedDocument(model, value, ctx.positions);
     if (ctx.kept) checkKeptSshIds(model, ctx.kept);
+    if (ctx.kept) checkKeptSshPaths(model, ctx.kept);
+    if (ctx.kept) checkKeptContextNames(model, ctx.kept);
     checkCanonicalShapes(model, value, ctx.positions, judged);
     canonicalizeSsh(model, ctx.kept?.sshGroup);
+    if (ctx.kept) canonicalizeKeptContexts(model, ctx.kept, placeOf);
   }
   return model;
 }
@@ -134,6 +140,25 @@ function checkKeptSshIds(model: PlainMap, kept: KeptVariables): void {
       const value = typeof piece === "object" && piece.kind === "form" && piece.form === "ssh-item" ? piece.value : key;
       kept.checks.push({ rule: "ssh-id", value, path: `services.${name}.build.ssh` });
     }
+  }
+}
+
+/**
+ * Keep mode: an ssh list this document wrote whose ids are literal but whose paths hold references
+ * (`- default=keys/id1`, `- default=${KEY:-keys/id1}`): items of one id may come out equal, which the schema's
+ * uniqueItems refuses (`services.S.build.ssh must be a mapping`), so they get the `ssh-unique` validation that
+ * lists of kept ids get (fuzz keep seed 7101). Lists whose ids all differ cannot come out equal: no check.
+ */
+function checkKeptSshPaths(model: PlainMap, kept: KeptVariables): void {
+  const services = model.services;
+  if (!isMap(services)) return;
+  for (const [name, service] of Object.entries(services)) {
+    const ssh = isMap(service) && isMap(service.build) ? service.build.ssh : undefined;
+    if (!Array.isArray(ssh) || !ssh.every((x): x is string => typeof x === "string")) continue;
+    if (ssh.some(isKeptSshItem) || !ssh.some(hasToken)) continue;
+    const ids = ssh.map((item) => (item.includes("=") ? item.slice(0, item.indexOf("=")) : item));
+    if (new Set(ids).size === ids.length) continue;
+    kept.checks.push({ rule: "ssh-unique", value: ssh.join(""), items: ssh, path: `services.${name}.build.ssh` });
   }
 }
 

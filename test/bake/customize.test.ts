@@ -35,7 +35,7 @@ describe("rename", () => {
   test("two targets may swap names", () => {
     const out = customizeBake(bake(), { rename: { web: "api", api: "web" } });
     expect(out.target.api!.tags).toEqual(["p-web"]);
-    expect(out.target.web!.contexts!.base).toBe("target:api");
+    expect(out.target.web!.contexts).toMatchObject({ base: "target:api" });
   });
   test("unknown, invalid and clashing names are errors, all reported", () => {
     expect(errorsOf({ rename: { nope: "x", web: "a.b" } })).toEqual([

@@ -66,7 +66,8 @@ export type Kind =
   | "sshid"
   | "host"
   | "argkey"
-  | "labelkey";
+  | "labelkey"
+  | "ctxname";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -125,6 +126,10 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   // runs): a value equal to a literal key overrides it or is overridden by the later item, `a=b` moves the cut.
   argkey: { names: ["AK"], values: ["ARG1", "ak_1", "W1", "a=b", "my.arg"] },
   labelkey: { names: ["LK"], values: ["lbl", "com.example.x", "a=b"] },
+  // additional_contexts names in list form, kept exactly since this stop (the map built when bake runs): `img`
+  // repeats a literal name (the last item wins), `c=d` moves the cut, an empty one is refused where a later
+  // document meets it as a mapping.
+  ctxname: { names: ["CTXN"], values: ["img", "extra", "c=d", "n.1"] },
 };
 
 export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap((v) => v.names);
@@ -181,6 +186,7 @@ export const LITERALS = {
   host: ["h-5"],
   argkey: ["ak_1"],
   labelkey: ["lk"],
+  ctxname: ["c-5"],
 } as const;
 
 /**
@@ -514,8 +520,10 @@ function buildArb(o: GenerateOptions, services: number): fc.Arbitrary<BuildSpec>
       .map(([ssh, ids]) => (ids.some((t) => t !== null) ? { ...ssh, ids } : ssh)),
     pull: templateArb("bool", true), // kept exactly since issue #13 item 1, like no_cache and privileged
     no_cache: templateArb("bool", true),
+    // `${CTXN-img}` is a context name from a variable in the list form (written `c-4` in the mapping form, whose
+    // keys are never interpolated).
     additional_contexts: mapOrList(
-      ["extra", "img", "svc"],
+      ["extra", "img", "svc", "${CTXN-img}"],
       fc.oneof(
         fc.constantFrom<Template>(
           [{ lit: "./other" }],
@@ -859,7 +867,9 @@ function buildValue(b: BuildSpec, k: (typeof BUILD_KEYS)[number], sharedAnchor: 
         b.additional_contexts &&
         keyedNode(
           b.additional_contexts.list,
-          b.additional_contexts.entries.map(([n, t]) => [n, templateText(t)] as const),
+          b.additional_contexts.entries.map(
+            ([n, t]) => [!b.additional_contexts!.list && n.startsWith("$") ? "c-4" : n, templateText(t)] as const,
+          ),
         )
       );
     case "entitlements":

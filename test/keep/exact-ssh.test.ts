@@ -79,6 +79,17 @@ const cases: KeptCase[] = [
     message: /services\.a\.build\.ssh additional properties '' not allowed/,
   },
   {
+    // Found by the fuzzer (keep, seed 7101): literal ids, a path from a variable that may repeat another item.
+    name: "items of one literal id whose paths may come out equal (Compose's schema refuses the list)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      ssh: ["default=keys/k1", "default=${KEY:-keys/k1}"]\n',
+    },
+    envs: [{}, { KEY: "keys/k2" }, { KEY: "" }, { KEY: "./keys/k1" }],
+    expression: "length(distinct([",
+    message: /services\.a\.build\.ssh must be a mapping/,
+  },
+  {
     name: "lists of a service and the one it extends in the same file, appended, then one mapping",
     files: {
       "compose.yaml":

@@ -1,0 +1,104 @@
+/**
+ * The bake side of kept additional-context names (compose/keep-contexts.ts): a contexts list one of whose names holds
+ * a variable is written as one expression that builds the map when bake runs, with Compose's meaning under every
+ * environment: the entries merged in the list's order, so that the last one of a name wins, as in Compose's
+ * mapping (and after a later file's merge), runs of entries with a literal name as one object:
+ *
+ *   - ${K}=ctx, b=${P}, c=./y  →  merge({ for m in [regex("^([^=]*)=([\\s\\S]*)$", "${K}=ctx")] : m[0] => <rule on m[1]> },
+ *                                      { "b" = <rule on P>, "c" = "./y" })
+ *
+ * A kept item is cut at the first `=` of its value (which a variable's value may hold), and the rest gets
+ * Compose's additional-context path rule (path-expression.ts) from the folder of the file that declared it; an
+ * item that may hold no `=` gives no entry then (`if m[1] != ""`), its validation refusing it with Compose's
+ * message. bake drops an entry whose value is empty, as it drops Compose's.
+ */
+import type { KeptContextItem, KeptContextList } from "../compose/keep-contexts";
+import { invalidContextMessage } from "../compose/keep-contexts";
+import type { KeptPath } from "../compose/keep-path";
+import { hclString } from "./escape";
+import { keptPathPieces } from "./path-expression";
+import { argument, type Piece } from "./template-pieces";
+import type { BakeVariableValidation } from "./model";
+
+/** An item cut at its first `=`: the name (m[0]), then `=` when there is one (m[1]), then the value (m[2]). */
+const CUT = hclString("^([^=]*)(=?)([\\s\\S]*)$");
+/** The same for an item that holds a `=` whatever the environment: the name (m[0]) and the value (m[1]). */
+const CUT_AT_EQUALS = hclString("^([^=]*)=([\\s\\S]*)$");
+
+/** A value (with tokens) as template pieces: the expression writer's. */
+type Render = (value: string) => Piece[];
+
+/** The expression of a whole kept contexts list (see the file comment). */
+export function contextListPieces(list: KeptContextList, render: Render): Piece[] {
+  const parts: string[] = [];
+  // A run of entries with a literal name, the last one of a name kept (an object may not repeat a key).
+  let run = new Map<string, string>();
+  const flush = () => {
+    if (run.size === 0) return;
+    parts.push(`{ ${[...run].map(([k, v]) => `${hclString(k)} = ${v}`).join(", ")} }`);
+    run = new Map();
+  };
+  for (const entry of list.items) {
+    if ("name" in entry) {
+      run.delete(entry.name);
+      run.set(entry.name, argument(render(entry.value)));
+      continue;
+    }
+    flush();
+    const pieces = render(entry.item);
+    if (pieces.length === 1 && typeof pieces[0] === "object") parts.push(pieces[0].expr);
+    else if (pieces.length > 0) throw new Error("internal error: a kept context item is not one expression");
+  }
+  flush();
+  return [{ expr: `merge(${parts.join(", ")})` }];
+}
+
+/** The expression of one kept item: an object of one entry (none when it holds no `=`). */
+export function contextItemPieces(item: KeptContextItem, render: Render): Piece[] {
+  const written = item.written;
+  if (item.base === undefined || written === undefined)
+    throw new Error("internal error: a kept context item reached bake without its folders");
+  const rule: KeptPath = { kind: "path", value: "", rule: "additional-context", base: item.base, written };
+  const pieces = render(item.value);
+  const value = (at: string) => argument(keptPathPieces([{ expr: at }], rule, true));
+  if (pieces.every((p): p is string => typeof p === "string")) {
+    // Every reference known: cut now (the value's rule still written for bake, which knows the home folder).
+    const text = pieces.join("");
+    const eq = text.indexOf("=");
+    if (eq < 0) return [{ expr: "{}" }];
+    const v = text.slice(eq + 1);
+    const path = v === "" ? hclString("") : argument(keptPathPieces([v], rule, false));
+    return [{ expr: `{ ${hclString(text.slice(0, eq))} = ${path} }` }];
+  }
+  const x = argument(pieces);
+  if (pieces.some((p) => typeof p === "string" && p.includes("=")))
+    return [{ expr: `{ for m in [regex(${CUT_AT_EQUALS}, ${x})] : m[0] => ${value("m[1]")} }` }];
+  return [{ expr: `{ for m in [regex(${CUT}, ${x})] : m[0] => ${value("m[2]")} if m[1] != "" }` }];
+}
+
+/** Compose's refusal of an item without `=`, for an item whose references are all known. */
+export function contextItemProblem(text: string, path: string): string | undefined {
+  return text.includes("=") ? undefined : invalidContextMessage(path, text);
+}
+
+/** The validation of an item that may come out without `=`. */
+export function contextItemValidation(value: string, path: string, render: Render): BakeVariableValidation {
+  const pieces = render(value);
+  return {
+    condition: `can(regex("=", ${argument(pieces)}))`,
+    error_message: { template: [`${path}: invalid value `, ...pieces, ", expected key=value"] },
+  };
+}
+
+/** Compose's refusal of an empty name met as a mapping key, for an item whose references are all known. */
+export function contextNameProblem(text: string, path: string): string | undefined {
+  return text.startsWith("=") ? `${path} additional properties '' not allowed` : undefined;
+}
+
+/** The validation of an item a later document meets as a mapping key: its name must not come out empty. */
+export function contextNameValidation(value: string, path: string, render: Render): BakeVariableValidation {
+  return {
+    condition: `substr(${argument(render(value))}, 0, 1) != "="`,
+    error_message: `${path} additional properties '' not allowed`,
+  };
+}
