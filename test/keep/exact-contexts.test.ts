@@ -13,32 +13,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compose2bake } from "../../src/index";
-import { bakePrintAsync, findRealTools, whyNoRealTools } from "../support/realtools";
-import { keptFileAgainstCompose } from "../support/kept-differential";
+import { bakePrintAsync, findRealTools } from "../support/realtools";
+import { describeKeptCases, type KeptCase } from "../support/kept-differential";
 import { fixedEnv, runCli, tempProject } from "../support/run";
 
 const tools = findRealTools();
+// Without them, describeKeptCases notes the skip (the run ends saying so; under CI=true it fails).
 const withTools = tools ? test : test.skip;
-// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
-// saying so, and under CI=true it fails.
-if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
 
-interface ContextsCase {
-  readonly name: string;
-  /** Files under `proj/` (a Dockerfile is added). */
-  readonly files: Record<string, string>;
-  /** COMPOSE_FILE, when the case has several `-f` files. */
-  readonly composeFile?: string;
-  /** Environments to compare under (HOME is added). */
-  readonly envs: ReadonlyArray<Record<string, string>>;
-  /** Text the kept HCL file must hold (the names stayed expressions). */
-  readonly expression: string;
-  /** When some environments make Compose refuse the project: its message, which bake must give too. */
-  readonly message?: RegExp;
-}
-
-const cases: ContextsCase[] = [
+const cases: KeptCase[] = [
   {
     name: "one file: names from variables (empty, equal to a literal one, holding `=`), values under every rule",
     files: {
@@ -140,35 +123,7 @@ function layout(files: Record<string, string>): { root: string; cwd: string } {
   return { root, cwd: path.join(root, "proj") };
 }
 
-describe.each(cases)("$name", (c) => {
-  test("the names stay bake expressions, with no variable-resolved warning", () => {
-    const { cwd } = layout(c.files);
-    const env = c.composeFile === undefined ? {} : { COMPOSE_FILE: c.composeFile };
-    const r = compose2bake({ cwd, env, format: "hcl" });
-    expect(r.text).toContain(c.expression);
-    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
-  });
-
-  withTools(
-    "bake under each environment = docker compose build under it",
-    async () => {
-      const { root, cwd } = layout(c.files);
-      const home = { HOME: path.join(root, "home") };
-      const refusals = await keptFileAgainstCompose(tools!, {
-        cwd,
-        ...(c.composeFile === undefined ? {} : { composeFile: c.composeFile }),
-        envs: c.envs.map((e) => [JSON.stringify(e), { ...home, ...e }] as const),
-      });
-      const message = c.message ?? /\(no failure expected\)/;
-      for (const r of refusals) {
-        expect(r.theirs).toMatch(message);
-        expect(r.ours).toMatch(message);
-      }
-      if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
-    },
-    180_000,
-  );
-});
+describeKeptCases(cases, { layout, around: async (root) => ({ env: { HOME: path.join(root, "home") } }) });
 
 describe("compose2bake.toml on a target with kept contexts", () => {
   withTools("its contexts are merged over the expression, and a renamed target is followed", async () => {

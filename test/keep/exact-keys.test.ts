@@ -16,38 +16,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compose2bake, parseConfig } from "../../src/index";
 import { SourceFile } from "../../src/diagnostics";
-import {
-  bakePrintAsync,
-  composeViaBakeAsync,
-  findRealTools,
-  normaliseBakePrint,
-  whyNoRealTools,
-} from "../support/realtools";
-import { keptFileAgainstCompose } from "../support/kept-differential";
+import { bakePrintAsync, composeViaBakeAsync, findRealTools, normaliseBakePrint } from "../support/realtools";
+import { describeKeptCases, type KeptCase } from "../support/kept-differential";
 import { tempProject } from "../support/run";
 
 const tools = findRealTools();
+// Without them, describeKeptCases notes the skip (the run ends saying so; under CI=true it fails).
 const withTools = tools ? test : test.skip;
-// Skipped only without the real tools; findRealTools has then noted why (test/support/skips.ts), the run ends
-// saying so, and under CI=true it fails.
-if (!tools) test.skip(`real tools missing: ${whyNoRealTools()}`, () => undefined);
 
 /** Values of the generating machine: none may reach the file. */
 const SECRET = "s3cr3t-Gen-Value";
-
-interface KeyCase {
-  readonly name: string;
-  /** Project files (a Dockerfile is added). */
-  readonly files: Record<string, string>;
-  /** COMPOSE_FILE for both tools, when more than compose.yaml. */
-  readonly composeFile?: string;
-  /** Environments to compare under. */
-  readonly envs: ReadonlyArray<Record<string, string>>;
-  /** Text the kept HCL file must hold (the map stayed an expression). */
-  readonly expression: string;
-  /** When some environments make Compose refuse the project: its message, which bake must give too. */
-  readonly message?: RegExp;
-}
 
 /** The environments every case runs under: unset, empty, a literal key, a `=` in the key, a secret-looking value. */
 const COMMON: ReadonlyArray<Record<string, string>> = [
@@ -64,7 +42,7 @@ const COMMON: ReadonlyArray<Record<string, string>> = [
   { L: "lbl", L2: "" },
 ];
 
-const cases: KeyCase[] = [
+const cases: KeptCase[] = [
   {
     name: "args and labels keys from variables in one list, beside literal ones",
     files: {
@@ -140,37 +118,7 @@ const cases: KeyCase[] = [
   },
 ];
 
-describe.each(cases)("$name", (c) => {
-  const files = { Dockerfile: "FROM alpine\n", ...c.files };
-  const generation = { K: SECRET, L: SECRET, L2: SECRET, V: SECRET, P: SECRET };
-
-  test("the map stays a bake expression; no value of the generating environment is written", () => {
-    const cwd = tempProject(files);
-    const env = { ...generation, ...(c.composeFile === undefined ? {} : { COMPOSE_FILE: c.composeFile }) };
-    const r = compose2bake({ cwd, env, format: "hcl" });
-    expect(r.text).toContain(c.expression);
-    expect(r.text).not.toContain(SECRET);
-    expect(r.diagnostics.filter((d) => d.code === "variable-resolved")).toEqual([]);
-  });
-
-  withTools(
-    "bake under each environment = docker compose build under it",
-    async () => {
-      const refusals = await keptFileAgainstCompose(tools!, {
-        cwd: tempProject(files),
-        composeFile: c.composeFile,
-        envs: c.envs.map((env) => [JSON.stringify(env), env] as const),
-      });
-      const message = c.message ?? /\(no failure expected\)/;
-      for (const r of refusals) {
-        expect(r.theirs).toMatch(message);
-        expect(r.ours).toMatch(message);
-      }
-      if (c.message !== undefined) expect(refusals.length).toBeGreaterThan(0);
-    },
-    180_000,
-  );
-});
+describeKeptCases(cases, { mustNotLeak: { K: SECRET, L: SECRET, L2: SECRET, V: SECRET, P: SECRET } });
 
 describe("compose2bake.toml settings on a target whose args and labels are kept maps", () => {
   const compose =

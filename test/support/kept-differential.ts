@@ -93,6 +93,8 @@ export interface KeptCase {
   readonly message?: string | RegExp;
   /** The codes of the warnings expected; without it, only that none is `variable-resolved`. */
   readonly warnings?: readonly string[];
+  /** COMPOSE_FILE for both tools (`compose.yaml:over.yaml` for a later file); default compose.yaml. */
+  readonly composeFile?: string;
 }
 
 export interface KeptSuite {
@@ -104,6 +106,11 @@ export interface KeptSuite {
   readonly bothSides?: boolean;
   /** A case without `warnings` expects none at all (not only no `variable-resolved`). */
   readonly exactWarnings?: boolean;
+  /**
+   * Values the library-level test also generates with (on top of the case's generation environment), none of
+   * which may appear in the file: the generating machine's values must not reach it.
+   */
+  readonly mustNotLeak?: Env;
   readonly timeout?: number;
 }
 
@@ -126,7 +133,9 @@ export function describeKeptCases(cases: readonly KeptCase[], suite: KeptSuite =
   describe.each(cases)("$name", (c) => {
     test("the value stays a bake expression, with only the expected warnings", () => {
       const { cwd } = layout(c.files);
-      const r = compose2bake({ cwd, env: c.generation ?? {}, format: "hcl" });
+      const composeFile = c.composeFile === undefined ? {} : { COMPOSE_FILE: c.composeFile };
+      const r = compose2bake({ cwd, env: { ...suite.mustNotLeak, ...c.generation, ...composeFile }, format: "hcl" });
+      for (const value of Object.values(suite.mustNotLeak ?? {})) expect(r.text).not.toContain(value);
       for (const text of typeof c.expression === "string" ? [c.expression] : c.expression)
         expect(r.text).toContain(text);
       const warnings = r.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code);
@@ -145,7 +154,12 @@ export function describeKeptCases(cases: readonly KeptCase[], suite: KeptSuite =
             for (const [k, v] of Object.entries(e)) env[k] = v.replace("{root}", root);
             return [JSON.stringify(e), env] as const;
           });
-          const refusals = await keptFileAgainstCompose(tools!, { cwd, generation: c.generation, envs });
+          const refusals = await keptFileAgainstCompose(tools!, {
+            cwd,
+            generation: c.generation,
+            envs,
+            ...(c.composeFile === undefined ? {} : { composeFile: c.composeFile }),
+          });
           const message = c.message ?? "(no failure expected)";
           for (const r of refusals) {
             expect(r.theirs).toMatch(message);
