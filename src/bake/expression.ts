@@ -35,16 +35,7 @@ import { hclString } from "./escape";
 import type { BakeVariableValidation } from "./model";
 import { messageText } from "../compose/interpolate";
 import { formPieces } from "./kept-forms";
-import { argument, operand, type Piece } from "./template-pieces";
-
-/** compose-go's toBoolean (normalize-build.ts): the words it reads as true and as false, lowercased. */
-export const BOOLEAN_TRUE = ["y", "yes", "true", "on"];
-export const BOOLEAN_WORDS = [...BOOLEAN_TRUE, "n", "no", "false", "off"];
-
-/** An HCL list of strings. */
-export function hclList(items: readonly string[]): string {
-  return `[${items.map((i) => hclString(i)).join(", ")}]`;
-}
+import { argument, BOOLEAN_TRUE, hclList, operand, type Piece } from "./template-pieces";
 
 export { argument, operand, type Piece } from "./template-pieces";
 

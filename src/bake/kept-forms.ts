@@ -7,7 +7,7 @@
 import type { KeptPiece } from "../compose/keep";
 import type { KeptCheck, KeptForm } from "../compose/keep-forms";
 import { hclString } from "./escape";
-import { argument, operand, type Piece } from "./template-pieces";
+import { argument, BOOLEAN_WORDS, hclList, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 import { decodingMessage } from "../compose/go-format";
 import {
@@ -115,6 +115,8 @@ function hostCut(x: string): string {
  */
 export function checkText(check: KeptCheck, text: string, textOf: (value: string) => string): string | undefined {
   switch (check.rule) {
+    case "boolean":
+      return BOOLEAN_WORDS.includes(text.toLowerCase()) ? undefined : invalidBoolean(check.path) + text;
     case "size":
       return new RegExp(SIZE).test(text)
         ? undefined
@@ -157,6 +159,17 @@ function argKeyMessage(service: string, key: string): string {
  */
 const GO_SPACE_END = hclString("(\\+|%0[9A-D]|%85|%A0)$");
 
+/**
+ * Compose's refusal of a build key's boolean (`services.a.build.pull`), up to the value: its decoder's words,
+ * `decoding failed due to the following error(s): 'services[a].build.pull' invalid boolean: `. A service name may
+ * hold dots, so the key is found from the end.
+ */
+function invalidBoolean(path: string): string {
+  const build = path.lastIndexOf(".build.");
+  if (!path.startsWith("services.") || build < 0) return `${path}: invalid boolean: `;
+  return decodingMessage(path.slice("services.".length, build), path.slice(build + 1), "invalid boolean: ");
+}
+
 function hostDecoding(service: string, message: string): string {
   return decodingMessage(service, "build.extra_hosts", message);
 }
@@ -170,6 +183,12 @@ export function checkValidation(
   const pieces = w.value(splitOf(check.value));
   const x = argument(pieces);
   switch (check.rule) {
+    case "boolean":
+      // The message quotes the value, as Compose's does.
+      return {
+        condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${x}))`,
+        error_message: { template: [invalidBoolean(check.path), ...pieces] },
+      };
     case "size":
       // compose-go's decoder message (mapstructure), with go-units' commonest wording.
       return {

@@ -22,3 +22,12 @@ export function operand(pieces: readonly Piece[]): string {
       : `(${only.expr})`
     : hclString({ template: pieces });
 }
+
+/** compose-go's toBoolean (normalize-build.ts): the words it reads as true and as false, lowercased. */
+export const BOOLEAN_TRUE = ["y", "yes", "true", "on"];
+export const BOOLEAN_WORDS = [...BOOLEAN_TRUE, "n", "no", "false", "off"];
+
+/** An HCL list of strings. */
+export function hclList(items: readonly string[]): string {
+  return `[${items.map((i) => hclString(i)).join(", ")}]`;
+}

@@ -20,23 +20,13 @@
  */
 import { fail, type DiagnosticBag } from "../diagnostics";
 import type { TemplatePart } from "../compose/interpolate";
-import { hasToken, type IncludeScope, type KeptBoolean, type KeptPiece, type KeptVariables } from "../compose/keep";
+import { hasToken, type IncludeScope, type KeptPiece, type KeptVariables } from "../compose/keep";
 import { OPERATORS } from "../compose/operators";
 import { TARGET_ATTRIBUTE_KINDS } from "./escape";
 import { checkText, checkValidation } from "./kept-forms";
 import { formValues } from "../compose/keep-forms";
-import {
-  alwaysEmptySplit,
-  argument,
-  BOOLEAN_WORDS,
-  ExpressionWriter,
-  hclList,
-  nullWhenEmpty,
-  operand,
-  type Piece,
-} from "./expression";
+import { alwaysEmptySplit, ExpressionWriter, nullWhenEmpty, operand, type Piece } from "./expression";
 import { dictCopy } from "../dict";
-import { decodingMessage } from "../compose/go-format";
 import {
   TARGET_ATTRIBUTE_ORDER,
   isMapExpression,
@@ -68,6 +58,7 @@ const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline
 
 /** The error code of a kept check that fails when the file is generated. */
 const CHECK_CODES = {
+  boolean: "invalid-boolean",
   size: "invalid-size",
   "no-equals": "invalid-extra-host",
   "not-empty": "secret-source",
@@ -129,7 +120,6 @@ export function applyKeptVariables(
     }
     return split;
   };
-  const booleans: KeptBoolean[] = [];
   const notePieces = (split: ReadonlyArray<string | KeptPiece>): void => {
     for (const piece of split) {
       if (typeof piece === "string") continue;
@@ -138,7 +128,6 @@ export function applyKeptVariables(
         continue;
       }
       if (piece.kind === "boolean") {
-        if (!booleans.includes(piece)) booleans.push(piece);
         notePieces(splitOf(piece.value));
         continue;
       }
@@ -158,9 +147,6 @@ export function applyKeptVariables(
   forEachString(bake, (s) => {
     if (hasToken(s) && !splits.has(s)) notePieces(splitOf(s));
   });
-  // Compose decodes every service, so a kept boolean of one that has no target (not enabled by the profiles, or
-  // not convertible) still refuses the project when it is no boolean word: its check is written all the same.
-  for (const piece of kept.references) if (piece.kind === "boolean") notePieces([piece]);
   for (const check of kept.platformChecks) {
     for (const value of [...check.values, check.expected, check.message, check.unlessEmpty ?? ""])
       notePieces(splitOf(value));
@@ -299,31 +285,6 @@ export function applyKeptVariables(
     if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
-  // A kept boolean that is none of Compose's words makes Compose refuse the project: a validation on the first
-  // variable it reads, with Compose's message quoting the value.
-  for (const b of booleans) {
-    const names = new Set<string>();
-    const split = splitOf(b.value);
-    referencedNames(split, splitOf, names);
-    const pieces = expr.value(split);
-    const message: Piece[] = [invalidBoolean(b.path), ...pieces];
-    const host = [...names].filter((n) => hasOwnVariable(variable, n)).sort()[0];
-    if (host === undefined || isText(pieces)) {
-      const text = pieces.filter((p) => typeof p === "string").join("");
-      if (BOOLEAN_WORDS.includes(text.toLowerCase())) continue;
-      fail("invalid-boolean", invalidBoolean(b.path) + text);
-    }
-    const rule: BakeVariableValidation = {
-      condition: `contains(${hclList(BOOLEAN_WORDS)}, lower(${argument(pieces)}))`,
-      error_message: { template: message },
-    };
-    const v = variable[host]!;
-    // The loader notes each boolean once and the target's converter again: one check each.
-    const same = (r: BakeVariableValidation) =>
-      r.condition === rule.condition && JSON.stringify(r.error_message) === JSON.stringify(rule.error_message);
-    if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
-  }
-
   // Compose's checks on the values it reshapes (kept-forms.ts): a validation on the first variable each reads.
   for (const check of kept.checks) {
     const names = new Set<string>();
@@ -374,17 +335,6 @@ export function applyKeptVariables(
     );
   }
   return { ...bake, variable };
-}
-
-/**
- * Compose's refusal of a build key's boolean (`services.a.build.pull`), up to the value: its decoder's words,
- * `decoding failed due to the following error(s): 'services[a].build.pull' invalid boolean: `. A service name may
- * hold dots, so the key is found from the end.
- */
-function invalidBoolean(path: string): string {
-  const build = path.lastIndexOf(".build.");
-  if (!path.startsWith("services.") || build < 0) return `${path}: invalid boolean: `;
-  return decodingMessage(path.slice("services.".length, build), path.slice(build + 1), "invalid boolean: ");
 }
 
 /** The names of the variables a split value reads, nested defaults and fallback values included. */

@@ -86,6 +86,8 @@ export function formValues(form: KeptForm): readonly string[] {
 /**
  * A check Compose runs on a value while decoding the project (every service, active or not), written as a bake
  * `validation`:
+ * - `boolean`: `pull`, `no_cache`, `privileged` must be one of compose-go's boolean words, any case (`path` is
+ *   the key's place, `services.S.build.pull`, for the message);
  * - `size`: go-units RAMInBytes must parse it (`shm_size`); `path` names the key as Compose's message does;
  * - `no-equals`: an extra_hosts list item `host:<value>` whose value holds a `=` is cut there by Compose, which
  *   then refuses the host name `host:<value up to the =>`;
@@ -107,6 +109,7 @@ export function formValues(form: KeptForm): readonly string[] {
  *   an empty name (`=path`), as the schema refuses the key ''.
  */
 export type KeptCheck =
+  | { readonly rule: "boolean"; readonly value: string; readonly path: string }
   | { readonly rule: "size"; readonly value: string; readonly service: string; readonly key: string }
   | { readonly rule: "no-equals"; readonly value: string; readonly host: string }
   | { readonly rule: "not-empty"; readonly value: string; readonly message: string }

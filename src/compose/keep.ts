@@ -233,14 +233,6 @@ export class KeptVariables {
     return this.token({ kind: "boolean", value, path, ...(whenTrue === undefined ? {} : { whenTrue }) });
   }
 
-  /**
-   * Notes a kept value that Compose decodes as a boolean in every service, whether or not it gets a target (not
-   * enabled by the profiles, or not convertible): applyKeptVariables writes its check all the same.
-   */
-  decodedBoolean(value: string, path: string): void {
-    this.token({ kind: "boolean", value, path });
-  }
-
   /** A value Compose reshapes, as one token (keep-forms.ts); `value` itself when it holds no token. */
   form(form: KeptForm): string {
     if (form.form === "host-list" || form.form === "key-values" || form.form === "context-list")

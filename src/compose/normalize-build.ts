@@ -419,7 +419,8 @@ function optionalBoolean(raw: Raw, p: string, ctx: NormalizeContext, service: st
   if (raw === undefined) return undefined;
   // Keep mode: a value holding variables is read as a boolean by bake (compose/keep.ts KeptBoolean).
   if (typeof raw === "string" && hasToken(raw)) {
-    ctx.kept?.decodedBoolean(raw, p);
+    // Compose decodes every service, active or not, so its check is a validation whatever bake builds.
+    ctx.kept?.checks.push({ rule: "boolean", value: raw, path: p });
     return raw;
   }
   if (typeof raw === "boolean") return raw;
