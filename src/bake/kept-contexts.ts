@@ -17,7 +17,7 @@ import { invalidContextMessage } from "../compose/keep-contexts";
 import type { KeptPath } from "../compose/keep-path";
 import { hclString } from "./escape";
 import { keptPathPieces } from "./path-expression";
-import { argument, type Piece } from "./template-pieces";
+import { argument, MergedMap, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 
 /** An item cut at its first `=`: the name (m[0]), then `=` when there is one (m[1]), then the value (m[2]). */
@@ -30,27 +30,17 @@ type Render = (value: string) => Piece[];
 
 /** The expression of a whole kept contexts list (see the file comment). */
 export function contextListPieces(list: KeptContextList, render: Render): Piece[] {
-  const parts: string[] = [];
-  // A run of entries with a literal name, the last one of a name kept (an object may not repeat a key).
-  let run = new Map<string, string>();
-  const flush = () => {
-    if (run.size === 0) return;
-    parts.push(`{ ${[...run].map(([k, v]) => `${hclString(k)} = ${v}`).join(", ")} }`);
-    run = new Map();
-  };
+  const map = new MergedMap();
   for (const entry of list.items) {
     if ("name" in entry) {
-      run.delete(entry.name);
-      run.set(entry.name, argument(render(entry.value)));
+      map.put(entry.name, argument(render(entry.value)));
       continue;
     }
-    flush();
     const pieces = render(entry.item);
-    if (pieces.length === 1 && typeof pieces[0] === "object") parts.push(pieces[0].expr);
+    if (pieces.length === 1 && typeof pieces[0] === "object") map.push(pieces[0].expr);
     else if (pieces.length > 0) throw new Error("internal error: a kept context item is not one expression");
   }
-  flush();
-  return [{ expr: `merge(${parts.join(", ")})` }];
+  return [{ expr: map.expression() }];
 }
 
 /** The expression of one kept item: an object of one entry (none when it holds no `=`). */

@@ -13,25 +13,15 @@
 import type { KeptVariables } from "../compose/keep";
 import type { KeptKeyValues } from "../compose/keep-key-values";
 import { hclString } from "./escape";
-import { argument, type Piece } from "./template-pieces";
+import { argument, MergedMap, type Piece } from "./template-pieces";
 
 /** An item cut at its first `=`: the key (m[0]) and the rest (m[1]), "" without a `=`. Matches any text. */
 const CUT = hclString("^([^=]*)=?([\\s\\S]*)$");
 
 /** The expression of a kept map; `render` gives a value's (with tokens) template pieces. */
 export function keyValuesExpression(form: KeptKeyValues, render: (value: string) => Piece[]): string {
-  const parts: string[] = [];
-  // Literal entries in a row, one object: key → HCL expression (keys are unique there, the last one kept).
-  let run = new Map<string, string>();
-  const flush = () => {
-    if (run.size === 0) return;
-    parts.push(`{ ${[...run].map(([k, v]) => `${hclString(k)} = ${v}`).join(", ")} }`);
-    run = new Map();
-  };
-  const put = (key: string, value: string) => {
-    run.delete(key);
-    run.set(key, value);
-  };
+  const map = new MergedMap();
+  const put = (key: string, value: string) => map.put(key, value);
   for (const entry of form.entries) {
     if (!("cut" in entry)) {
       put(entry.key, entry.value === null ? "null" : hclString({ template: render(entry.value) }));
@@ -45,12 +35,9 @@ export function keyValuesExpression(form: KeptKeyValues, render: (value: string)
       put(eq < 0 ? text : text.slice(0, eq), hclString(eq < 0 ? "" : text.slice(eq + 1)));
       continue;
     }
-    flush();
-    parts.push(`{ for m in [regex(${CUT}, ${argument(pieces)})] : m[0] => m[1] }`);
+    map.push(`{ for m in [regex(${CUT}, ${argument(pieces)})] : m[0] => m[1] }`);
   }
-  flush();
-  if (parts.length === 0) return "{}";
-  return parts.length === 1 ? parts[0]! : `merge(${parts.join(", ")})`;
+  return map.expression();
 }
 
 /**

@@ -31,3 +31,38 @@ export const BOOLEAN_WORDS = [...BOOLEAN_TRUE, "n", "no", "false", "off"];
 export function hclList(items: readonly string[]): string {
   return `[${items.map((i) => hclString(i)).join(", ")}]`;
 }
+
+/**
+ * A map written as bake's `merge()` of its entries in order, so that a later entry of a key wins: literal keys in a
+ * row share one object (`{ "a" = …, "b" = … }`, the last of a key kept), and each entry whose key is known only
+ * when bake runs is an expression of its own (kept-key-values.ts, kept-contexts.ts).
+ */
+export class MergedMap {
+  private readonly parts: string[] = [];
+  private run = new Map<string, string>();
+
+  /** An entry with a literal key; `value` is an HCL expression. */
+  put(key: string, value: string): void {
+    this.run.delete(key);
+    this.run.set(key, value);
+  }
+
+  /** An HCL expression giving an object of entries. */
+  push(expression: string): void {
+    this.flush();
+    this.parts.push(expression);
+  }
+
+  /** The whole map: one object, or `merge(…)` of the parts. */
+  expression(): string {
+    this.flush();
+    if (this.parts.length === 0) return "{}";
+    return this.parts.length === 1 ? this.parts[0]! : `merge(${this.parts.join(", ")})`;
+  }
+
+  private flush(): void {
+    if (this.run.size === 0) return;
+    this.parts.push(`{ ${[...this.run].map(([k, v]) => `${hclString(k)} = ${v}`).join(", ")} }`);
+    this.run = new Map();
+  }
+}
