@@ -86,8 +86,9 @@ describe("hostile nesting and chains", () => {
     expect(runHostile(ok).status).toBe(0);
     const dir = hostileProject(chain(3000));
     const r = runHostile(dir);
+    // At the `extends` of the file that reaches the limit (it used to have no position).
     expectCleanFailure(r, dir, {
-      position: "none",
+      file: `ext/e${MAX_EXTENDS_DEPTH}.yaml`,
       message: `cannot extend service "s" in ${dir}/ext/e${MAX_EXTENDS_DEPTH}.yaml: extends chain is longer than ${MAX_EXTENDS_DEPTH} services [extends-too-deep]`,
     });
   });
