@@ -18,7 +18,7 @@ import {
   contextNameProblem,
   contextNameValidation,
 } from "./kept-contexts";
-import { sshItemPieces, sshKeyProblem, sshKeyValidation, sshUniqueProblem, sshUniqueValidation } from "./kept-ssh";
+import { sshItemPieces, sshKeyProblem, sshKeyValidation, uniqueItemsProblem, uniqueItemsValidation } from "./kept-ssh";
 import { keyValuesExpression } from "./kept-key-values";
 import { endsInGoSpace } from "../compose/normalize-build";
 
@@ -133,8 +133,8 @@ export function checkText(check: KeptCheck, text: string, textOf: (value: string
     }
     case "ssh-key":
       return sshKeyProblem(text);
-    case "ssh-unique":
-      return sshUniqueProblem(check.items.map(textOf), check.path);
+    case "unique-items":
+      return uniqueItemsProblem(check.items.map(textOf), check.path);
     case "ssh-id":
       return text.startsWith("=") ? `${check.path} additional properties '' not allowed` : undefined;
     case "arg-key": {
@@ -218,8 +218,8 @@ export function checkValidation(
     }
     case "ssh-key":
       return sshKeyValidation(check.value, (v) => w.value(splitOf(v)));
-    case "ssh-unique":
-      return sshUniqueValidation(check.items, check.path, (v) => w.value(splitOf(v)));
+    case "unique-items":
+      return uniqueItemsValidation(check.items, check.path, (v) => w.value(splitOf(v)));
     case "ssh-id":
       return {
         condition: `substr(${x}, 0, 1) != "="`,

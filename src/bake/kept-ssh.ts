@@ -77,12 +77,12 @@ export function sshKeyValidation(value: string, render: Render): BakeVariableVal
 }
 
 /** Compose's message when two items come out equal, for items whose references are all known. */
-export function sshUniqueProblem(items: readonly string[], path: string): string | undefined {
+export function uniqueItemsProblem(items: readonly string[], path: string): string | undefined {
   return new Set(items).size === items.length ? undefined : `${path} must be a mapping`;
 }
 
 /** The validation that the items of a list come out different (the schema's uniqueItems, as Compose words it). */
-export function sshUniqueValidation(items: readonly string[], path: string, render: Render): BakeVariableValidation {
+export function uniqueItemsValidation(items: readonly string[], path: string, render: Render): BakeVariableValidation {
   return {
     condition: `length(distinct([${items.map((i) => argument(render(i))).join(", ")}])) == ${items.length}`,
     error_message: `${path} must be a mapping`,

@@ -64,7 +64,7 @@ const CHECK_CODES = {
   "not-empty": "secret-source",
   "host-item": "invalid-extra-host",
   "ssh-key": "invalid-ssh-key",
-  "ssh-unique": "schema",
+  "unique-items": "schema",
   "ssh-id": "schema",
   "arg-key": "arg-trailing-space",
   "context-item": "invalid-additional-context",

@@ -99,8 +99,9 @@ export function formValues(form: KeptForm): readonly string[] {
  * - `ssh-id`: an ssh list item that a later document (a later file, or the service extending it from another file)
  *   meets as a mapping key must not come out with an empty id (`=path`): compose-go validates the merged model,
  *   where the list is a mapping already, and the schema refuses the key '' (one file alone accepts it);
- * - `ssh-unique`: the items of an ssh list must come out different (the schema's uniqueItems); `value` is the
- *   items joined, only for the names they read, and `path` the list's place (`services.S.build.ssh`);
+ * - `unique-items`: the items of an ssh or build extra_hosts list must come out different (the schema's
+ *   uniqueItems); `value` is the items joined, only for the names they read, and `path` the list's place
+ *   (`services.S.build.ssh`);
  * - `arg-key`: an args list item whose key holds a variable (keep-key-values.ts): its key (up to the first `=`)
  *   must not end in white space as Go's unicode.IsSpace reads its last byte (`environment variable K  is
  * *   declared with a trailing space`);
@@ -115,7 +116,7 @@ export type KeptCheck =
   | { readonly rule: "not-empty"; readonly value: string; readonly message: string }
   | { readonly rule: "host-item"; readonly value: string; readonly service: string }
   | { readonly rule: "ssh-key"; readonly value: string }
-  | { readonly rule: "ssh-unique"; readonly value: string; readonly items: readonly string[]; readonly path: string }
+  | { readonly rule: "unique-items"; readonly value: string; readonly items: readonly string[]; readonly path: string }
   | { readonly rule: "ssh-id"; readonly value: string; readonly path: string }
   | { readonly rule: "arg-key"; readonly value: string; readonly service: string }
   | { readonly rule: "context-item"; readonly value: string; readonly path: string }

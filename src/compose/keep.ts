@@ -203,7 +203,7 @@ export class KeptVariables {
     }
     if (values.length > 1)
       this.checks.push({
-        rule: "ssh-unique",
+        rule: "unique-items",
         value: values.join(""),
         items: values,
         path: `services.${service}.build.ssh`,

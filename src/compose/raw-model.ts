@@ -82,6 +82,8 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     documentPositions.add(doc.positions);
     documentPositions.add(extendedLists);
     ctx.positions.add(documentPositions);
+    // The lists as this document writes them: an extends merge drops an item equal to one of the base's.
+    if (ctx.kept) checkKeptHostItems(value, ctx.kept);
     if (isMap(value.services)) {
       value.services = resolveExtends(value.services, {
         home: ctx.home,
@@ -146,7 +148,7 @@ function checkKeptSshIds(model: PlainMap, kept: KeptVariables): void {
 /**
  * Keep mode: an ssh list this document wrote whose ids are literal but whose paths hold references
  * (`- default=keys/id1`, `- default=${KEY:-keys/id1}`): items of one id may come out equal, which the schema's
- * uniqueItems refuses (`services.S.build.ssh must be a mapping`), so they get the `ssh-unique` validation that
+ * uniqueItems refuses (`services.S.build.ssh must be a mapping`), so they get the `unique-items` validation that
  * lists of kept ids get (fuzz keep seed 7101). Lists whose ids all differ cannot come out equal: no check.
  */
 function checkKeptSshPaths(model: PlainMap, kept: KeptVariables): void {
@@ -158,7 +160,26 @@ function checkKeptSshPaths(model: PlainMap, kept: KeptVariables): void {
     if (ssh.some(isKeptSshItem) || !ssh.some(hasToken)) continue;
     const ids = ssh.map((item) => (item.includes("=") ? item.slice(0, item.indexOf("=")) : item));
     if (new Set(ids).size === ids.length) continue;
-    kept.checks.push({ rule: "ssh-unique", value: ssh.join(""), items: ssh, path: `services.${name}.build.ssh` });
+    kept.checks.push({ rule: "unique-items", value: ssh.join(""), items: ssh, path: `services.${name}.build.ssh` });
+  }
+}
+
+/**
+ * Keep mode: a build extra_hosts list as this document writes it whose items hold references: items may come out
+ * equal, which the schema's uniqueItems refuses (`services.S.build.extra_hosts must be a mapping`; no
+ * de-duplication runs on this list first), so they get the `unique-items` validation (fuzz keep seed 9401:
+ * `- somehost=::1`, `- ${HOST:-h-4}=::1` with HOST=somehost). Lists merged from two documents or through
+ * `extends` are not checked as a whole: compose-go's merge drops a later item equal to an earlier one.
+ */
+function checkKeptHostItems(document: PlainMap, kept: KeptVariables): void {
+  const services = document.services;
+  if (!isMap(services)) return;
+  for (const [name, service] of Object.entries(services)) {
+    const hosts = isMap(service) && isMap(service.build) ? service.build.extra_hosts : undefined;
+    if (!Array.isArray(hosts) || hosts.length < 2 || !hosts.every((x): x is string => typeof x === "string")) continue;
+    if (!hosts.some(hasToken)) continue;
+    const path = `services.${name}.build.extra_hosts`;
+    kept.checks.push({ rule: "unique-items", value: hosts.join(""), items: hosts, path });
   }
 }
 

@@ -8,8 +8,8 @@ import {
   sshItemPieces,
   sshKeyProblem,
   sshKeyValidation,
-  sshUniqueProblem,
-  sshUniqueValidation,
+  uniqueItemsProblem,
+  uniqueItemsValidation,
 } from "../../src/bake/kept-ssh";
 import type { KeptSshItem } from "../../src/compose/keep-ssh";
 import { isKeptSshItem } from "../../src/compose/keep-ssh";
@@ -79,9 +79,9 @@ describe("Compose's checks", () => {
   });
 
   test("the items must come out different", () => {
-    expect(sshUniqueProblem(["a=x", "b=x"], "services.a.build.ssh")).toBeUndefined();
-    expect(sshUniqueProblem(["a=x", "a=x"], "services.a.build.ssh")).toBe("services.a.build.ssh must be a mapping");
-    expect(sshUniqueValidation(["<ID>=x", "b=x"], "services.a.build.ssh", render)).toEqual({
+    expect(uniqueItemsProblem(["a=x", "b=x"], "services.a.build.ssh")).toBeUndefined();
+    expect(uniqueItemsProblem(["a=x", "a=x"], "services.a.build.ssh")).toBe("services.a.build.ssh must be a mapping");
+    expect(uniqueItemsValidation(["<ID>=x", "b=x"], "services.a.build.ssh", render)).toEqual({
       condition: 'length(distinct(["${ID}=x", "b=x"])) == 2',
       error_message: "services.a.build.ssh must be a mapping",
     });

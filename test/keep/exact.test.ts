@@ -202,6 +202,17 @@ const cases: KeptCase[] = [
     expression: 'SN != ""',
     message: 'secret "s_env" must declare either `file` or `environment`',
   },
+  {
+    // Found by the fuzzer (keep, seed 9401): the schema's uniqueItems refuses one list whose items come out equal.
+    name: "extra_hosts items of one list that come out equal",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    build:\n      context: .\n      extra_hosts:\n        - "somehost=::1"\n        - "${HOST:-h-4}=::1"\n',
+    },
+    envs: [{}, { HOST: "somehost" }, { HOST: "other" }, { HOST: "" }],
+    expression: "length(distinct([",
+    message: "services.a.build.extra_hosts must be a mapping",
+  },
 ];
 
 describeKeptCases(cases, { timeout: 120_000 });
