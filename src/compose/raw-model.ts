@@ -106,6 +106,8 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     }
     // The items of the lists merged with earlier documents' are placed where they were written.
     const mergedLists = new ListPositions(before, ctx.positions.snapshot());
+    // compose-go validates the whole merged model after each document, the earlier ones in canonical form.
+    checkCanonicalEmptyNames(model, placeOf);
     model = mergeDocuments(model, value, placeOf, mergedLists.record);
     ctx.positions.add(mergedLists);
     // compose-go de-duplicates list items before the schema, refusing items it cannot key (unicity-checks.ts).
@@ -180,6 +182,29 @@ function checkKeptHostItems(document: PlainMap, kept: KeptVariables): void {
     if (!hosts.some(hasToken)) continue;
     const path = `services.${name}.build.extra_hosts`;
     kept.checks.push({ rule: "unique-items", value: hosts.join(""), items: hosts, path });
+  }
+}
+
+/**
+ * The earlier documents' `build.additional_contexts` lists and `build.ssh` lists are mappings by now to compose-go
+ * (its canonical transform), and it validates the whole merged model after the next document: an item with an empty
+ * name (`=./x`) is the key '' the schema refuses, whether or not that document touches the service. (Kept items
+ * get this as a validation: keep-contexts-canonical.ts, `ssh-id`.)
+ */
+function checkCanonicalEmptyNames(model: PlainMap, placeOf: PlaceOf): void {
+  if (!isMap(model.services)) return;
+  for (const [name, service] of Object.entries(model.services)) {
+    if (!isMap(service) || !isMap(service.build)) continue;
+    const { additional_contexts: contexts, ssh } = service.build;
+    const at = `services.${name}.build`;
+    const refuse = (key: string, where: string): never =>
+      fail("schema", `${at}.${key} additional properties '' not allowed`, placeOf(where) ?? placeOf(`${at}.${key}`));
+    if (Array.isArray(contexts))
+      contexts.forEach((item, i) => {
+        if (typeof item === "string" && item.startsWith("=") && !hasToken(item))
+          refuse("additional_contexts", `${at}.additional_contexts.${i}`);
+      });
+    if (isMap(ssh) && hasOwn(ssh, "")) refuse("ssh", `${at}.ssh`);
   }
 }
 

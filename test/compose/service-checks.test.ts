@@ -188,3 +188,19 @@ describe("a merged list's items are judged at their own place", () => {
     );
   });
 });
+
+// compose-go validates the whole merged model after each later file, the earlier files' lists already mappings:
+// an empty name is the key '' the schema refuses, even when the later file does not touch the service (fuzz
+// resolve seed 9403).
+test.each([
+  ['      additional_contexts: ["=./x"]\n', "a.yaml:5:29 schema"],
+  ['      ssh: ["=keys/id"]\n', "a.yaml:5:12 schema"],
+])("%j in one file, then any later file: refused in both modes", (line, expected) => {
+  const files = {
+    "a.yaml": `services:\n  a:\n    build:\n      context: .\n${line}`,
+    "b.yaml": "services:\n  z:\n    image: x\n",
+  };
+  expect(loadFiles({ "a.yaml": files["a.yaml"] }, ["a.yaml"], "keep")).toBeUndefined();
+  for (const variables of ["keep", "resolve"] as const)
+    expect(loadFiles(files, ["a.yaml", "b.yaml"], variables)).toBe(expected);
+});
