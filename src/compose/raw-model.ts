@@ -425,6 +425,8 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
           };
     const load = () => loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const sub = ctx.kept ? ctx.kept.withScope(scope, load) : load();
+    // The included project is canonical when the including document is validated (fuzz resolve seed 9403).
+    checkCanonicalEmptyNames(sub, (p) => ctx.positions.get(p));
     const pathCtx = { workingDir: dir, home: ctx.home, keepPath: ctx.kept?.keepPath };
     const services: PlainMap = Object.create(null) as PlainMap;
     if (isMap(sub.services)) {
