@@ -14,9 +14,8 @@
  */
 import type { KeptContextItem, KeptContextList } from "../compose/keep-contexts";
 import { invalidContextMessage } from "../compose/keep-contexts";
-import type { KeptPath } from "../compose/keep-path";
 import { hclString } from "./escape";
-import { keptPathPieces } from "./path-expression";
+import { keptItemPath, keptPathPieces } from "./path-expression";
 import { argument, MergedMap, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 
@@ -45,10 +44,7 @@ export function contextListPieces(list: KeptContextList, render: Render): Piece[
 
 /** The expression of one kept item: an object of one entry (none when it holds no `=`). */
 export function contextItemPieces(item: KeptContextItem, render: Render): Piece[] {
-  const written = item.written;
-  if (item.base === undefined || written === undefined)
-    throw new Error("internal error: a kept context item reached bake without its folders");
-  const rule: KeptPath = { kind: "path", value: "", rule: "additional-context", base: item.base, written };
+  const rule = keptItemPath(item, "additional-context", "context");
   const pieces = render(item.value);
   const value = (at: string) => argument(keptPathPieces([{ expr: at }], rule, true));
   if (pieces.every((p): p is string => typeof p === "string")) {

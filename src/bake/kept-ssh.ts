@@ -17,14 +17,13 @@
  */
 import type { ComposeSsh } from "../compose/model";
 import type { KeptVariables } from "../compose/keep";
-import type { KeptPath } from "../compose/keep-path";
 import type { KeptSshItem } from "../compose/keep-ssh";
 import { isKeptSshItem } from "../compose/keep-ssh";
 import { hasToken } from "../compose/keep-token";
 import { maybeUnixPath } from "../compose/paths";
 import { goQuote } from "../compose/go-format";
 import { compareCodeUnits, hclString } from "./escape";
-import { keptPathPieces, UNIX_ABSOLUTE_REGEX } from "./path-expression";
+import { keptItemPath, keptPathPieces, UNIX_ABSOLUTE_REGEX } from "./path-expression";
 import { argument, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 
@@ -38,10 +37,8 @@ type Render = (value: string) => Piece[];
 
 /** The pieces of one item of a kept ssh list (see the file comment). */
 export function sshItemPieces(item: KeptSshItem, render: Render): Piece[] {
-  const written = item.written;
-  if (item.base === undefined || written === undefined)
-    throw new Error("internal error: a kept ssh item reached bake without its folders");
-  const rule: KeptPath = { kind: "path", value: "", rule: "unix", base: item.base, written };
+  const rule = keptItemPath(item, "unix", "ssh");
+  const written = rule.written;
   const pieces = render(item.value);
   if (pieces.every((p): p is string => typeof p === "string")) {
     // Every reference known: cut now, and the path's rule decided now (but `~`, the home folder of bake's run).

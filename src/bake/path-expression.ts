@@ -12,7 +12,7 @@
  * with its folder (`./x`, never `x`), so that bake does not read `target:x` or `service:x` as another target.
  * bake prints the path as written (`sub/../x`), Compose prints it cleaned: both name the same folder.
  */
-import type { KeptPath } from "../compose/keep-path";
+import type { KeptPath, PathRule, WrittenFolders } from "../compose/keep-path";
 import { hclString } from "./escape";
 
 /** A template piece (expression.ts's Piece; repeated here so that module can import this one). */
@@ -23,6 +23,18 @@ const REMOTE_PREFIXES = ["service:", "github.com/", "git@"];
 /** compose-go's IsWindowsAbs beside path.IsAbs (paths/unix.go), one class per character. */
 const UNIX_ABSOLUTE = [[/\//], [/[A-Za-z]/, /:/, /[/\\]/], [/[/\\]/, /[/\\]/, /[^/\\]/]];
 export const UNIX_ABSOLUTE_REGEX = "^(/|[A-Za-z]:[/\\\\]|[/\\\\]{2}[^/\\\\])";
+
+/** A kept list item's path (an ssh key, an additional context): its folders, set by paths.ts and the converter. */
+export function keptItemPath(
+  item: { readonly base?: string; readonly written?: WrittenFolders },
+  rule: PathRule,
+  what: string,
+): KeptPath & { readonly written: WrittenFolders } {
+  const written = item.written;
+  if (item.base === undefined || written === undefined)
+    throw new Error(`internal error: a kept ${what} item reached bake without its folders`);
+  return { kind: "path", value: "", rule, base: item.base, written };
+}
 
 /** The pieces of the value of a kept path whose own value is `value` (rendered); may it be empty: `canBeEmpty`. */
 export function keptPathPieces(value: readonly Piece[], kp: KeptPath, canBeEmpty: boolean): Piece[] {
