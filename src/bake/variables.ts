@@ -319,6 +319,7 @@ export function applyKeptVariables(
     diagnostics.warn(
       "variable-resolved",
       `${place.path} uses ${place.names.map((n) => "$" + n).join(", ")} where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values`,
+      place.at,
     );
   }
   for (const [source, names] of [...fromEnvironment].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -332,6 +333,7 @@ export function applyKeptVariables(
     diagnostics.warn(
       "valueless-arg-name-resolved",
       `${place.path} is a value-less arg named by ${place.names.map((n) => "$" + n).join(", ")}: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values`,
+      place.at,
     );
   }
   return { ...bake, variable };

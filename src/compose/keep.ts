@@ -29,6 +29,7 @@ import { isKeptPathPlace, type KeptPath, type PathRule, type WrittenFolders } fr
 import { isKeptSshItem, isSshListItem } from "./keep-ssh";
 import { isContextListItem } from "./keep-contexts";
 import type { PlainMap } from "./raw";
+import type { SourcePos } from "../diagnostics";
 
 export type { KeptPath } from "./keep-path";
 
@@ -120,16 +121,24 @@ export interface PlatformCheck {
   readonly message: string;
 }
 
+/** A place whose variables were resolved as if unset; `at` is set once the document's positions are known. */
+export interface ResolvedPlace {
+  /** The dotted path of the value in its document. */
+  readonly path: string;
+  readonly names: readonly string[];
+  at?: SourcePos;
+}
+
 export class KeptVariables {
   readonly references: KeptPiece[] = [];
   /** Every `${V:?…}` / `${V?…}` of every document, kept or not, in document order. */
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
-  readonly resolvedPlaces: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  readonly resolvedPlaces: ResolvedPlace[] = [];
   /** Checks of Compose's that must wait for the kept values: bake validations. */
   readonly platformChecks: PlatformCheck[] = [];
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
-  readonly resolvedArgNames: Array<{ readonly path: string; readonly names: readonly string[] }> = [];
+  readonly resolvedArgNames: ResolvedPlace[] = [];
   /** Compose's checks on kept values it reshapes (keep-forms.ts): bake validations. */
   readonly checks: KeptCheck[] = [];
 

@@ -255,6 +255,7 @@ export function interpolateDocument(
   kept?: KeptVariables,
 ): PlainMap {
   let value: PlainMap;
+  const placesBefore = kept ? [kept.resolvedPlaces.length, kept.resolvedArgNames.length] : [];
   try {
     value = kept
       ? (keepValue(doc.value, "", kept) as PlainMap)
@@ -272,6 +273,11 @@ export function interpolateDocument(
       fail("interpolation", message, doc.positions.get(e.path) ?? { file: doc.file });
     }
     throw e;
+  }
+  if (kept) {
+    // Each warning about a value resolved instead of kept names where this document wrote it.
+    for (const place of kept.resolvedPlaces.slice(placesBefore[0])) place.at = doc.positions.get(place.path);
+    for (const place of kept.resolvedArgNames.slice(placesBefore[1])) place.at = doc.positions.get(place.path);
   }
   // compose-go casts some values while interpolating. In keep mode a value that still holds a variable is only
   // known when bake runs (and never reaches bake: none of these places is a build key), so it is not judged.

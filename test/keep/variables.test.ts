@@ -9,6 +9,7 @@ import {
   convertProject,
   DiagnosticBag,
   emit,
+  formatDiagnostic,
   loadProject,
   type BakeFile,
   type BakeString,
@@ -165,6 +166,10 @@ describe("fallbacks, with a warning", () => {
     expect(warnings(r.diagnostics, "variable-resolved")).toEqual([
       "services.app.build.isolation uses $ISO where bake cannot keep a variable (compose2bake rewrites or parses this value); it was resolved as if unset. Use --resolve to substitute the environment's values",
     ]);
+    const place = r.diagnostics.find((d) => d.code === "variable-resolved")!;
+    expect(formatDiagnostic(place, r.cwd)).toMatch(
+      /^compose\.yaml:\d+:\d+: warning: services\.app\.build\.isolation uses/,
+    );
   });
 
   describe("a key in list form stays a variable: the map is built when bake runs (issue #13)", () => {
@@ -223,6 +228,11 @@ describe("fallbacks, with a warning", () => {
         "services.app.build.args.2 is a value-less arg named by $KV: bake cannot take an arg's name from a variable, so it was resolved as if unset (docker compose would look up the variable the name gives). Use --resolve to substitute the environment's values",
       ]);
       expect(keep(compose).bake.target.app!.args).toEqual(r.bake.target.app!.args);
+      // Each warning names where the file wrote the item.
+      const places = r.diagnostics
+        .filter((d) => d.code === "valueless-arg-name-resolved")
+        .map((d) => formatDiagnostic(d, r.cwd).split(": warning:")[0]);
+      expect(places).toEqual(["compose.yaml:6:11", "compose.yaml:7:11", "compose.yaml:8:11"]);
     });
 
     test("a required variable in a key is a validation, as elsewhere", () => {
