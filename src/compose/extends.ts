@@ -143,6 +143,7 @@ export function resolveExtends(
       const doc = dict([["services", dict([[baseName, canonical]])]]);
       canonicalizeSsh(doc, ctx.keepSshGroup);
       ctx.keepContexts?.(doc);
+      refuseEmptyContextNames(name, service, canonical, baseName, raw, ctx.tagPaths);
       // Relative paths of the extended file are its own; a missing context is left for the top-level default.
       base = resolveRawServicePaths(
         canonical,
@@ -158,6 +159,35 @@ export function resolveExtends(
   for (const name of only !== undefined ? [only] : Object.keys(services)) resolve(name, trail);
   if (only === undefined) return out;
   return dict([...Object.entries(services), ...Object.entries(out)]);
+}
+
+/**
+ * A service read from another file is canonical, its additional-contexts list a mapping: an item with an empty
+ * name (`=./x`, `${N}=./x` with N empty) is the key '' there, which the schema refuses when the extending document
+ * is validated, unless the extending service writes the key itself (then the merge gives a list, as written) or
+ * tags it `!reset`/`!override` (fuzz resolve seed 9700). In keep mode a list holding kept items is made of tokens by
+ * now, and checked as bake runs (keep-contexts-canonical.ts); a literal one is checked here as in `--resolve`.
+ */
+function refuseEmptyContextNames(
+  name: string,
+  local: PlainMap,
+  base: PlainValue,
+  baseName: string,
+  raw: RawFile,
+  tagPaths: readonly string[][],
+): void {
+  const list = isMap(base) && isMap(base.build) ? base.build.additional_contexts : undefined;
+  if (!Array.isArray(list)) return;
+  if (isMap(local.build) && hasOwn(local.build, "additional_contexts")) return;
+  const at = ["services", name, "build", "additional_contexts"];
+  if (tagPaths.some((p) => p.length >= 2 && p.length <= at.length && p.every((k, j) => k === at[j]))) return;
+  const i = list.findIndex((item) => typeof item === "string" && item.startsWith("="));
+  if (i < 0) return;
+  fail(
+    "schema",
+    `services.${name}.build.additional_contexts additional properties '' not allowed`,
+    raw.positions.get(`services.${baseName}.build.additional_contexts.${i}`),
+  );
 }
 
 /** The service name compose-go merges an extended service under. */

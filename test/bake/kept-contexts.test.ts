@@ -185,6 +185,27 @@ describe("a whole project", () => {
       compose2bake({ cwd: two, env: { COMPOSE_FILE: "compose.yaml:override.yaml" }, format: "hcl" }),
     ).toThrow("services.a.build.additional_contexts additional properties '' not allowed");
   });
+
+  test("a literal empty name in another file's service that a service extends is refused in both modes", () => {
+    // compose-go loads that file as a project of its own (canonical), so the extending document's validation meets
+    // the key '' unless the extending service writes the key itself (test/loading/*contexts-empty-name-extends*).
+    const files = {
+      Dockerfile: "FROM alpine\n",
+      "common/base.yaml": 'services:\n  base:\n    build:\n      additional_contexts: ["=./other"]\n',
+    };
+    const extending = (build: string) =>
+      tempProject({
+        ...files,
+        "compose.yaml": `services:\n  app:\n    extends: {file: common/base.yaml, service: base}\n    build: ${build}\n`,
+      });
+    for (const resolve of [false, true]) {
+      expect(() => compose2bake({ cwd: extending("{}"), env: {}, resolve })).toThrow(
+        "services.app.build.additional_contexts additional properties '' not allowed",
+      );
+      const written = compose2bake({ cwd: extending('{additional_contexts: ["y=./y"]}'), env: {}, resolve });
+      expect(written.bake.target.app!.contexts).toEqual({ "": "common/other", y: "y" });
+    }
+  });
 });
 
 function varPart(name: string): { kind: "var"; name: string; braced: boolean; start: number; end: number } {
