@@ -67,7 +67,8 @@ export type Kind =
   | "host"
   | "argkey"
   | "labelkey"
-  | "ctxname";
+  | "ctxname"
+  | "port";
 
 export type Op = "plain" | "bare" | ":-" | "-" | ":+" | "+" | ":?" | "?";
 
@@ -130,6 +131,10 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   // repeats a literal name (the last item wins), `c=d` moves the cut, an empty one is refused where a later
   // document meets it as a mapping.
   ctxname: { names: ["CTXN"], values: ["img", "extra", "c=d", "n.1"] },
+  // A service's published port (`- ${PORT}:80`, not a build key): what Compose decodes after interpolating and
+  // merging every file, judged in `--resolve` runs only (keep mode leaves a non-build value with a variable
+  // unjudged: README); `abc` and `0.5` are refused, a range and an address are not, and `8080` repeats a literal.
+  port: { names: ["PORT"], values: ["8080", "9000-9001", "127.0.0.1:8082", "abc", "0.5"] },
 };
 
 export const ALL_VARIABLES: readonly string[] = Object.values(VARIABLES).flatMap((v) => v.names);
@@ -187,6 +192,7 @@ export const LITERALS = {
   argkey: ["ak_1"],
   labelkey: ["lk"],
   ctxname: ["c-5"],
+  port: ["8080", "8081", "127.0.0.1:8083"],
 } as const;
 
 /**
@@ -341,6 +347,8 @@ export interface ServiceSpec {
   readonly name: string;
   readonly image?: Template;
   readonly platform?: Template;
+  /** Short `ports:` items, each `<template>:80`. */
+  readonly ports?: readonly Template[];
   readonly profiles?: readonly string[];
   readonly build?: BuildSpec;
   /** Extends an earlier service of the same file (index), or `basesvc` of common/base.yaml. */
@@ -353,6 +361,8 @@ export interface OverrideSpec {
   readonly build: BuildSpec;
   readonly reset: readonly string[];
   readonly override: readonly string[];
+  /** The service's `ports:` in this file, appended to the first file's by Compose's merge. */
+  readonly ports?: readonly Template[];
 }
 
 export interface VariableSpec {
@@ -604,6 +614,7 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
       {
         image: templateArb("word", true).map((t): Template => [{ lit: "img/" }, ...t]),
         platform: templateArb("platform", true), // kept exactly since issue #13 item 1
+        ports: portsArb(o),
         profiles: fc.constantFrom(["p1"], ["p2"], ["p1", "p2"]),
         extends: fc.oneof(fc.record({ same: fc.nat(3), long: fc.boolean() }), fc.constant({ file: true as const })),
       },
@@ -641,6 +652,7 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
               build: build(n),
               reset: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
               override: fc.uniqueArray(fc.constantFrom(...BUILD_KEYS), { maxLength: 2 }),
+              ports: fc.option(portsArb(o), { nil: undefined, freq: 3 }),
             }),
             { minLength: 1, maxLength: 2 },
           ),
@@ -663,6 +675,11 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
   )
     .map(noSelfLink)
     .map((p) => (o.variablesInResolvedPlaces ? p : literalMergedHosts(p)));
+}
+
+/** A service's short ports: variables only where they are judged (`--resolve` runs; see VARIABLES.port). */
+function portsArb(o: GenerateOptions): fc.Arbitrary<Template[]> {
+  return fc.array(templateArb("port", o.variablesInResolvedPlaces), { minLength: 1, maxLength: 2 });
 }
 
 /**
@@ -749,6 +766,11 @@ function keyedNode(list: boolean, entries: ReadonlyArray<readonly [string, YNode
       ),
     );
   return map(entries.map(([k, v]) => [k, typeof v === "string" ? str(v) : v] as const));
+}
+
+/** Short ports, each published on the container's port 80. */
+function portsNode(ports: readonly Template[]): YNode {
+  return list(ports.map((t) => str(`${templateText(t)}:80`)));
 }
 
 function listNode(items: YNode[]): YNode {
@@ -1009,6 +1031,7 @@ export function renderProject(p: FuzzProject): RenderedProject {
     const hasRef = (t: Template) => t.some((piece) => "ref" in piece);
     if (s.platform)
       entries.push(["platform", tpl(first && (hasRef(s.platform) || !hasRef(first)) ? first : s.platform)]);
+    if (s.ports) entries.push(["ports", portsNode(s.ports)]);
     if (s.profiles) entries.push(["profiles", list(s.profiles.map(str))]);
     if (build) entries.push(["build", build]);
     return [s.name, map(entries)] as const;
@@ -1044,6 +1067,7 @@ export function renderProject(p: FuzzProject): RenderedProject {
             { sharedAnchor: false, reset: o.reset, override: o.override },
           ),
         ],
+        ...(o.ports ? [["ports", portsNode(o.ports)] as const] : []),
       ]);
     }
     const doc = yamlDocument(map([["services", map([...overrides].map(([n, e]) => [n, map(e)] as const))]]));
