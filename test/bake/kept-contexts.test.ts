@@ -198,11 +198,11 @@ describe("a whole project", () => {
         ...files,
         "compose.yaml": `services:\n  app:\n    extends: {file: common/base.yaml, service: base}\n    build: ${build}\n`,
       });
-    for (const resolve of [false, true]) {
-      expect(() => compose2bake({ cwd: extending("{}"), env: {}, resolve })).toThrow(
+    for (const variables of ["keep", "resolve"] as const) {
+      expect(() => compose2bake({ cwd: extending("{}"), env: {}, variables })).toThrow(
         "services.app.build.additional_contexts additional properties '' not allowed",
       );
-      const written = compose2bake({ cwd: extending('{additional_contexts: ["y=./y"]}'), env: {}, resolve });
+      const written = compose2bake({ cwd: extending('{additional_contexts: ["y=./y"]}'), env: {}, variables });
       expect(written.bake.target.app!.contexts).toEqual({ "": "common/other", y: "y" });
     }
   });

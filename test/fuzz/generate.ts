@@ -663,8 +663,11 @@ export function projectArb(o: GenerateOptions): fc.Arbitrary<FuzzProject> {
         secretFile: templateArb("key", true),
       },
       {
+        // No minLength: fast-check shrinks a list's tail only down to the list's own minimum, so with one it could
+        // never drop a service after the first; an empty draw is one service with a default build instead.
         services: fc
-          .array(service(n), { minLength: 1, maxLength: n })
+          .array(service(n), { maxLength: n })
+          .map((ss) => (ss.length > 0 ? ss : [{ build: {} }]))
           .map((ss) => ss.map((s, i): ServiceSpec => ({ name: SERVICE_NAMES[i]!, ...s }))),
         cliProfiles: fc.uniqueArray(fc.constantFrom("p1", "p2"), { maxLength: 2 }),
         envFileFlag: fc.boolean(),
