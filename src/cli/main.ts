@@ -43,6 +43,13 @@ const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
  * services (30 KB) it frees nothing that the rest of the run would otherwise add to the peak.
  */
 const LARGE_FILE = 128 * 1024;
+/**
+ * ... and from this many values: the garbage is the parser's tree, which grows with the values, not the bytes. A
+ * large file of a few long values (a 234 KB label key, a 10 MB arg) leaves little to collect, and there the
+ * collection (a new V8 context to take `gc` from, then a full mark) was most of what the run cost beyond Node's
+ * start. 400 services hold about 6,700.
+ */
+const MANY_VALUES = 5_000;
 
 /**
  * `--check`'s diff gives up past this many changed lines (jsdiff's maxEditLength: its work grows with the text's
@@ -121,8 +128,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
       absolutePaths: args["absolute-paths"],
       variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
-      onFileParsed: (_file, size) => {
-        if (size >= LARGE_FILE) collectGarbage();
+      onFileParsed: (_file, size, values) => {
+        if (size >= LARGE_FILE && values >= MANY_VALUES) collectGarbage();
       },
     },
     found && toStdout ? { ...found, output: undefined } : found,

@@ -44,8 +44,11 @@ export interface LoadOptions {
    * inputs' real paths in compose2bake()). Default: Node's file system; memoryFileSystem() holds files in memory.
    */
   readonly fs?: FileSystem;
-  /** Called after each of the project's files is parsed, with its size in characters (the CLI's memory hook). */
-  readonly onFileParsed?: (file: string, size: number) => void;
+  /**
+   * Called after each of the project's files is parsed, with its size in characters and how many values it holds
+   * (the CLI's memory hook).
+   */
+  readonly onFileParsed?: (file: string, size: number, values: number) => void;
   readonly projectDirectory?: string;
   readonly projectName?: string;
   readonly envFiles?: readonly string[];
@@ -110,7 +113,11 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   const documents = files.flatMap((f) => {
     const source = readSource(fs, f, readStdin, inputs);
     const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
-    options.onFileParsed?.(f, source.text.length);
+    options.onFileParsed?.(
+      f,
+      source.text.length,
+      parsed.reduce((n, d) => n + d.positions.size, 0),
+    );
     return parsed;
   });
   if (documents.length === 0 || documents.every((d) => d.value === null)) {

@@ -15,15 +15,16 @@ test("collectGarbage frees unreachable memory and leaves no `gc` in the caller's
   expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
 });
 
-test("onFileParsed reports each file of the project with its size", () => {
+test("onFileParsed reports each file of the project with its size and its number of values", () => {
   const base = "services:\n  web:\n    build: .\n";
-  const override = "services:\n  web:\n    build:\n      target: prod\n";
+  const override = "services:\n  web:\n    build:\n      target: prod\n      args: [A=1, B]\n";
   const dir = tempProject({ "compose.yaml": base, "compose.override.yaml": override });
-  const seen: Array<[string, number]> = [];
-  compose2bake({ cwd: dir, env: fixedEnv(), onFileParsed: (file, size) => seen.push([file, size]) });
+  const seen: Array<[string, number, number]> = [];
+  compose2bake({ cwd: dir, env: fixedEnv(), onFileParsed: (...call) => seen.push(call) });
+  // The values: the document, services, web, build (and target, args and its two items).
   expect(seen).toEqual([
-    [`${dir}/compose.yaml`, base.length],
-    [`${dir}/compose.override.yaml`, override.length],
+    [`${dir}/compose.yaml`, base.length, 4],
+    [`${dir}/compose.override.yaml`, override.length, 8],
   ]);
 });
 

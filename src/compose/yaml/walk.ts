@@ -57,6 +57,11 @@ export class DocumentPositions {
     return offset < 0 ? { file: this.file } : { file: this.file, offset };
   }
 
+  /** How many values (keys' values and list items, nested ones included) have a position. */
+  get size(): number {
+    return this.offsets.size;
+  }
+
   /** Every path with its offset (-1 where only the file is known), in the order walked. */
   entries(): IterableIterator<[string, number]> {
     return this.offsets.entries();
