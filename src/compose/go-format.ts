@@ -21,21 +21,25 @@ export function goFloatText(n: number): string {
 
 /** Go's %q (strconv.Quote) for the characters a compose file can hold. */
 export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (c === 7) out += "\\a";
-    else if (c === 8) out += "\\b";
-    else if (c === 12) out += "\\f";
-    else if (c === 10) out += "\\n";
-    else if (c === 13) out += "\\r";
-    else if (c === 9) out += "\\t";
-    else if (c === 11) out += "\\v";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
+  // One regex pass instead of a loop per character: a refused value may be a 40,000-digit size (issue #12).
+  return '"' + s.replace(GO_QUOTED, quoteChar) + '"';
+}
+
+/** What strconv.Quote escapes among the characters a compose file can hold. */
+const GO_QUOTED = /["\\\x00-\x1f\x7f]/g;
+const GO_ESCAPES: Readonly<Record<string, string>> = {
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\v": "\\v",
+};
+
+function quoteChar(ch: string): string {
+  if (ch === '"' || ch === "\\") return "\\" + ch;
+  return GO_ESCAPES[ch] ?? "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
 }
 
 /**
