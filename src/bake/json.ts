@@ -128,9 +128,20 @@ function str(s: BakeString): string {
   return jsonTemplateString(s);
 }
 
+/**
+ * JSON.stringify of a string. A long one with nothing to escape (no quote, backslash, control character or
+ * surrogate) is quoted as it is: one regex test reads a 10 MB value several times faster than V8's stringify
+ * (issue #12's 10 MB row).
+ */
+function jsonQuote(s: string): string {
+  return s.length >= 1024 && !JSON_ESCAPED.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** Same layout as JSON.stringify(value, null, 2), including `[]` and `{}` for empty containers. */
 function write(value: Json, indent: string): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return jsonQuote(value);
   if (value === null) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
   const inner = indent + "  ";
@@ -140,6 +151,6 @@ function write(value: Json, indent: string): string {
   }
   const { entries } = value as Entries;
   if (entries.length === 0) return "{}";
-  const members = entries.map(([k, v]) => inner + JSON.stringify(k) + ": " + write(v, inner));
+  const members = entries.map(([k, v]) => inner + jsonQuote(k) + ": " + write(v, inner));
   return "{\n" + members.join(",\n") + "\n" + indent + "}";
 }

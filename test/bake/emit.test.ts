@@ -5,9 +5,11 @@
  */
 
 import * as fs from "fs";
+import fc from "fast-check";
 import type { BakeFile, BakeString, BakeTarget } from "../../src/bake/model";
 import { TARGET_ATTRIBUTE_ORDER } from "../../src/bake/model";
 import { emitJson } from "../../src/bake/json";
+import { jsonTemplateString } from "../../src/bake/escape";
 import { emitHcl } from "../../src/bake/hcl";
 import { hclToBakeJson } from "../support/hcl";
 
@@ -166,6 +168,23 @@ describe("both formats", () => {
 describe("emitJson", () => {
   test("writes the small file", () => {
     expect(emitJson(smallFile())).toBe(SMALL_JSON);
+  });
+
+  test("long strings and keys are quoted as JSON.stringify quotes them, escapes or not", () => {
+    // Long strings without an escape take a shorter path (json.ts, jsonQuote): the text must be the same.
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        (s, n) => {
+          const value = s.replace(/[$%]/g, "").repeat(n);
+          const file: BakeFile = { variable: {}, group: {}, target: { a: { args: { [value]: value } } } };
+          const quoted = JSON.stringify(jsonTemplateString(value));
+          return emitJson(file).includes(`${quoted}: ${quoted}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   test("writes {} for a file with nothing in it", () => {
