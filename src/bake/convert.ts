@@ -17,6 +17,7 @@ import { compareCodeUnits } from "./escape";
 import { TargetConverter, type ConvertOptions } from "./target";
 import { applyKeptVariables } from "./variables";
 import { dict, hasOwn, own } from "../dict";
+import { keptContextList, replaceableContextNames } from "../compose/keep-contexts-canonical";
 
 export { csvRecord, type ConvertOptions } from "./target";
 
@@ -108,8 +109,14 @@ function closure(project: ComposeProject, roots: readonly string[]): string[] {
     seen.add(name);
     const build = own(project.services, name)?.build;
     if (!build) continue;
-    for (const value of Object.values(build.additional_contexts)) {
-      if (value.startsWith("service:")) queue.push(value.slice("service:".length));
+    // A literal context that a later kept item may replace is known only when bake runs; where it stands, bake's
+    // validation refuses a service that is not active (compose/validate.ts), so it adds nothing here. (With
+    // services named on the command line Compose would pull it in where it stands: a group cannot say that.)
+    const replaceable = project.kept
+      ? replaceableContextNames(keptContextList(project.kept, build.additional_contexts_kept))
+      : undefined;
+    for (const [key, value] of Object.entries(build.additional_contexts)) {
+      if (value.startsWith("service:") && !replaceable?.has(key)) queue.push(value.slice("service:".length));
     }
   }
   return [...seen];

@@ -16,7 +16,7 @@ import type { KeptContextItem, KeptContextList } from "../compose/keep-contexts"
 import { invalidContextMessage } from "../compose/keep-contexts";
 import { hclString } from "./escape";
 import { keptItemPath, keptPathPieces } from "./path-expression";
-import { argument, MergedMap, type Piece } from "./template-pieces";
+import { argument, hclList, MergedMap, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 
 /** An item cut at its first `=`: the name (m[0]), then `=` when there is one (m[1]), then the value (m[2]). */
@@ -86,5 +86,73 @@ export function contextNameValidation(value: string, path: string, render: Rende
   return {
     condition: `substr(${argument(render(value))}, 0, 1) != "="`,
     error_message: `${path} additional properties '' not allowed`,
+  };
+}
+
+/** The parts of a `context-service` check (compose/keep-forms.ts). */
+interface ContextServiceCheck {
+  readonly item: string;
+  readonly name?: string;
+  readonly laterNames: readonly string[];
+  readonly laterItems: readonly string[];
+  readonly service: string;
+  readonly active: readonly string[];
+  readonly buildable: readonly string[];
+}
+
+/** compose-go's message for a `service:` context naming no active service with a build. */
+function contextServiceMessage(service: string, kind: "unknown" | "non-buildable", ref: string, name: string) {
+  return `service "${service}" declares ${kind} service "${ref}" as additional contexts ${name}`;
+}
+
+/** The `context-service` check on values whose references are all known: Compose's message, or undefined. */
+export function contextServiceProblem(
+  check: ContextServiceCheck,
+  textOf: (value: string) => string,
+): string | undefined {
+  const text = textOf(check.item);
+  const eq = text.indexOf("=");
+  if (check.name === undefined && eq < 0) return undefined; // refused as an item without `=` (context-item)
+  const name = check.name ?? text.slice(0, eq);
+  const laterItemNames = check.laterItems.map((i) => textOf(i).split("=", 1)[0]!);
+  if (check.laterNames.includes(name) || laterItemNames.includes(name)) return undefined;
+  const value = check.name === undefined ? text.slice(eq + 1) : text;
+  if (!value.startsWith("service:")) return undefined;
+  const ref = value.slice("service:".length);
+  if (check.buildable.includes(ref)) return undefined;
+  return contextServiceMessage(check.service, check.active.includes(ref) ? "non-buildable" : "unknown", ref, name);
+}
+
+/** The `context-service` check as bake's validation: the context that comes out `service:X` names a buildable X. */
+export function contextServiceValidation(check: ContextServiceCheck, render: Render): BakeVariableValidation {
+  const x = argument(render(check.item));
+  const nameOf = (item: string) => `regex("^[^=]*", ${item})`;
+  // An item without `=` gives "" here: its own validation refuses it (context-item).
+  const value = check.name === undefined ? `try(regex(${CUT_AT_EQUALS}, ${x})[1], "")` : x;
+  const name = check.name === undefined ? nameOf(x) : hclString(check.name);
+  const ref = `substr(${value}, 8, -1)`;
+  const later = [
+    ...check.laterNames.map((n) => hclString(n)),
+    ...check.laterItems.map((i) => nameOf(argument(render(i)))),
+  ];
+  const replaced = later.length > 0 ? [`contains([${later.join(", ")}], ${name})`] : [];
+  const kind = `contains(${hclList(check.active)}, ${ref}) ? "non-buildable" : "unknown"`;
+  return {
+    condition: [
+      ...replaced,
+      `substr(${value}, 0, 8) != "service:"`,
+      `contains(${hclList(check.buildable)}, ${ref})`,
+    ].join(" || "),
+    // contextServiceMessage's words, with the parts bake knows.
+    error_message: {
+      template: [
+        `service "${check.service}" declares `,
+        { expr: kind },
+        ' service "',
+        { expr: ref },
+        '" as additional contexts ',
+        check.name ?? { expr: name },
+      ],
+    },
   };
 }

@@ -17,6 +17,8 @@ import {
   contextListPieces,
   contextNameProblem,
   contextNameValidation,
+  contextServiceProblem,
+  contextServiceValidation,
 } from "./kept-contexts";
 import { sshItemPieces, sshKeyProblem, sshKeyValidation, uniqueItemsProblem, uniqueItemsValidation } from "./kept-ssh";
 import { keyValuesExpression } from "./kept-key-values";
@@ -145,6 +147,8 @@ export function checkText(check: KeptCheck, text: string, textOf: (value: string
       return contextItemProblem(text, check.path);
     case "context-name":
       return contextNameProblem(text, check.path);
+    case "context-service":
+      return contextServiceProblem(check, textOf);
   }
 }
 
@@ -237,5 +241,7 @@ export function checkValidation(
       return contextItemValidation(check.value, check.path, (v) => w.value(splitOf(v)));
     case "context-name":
       return contextNameValidation(check.value, check.path, (v) => w.value(splitOf(v)));
+    case "context-service":
+      return contextServiceValidation(check, (v) => w.value(splitOf(v)));
   }
 }

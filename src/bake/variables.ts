@@ -69,6 +69,7 @@ const CHECK_CODES = {
   "arg-key": "arg-trailing-space",
   "context-item": "invalid-additional-context",
   "context-name": "schema",
+  "context-service": "unknown-context-service",
 } as const;
 
 /**
@@ -298,7 +299,13 @@ export function applyKeptVariables(
           .filter((p) => typeof p === "string")
           .join("");
       const problem = checkText(check, textOf(check.value), textOf);
-      if (problem !== undefined) fail(CHECK_CODES[check.rule], problem);
+      if (problem !== undefined)
+        fail(
+          problem.includes(" declares non-buildable service ")
+            ? "non-buildable-context-service"
+            : CHECK_CODES[check.rule],
+          problem,
+        );
       continue;
     }
     const rule = checkValidation(check, expr, splitOf);

@@ -5,7 +5,7 @@
 import { fail } from "../diagnostics";
 import { decodeTokens } from "./keep-token";
 import type { KeptVariables } from "./keep";
-import { invalidContextMessage, isKeptContextItem, type KeptContextItem } from "./keep-contexts";
+import { invalidContextMessage, isKeptContextItem, type KeptContextItem, type KeptContextList } from "./keep-contexts";
 import type { PlaceOf } from "./positions";
 import { isMap, type PlainMap } from "./raw";
 
@@ -82,4 +82,29 @@ function literalText(value: string): string {
   return decodeTokens(value)
     .filter((p): p is string => typeof p === "string")
     .join("");
+}
+
+/** A build's kept contexts list (normalize-build.ts), if it has one. */
+export function keptContextList(kept: KeptVariables, token: string | undefined): KeptContextList | undefined {
+  const list = token === undefined ? undefined : kept.split(token)[0];
+  return typeof list === "object" && list.kind === "form" && list.form === "context-list" ? list : undefined;
+}
+
+/**
+ * The literal names of a kept contexts list whose value a later kept item may replace when bake runs (`n=x`, then
+ * `${K}=./y` with K=n): what they name is known only then.
+ */
+export function replaceableContextNames(list: KeptContextList | undefined): Set<string> {
+  const names = new Set<string>();
+  let itemAfter = false;
+  const lastLiteral = new Set<string>();
+  for (let i = (list?.items.length ?? 0) - 1; i >= 0; i--) {
+    const entry = list!.items[i]!;
+    if ("item" in entry) itemAfter = true;
+    else if (!lastLiteral.has(entry.name)) {
+      lastLiteral.add(entry.name);
+      if (itemAfter) names.add(entry.name);
+    }
+  }
+  return names;
 }

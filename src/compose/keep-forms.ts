@@ -107,7 +107,12 @@ export function formValues(form: KeptForm): readonly string[] {
  * *   declared with a trailing space`);
  * - `context-item`: an additional_contexts list item (keep-contexts.ts) must come out holding a `=`;
  * - `context-name`: an additional_contexts item a later document meets as a mapping key must not come out with
- *   an empty name (`=path`), as the schema refuses the key ''.
+ *   an empty name (`=path`), as the schema refuses the key '';
+ * - `context-service`: an additional context of an active service that may come out as `service:X` (a kept item,
+ *   cut at its first `=`, or a value under a literal `name`) must name an active service with a build (compose-go's
+ *   project check: `service "S" declares unknown service "X" as additional contexts N`), unless a later entry of
+ *   the list gives its name another value (`laterNames`, and the kept items `laterItems` once cut); `value` is
+ *   `item` and `laterItems` joined, only for the names they read.
  */
 export type KeptCheck =
   | { readonly rule: "boolean"; readonly value: string; readonly path: string }
@@ -120,4 +125,18 @@ export type KeptCheck =
   | { readonly rule: "ssh-id"; readonly value: string; readonly path: string }
   | { readonly rule: "arg-key"; readonly value: string; readonly service: string }
   | { readonly rule: "context-item"; readonly value: string; readonly path: string }
-  | { readonly rule: "context-name"; readonly value: string; readonly path: string };
+  | { readonly rule: "context-name"; readonly value: string; readonly path: string }
+  | {
+      readonly rule: "context-service";
+      readonly value: string;
+      /** The context's value, or (without `name`) a whole item, cut at its first `=`. */
+      readonly item: string;
+      /** The context's name when it is literal. */
+      readonly name?: string;
+      readonly laterNames: readonly string[];
+      readonly laterItems: readonly string[];
+      readonly service: string;
+      /** The active services, and those of them with a build, by name. */
+      readonly active: readonly string[];
+      readonly buildable: readonly string[];
+    };

@@ -4,12 +4,72 @@
  */
 import { hasOwn, own } from "../dict";
 import { fail } from "../diagnostics";
-import type { ComposeProject, PositionTable } from "./model";
+import type { ComposeBuild, ComposeProject, PositionTable } from "./model";
+import { contextItemOf, keptContextList, replaceableContextNames } from "./keep-contexts-canonical";
 import type { PlainMap } from "./yaml";
 import { checkDockerfileConflict } from "./normalize-build";
 import { hasToken } from "./keep-token";
 import { placeOf } from "./positions";
 import type { Judged } from "./written";
+
+/**
+ * Keep mode: the additional contexts of an active service that may come out as `service:X` only when bake runs (a
+ * kept item, cut at its first `=`; a kept value under a literal name; a literal one a later kept item may replace)
+ * get compose-go's check that X is an active service with a build, as a bake validation (keep-forms.ts
+ * `context-service`; fuzz keep seed 9612). Returns the literal names it took over from the check made now (those a
+ * later kept item may replace).
+ */
+function keepContextServiceChecks(project: ComposeProject, service: string, build: ComposeBuild): Set<string> {
+  const kept = project.kept!;
+  const services = Object.values(project.services).filter((s) => s.active);
+  const active = services.map((s) => s.name);
+  const buildable = services.filter((s) => s.build).map((s) => s.name);
+  const check = (item: string, name: string | undefined, laterNames: string[], laterItems: string[]) =>
+    kept.checks.push({
+      rule: "context-service",
+      value: [item, ...laterItems].join(""),
+      item,
+      ...(name === undefined ? {} : { name }),
+      laterNames,
+      laterItems,
+      service,
+      active,
+      buildable,
+    });
+  // A value's raw text (a kept path's own value), when its written text may start `service:` (`${D}`,
+  // `service:${S}`, `service:x`; not `./${D}`).
+  const serviceLike = (value: string): string | undefined => {
+    const pieces = kept.split(value);
+    const only = pieces.length === 1 ? pieces[0] : undefined;
+    const raw = typeof only === "object" && only.kind === "path" ? only.value : value;
+    const lead = kept.split(raw)[0];
+    const text = typeof lead === "string" ? lead : "";
+    return text.startsWith("service:") || "service:".startsWith(text) ? raw : undefined;
+  };
+  const list = keptContextList(kept, build.additional_contexts_kept);
+  const replaceable = replaceableContextNames(list);
+  if (!list) {
+    for (const [name, value] of Object.entries(build.additional_contexts)) {
+      const raw = hasToken(value) ? serviceLike(value) : undefined;
+      if (raw !== undefined) check(raw, name, [], []);
+    }
+    return replaceable;
+  }
+  // The entries in order: a later entry of the same name (known now, or when bake cuts a kept item) wins.
+  list.items.forEach((entry, i) => {
+    const later = list.items.slice(i + 1);
+    const laterNames = later.flatMap((e) => ("name" in e ? [e.name] : []));
+    const laterItems = later.flatMap((e) => ("item" in e ? [contextItemOf(kept, e.item).value] : []));
+    if ("item" in entry) {
+      check(contextItemOf(kept, entry.item).value, undefined, laterNames, laterItems);
+      return;
+    }
+    if (laterNames.includes(entry.name) || (!hasToken(entry.value) && !replaceable.has(entry.name))) return;
+    const raw = serviceLike(entry.value);
+    if (raw !== undefined) check(raw, entry.name, laterNames, laterItems);
+  });
+  return replaceable;
+}
 
 /**
  * Enabled profiles: the requested ones plus the profiles of every service named on the command line
@@ -55,8 +115,10 @@ export function checkProject(project: ComposeProject): void {
         );
       }
     });
+    const checkedByBake = project.kept ? keepContextServiceChecks(project, service.name, build) : undefined;
     for (const [key, value] of Object.entries(build.additional_contexts)) {
-      if (!value.startsWith("service:")) continue;
+      // A value holding a kept reference, or one a later kept item may replace, is checked by bake.
+      if (hasToken(value) || checkedByBake?.has(key) || !value.startsWith("service:")) continue;
       const ref = value.slice("service:".length);
       const target = own(project.services, ref);
       const where = pos(`${at}.build.additional_contexts.${key}`) ?? pos(`${at}.build.additional_contexts`);

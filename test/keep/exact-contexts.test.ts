@@ -108,6 +108,44 @@ const cases: KeptCase[] = [
     expression: 'if m[1] != ""',
     message: /services\.b\.build\.additional_contexts: invalid value (zz)?, expected key=value/,
   },
+  {
+    name: "a kept item naming `service:` a service no profile enables: Compose refuses the project (fuzz keep 9612)",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    profiles: [p1]\n    build: .\n  w:\n    build:\n      context: .\n      additional_contexts: ["${K-img}=service:a", "c=./x"]\n',
+    },
+    envs: [{}, { K: "" }, { K: "x=y" }, { K: "c" }],
+    expression: "substr(",
+    message: /service "w" declares unknown service "a" as additional contexts (img)?/,
+  },
+  {
+    name: "a literal `service:` context of a service no profile enables, which a later kept item may replace",
+    files: {
+      "compose.yaml":
+        'services:\n  a:\n    profiles: [p1]\n    build: .\n  w:\n    build:\n      context: .\n      additional_contexts: ["n=service:a", "${K-m}=./x"]\n',
+    },
+    envs: [{}, { K: "n" }, { K: "n=z" }, { K: "" }],
+    expression: "substr(",
+    message: /service "w" declares unknown service "a" as additional contexts n/,
+  },
+  {
+    name: "a kept value under a literal name that comes out `service:X`: X must be an active service with a build",
+    files: {
+      "compose.yaml":
+        "services:\n  a:\n    profiles: [p1]\n    build: .\n  d:\n    build: .\n  img:\n    image: alpine\n  w:\n    build:\n      context: .\n      additional_contexts:\n        n: ${S:-service:d}\n        m: service:${T:-d}\n        o: ./${U:-x}\n",
+    },
+    envs: [
+      {},
+      { S: "service:img" },
+      { S: "service:nope" },
+      { S: "./x" },
+      { S: "service:a" },
+      { T: "img" },
+      { T: "d", U: "y" },
+    ],
+    expression: "substr(",
+    message: /service "w" declares (unknown|non-buildable) service "(img|nope|a)" as additional contexts [nm]/,
+  },
 ];
 
 /** The project in proj/ of a temporary folder (with the folders the values name), a fake home. */
