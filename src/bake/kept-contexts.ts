@@ -13,6 +13,7 @@
  * message. bake drops an entry whose value is empty, as it drops Compose's.
  */
 import type { KeptContextItem, KeptContextList } from "../compose/keep-contexts";
+import type { KeptCheck } from "../compose/keep-forms";
 import { invalidContextMessage } from "../compose/keep-contexts";
 import { hclString } from "./escape";
 import { keptItemPath, keptPathPieces } from "./path-expression";
@@ -89,16 +90,8 @@ export function contextNameValidation(value: string, path: string, render: Rende
   };
 }
 
-/** The parts of a `context-service` check (compose/keep-forms.ts). */
-interface ContextServiceCheck {
-  readonly item: string;
-  readonly name?: string;
-  readonly laterNames: readonly string[];
-  readonly laterItems: readonly string[];
-  readonly service: string;
-  readonly active: readonly string[];
-  readonly buildable: readonly string[];
-}
+/** A `context-service` check (compose/keep-forms.ts). */
+type ContextServiceCheck = Extract<KeptCheck, { readonly rule: "context-service" }>;
 
 /** compose-go's message for a `service:` context naming no active service with a build. */
 function contextServiceMessage(service: string, kind: "unknown" | "non-buildable", ref: string, name: string) {
