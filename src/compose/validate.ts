@@ -12,6 +12,19 @@ import { hasToken } from "./keep-token";
 import { placeOf } from "./positions";
 import type { Judged } from "./written";
 
+const ACTIVE_SERVICES = new WeakMap<ComposeProject, { active: string[]; buildable: string[] }>();
+
+/** The names of the enabled services, and of those with a build: once per project, only when a check needs them. */
+function activeServices(project: ComposeProject): { active: string[]; buildable: string[] } {
+  let found = ACTIVE_SERVICES.get(project);
+  if (!found) {
+    const services = Object.values(project.services).filter((s) => s.active);
+    found = { active: services.map((s) => s.name), buildable: services.filter((s) => s.build).map((s) => s.name) };
+    ACTIVE_SERVICES.set(project, found);
+  }
+  return found;
+}
+
 /**
  * Keep mode: the additional contexts of an active service that may come out as `service:X` only when bake runs (a
  * kept item, cut at its first `=`; a kept value under a literal name; a literal one a later kept item may replace)
@@ -21,10 +34,8 @@ import type { Judged } from "./written";
  */
 function keepContextServiceChecks(project: ComposeProject, service: string, build: ComposeBuild): Set<string> {
   const kept = project.kept!;
-  const services = Object.values(project.services).filter((s) => s.active);
-  const active = services.map((s) => s.name);
-  const buildable = services.filter((s) => s.build).map((s) => s.name);
-  const check = (item: string, name: string | undefined, laterNames: string[], laterItems: string[]) =>
+  const check = (item: string, name: string | undefined, laterNames: string[], laterItems: string[]) => {
+    const { active, buildable } = activeServices(project);
     kept.checks.push({
       rule: "context-service",
       value: [item, ...laterItems].join(""),
@@ -36,6 +47,7 @@ function keepContextServiceChecks(project: ComposeProject, service: string, buil
       active,
       buildable,
     });
+  };
   // A value's raw text (a kept path's own value), when its written text may start `service:` (`${D}`,
   // `service:${S}`, `service:x`; not `./${D}`).
   const serviceLike = (value: string): string | undefined => {
