@@ -13,7 +13,7 @@
  * message. bake drops an entry whose value is empty, as it drops Compose's.
  */
 import type { KeptContextItem, KeptContextList } from "../compose/keep-contexts";
-import type { KeptCheck } from "../compose/keep-forms";
+import type { CheckProblem, KeptCheck } from "../compose/keep-forms";
 import { invalidContextMessage } from "../compose/keep-contexts";
 import { hclString } from "./escape";
 import { keptItemPath, keptPathPieces } from "./path-expression";
@@ -98,11 +98,11 @@ function contextServiceMessage(service: string, kind: "unknown" | "non-buildable
   return `service "${service}" declares ${kind} service "${ref}" as additional contexts ${name}`;
 }
 
-/** The `context-service` check on values whose references are all known: Compose's message, or undefined. */
+/** The `context-service` check on values whose references are all known: Compose's refusal, or undefined. */
 export function contextServiceProblem(
   check: ContextServiceCheck,
   textOf: (value: string) => string,
-): string | undefined {
+): CheckProblem | undefined {
   const text = textOf(check.item);
   const eq = text.indexOf("=");
   if (check.name === undefined && eq < 0) return undefined; // refused as an item without `=` (context-item)
@@ -113,7 +113,10 @@ export function contextServiceProblem(
   if (!value.startsWith("service:")) return undefined;
   const ref = value.slice("service:".length);
   if (check.buildable.includes(ref)) return undefined;
-  return contextServiceMessage(check.service, check.active.includes(ref) ? "non-buildable" : "unknown", ref, name);
+  if (!check.active.includes(ref))
+    return { code: "unknown-context-service", message: contextServiceMessage(check.service, "unknown", ref, name) };
+  const message = contextServiceMessage(check.service, "non-buildable", ref, name);
+  return { code: "non-buildable-context-service", message };
 }
 
 /** The `context-service` check as bake's validation: the context that comes out `service:X` names a buildable X. */

@@ -5,11 +5,12 @@
  * `regex`, `length` (kept-ssh.ts adds `distinct`, kept-contexts.ts `merge` and `substr`).
  */
 import type { KeptPiece } from "../compose/keep";
-import type { KeptCheck, KeptForm } from "../compose/keep-forms";
+import type { CheckProblem, KeptCheck, KeptForm } from "../compose/keep-forms";
 import { hclString } from "./escape";
 import { argument, BOOLEAN_WORDS, hclList, operand, type Piece } from "./template-pieces";
 import type { BakeVariableValidation } from "./model";
 import { decodingMessage } from "../compose/go-format";
+import type { DiagnosticCode } from "../diagnostic-codes";
 import {
   contextItemPieces,
   contextItemProblem,
@@ -111,11 +112,36 @@ function hostCut(x: string): string {
   return `(length(regexall("=", ${x})) > 0 ? ${at("=")} : ${at(":")})`;
 }
 
+/** The code of each rule's refusal; `context-service` has two (contextServiceProblem picks one). */
+const CHECK_CODES: Record<Exclude<KeptCheck["rule"], "context-service">, DiagnosticCode> = {
+  boolean: "invalid-boolean",
+  size: "invalid-size",
+  "no-equals": "invalid-extra-host",
+  "not-empty": "secret-source",
+  "host-item": "invalid-extra-host",
+  "ssh-key": "invalid-ssh-key",
+  "unique-items": "schema",
+  "ssh-id": "schema",
+  "arg-key": "arg-trailing-space",
+  "context-item": "invalid-additional-context",
+  "context-name": "schema",
+};
+
 /**
- * A check on a value whose references were all written as text (known values): Compose's message when it fails
+ * A check on a value whose references were all written as text (known values): Compose's refusal when it fails
  * now, else undefined.
  */
-export function checkText(check: KeptCheck, text: string, textOf: (value: string) => string): string | undefined {
+export function checkText(check: KeptCheck, text: string, textOf: (value: string) => string): CheckProblem | undefined {
+  if (check.rule === "context-service") return contextServiceProblem(check, textOf);
+  const message = checkMessage(check, text, textOf);
+  return message === undefined ? undefined : { code: CHECK_CODES[check.rule], message };
+}
+
+function checkMessage(
+  check: Exclude<KeptCheck, { rule: "context-service" }>,
+  text: string,
+  textOf: (value: string) => string,
+): string | undefined {
   switch (check.rule) {
     case "boolean":
       return BOOLEAN_WORDS.includes(text.toLowerCase()) ? undefined : invalidBoolean(check.path) + text;
@@ -147,8 +173,6 @@ export function checkText(check: KeptCheck, text: string, textOf: (value: string
       return contextItemProblem(text, check.path);
     case "context-name":
       return contextNameProblem(text, check.path);
-    case "context-service":
-      return contextServiceProblem(check, textOf);
   }
 }
 

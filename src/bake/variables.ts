@@ -57,21 +57,6 @@ const RESERVED = new Set([
 const NULL_WHEN_EMPTY = new Set<string>(["target", "network", "dockerfile-inline"]);
 
 /** The error code of a kept check that fails when the file is generated. */
-const CHECK_CODES = {
-  boolean: "invalid-boolean",
-  size: "invalid-size",
-  "no-equals": "invalid-extra-host",
-  "not-empty": "secret-source",
-  "host-item": "invalid-extra-host",
-  "ssh-key": "invalid-ssh-key",
-  "unique-items": "schema",
-  "ssh-id": "schema",
-  "arg-key": "arg-trailing-space",
-  "context-item": "invalid-additional-context",
-  "context-name": "schema",
-  "context-service": "unknown-context-service",
-} as const;
-
 /**
  * @param fixed variables whose value is known when the file is generated, written as text instead of kept:
  *   Compose sets COMPOSE_PROJECT_NAME to the project name, so the caller passes `{ COMPOSE_PROJECT_NAME: name }`.
@@ -299,13 +284,7 @@ export function applyKeptVariables(
           .filter((p) => typeof p === "string")
           .join("");
       const problem = checkText(check, textOf(check.value), textOf);
-      if (problem !== undefined)
-        fail(
-          problem.includes(" declares non-buildable service ")
-            ? "non-buildable-context-service"
-            : CHECK_CODES[check.rule],
-          problem,
-        );
+      if (problem !== undefined) fail(problem.code, problem.message);
       continue;
     }
     const rule = checkValidation(check, expr, splitOf);

@@ -23,6 +23,7 @@
 import type { KeptSshItem } from "./keep-ssh";
 import { keyValuesValues, type KeptKeyItem, type KeptKeyValues } from "./keep-key-values";
 import type { KeptContextItem, KeptContextList } from "./keep-contexts";
+import type { DiagnosticCode } from "../diagnostic-codes";
 
 export interface KeptAttest {
   readonly kind: "form";
@@ -140,3 +141,9 @@ export type KeptCheck =
       readonly active: readonly string[];
       readonly buildable: readonly string[];
     };
+
+/** A KeptCheck that fails on known values: the diagnostic code and Compose's own message. */
+export interface CheckProblem {
+  readonly code: DiagnosticCode;
+  readonly message: string;
+}

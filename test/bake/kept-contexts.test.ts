@@ -5,6 +5,7 @@
  * checks the meaning against the real tools.
  */
 import { compose2bake } from "../../src/index";
+import { checkText } from "../../src/bake/kept-forms";
 import {
   contextItemPieces,
   contextItemProblem,
@@ -211,3 +212,52 @@ describe("a whole project", () => {
 function varPart(name: string): { kind: "var"; name: string; braced: boolean; start: number; end: number } {
   return { kind: "var", name, braced: true, start: 0, end: name.length + 3 };
 }
+
+describe("checkText: the code and message of a check that fails on known values", () => {
+  const contextService = (item: string) =>
+    ({
+      rule: "context-service",
+      value: item,
+      item,
+      name: "img",
+      laterNames: [],
+      laterItems: [],
+      service: "web",
+      active: ["app", "db"],
+      buildable: ["app"],
+    }) as const;
+  const text = (v: string) => v;
+
+  test("context-service: unknown and non-buildable services have their own codes", () => {
+    expect(checkText(contextService("service:nope"), "service:nope", text)).toEqual({
+      code: "unknown-context-service",
+      message: 'service "web" declares unknown service "nope" as additional contexts img',
+    });
+    expect(checkText(contextService("service:db"), "service:db", text)).toEqual({
+      code: "non-buildable-context-service",
+      message: 'service "web" declares non-buildable service "db" as additional contexts img',
+    });
+    expect(checkText(contextService("service:app"), "service:app", text)).toBeUndefined();
+  });
+
+  test("every other rule gives its one code", () => {
+    expect(
+      checkText({ rule: "context-item", value: "x", path: "services.web.build.additional_contexts" }, "x", text),
+    ).toMatchObject({
+      code: "invalid-additional-context",
+    });
+    expect(
+      checkText({ rule: "context-name", value: "x", path: "services.web.build.additional_contexts" }, "=x", text),
+    ).toMatchObject({
+      code: "schema",
+    });
+    expect(checkText({ rule: "boolean", value: "x", path: "services.web.build.pull" }, "maybe", text)).toMatchObject({
+      code: "invalid-boolean",
+      message: expect.stringContaining("invalid boolean: maybe"),
+    });
+    expect(checkText({ rule: "size", value: "x", service: "web", key: "shm_size" }, "1x", text)).toMatchObject({
+      code: "invalid-size",
+    });
+    expect(checkText({ rule: "boolean", value: "x", path: "services.web.build.pull" }, "true", text)).toBeUndefined();
+  });
+});

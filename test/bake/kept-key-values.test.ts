@@ -85,7 +85,7 @@ describe("the expression", () => {
 describe("the trailing-space check of an args key", () => {
   test("known: Compose's message when the key (up to the first `=`) ends in what Go reads as a space", () => {
     const check = { rule: "arg-key" as const, value: "", service: "a" };
-    const message = (text: string) => checkText(check, text, (v) => v);
+    const message = (text: string) => checkText(check, text, (v) => v)?.message;
     expect(message("FOO =x")).toBe(
       "decoding failed due to the following error(s): 'services[a].build.args' environment variable FOO  is declared with a trailing space",
     );
