@@ -240,6 +240,22 @@ describe("checkText: the code and message of a check that fails on known values"
     expect(checkText(contextService("service:app"), "service:app", text)).toBeUndefined();
   });
 
+  test("a whole project: a context read from a known variable refused with its own code", () => {
+    // COMPOSE_PROJECT_NAME is known when the file is generated, so the check runs then (variables.ts).
+    const cwd = tempProject({
+      Dockerfile: "FROM alpine\n",
+      "compose.yaml":
+        'name: db\nservices:\n  web:\n    build:\n      context: .\n      additional_contexts: ["img=service:${COMPOSE_PROJECT_NAME}"]\n  db:\n    image: x\n',
+    });
+    let code: string | undefined;
+    try {
+      compose2bake({ cwd, env: {} });
+    } catch (e) {
+      code = (e as CompileError).diagnostics[0]?.code;
+    }
+    expect(code).toBe("non-buildable-context-service");
+  });
+
   test("every other rule gives its one code", () => {
     expect(
       checkText({ rule: "context-item", value: "x", path: "services.web.build.additional_contexts" }, "x", text),
