@@ -375,24 +375,45 @@ function mapTarget(t: BakeTarget, f: (s: BakeString, attr: string) => BakeString
     switch (TARGET_ATTRIBUTE_KINDS[attr]) {
       case "bool":
         // A kept boolean is a string until it is rewritten into an expression.
-        if (typeof value !== "boolean") record[attr] = f(value as BakeString, attr);
+        if (typeof value !== "boolean") {
+          const r = f(value as BakeString, attr);
+          if (r !== value) record[attr] = r;
+        }
         break;
-      case "list":
-        record[attr] = (value as BakeString[]).map((s) => f(s, attr));
+      case "list": {
+        // Copied only when an item changes: most strings hold no reference (and forEachString changes none).
+        const items = value as BakeString[];
+        let out: BakeString[] | undefined;
+        items.forEach((s, i) => {
+          const r = f(s, attr);
+          if (r !== s) (out ??= items.slice())[i] = r;
+        });
+        if (out) record[attr] = out;
         break;
-      case "map":
+      }
+      case "map": {
         // A map bake builds from an expression (extra-hosts whose host names hold variables).
         if (isMapExpression(value as Record<string, BakeString> | BakeString)) {
           record[attr] = f(value as BakeString, attr);
           break;
         }
-        record[attr] = Object.fromEntries(
-          Object.entries(value as Record<string, BakeString>).map(([k, s]) => [k, f(s, attr)]),
-        );
+        const map = value as Record<string, BakeString>;
+        const keys = Object.keys(map);
+        let out: Array<[string, BakeString]> | undefined;
+        keys.forEach((k, i) => {
+          const s = map[k]!;
+          const r = f(s, attr);
+          if (r !== s && out === undefined) out = keys.slice(0, i).map((j): [string, BakeString] => [j, map[j]!]);
+          out?.push([k, r]);
+        });
+        if (out) record[attr] = Object.fromEntries(out);
         break;
-      case "string":
-        record[attr] = f(value as BakeString, attr);
+      }
+      case "string": {
+        const r = f(value as BakeString, attr);
+        if (r !== value) record[attr] = r;
         break;
+      }
     }
   }
 }
