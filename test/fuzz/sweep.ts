@@ -1,11 +1,14 @@
 /**
- * `npm run sweep -- [--mode keep|resolve] [--parallel P] [--slow-ms T] DIR...`: the differential check of
- * test/fuzz/check.ts over Compose projects already on disk (real-world projects, kept outside the repository).
+ * `npm run sweep -- [--mode keep|resolve] [--parallel P] [--slow-ms T] [--list FILE] DIR...`: the differential
+ * check of test/fuzz/check.ts over Compose projects already on disk (real-world projects, kept outside the
+ * repository).
  *
  * Each DIR is a project folder, checked with compose2bake in keep mode (the default) and with `--resolve`, each
  * judged by check.ts exactly as the fuzzer judges a generated project. A `case.json` in DIR (the case-folder
  * format of test/README.md: `args`, `env`) gives the command line both tools run with (`-f`, `--profile`,
  * `--env-file` only) and the environment laid over the tools' fixed minimal one; nothing comes from the shell.
+ * `--list FILE` adds projects, one a line: a folder (relative to FILE's) then the command line, `dir -f a.yml`
+ * (so one folder can be checked with several), `#` starting a comment.
  *
  * Prints one line per project: its outcome in each mode (same, same-default-only, both-reject, nothing-to-build,
  * DIFFERENT, ours-rejects-only, compose-rejects-only, INTERNAL-ERROR), how long compose2bake took, the warnings it
@@ -21,9 +24,29 @@ import { checkFolder, type CheckContext, type Mode, type ProjectRun, type Verdic
 
 function usage(message: string): never {
   process.stderr.write(
-    `sweep: ${message}\nusage: npm run sweep -- [--mode keep|resolve] [--parallel P] [--slow-ms T] DIR...\n`,
+    `sweep: ${message}\nusage: npm run sweep -- [--mode keep|resolve] [--parallel P] [--slow-ms T] [--list FILE] DIR...\n`,
   );
   process.exit(2);
+}
+
+interface Project {
+  dir: string;
+  /** Command-line arguments from a `--list` line (then case.json's are not read). */
+  args?: string[];
+}
+
+/** `--list FILE`'s projects. */
+function readList(file: string): Project[] {
+  const base = path.dirname(path.resolve(file));
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [dir, ...args] = l.split(/\s+/);
+      return { dir: fs.realpathSync(path.resolve(base, dir!)), args };
+    });
 }
 
 /** The project's `case.json` (args and env only), or none. */
@@ -70,9 +93,12 @@ interface Row {
   ms: number;
 }
 
-async function sweepOne(ctx: CheckContext, dir: string, modes: readonly Mode[]): Promise<Row> {
-  const run = readRun(dir);
-  const row: Row = { dir, outcomes: {} as Record<Mode, string>, reasons: [], warnings: [], ms: 0 };
+async function sweepOne(ctx: CheckContext, project: Project, modes: readonly Mode[]): Promise<Row> {
+  const { dir } = project;
+  const fromCase = readRun(dir);
+  const run = project.args?.length ? { args: project.args, env: fromCase.env } : fromCase;
+  const name = [dir, ...run.args].join(" ");
+  const row: Row = { dir: name, outcomes: {} as Record<Mode, string>, reasons: [], warnings: [], ms: 0 };
   for (const mode of modes) {
     const v = await checkFolder(ctx, dir, run, [mode]);
     row.outcomes[mode] = outcomeOf(v);
@@ -100,37 +126,43 @@ async function run(argv: string[]): Promise<number> {
   let modes: Mode[] = ["keep", "resolve"];
   let parallel = 2;
   let slowMs = 1000;
-  const dirs: string[] = [];
+  const dirs: Project[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
     const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : usage(`${a}: not a number: ${v}`));
     if (a === "--parallel") parallel = Math.max(1, int(value()));
     else if (a === "--slow-ms") slowMs = int(value());
+    else if (a === "--list") dirs.push(...readList(value()));
     else if (a === "--mode") {
       const m = value();
       if (m !== "keep" && m !== "resolve") usage(`--mode must be keep or resolve, not ${m}`);
       modes = [m];
     } else if (a.startsWith("-")) usage(`unknown argument ${a}`);
-    else dirs.push(fs.realpathSync(a));
+    else dirs.push({ dir: fs.realpathSync(a) });
   }
   if (dirs.length === 0) usage("no project folder given");
   const tools = findRealTools();
   if (!tools) usage(`the real docker buildx and docker compose are needed: ${whyNoRealTools()}`);
   const agent = await withSshAgentSocket();
-  const ctx: CheckContext = { tools: tools!, root: path.dirname(dirs[0]!), agentSocket: agent.path };
+  const ctx: CheckContext = { tools: tools!, root: path.dirname(dirs[0]!.dir), agentSocket: agent.path };
   const counts: Record<string, number> = {};
   let failed = 0;
   try {
     const limit = pool(parallel);
+    // The checks of one folder run one after the other: each writes and removes the bake files it reads there.
+    const byDir = new Map<string, Project[]>();
+    for (const p of dirs) byDir.set(p.dir, [...(byDir.get(p.dir) ?? []), p]);
     await Promise.all(
-      dirs.map((dir) =>
+      [...byDir.values()].map((projects) =>
         limit(async () => {
-          const row = await sweepOne(ctx, dir, modes);
-          process.stdout.write(report(row, slowMs));
-          const key = modes.map((m) => row.outcomes[m]).join(" / ");
-          counts[key] = (counts[key] ?? 0) + 1;
-          if (row.reasons.length > 0) failed++;
+          for (const project of projects) {
+            const row = await sweepOne(ctx, project, modes);
+            process.stdout.write(report(row, slowMs));
+            const key = modes.map((m) => row.outcomes[m]).join(" / ");
+            counts[key] = (counts[key] ?? 0) + 1;
+            if (row.reasons.length > 0) failed++;
+          }
         }),
       ),
     );
