@@ -12,7 +12,8 @@
  *
  * Prints one line per project: its outcome in each mode (same, same-default-only, both-reject, nothing-to-build,
  * DIFFERENT, ours-rejects-only, compose-rejects-only, INTERNAL-ERROR), how long compose2bake took, the warnings it
- * printed, and under a failing line the reason check.ts gives. Then the counts. Exit 0: every project passes;
+ * printed (`    ` lines), both tools' messages when both refuse (`      : `), and under a failing line the reason
+ * check.ts gives (`      | `). Then the counts. Exit 0: every project passes;
  * 1: some do not; 2: usage or no real tools.
  */
 import * as fs from "node:fs";
@@ -89,6 +90,8 @@ interface Row {
   dir: string;
   outcomes: Record<Mode, string>;
   reasons: string[];
+  /** Both tools' messages when both refuse (check.ts's detail). */
+  refusals: string[];
   warnings: string[];
   ms: number;
 }
@@ -98,11 +101,12 @@ async function sweepOne(ctx: CheckContext, project: Project, modes: readonly Mod
   const fromCase = readRun(dir);
   const run = project.args?.length ? { args: project.args, env: fromCase.env } : fromCase;
   const name = [dir, ...run.args].join(" ");
-  const row: Row = { dir: name, outcomes: {} as Record<Mode, string>, reasons: [], warnings: [], ms: 0 };
+  const row: Row = { dir: name, outcomes: {} as Record<Mode, string>, reasons: [], refusals: [], warnings: [], ms: 0 };
   for (const mode of modes) {
     const v = await checkFolder(ctx, dir, run, [mode]);
     row.outcomes[mode] = outcomeOf(v);
     if (!v.ok) row.reasons.push(v.reason);
+    else if (v.outcome === "both-reject" && v.detail && !row.refusals.includes(v.detail)) row.refusals.push(v.detail);
     const ours = await ourRun(ctx.tools, dir, run, mode, ctx.agentSocket);
     row.ms = Math.max(row.ms, ours.ms);
     for (const line of ours.stderr.split("\n"))
@@ -118,6 +122,7 @@ function report(row: Row, slowMs: number): string {
   const time = `${Math.round(row.ms)} ms${row.ms >= slowMs ? " SLOW" : ""}`;
   const lines = [`${row.dir}  ${modes}  (${time})`];
   for (const w of row.warnings) lines.push(`    ${w}`);
+  for (const r of row.refusals) lines.push(...r.split("\n").map((l) => `      : ${l}`));
   for (const r of row.reasons) lines.push(...r.split("\n").map((l) => `      | ${l}`));
   return lines.join("\n") + "\n";
 }
