@@ -98,6 +98,8 @@ export const DIAGNOSTIC_CODES = {
   "variable-resolved": "a variable where bake cannot keep one is resolved (warning)",
   "kept-variable-reserved": "a variable whose name bake reserves is resolved as unset (warning)",
   "kept-variable-in-env-file": "a kept variable is set in an env file, which bake does not read (warning)",
+  "kept-variable-debug":
+    "a kept variable named DEBUG, whose value the docker CLI replaces with 1 before bake reads it (warning)",
   "x-bake-invalid": "an x-bake value has the wrong type and is ignored (warning)",
   "x-bake-unknown-key": "an x-bake key buildx does not read is ignored (warning)",
   "output-too-large": "the bake file would be over the output cap",

@@ -202,8 +202,11 @@ function dependencies(raw: PlainMap, at: string, judged: Judged): Dependency[] {
   const v = raw.depends_on;
   let out: Dependency[] = [];
   if (Array.isArray(v)) {
+    // An entry written with a variable is not judged in keep mode (written.ts): it names a service once bake runs.
     out = v.flatMap((item, i) =>
-      typeof item === "string" ? [{ name: item, required: true, at: `${at}.depends_on.${i}` }] : [],
+      typeof item === "string" && judged(`${at}.depends_on.${i}`)
+        ? [{ name: item, required: true, at: `${at}.depends_on.${i}` }]
+        : [],
     );
   } else if (typeof v === "object" && v !== null) {
     out = Object.entries(v).map(([name, d]) => {

@@ -46,7 +46,13 @@ export const DOCUMENTED: IgnoreRules = COMPOSE_DOCUMENTED_DIFFERENCES;
 
 export type Verdict =
   | { ok: true; outcome: "same" | "same-default-only" | "both-reject" | "nothing-to-build"; detail?: string }
-  | { ok: false; reason: string; mode?: Mode };
+  | { ok: false; reason: string; mode?: Mode; kind?: FailureKind };
+
+/** What a failed check found (test/fuzz/sweep.ts prints it): one tool refuses what the other accepts, or both differ. */
+export type FailureKind = "ours-rejects-only" | "compose-rejects-only" | "different" | "internal-error";
+
+/** What a check needs of a project besides its files: compose2bake's (and compose's) flags and the environment. */
+export type ProjectRun = Pick<RenderedProject, "args" | "env">;
 
 export interface CheckContext {
   tools: RealTools;
@@ -82,7 +88,7 @@ export function writeProject(dir: string, r: RenderedProject): void {
 async function refusedProjectEnvironment(
   ctx: CheckContext,
   dir: string,
-  r: RenderedProject,
+  r: ProjectRun,
   composeArgs: Parameters<typeof composeRunAsync>[1],
 ): Promise<Record<string, string>> {
   const flags = parseFlags(r.args);
@@ -136,7 +142,19 @@ export async function checkProject(ctx: CheckContext, r: RenderedProject, modes:
   }
 }
 
-async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: readonly Mode[]): Promise<Verdict> {
+/**
+ * The check of a project already on disk in `dir` (test/fuzz/sweep.ts: real-world projects). The folder is left as
+ * found but for the files bake reads (`ours-kept.json`, `ours-resolved.json`), written there and removed after.
+ */
+export async function checkFolder(ctx: CheckContext, dir: string, r: ProjectRun, modes: readonly Mode[]) {
+  try {
+    return await check(ctx, dir, r, modes);
+  } finally {
+    for (const f of ["ours-kept.json", "ours-resolved.json"]) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+async function check(ctx: CheckContext, dir: string, r: ProjectRun, modes: readonly Mode[]): Promise<Verdict> {
   const { tools } = ctx;
   const processEnv: Record<string, string> = {
     ...(tools.env as Record<string, string>),
@@ -159,7 +177,13 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
   for (const mode of modes) {
     const ours = await runOurs(dir, mode === "resolve" ? ["--resolve", ...r.args] : r.args, processEnv);
     const label = mode === "keep" ? "kept variables (default)" : "--resolve";
-    if (ours.status === 3) return { ok: false, mode, reason: `${label}: compose2bake internal error:\n${ours.stderr}` };
+    if (ours.status === 3)
+      return {
+        ok: false,
+        mode,
+        kind: "internal-error",
+        reason: `${label}: compose2bake internal error:\n${ours.stderr}`,
+      };
     if (!compose.ok) {
       if (ours.status !== 0) {
         outcomes.push({
@@ -188,6 +212,7 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       return {
         ok: false,
         mode,
+        kind: "compose-rejects-only",
         reason: `${label}: docker compose refuses the project (${compose.stage} stage: ${compose.command}):\n${compose.stderr.trim()}\nbut compose2bake writes a file that bake accepts:\n${ours.stderr}${ours.stdout}`,
       };
     }
@@ -195,6 +220,7 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       return {
         ok: false,
         mode,
+        kind: "ours-rejects-only",
         reason: `${label}: compose2bake refuses a project docker compose builds:\n${ours.stderr}`,
       };
     }
@@ -204,6 +230,7 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
         return {
           ok: false,
           mode,
+          kind: "different",
           reason: `${label}: docker compose has nothing to build, we build ${targets.join(", ")}`,
         };
       outcomes.push({ ok: true, outcome: "nothing-to-build" });
@@ -226,7 +253,12 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
       const again = onlyDefault === undefined ? undefined : await bakeOurs(ctx, dir, onlyDefault, bakeEnv, mode);
       const allProfiles = again?.ok ? await composeViaBakeAsync(tools, { ...composeArgs, profiles: ["*"] }) : undefined;
       if (!again?.ok || allProfiles?.ok !== false)
-        return { ok: false, mode, reason: `${label}: bake refuses our file:\n${b.stderr}\n${ours.stdout}` };
+        return {
+          ok: false,
+          mode,
+          kind: "different",
+          reason: `${label}: bake refuses our file:\n${b.stderr}\n${ours.stdout}`,
+        };
       b = again;
       outcome = "same-default-only";
     }
@@ -234,7 +266,12 @@ async function check(ctx: CheckContext, dir: string, r: RenderedProject, modes: 
     const theirs = normaliseBakePrint(compose.json, dir);
     const diffs = compareBakes(mine, theirs, DOCUMENTED);
     if (diffs.length > 0)
-      return { ok: false, mode, reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}` };
+      return {
+        ok: false,
+        mode,
+        kind: "different",
+        reason: `${label}: differences (ours vs compose's):\n${formatDifferences(diffs)}`,
+      };
     outcomes.push({ ok: true, outcome });
   }
   return outcomes.find((o) => o.ok && o.outcome === "same") ?? outcomes[0]!;

@@ -138,6 +138,15 @@ describe("fallbacks, with a warning", () => {
     ]);
   });
 
+  test("a kept DEBUG is kept, with a warning: the docker CLI turns any value of DEBUG into 1 before bake reads it", () => {
+    const r = arg("${DEBUG:-false}");
+    expect(r.value).toEqual({ template: [{ expr: 'DEBUG == "" ? "false" : DEBUG' }] });
+    expect(warnings(r.diagnostics, "kept-variable-debug")).toEqual([
+      "variable DEBUG is kept, but docker buildx bake never reads its value: the docker CLI replaces any non-empty DEBUG with 1 (and turns on its debug output) before bake starts. Rename the variable, or generate with --resolve",
+    ]);
+    expect(warnings(arg("${NODE_DEBUG:-0}").diagnostics, "kept-variable-debug")).toEqual([]);
+  });
+
   test("a value bake has no place for is resolved as unset, the warning names the place and the variables; a path and a size are kept (issue #13)", () => {
     const r = keep(
       "services:\n  app:\n    build:\n      context: ./${DIR}\n      isolation: ${ISO}\n      shm_size: ${SHM:-1g}\n",
