@@ -294,12 +294,12 @@ export function applyKeptVariables(
     if (!(v.validation ?? []).some(same)) variable[host] = { ...v, validation: [...(v.validation ?? []), rule] };
   }
 
-  // The docker CLI under every plugin sets DEBUG=1 when DEBUG is non-empty (its debug switch), so bake only ever
-  // sees "" or "1": a value the file cannot reproduce, said once.
+  // buildx sets DEBUG=1 when DEBUG is non-empty (the docker CLI's debug switch, which it links in), so bake only
+  // ever sees "" or "1": a value the file cannot reproduce, said once.
   if (hasOwnVariable(variable, "DEBUG")) {
     diagnostics.warn(
       "kept-variable-debug",
-      "variable DEBUG is kept, but docker buildx bake never reads its value: the docker CLI replaces any non-empty DEBUG with 1 (and turns on its debug output) before bake starts. Rename the variable, or generate with --resolve",
+      "variable DEBUG is kept, but docker buildx bake never reads its value: buildx (through the docker CLI's debug switch, also when run as docker-buildx) replaces any non-empty DEBUG with 1 and turns on its debug output. Rename the variable, or generate with --resolve",
     );
   }
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));

@@ -142,7 +142,7 @@ describe("fallbacks, with a warning", () => {
     const r = arg("${DEBUG:-false}");
     expect(r.value).toEqual({ template: [{ expr: 'DEBUG == "" ? "false" : DEBUG' }] });
     expect(warnings(r.diagnostics, "kept-variable-debug")).toEqual([
-      "variable DEBUG is kept, but docker buildx bake never reads its value: the docker CLI replaces any non-empty DEBUG with 1 (and turns on its debug output) before bake starts. Rename the variable, or generate with --resolve",
+      "variable DEBUG is kept, but docker buildx bake never reads its value: buildx (through the docker CLI's debug switch, also when run as docker-buildx) replaces any non-empty DEBUG with 1 and turns on its debug output. Rename the variable, or generate with --resolve",
     ]);
     expect(warnings(arg("${NODE_DEBUG:-0}").diagnostics, "kept-variable-debug")).toEqual([]);
   });
