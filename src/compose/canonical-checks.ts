@@ -8,7 +8,9 @@
  * - `ports` (transform/ports.go): each entry an int or a string types.ParsePortConfig reads (a float is refused);
  *   then the de-duplication that follows the transform (override/uncity.go) refuses the first entry that opens
  *   port 0 (`"0"`, `"80:0"`): it has no target;
- * - `devices` (transform/device.go): each short entry must parse;
+ * - `devices` (transform/device.go): each short entry must parse, once de-duplicated (override/uncity.go, before
+ *   the transform: a later item with an earlier one's target, the part after the first `:` or the whole item, takes
+ *   its place, so an item the same document replaces is never parsed);
  * - `build.ulimits.*` (transform/ulimits.go): an int or a mapping; compose-go never casts a string there, so an
  *   interpolated value is refused whatever the environment. (normalize-build.ts checks the soft/hard values, which
  *   compose-go checks only when it decodes the whole project.)
@@ -22,6 +24,7 @@ import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
 import { isMap, writtenServices, type PlainMap, type PlainValue } from "./raw";
+import { dedupe } from "./service-checks";
 import type { Judged } from "./written";
 
 /** Checks the services of `model` that `document` wrote (all of them when it is the model itself). */
@@ -34,7 +37,14 @@ export function checkCanonicalShapes(
   for (const [name, service] of writtenServices(model, document)) {
     const base = `services.${name}`;
     checkPorts(service.ports, base, positions, judged);
-    listItems(service.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
+    listItems(
+      keptDevices(service.devices, `${base}.devices`, judged),
+      `${base}.devices`,
+      positions,
+      judged,
+      "invalid-device",
+      deviceProblem,
+    );
     const build = service.build;
     if (!isMap(build) || !isMap(build.ulimits)) continue;
     for (const [limit, value] of Object.entries(build.ulimits)) {
@@ -45,17 +55,38 @@ export function checkCanonicalShapes(
   }
 }
 
-/** Short-syntax list items (strings; a number is an entry written bare), checked one by one. */
+/**
+ * The devices compose-go keeps (deviceMappingIndexer's key: a long item's target, a short one's second part, or
+ * the whole item), each with its index in `list`; an item whose key is not known here (a kept variable) keeps its
+ * place and replaces none.
+ */
+function keptDevices(list: PlainValue | undefined, p: string, judged: Judged): (readonly [PlainValue, number])[] {
+  if (!Array.isArray(list)) return [];
+  const key = ([item, i]: readonly [PlainValue, number]): string | undefined => {
+    if (isMap(item))
+      return typeof item.target === "string" && !hasToken(item.target) && judged(`${p}.${i}.target`)
+        ? item.target
+        : undefined;
+    if (typeof item !== "string" || hasToken(item) || !judged(`${p}.${i}`)) return undefined;
+    const parts = item.split(":");
+    return parts.length === 1 ? parts[0] : parts[1];
+  };
+  return dedupe(
+    list.map((item, i) => [item, i] as const),
+    key,
+  );
+}
+
+/** Short-syntax list items (strings; a number is an entry written bare) with their indexes, checked one by one. */
 function listItems(
-  list: PlainValue | undefined,
+  list: readonly (readonly [PlainValue, number])[],
   p: string,
   positions: PositionTable,
   judged: Judged,
   code: DiagnosticCode,
   check: (value: string) => string | undefined,
 ): void {
-  if (!Array.isArray(list)) return;
-  list.forEach((item, i) => {
+  list.forEach(([item, i]) => {
     const text = typeof item === "number" ? String(item) : item;
     if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
     const problem = check(text);
