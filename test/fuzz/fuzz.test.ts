@@ -95,6 +95,9 @@ test("the generator still draws, rarely, what both tools refuse", () => {
       .map(([, t]) => t)
       .join("\n");
     if (/^ {8}(nofile|nproc|memlock): "/m.test(yaml)) seen.add("a variable in a ulimit");
+    if (/^ {6}- "undecl:/m.test(yaml)) seen.add("an undeclared volume");
+    if (/^ {6}- ".*:ro:x"$/m.test(yaml)) seen.add("a volume of four parts");
+    if (/^ {6}- ".*:rw:x"$/m.test(yaml)) seen.add("a device of four parts");
     const overridesApp = p.second?.overrides.find((o) => o.service % p.services.length === 0);
     const basedApp = p.services[0]?.extends && "file" in p.services[0].extends ? p.baseBuild : undefined;
     if (
@@ -119,8 +122,11 @@ test("the generator still draws, rarely, what both tools refuse", () => {
   }
   expect([...seen].sort()).toEqual(
     [
+      "a device of four parts",
       "a requirement",
       "a value-like default of no piece or two",
+      "a volume of four parts",
+      "an undeclared volume",
       "a variable in a ulimit",
       "an empty value-like variable",
       "app linked to itself",
@@ -185,6 +191,11 @@ const FEATURES: ReadonlyArray<readonly [string, RegExp]> = [
   ["include", /^include:/m],
   ["include env_file", /env_file: "sub\/inc.env"/],
   ["profiles", /^ {4}profiles:/m],
+  ["ports", /^ {4}ports:/m],
+  ["volumes short", /^ {4}volumes:\n {6}- "/m],
+  ["volumes long", /^ {4}volumes:\n( {6}- ".*\n)* {6}-\n {8}type:/m],
+  ["volumes in a later file", /^ {4}build:(\n {6}.*)*\n {4}volumes:/m],
+  ["devices", /^ {4}devices:/m],
   ["anchor merge", /<<: \*b\d/],
   ["shared args anchor", /<<: \*shared/],
   ["!reset", /!reset/],

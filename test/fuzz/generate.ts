@@ -15,6 +15,9 @@
  * (through `-f` or Compose's own `compose.override.yaml` lookup) with `!reset` and `!override`; `extends` in the
  * same file and from a file in another folder; `include` with and without its own env file; profiles and
  * `--profile`; YAML anchors, aliases and `<<` merge keys; special characters in values, keys and service names.
+ * Beyond `build:`, what Compose checks when it loads a service (compose2bake must refuse what it refuses): short
+ * `ports:`, short and long `volumes:` and short `devices:`, in the first file and in a later file's override
+ * (merged by Compose: ports appended, volumes and devices by target), with variables there in `--resolve` runs only.
  *
  * Two switches leave out what cannot be compared yet; each names why:
  * - {@link EXERCISE_KEPT_AS_UNSET_PLACES}: variables in the places kept mode resolves "as if unset";
