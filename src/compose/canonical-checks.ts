@@ -11,6 +11,9 @@
  * - `devices` (transform/device.go): each short entry must parse, once de-duplicated (override/uncity.go, before
  *   the transform: a later item with an earlier one's target, the part after the first `:` or the whole item, takes
  *   its place, so an item the same document replaces is never parsed);
+ * - `build.ssh` (transform/ssh.go): a list item without `=` must be `default`; checked here, not only when the
+ *   build is normalised, because a later file may reset or replace the list (counterexample of seed 4242: `ssh:
+ *   [k.2]` then `ssh: !reset []`, which Compose refuses);
  * - `build.ulimits.*` (transform/ulimits.go): an int or a mapping; compose-go never casts a string there, so an
  *   interpolated value is refused whatever the environment. (normalize-build.ts checks the soft/hard values, which
  *   compose-go checks only when it decodes the whole project.)
@@ -18,7 +21,7 @@
  * A value written with a variable in keep mode is left alone (written.ts).
  */
 import { fail, type DiagnosticCode } from "../diagnostics";
-import { goTypeName } from "./go-format";
+import { goQuote, goTypeName } from "./go-format";
 import { deviceProblem, isGoFloat, portSpecProblem, portTargets } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
@@ -46,13 +49,25 @@ export function checkCanonicalShapes(
       deviceProblem,
     );
     const build = service.build;
-    if (!isMap(build) || !isMap(build.ulimits)) continue;
+    if (!isMap(build)) continue;
+    checkSshIds(build.ssh, `${base}.build.ssh`, positions, judged);
+    if (!isMap(build.ulimits)) continue;
     for (const [limit, value] of Object.entries(build.ulimits)) {
       if ((typeof value === "number" && Number.isInteger(value)) || isMap(value)) continue;
       const at = `${base}.build.ulimits.${limit}`;
       fail("invalid-ulimit", `${at}: invalid type ${goTypeName(value)} for external`, placeOf(positions, at));
     }
   }
+}
+
+/** transform/ssh.go: in a list, an item without `=` is `default` (the agent) or refused. */
+function checkSshIds(list: PlainValue | undefined, p: string, positions: PositionTable, judged: Judged): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((item, i) => {
+    if (typeof item !== "string" || item === "default" || item.includes("=")) return;
+    if (hasToken(item) || !judged(`${p}.${i}`)) return;
+    fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, placeOf(positions, `${p}.${i}`));
+  });
 }
 
 /**
