@@ -143,7 +143,7 @@ export const VARIABLES: Record<Kind, { names: readonly string[]; values: readonl
   // A short volume's source or target (`- ${VOL}:/app`, `- ./src:${VOL}`), judged in `--resolve` runs only, like
   // ports: `undecl` is a named volume no file declares (refused as a source), `a:b:c` adds colons (too many with a
   // mode), `data` is a relative target (accepted), `/app` repeats a literal target (the later item replaces it).
-  volume: { names: ["VOL"], values: ["./src", "data", "/app", "undecl", "a:b:c"] },
+  volume: { names: ["VOL"], values: ["./src", "data", "/app", "/srv", "undecl", "a:b:c"] },
   // A short device's source or target (`- ${DEV}:/dev/xvda`): `a:b:c` makes too many colons (refused), an empty
   // value an empty section (accepted: compose-go reads it as the source again).
   device: { names: ["DEV"], values: ["/dev/fuse", "/dev/sdb", "/dev/a:/dev/b", "a:b:c"] },
@@ -724,8 +724,10 @@ function portsArb(o: GenerateOptions): fc.Arbitrary<Template[]> {
 
 /**
  * One short value of `kind` (a volume's or device's source, target, …): a literal, mostly a common one (`rare` ones,
- * drawn one time in 21, are mostly those that make both tools refuse the project), or, in `--resolve` runs, a
- * reference to the kind's variable whose default is such a literal.
+ * drawn one time in 21, are mostly those that make both tools refuse the project), or, in `--resolve` runs, one
+ * time in five, a reference to the kind's variable whose default is such a literal (a third of the variable's
+ * values, or its being empty or unset, make both tools refuse: at one time in three, 1,000 `--resolve` projects
+ * were 42% refused, 30% without volumes and devices).
  */
 function partArb(kind: Kind, vars: boolean, valid: readonly string[], rare: readonly string[]): fc.Arbitrary<Template> {
   const lit = fc
@@ -736,7 +738,7 @@ function partArb(kind: Kind, vars: boolean, valid: readonly string[], rare: read
     .map((l): Piece => ({ lit: l }));
   if (!vars) return lit.map((p) => [p]);
   return fc
-    .oneof({ arbitrary: lit, weight: 2 }, { arbitrary: refArb(kind, argPieces(kind, lit)), weight: 1 })
+    .oneof({ arbitrary: lit, weight: 4 }, { arbitrary: refArb(kind, argPieces(kind, lit)), weight: 1 })
     .map((p) => [p]);
 }
 
