@@ -26,7 +26,12 @@
  *   for external"); we check the merged value and accept. Not fixed yet (reported to the lead);
  * - `--resolve`, an included file's `build.context: "${DIR}"` with DIR unset (so `""`): compose leaves the context
  *   empty, which bake reads as the folder it runs in (the main project's); we resolve it to the included file's
- *   folder. Not fixed yet (reported to the lead).
+ *   folder. Not fixed yet (reported to the lead);
+ * - `volumes: ["undecl:/app", "/app"]` (keep, seed 12): compose-go keeps one item per target, so the undeclared
+ *   volume is never checked; we refused it. Fixed, with devices keyed the same way before they are parsed
+ *   (test/loading/volume-replaced-by-target, device-replaced-by-target, error-device-confusing-replaced-later);
+ * - `ssh: [k.2]` then `ssh: !reset []` in a later file (keep, seed 4242): compose-go's canonical transform refuses
+ *   the id once the first file is merged; we checked only the final list. Fixed (error-ssh-id-reset-later).
  */
 import * as fc from "fast-check";
 import * as os from "node:os";
