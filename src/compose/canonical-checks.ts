@@ -8,7 +8,12 @@
  * - `ports` (transform/ports.go): each entry an int or a string types.ParsePortConfig reads (a float is refused);
  *   then the de-duplication that follows the transform (override/uncity.go) refuses the first entry that opens
  *   port 0 (`"0"`, `"80:0"`): it has no target;
- * - `devices` (transform/device.go): each short entry must parse;
+ * - `devices` (transform/device.go): each short entry must parse, once de-duplicated (override/uncity.go, before
+ *   the transform: a later item with an earlier one's target, the part after the first `:` or the whole item, takes
+ *   its place, so an item the same document replaces is never parsed);
+ * - `build.ssh` (transform/ssh.go): a list item without `=` must be `default`; checked here, not only when the
+ *   build is normalised, because a later file may reset or replace the list (counterexample of seed 4242: `ssh:
+ *   [k.2]` then `ssh: !reset []`, which Compose refuses);
  * - `build.ulimits.*` (transform/ulimits.go): an int or a mapping; compose-go never casts a string there, so an
  *   interpolated value is refused whatever the environment. (normalize-build.ts checks the soft/hard values, which
  *   compose-go checks only when it decodes the whole project.)
@@ -16,12 +21,13 @@
  * A value written with a variable in keep mode is left alone (written.ts).
  */
 import { fail, type DiagnosticCode } from "../diagnostics";
-import { goTypeName } from "./go-format";
+import { goQuote, goTypeName } from "./go-format";
 import { deviceProblem, isGoFloat, portSpecProblem, portTargets } from "./go-parse";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
 import { isMap, writtenServices, type PlainMap, type PlainValue } from "./raw";
+import { dedupe } from "./service-checks";
 import type { Judged } from "./written";
 
 /** Checks the services of `model` that `document` wrote (all of them when it is the model itself). */
@@ -34,9 +40,18 @@ export function checkCanonicalShapes(
   for (const [name, service] of writtenServices(model, document)) {
     const base = `services.${name}`;
     checkPorts(service.ports, base, positions, judged);
-    listItems(service.devices, `${base}.devices`, positions, judged, "invalid-device", deviceProblem);
+    listItems(
+      keptDevices(service.devices, `${base}.devices`, judged),
+      `${base}.devices`,
+      positions,
+      judged,
+      "invalid-device",
+      deviceProblem,
+    );
     const build = service.build;
-    if (!isMap(build) || !isMap(build.ulimits)) continue;
+    if (!isMap(build)) continue;
+    checkSshIds(build.ssh, `${base}.build.ssh`, positions, judged);
+    if (!isMap(build.ulimits)) continue;
     for (const [limit, value] of Object.entries(build.ulimits)) {
       if ((typeof value === "number" && Number.isInteger(value)) || isMap(value)) continue;
       const at = `${base}.build.ulimits.${limit}`;
@@ -45,17 +60,48 @@ export function checkCanonicalShapes(
   }
 }
 
-/** Short-syntax list items (strings; a number is an entry written bare), checked one by one. */
+/** transform/ssh.go: in a list, an item without `=` is `default` (the agent) or refused. */
+function checkSshIds(list: PlainValue | undefined, p: string, positions: PositionTable, judged: Judged): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((item, i) => {
+    if (typeof item !== "string" || item === "default" || item.includes("=")) return;
+    if (hasToken(item) || !judged(`${p}.${i}`)) return;
+    fail("invalid-ssh-key", `invalid ssh key ${goQuote(item)}`, placeOf(positions, `${p}.${i}`));
+  });
+}
+
+/**
+ * The devices compose-go keeps (deviceMappingIndexer's key: a long item's target, a short one's second part, or
+ * the whole item), each with its index in `list`; an item whose key is not known here (a kept variable) keeps its
+ * place and replaces none.
+ */
+function keptDevices(list: PlainValue | undefined, p: string, judged: Judged): (readonly [PlainValue, number])[] {
+  if (!Array.isArray(list)) return [];
+  const key = ([item, i]: readonly [PlainValue, number]): string | undefined => {
+    if (isMap(item))
+      return typeof item.target === "string" && !hasToken(item.target) && judged(`${p}.${i}.target`)
+        ? item.target
+        : undefined;
+    if (typeof item !== "string" || hasToken(item) || !judged(`${p}.${i}`)) return undefined;
+    const parts = item.split(":");
+    return parts.length === 1 ? parts[0] : parts[1];
+  };
+  return dedupe(
+    list.map((item, i) => [item, i] as const),
+    key,
+  );
+}
+
+/** Short-syntax list items (strings; a number is an entry written bare) with their indexes, checked one by one. */
 function listItems(
-  list: PlainValue | undefined,
+  list: readonly (readonly [PlainValue, number])[],
   p: string,
   positions: PositionTable,
   judged: Judged,
   code: DiagnosticCode,
   check: (value: string) => string | undefined,
 ): void {
-  if (!Array.isArray(list)) return;
-  list.forEach((item, i) => {
+  list.forEach(([item, i]) => {
     const text = typeof item === "number" ? String(item) : item;
     if (typeof text !== "string" || hasToken(text) || !judged(`${p}.${i}`)) return;
     const problem = check(text);

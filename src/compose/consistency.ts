@@ -11,7 +11,7 @@ import { hasOwn } from "../dict";
 import { fail, type DiagnosticCode, type SourcePos } from "../diagnostics";
 import { ramInBytes } from "./go-format";
 import { parseVolumeSpec } from "./go-parse";
-import { checkContainerName, checkHealthcheck, checkMounts, checkWatch } from "./service-checks";
+import { checkContainerName, checkHealthcheck, checkMounts, checkWatch, keptVolumes } from "./service-checks";
 import { hasToken } from "./keep-token";
 import type { PositionTable } from "./model";
 import { placeOf } from "./positions";
@@ -23,7 +23,7 @@ interface Resource {
   readonly kind: "network" | "volume" | "config" | "model" | "secret";
   readonly code: DiagnosticCode;
   /** The names a service refers to, with the dotted place of each below the service. */
-  readonly refs: (raw: PlainMap) => (readonly [string, string])[];
+  readonly refs: (raw: PlainMap, judged: Judged, base: string) => (readonly [string, string])[];
 }
 
 /** `[name]` or `{name: …}` (networks): the names and their places. */
@@ -54,10 +54,12 @@ function isFilePath(source: string): boolean {
   return /^[./~]/.test(source) || source.startsWith("\\\\") || /^\p{L}:/u.test(source);
 }
 
-function volumes(raw: PlainMap): (readonly [string, string])[] {
+/** The named volumes of the items compose-go keeps (one per target: service-checks.ts keptVolumes). */
+function volumes(raw: PlainMap, judged: Judged, base: string): (readonly [string, string])[] {
   const v = raw.volumes;
   if (!Array.isArray(v)) return [];
-  return v.flatMap((item, i) => {
+  return keptVolumes(raw, judged, base).flatMap(({ index: i }) => {
+    const item = v[i];
     let name: string | undefined;
     if (typeof item === "string") name = namedVolume(item);
     else if (isMap(item) && item.type === "volume" && typeof item.source === "string" && item.source !== "")
@@ -114,7 +116,7 @@ export function checkServiceConsistency(
       );
     }
     for (const resource of RESOURCES) {
-      for (const [ref, place] of resource.refs(raw)) {
+      for (const [ref, place] of resource.refs(raw, judged, base)) {
         if (defined[resource.kind].has(ref) || hasToken(ref) || !judged(`${base}.${place}`)) continue;
         fail(
           resource.code,

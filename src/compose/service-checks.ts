@@ -70,9 +70,9 @@ export function checkWatch(name: string, raw: PlainMap, where: Where, judged: Ju
 
 /**
  * No two mounts at one target: the tmpfs entries (the path before `:`), then the volumes. compose-go has
- * de-duplicated both lists by then (tmpfs by the text before `=`; volumes by target, first as parsed, then with a
- * short spec's target cleaned) and cleaned every volume target, so the indexes it names are those of the
- * de-duplicated lists, and `/c/` written long and `/c` written short still clash.
+ * de-duplicated both lists by then (tmpfs by the text before `=`; volumes: {@link keptVolumes}) and cleaned every
+ * volume target, so the indexes it names are those of the de-duplicated lists, and `/c/` written long and `/c`
+ * written short still clash.
  */
 export function checkMounts(name: string, raw: PlainMap, where: Where, judged: Judged, base: string): void {
   const mounts = new Map<string, string>();
@@ -91,23 +91,8 @@ export function checkMounts(name: string, raw: PlainMap, where: Where, judged: J
     if (other !== undefined) fail("mount-conflict", `${loc}: target ${path} already mounted as ${other}`, where(place));
     mounts.set(path, loc);
   });
-  const volumes = Array.isArray(raw.volumes) ? raw.volumes : [];
-  const targets = volumes.flatMap((v, i) => {
-    const place = `volumes.${i}`;
-    if (typeof v === "string") {
-      if (hasToken(v) || !judged(`${base}.${place}`)) return [];
-      const parsed = parseVolumeSpec(v);
-      return "target" in parsed ? [{ target: parsed.target, canonical: cleanTarget(parsed.target), place }] : [];
-    }
-    if (isMap(v) && typeof v.target === "string" && !hasToken(v.target) && judged(`${base}.${place}.target`))
-      return [{ target: v.target, canonical: v.target, place }];
-    return [];
-  });
-  const unique = dedupe(
-    dedupe(targets, (t) => t.target),
-    (t) => t.canonical,
-  );
-  unique.forEach(({ canonical, place }, i) => {
+  keptVolumes(raw, judged, base).forEach(({ canonical, place }, i) => {
+    if (canonical === undefined) return;
     // loader/normalize.go cleans every target (path.Clean: "" is ".").
     const target = cleanTarget(canonical) || ".";
     const other = mounts.get(target);
@@ -118,12 +103,55 @@ export function checkMounts(name: string, raw: PlainMap, where: Where, judged: J
   });
 }
 
-/** override/uncity.go: an item with an earlier item's key takes that item's place. */
-function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {
+/** One `volumes:` item compose-go keeps: its index and place below the service, its target when known here. */
+export interface KeptVolume {
+  readonly index: number;
+  readonly place: string;
+  /** The target as parsed (a long item's as written), and after a short spec's is cleaned. */
+  readonly target?: string;
+  readonly canonical?: string;
+}
+
+/**
+ * The `volumes:` items compose-go keeps, in its order: override/uncity.go keeps one item per target as parsed (a
+ * later item takes an earlier one's place, across files too), then the canonical transform one per cleaned target.
+ * What a replaced item mounts is never checked (`undecl:/app` then `/app` needs no volume `undecl`). An item whose
+ * target is not known here (a kept variable, a spec refused elsewhere) keeps its place and replaces none.
+ */
+export function keptVolumes(raw: PlainMap, judged: Judged, base: string): KeptVolume[] {
+  const volumes = Array.isArray(raw.volumes) ? raw.volumes : [];
+  const items = volumes.map((v, index): KeptVolume => {
+    const place = `volumes.${index}`;
+    if (typeof v === "string") {
+      if (hasToken(v) || !judged(`${base}.${place}`)) return { index, place };
+      const parsed = parseVolumeSpec(v);
+      return "target" in parsed
+        ? { index, place, target: parsed.target, canonical: cleanTarget(parsed.target) }
+        : { index, place };
+    }
+    if (isMap(v) && typeof v.target === "string" && !hasToken(v.target) && judged(`${base}.${place}.target`))
+      return { index, place, target: v.target, canonical: v.target };
+    return { index, place };
+  });
+  return dedupe(
+    dedupe(items, (t) => t.target),
+    (t) => t.canonical,
+  );
+}
+
+/**
+ * override/uncity.go: an item with an earlier item's key takes that item's place (an item without a key, one not
+ * known here, keeps its own).
+ */
+export function dedupe<T>(items: readonly T[], key: (item: T) => string | undefined): T[] {
   const out: T[] = [];
   const index = new Map<string, number>();
   for (const item of items) {
     const k = key(item);
+    if (k === undefined) {
+      out.push(item);
+      continue;
+    }
     const at = index.get(k);
     if (at === undefined) {
       index.set(k, out.length);
