@@ -300,6 +300,7 @@ export function applyKeptVariables(
     diagnostics.warn(
       "kept-variable-debug",
       "variable DEBUG is kept, but docker buildx bake never reads its value: buildx (through the docker CLI's debug switch, also when run as docker-buildx) replaces any non-empty DEBUG with 1 and turns on its debug output. Rename the variable, or generate with --resolve",
+      kept.debugPlace?.at,
     );
   }
   const fromEnvFiles = Object.keys(variable).filter((n) => envFileVariables.has(n));

@@ -135,6 +135,8 @@ export class KeptVariables {
   readonly requirements: Requirement[] = [];
   /** Build-relevant places whose variables had to be resolved (as unset) instead of kept. */
   readonly resolvedPlaces: ResolvedPlace[] = [];
+  /** The first place a reference to DEBUG was kept, for the warning that bake cannot read its value. */
+  debugPlace: ResolvedPlace | undefined;
   /** Checks of Compose's that must wait for the kept values: bake validations. */
   readonly platformChecks: PlatformCheck[] = [];
   /** Value-less `- ${K}` args, whose name was resolved as if unset (bake cannot look a name up twice). */
@@ -313,6 +315,7 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
     if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path(), e);
     throw e;
   }
+  if (kept.debugPlace === undefined && readsName(parts, "DEBUG")) kept.debugPlace = { path: path(), names: ["DEBUG"] };
   const keyValueItem = inList && isKeyValueItem(segs);
   if (keyValueItem) {
     const entry = keepKeyValueItem(parts, segs, kept);
@@ -344,6 +347,10 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
   const resolved = resolveUnset(parts, names);
   if (names.size > 0 && isBuildRelevant(segs)) kept.resolvedPlaces.push({ path: path(), names: [...names] });
   return resolved;
+}
+
+function readsName(parts: readonly TemplatePart[], name: string): boolean {
+  return parts.some((p) => p.kind === "var" && (p.name === name || readsName(p.arg ?? [], name)));
 }
 
 /**

@@ -278,6 +278,7 @@ export function interpolateDocument(
     // Each warning about a value resolved instead of kept names where this document wrote it.
     for (const place of kept.resolvedPlaces.slice(placesBefore[0])) place.at = doc.positions.get(place.path);
     for (const place of kept.resolvedArgNames.slice(placesBefore[1])) place.at = doc.positions.get(place.path);
+    if (kept.debugPlace && !kept.debugPlace.at) kept.debugPlace.at = doc.positions.get(kept.debugPlace.path);
   }
   // compose-go casts some values while interpolating. In keep mode a value that still holds a variable is only
   // known when bake runs (and never reaches bake: none of these places is a build key), so it is not judged.

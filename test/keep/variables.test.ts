@@ -147,6 +147,14 @@ describe("fallbacks, with a warning", () => {
     expect(warnings(arg("${NODE_DEBUG:-0}").diagnostics, "kept-variable-debug")).toEqual([]);
   });
 
+  test("the DEBUG warning names the first place the variable is kept, also inside another reference", () => {
+    const r = keep(
+      "services:\n  app:\n    build:\n      context: .\n      labels:\n        l: x\n      args:\n        X: ${A:-${DEBUG}}\n        Y: ${DEBUG}\n",
+    );
+    const d = r.diagnostics.filter((x) => x.code === "kept-variable-debug");
+    expect(d.map((x) => formatDiagnostic(x, r.cwd).split(": warning:")[0])).toEqual(["compose.yaml:8:12"]);
+  });
+
   test("a value bake has no place for is resolved as unset, the warning names the place and the variables; a path and a size are kept (issue #13)", () => {
     const r = keep(
       "services:\n  app:\n    build:\n      context: ./${DIR}\n      isolation: ${ISO}\n      shm_size: ${SHM:-1g}\n",
