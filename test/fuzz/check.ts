@@ -54,6 +54,9 @@ export type FailureKind = "ours-rejects-only" | "compose-rejects-only" | "differ
 /** What a check needs of a project besides its files: compose2bake's (and compose's) flags and the environment. */
 export type ProjectRun = Pick<RenderedProject, "args" | "env">;
 
+/** Told of each compose2bake run a check makes: its mode, what it printed on stderr and how long it took. */
+export type OurRunListener = (mode: Mode, run: { readonly stderr: string; readonly ms: number }) => void;
+
 export interface CheckContext {
   tools: RealTools;
   /** A folder for the projects; each check makes and removes its own sub-folder. */
@@ -119,16 +122,17 @@ async function runOurs(
   dir: string,
   args: string[],
   env: Record<string, string>,
-): Promise<{ status: number; stdout: string; stderr: string }> {
+): Promise<{ status: number; stdout: string; stderr: string; ms: number }> {
   let stdout = "";
   let stderr = "";
+  const started = process.hrtime.bigint();
   const status = await main([...args, "--format", "json"], {
     cwd: dir,
     env,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
   });
-  return { status, stdout, stderr };
+  return { status, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
 /** The differential check of one project in one or both modes. */
@@ -146,15 +150,27 @@ export async function checkProject(ctx: CheckContext, r: RenderedProject, modes:
  * The check of a project already on disk in `dir` (test/fuzz/sweep.ts: real-world projects). The folder is left as
  * found but for the files bake reads (`ours-kept.json`, `ours-resolved.json`), written there and removed after.
  */
-export async function checkFolder(ctx: CheckContext, dir: string, r: ProjectRun, modes: readonly Mode[]) {
+export async function checkFolder(
+  ctx: CheckContext,
+  dir: string,
+  r: ProjectRun,
+  modes: readonly Mode[],
+  onOurRun?: OurRunListener,
+) {
   try {
-    return await check(ctx, dir, r, modes);
+    return await check(ctx, dir, r, modes, onOurRun);
   } finally {
     for (const f of ["ours-kept.json", "ours-resolved.json"]) fs.rmSync(path.join(dir, f), { force: true });
   }
 }
 
-async function check(ctx: CheckContext, dir: string, r: ProjectRun, modes: readonly Mode[]): Promise<Verdict> {
+async function check(
+  ctx: CheckContext,
+  dir: string,
+  r: ProjectRun,
+  modes: readonly Mode[],
+  onOurRun?: OurRunListener,
+): Promise<Verdict> {
   const { tools } = ctx;
   const processEnv: Record<string, string> = {
     ...(tools.env as Record<string, string>),
@@ -176,6 +192,7 @@ async function check(ctx: CheckContext, dir: string, r: ProjectRun, modes: reado
   const outcomes: Verdict[] = [];
   for (const mode of modes) {
     const ours = await runOurs(dir, mode === "resolve" ? ["--resolve", ...r.args] : r.args, processEnv);
+    onOurRun?.(mode, ours);
     const label = mode === "keep" ? "kept variables (default)" : "--resolve";
     if (ours.status === 3)
       return {

@@ -18,9 +18,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../src/cli/main";
 import { pool } from "../support/pool";
-import { findRealTools, whyNoRealTools, withSshAgentSocket, type RealTools } from "../support/realtools";
+import type { CaseSpec } from "../support/cases";
+import { findRealTools, whyNoRealTools, withSshAgentSocket } from "../support/realtools";
 import { checkFolder, type CheckContext, type Mode, type ProjectRun, type Verdict } from "./check";
 
 function usage(message: string): never {
@@ -54,8 +54,8 @@ function readList(file: string): Project[] {
 function readRun(dir: string): ProjectRun {
   const file = path.join(dir, "case.json");
   if (!fs.existsSync(file)) return { args: [], env: {} };
-  const spec = JSON.parse(fs.readFileSync(file, "utf8")) as { args?: string[]; env?: Record<string, string> };
-  return { args: spec.args ?? [], env: spec.env ?? {} };
+  const spec = JSON.parse(fs.readFileSync(file, "utf8")) as CaseSpec;
+  return { args: [...(spec.args ?? [])], env: { ...spec.env } };
 }
 
 /** A verdict as one word of the report. */
@@ -70,20 +70,6 @@ export function outcomeOf(v: Verdict): string {
     default:
       return "DIFFERENT";
   }
-}
-
-/** compose2bake's diagnostics and time for one mode, run as check.ts runs it (same environment, same folder). */
-async function ourRun(tools: RealTools, dir: string, run: ProjectRun, mode: Mode, agentSocket: string) {
-  let stderr = "";
-  const started = process.hrtime.bigint();
-  await main([...(mode === "resolve" ? ["--resolve"] : []), ...run.args, "--format", "json"], {
-    cwd: dir,
-    env: { ...(tools.env as Record<string, string>), ...run.env, SSH_AUTH_SOCK: agentSocket },
-    stdout: () => undefined,
-    stderr: (t) => (stderr += t),
-  });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { ms, stderr: stderr.trim() };
 }
 
 interface Row {
@@ -103,14 +89,15 @@ async function sweepOne(ctx: CheckContext, project: Project, modes: readonly Mod
   const name = [dir, ...run.args].join(" ");
   const row: Row = { dir: name, outcomes: {} as Record<Mode, string>, reasons: [], refusals: [], warnings: [], ms: 0 };
   for (const mode of modes) {
-    const v = await checkFolder(ctx, dir, run, [mode]);
+    // compose2bake's diagnostics and time, from the run the check itself makes (same environment, same folder).
+    const v = await checkFolder(ctx, dir, run, [mode], (_, ours) => {
+      row.ms = Math.max(row.ms, ours.ms);
+      for (const line of ours.stderr.trim().split("\n"))
+        if (line !== "" && !row.warnings.includes(line)) row.warnings.push(line);
+    });
     row.outcomes[mode] = outcomeOf(v);
     if (!v.ok) row.reasons.push(v.reason);
     else if (v.outcome === "both-reject" && v.detail && !row.refusals.includes(v.detail)) row.refusals.push(v.detail);
-    const ours = await ourRun(ctx.tools, dir, run, mode, ctx.agentSocket);
-    row.ms = Math.max(row.ms, ours.ms);
-    for (const line of ours.stderr.split("\n"))
-      if (line !== "" && !row.warnings.includes(line)) row.warnings.push(line);
   }
   return row;
 }
