@@ -69,6 +69,8 @@ export function templateSegments(s: BakeString): TemplateSegment[] {
  * for the same reason (bake drops it from the start of a JSON string); HCL files keep it as is.
  */
 export function jsonTemplateString(s: BakeString): string {
+  // Most values are plain text that needs none of this: no `{` (so no `${` or `%{`), no CR, no leading U+FEFF.
+  if (typeof s === "string" && !JSON_TEMPLATE_WORK.test(s)) return s;
   const out = templateSegments(s)
     .map((seg) => ("expr" in seg ? `\${${seg.expr}}` : seg.text.replace(/\r(?!\n)/g, () => '${"\\r"}')))
     .join("");
@@ -77,6 +79,8 @@ export function jsonTemplateString(s: BakeString): string {
   return out.startsWith("\ufeff") ? '${"\\ufeff"}' + out.slice(1) : out;
 }
 
+const JSON_TEMPLATE_WORK = /[{\r]|^\ufeff/;
+
 /**
  * A quoted HCL string literal (a template) for this value. Literal text gets template escaping and then HCL
  * quoted-string escaping (`\\`, `\"`, `\n`, `\r`, `\t`, other control characters as `\uXXXX`); expressions are
@@ -84,10 +88,15 @@ export function jsonTemplateString(s: BakeString): string {
  * strings nested inside kept-variable expressions (variables.ts) in both formats.
  */
 export function hclString(s: BakeString): string {
+  // Plain text with no `{` and nothing to quote is written as it is (most values).
+  if (typeof s === "string" && !HCL_STRING_WORK.test(s)) return '"' + s + '"';
   let out = '"';
   for (const seg of templateSegments(s)) out += "expr" in seg ? `\${${seg.expr}}` : hclQuoteText(seg.text);
   return out + '"';
 }
+
+/** What makes hclString do more than quote: a `{` (`${`, `%{`) or a character hclQuoteText escapes. */
+const HCL_STRING_WORK = /[{"\\\u0000-\u001f\u007f-\u009f]/;
 
 /** HCL quoted-string escaping of text that is already template-escaped. */
 function hclQuoteText(s: string): string {

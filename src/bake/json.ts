@@ -25,103 +25,174 @@ import type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeVariable } from "
 import { TARGET_ATTRIBUTE_ORDER, isMapExpression } from "./model";
 import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, jsonTemplateString, sortedKeys } from "./escape";
 
-/** A JSON value with objects as ordered entries. */
-type Json = string | boolean | null | Json[] | Entries;
-interface Entries {
-  readonly entries: ReadonlyArray<readonly [string, Json]>;
-}
-
 /**
  * `comment` lines go first under the key `"//"`: HCL's JSON syntax reads that key as a comment, so bake
  * ignores it (buildx 0.29.1; any other unknown top-level key would become a bake variable).
+ *
+ * The text is written as pieces, with no intermediate tree: each block (a variable, group or target) is joined
+ * on its own, and the file once from its blocks. Joining every level into its parent would copy the whole text
+ * once per level, as large strings that only a full collection frees (a 1,000-service file is about 1 MB).
  */
 export function emitJson(file: BakeFile, comment?: readonly string[]): string {
-  const top: Array<[string, Json]> = [];
-  if (comment && comment.length > 0) top.push(["//", [...comment]]);
-  const variables = sortedKeys(file.variable).map((name): [string, Json] => [name, variableJson(file.variable[name]!)]);
-  const groups = sortedKeys(file.group).map((name): [string, Json] => [name, groupJson(file.group[name]!)]);
-  const targets = sortedKeys(file.target).map((name): [string, Json] => [name, targetJson(name, file.target[name]!)]);
-  if (variables.length > 0) top.push(["variable", { entries: variables }]);
-  if (groups.length > 0) top.push(["group", { entries: groups }]);
-  if (targets.length > 0) top.push(["target", { entries: targets }]);
-  // The two outer levels (the file, its sections) are written as pieces joined once: joining each level's
-  // members on the way up would copy the whole text once per level, as large strings that only a full
-  // collection frees (about 2 MB for 1,000 services). Each block below them is small and written as before.
-  const pieces: string[] = [];
-  if (top.length === 0) pieces.push("{}");
-  top.forEach(([section, value], i) => {
-    pieces.push(i === 0 ? "{\n  " : ",\n  ", JSON.stringify(section), ": ");
-    if (typeof value === "object" && value !== null && !Array.isArray(value) && value.entries.length > 0) {
-      value.entries.forEach(([k, v], j) => {
-        pieces.push(j === 0 ? "{\n    " : ",\n    ", JSON.stringify(k), ": ", write(v, "    "));
-      });
-      pieces.push("\n  }");
-    } else {
-      pieces.push(write(value, "  "));
-    }
-  });
-  if (top.length > 0) pieces.push("\n}");
-  pieces.push("\n");
-  return pieces.join("");
-}
-
-function variableJson(v: BakeVariable): Entries {
-  const entries: Array<[string, Json]> = [];
-  if (v.type !== undefined) entries.push(["type", v.type]);
-  if (v.default !== undefined) entries.push(["default", v.default === null ? null : str(v.default)]);
-  if (v.description !== undefined) entries.push(["description", str(v.description)]);
-  if (v.validation !== undefined && v.validation.length > 0) {
-    entries.push([
-      "validation",
-      v.validation.map((rule): Json => ({
-        entries: [
-          ["condition", "${" + rule.condition + "}"],
-          ["error_message", str(rule.error_message)],
-        ],
-      })),
-    ]);
+  const out: string[] = [];
+  const top = new ObjectWriter(out, "");
+  if (comment && comment.length > 0) {
+    top.key("//");
+    writeList(out, comment, top.inner, jsonQuote);
   }
-  return { entries };
+  section(top, "variable", file.variable, (o, _name, v, indent) => writeVariable(o, v, indent));
+  section(top, "group", file.group, (o, _name, g, indent) => writeGroup(o, g, indent));
+  section(top, "target", file.target, writeTarget);
+  top.close();
+  out.push("\n");
+  return out.join("");
 }
 
-function groupJson(g: BakeGroup): Entries {
-  const entries: Array<[string, Json]> = [];
-  if (g.description !== undefined) entries.push(["description", str(g.description)]);
-  entries.push(["targets", g.targets.map(str)]);
-  return { entries };
+/** Members of a JSON object, written one by one at `indent`; same layout as JSON.stringify(value, null, 2). */
+class ObjectWriter {
+  /** The indent of the members. */
+  readonly inner: string;
+  private members = 0;
+
+  constructor(
+    readonly out: string[],
+    private readonly indent: string,
+  ) {
+    this.inner = indent + "  ";
+  }
+
+  /** Starts a member: its key is written, its value is the caller's to write next. */
+  key(k: string): void {
+    this.out.push(this.members++ === 0 ? "{\n" : ",\n", this.inner, jsonQuote(k), ": ");
+  }
+
+  close(): void {
+    this.out.push(this.members === 0 ? "{}" : "\n" + this.indent + "}");
+  }
 }
 
-function targetJson(name: string, t: BakeTarget): Entries {
+/** A top-level section (`variable`, `group`, `target`): blocks by sorted name, left out when it has none. */
+function section<T>(
+  top: ObjectWriter,
+  name: string,
+  blocks: Record<string, T>,
+  writeBlock: (out: string[], name: string, block: T, indent: string) => void,
+): void {
+  const names = sortedKeys(blocks);
+  if (names.length === 0) return;
+  top.key(name);
+  const members = new ObjectWriter(top.out, top.inner);
+  for (const n of names) {
+    members.key(n);
+    // Each block is joined on its own: its many small pieces die young, as one string per block stays.
+    const block: string[] = [];
+    writeBlock(block, n, blocks[n]!, members.inner);
+    top.out.push(block.join(""));
+  }
+  members.close();
+}
+
+function writeVariable(out: string[], v: BakeVariable, indent: string): void {
+  const o = new ObjectWriter(out, indent);
+  if (v.type !== undefined) {
+    o.key("type");
+    out.push(jsonQuote(v.type));
+  }
+  if (v.default !== undefined) {
+    o.key("default");
+    out.push(v.default === null ? "null" : jsonQuote(str(v.default)));
+  }
+  if (v.description !== undefined) {
+    o.key("description");
+    out.push(jsonQuote(str(v.description)));
+  }
+  if (v.validation !== undefined && v.validation.length > 0) {
+    o.key("validation");
+    const inner = o.inner + "  ";
+    v.validation.forEach((rule, i) => {
+      out.push(i === 0 ? "[\n" : ",\n", inner);
+      const r = new ObjectWriter(out, inner);
+      r.key("condition");
+      out.push(jsonQuote("${" + rule.condition + "}"));
+      r.key("error_message");
+      out.push(jsonQuote(str(rule.error_message)));
+      r.close();
+    });
+    out.push("\n", o.inner, "]");
+  }
+  o.close();
+}
+
+function writeGroup(out: string[], g: BakeGroup, indent: string): void {
+  const o = new ObjectWriter(out, indent);
+  if (g.description !== undefined) {
+    o.key("description");
+    out.push(jsonQuote(str(g.description)));
+  }
+  o.key("targets");
+  writeList(out, g.targets, o.inner, quoted);
+  o.close();
+}
+
+function writeTarget(out: string[], name: string, t: BakeTarget, indent: string): void {
   checkTargetAttributes(name, t);
-  const entries: Array<[string, Json]> = [];
+  const o = new ObjectWriter(out, indent);
   for (const attr of TARGET_ATTRIBUTE_ORDER) {
     const value = t[attr];
     if (value === undefined) continue;
     switch (TARGET_ATTRIBUTE_KINDS[attr]) {
       case "string":
-        entries.push([attr, str(value as BakeString)]);
+        o.key(attr);
+        out.push(quoted(value as BakeString));
         break;
       case "bool":
-        entries.push([attr, typeof value === "boolean" ? value : str(value as BakeString)]);
+        o.key(attr);
+        out.push(typeof value === "boolean" ? String(value) : quoted(value as BakeString));
         break;
       case "list": {
         const list = value as BakeString[];
-        if (list.length > 0) entries.push([attr, list.map(str)]);
+        if (list.length === 0) break;
+        o.key(attr);
+        writeList(out, list, o.inner, quoted);
         break;
       }
       case "map": {
         if (isMapExpression(value as Record<string, BakeString> | BakeString)) {
-          entries.push([attr, str(value as BakeString)]);
+          o.key(attr);
+          out.push(quoted(value as BakeString));
           break;
         }
         const map = value as Record<string, BakeString>;
         const keys = sortedKeys(map);
-        if (keys.length > 0) entries.push([attr, { entries: keys.map((k) => [str(k), str(map[k]!)] as const) }]);
+        if (keys.length === 0) break;
+        o.key(attr);
+        const m = new ObjectWriter(out, o.inner);
+        for (const k of keys) {
+          m.key(str(k));
+          out.push(quoted(map[k]!));
+        }
+        m.close();
         break;
       }
     }
   }
-  return { entries };
+  o.close();
+}
+
+/** A JSON array of strings at `indent`, each written by `quote`; `[]` when empty, as JSON.stringify does. */
+function writeList<T>(out: string[], items: readonly T[], indent: string, quote: (item: T) => string): void {
+  if (items.length === 0) {
+    out.push("[]");
+    return;
+  }
+  const inner = indent + "  ";
+  items.forEach((item, i) => out.push(i === 0 ? "[\n" : ",\n", inner, quote(item)));
+  out.push("\n", indent, "]");
+}
+
+/** A BakeString as a quoted JSON string holding its bake template. */
+function quoted(s: BakeString): string {
+  return jsonQuote(str(s));
 }
 
 function str(s: BakeString): string {
@@ -138,19 +209,3 @@ function jsonQuote(s: string): string {
 }
 
 const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** Same layout as JSON.stringify(value, null, 2), including `[]` and `{}` for empty containers. */
-function write(value: Json, indent: string): string {
-  if (typeof value === "string") return jsonQuote(value);
-  if (value === null) return "null";
-  if (typeof value === "boolean") return value ? "true" : "false";
-  const inner = indent + "  ";
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    return "[\n" + value.map((v) => inner + write(v, inner)).join(",\n") + "\n" + indent + "]";
-  }
-  const { entries } = value as Entries;
-  if (entries.length === 0) return "{}";
-  const members = entries.map(([k, v]) => inner + jsonQuote(k) + ": " + write(v, inner));
-  return "{\n" + members.join(",\n") + "\n" + indent + "}";
-}

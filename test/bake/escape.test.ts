@@ -18,6 +18,7 @@ import {
   templateSegments,
 } from "../../src/bake/escape";
 import { hclToBakeJson, literalFromTemplate } from "../support/hcl";
+import fc from "fast-check";
 
 const t = (...parts: Array<string | { expr: string }>): BakeString => ({ template: parts });
 
@@ -89,6 +90,23 @@ describe("hclString", () => {
   test("does not quote-escape an expression", () => expectHcl(t({ expr: 'upper("a")' }), '"${upper("a")}"'));
   test("quote-escapes literal parts of a template", () => expectHcl(t('"', { expr: "X" }, "\n"), '"\\"${X}\\n"'));
   test("moves a $ before an expression into a string", () => expectHcl(t("$", { expr: "X" }), '"${"$"}${X}"'));
+});
+
+describe("plain strings", () => {
+  // jsonTemplateString and hclString return most plain strings without splitting them into segments; a template
+  // holding the same text as its one literal part always takes the general path, so both must agree.
+  const text = fc.string({
+    unit: fc.constantFrom("a", "$", "%", "{", "}", "\r", "\n", '"', "\\", "\ufeff", "\u0000", "\u007f", "\u0085", "é"),
+    maxLength: 12,
+  });
+  test("are written as the template holding the same text", () =>
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(jsonTemplateString(s)).toBe(jsonTemplateString(t(s)));
+        expect(hclString(s)).toBe(hclString(t(s)));
+      }),
+      { numRuns: 2000 },
+    ));
 });
 
 describe("hclKey", () => {
