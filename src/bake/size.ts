@@ -30,9 +30,10 @@ export function checkOutputSize(bake: BakeFile): void {
     else if (Array.isArray(v)) for (const item of v) value(item);
     else if (typeof v === "object" && v !== null) {
       if ("template" in v && Array.isArray((v as { template: unknown }).template)) return str(v as BakeString);
-      for (const [k, x] of Object.entries(v)) {
+      const record = v as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
         add(k.length);
-        value(x);
+        value(record[k]);
       }
     }
   };

@@ -33,8 +33,16 @@ const bytes: Check = (value) => {
 
 class BytesError extends Error {}
 
+/** A place (dotted, below the service, and split) decoded by a hook, and the hook. */
+interface Decoded {
+  readonly place: string;
+  readonly keys: readonly string[];
+  readonly check: Check;
+  readonly code: DiagnosticCode;
+}
+
 /** Places (dotted, below the service) decoded by a hook, and the hook. Only strings reach these checks. */
-const DECODED: readonly (readonly [string, Check, DiagnosticCode])[] = [
+const DECODED_PLACES: readonly (readonly [string, Check, DiagnosticCode])[] = [
   ["healthcheck.interval", duration, "invalid-duration"],
   ["healthcheck.timeout", duration, "invalid-duration"],
   ["healthcheck.start_period", duration, "invalid-duration"],
@@ -54,6 +62,15 @@ const DECODED: readonly (readonly [string, Check, DiagnosticCode])[] = [
   ["deploy.resources.reservations.memory", bytes, "invalid-size"],
 ].map(([place, check, code]) => [place as string, check as Check, code as DiagnosticCode] as const);
 
+const DECODED: readonly Decoded[] = DECODED_PLACES.map(([place, check, code]) => ({
+  place,
+  keys: place.split("."),
+  check,
+  code,
+}));
+
+const RESERVED_DEVICES = ["deploy", "resources", "reservations", "devices"];
+
 /** compose-go's decoding of every service's fields, in the loader's order of services. */
 export function checkServiceDecoding(
   services: ReadonlyMap<string, { readonly raw: PlainMap }>,
@@ -68,8 +85,11 @@ export function checkServiceDecoding(
         `decoding failed due to the following error(s): 'services[${name}].${place}' ${message}`,
         placeOf(positions, `${base}.${where}`),
       );
-    for (const [place, check, code] of DECODED) {
-      const v = valueAt(raw, place);
+    // Indexed, and the entries are objects: this runs for every service, mostly before V8 optimises it, and a
+    // for-of step or an array destructuring allocates there.
+    for (let d = 0; d < DECODED.length; d++) {
+      const { place, keys, check, code } = DECODED[d]!;
+      const v = valueAt(raw, keys);
       if (typeof v !== "string" || hasToken(v) || !judged(`${base}.${place}`)) continue;
       const problem = check(v);
       if (problem !== undefined) decoding(code, place, problem);
@@ -99,7 +119,7 @@ export function checkServiceDecoding(
     // types/device.go DeviceCount: an int, `all` (any case) or a base-10 int64 in a string.
     for (const [place, list] of [
       ["gpus", raw.gpus],
-      ["deploy.resources.reservations.devices", valueAt(raw, "deploy.resources.reservations.devices")],
+      ["deploy.resources.reservations.devices", valueAt(raw, RESERVED_DEVICES)],
     ] as const) {
       if (!Array.isArray(list)) continue;
       list.forEach((request, i) => {

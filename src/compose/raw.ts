@@ -31,10 +31,13 @@ export function nonEmpty(s: string | undefined): string | undefined {
   return s === undefined || s === "" ? undefined : s;
 }
 
-/** The value at a dotted path of plain mappings (`deploy.resources.limits`), or undefined where one is missing. */
-export function valueAt(raw: PlainMap, place: string): PlainValue | undefined {
+/**
+ * The value at a dotted path of plain mappings (`deploy.resources.limits`), or undefined where one is missing.
+ * Tables read for every service give the path split once (`["deploy", "resources", "limits"]`).
+ */
+export function valueAt(raw: PlainMap, place: string | readonly string[]): PlainValue | undefined {
   let v: PlainValue | undefined = raw;
-  for (const key of place.split(".")) {
+  for (const key of typeof place === "string" ? place.split(".") : place) {
     if (!isMap(v)) return undefined;
     v = v[key];
   }

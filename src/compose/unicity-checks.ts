@@ -77,12 +77,18 @@ const SERVICE_LISTS: readonly (readonly [string, Indexer])[] = [
   ["tmpfs", keyValue],
   ["volumes", volume],
 ];
+/**
+ * SERVICE_LISTS as objects, the places split once: walked for every service, mostly before V8 optimises the
+ * loop, where splitting a path or destructuring a tuple allocates.
+ */
+const SERVICE_LIST_PLACES = SERVICE_LISTS.map(([place, indexer]) => ({ place, keys: place.split("."), indexer }));
 
 /** Checks the lists of the services of `model` that `document` wrote. */
 export function checkUnicityIndexers(model: PlainMap, document: PlainMap, placeOf: PlaceOf, judged: Judged): void {
   for (const [name, service] of writtenServices(model, document)) {
-    for (const [place, indexer] of SERVICE_LISTS) {
-      const list = valueAt(service, place);
+    for (let p = 0; p < SERVICE_LIST_PLACES.length; p++) {
+      const { place, keys, indexer } = SERVICE_LIST_PLACES[p]!;
+      const list = valueAt(service, keys);
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
         const path = `services.${name}.${place}.${i}`;

@@ -113,7 +113,8 @@ function visit(value: PlainValue, path: TreePath): PlainValue {
   }
   if (!isMap(value) || !UNIQUE.mayMatchBelow(path)) return value;
   let out: PlainMap | undefined;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
+    const v = value[k]!;
     const w = visit(v, path.child(k));
     if (w !== v) {
       out ??= Object.assign(Object.create(null) as PlainMap, value);
