@@ -70,7 +70,13 @@ export function templateSegments(s: BakeString): TemplateSegment[] {
  */
 export function jsonTemplateString(s: BakeString): string {
   // Most values are plain text that needs none of this: no `{` (so no `${` or `%{`), no CR, no leading U+FEFF.
-  if (typeof s === "string" && !JSON_TEMPLATE_WORK.test(s)) return s;
+  const text = plainText(s);
+  if (text !== undefined && !JSON_TEMPLATE_WORK.test(text)) return text;
+  return jsonTemplateFromSegments(s);
+}
+
+/** jsonTemplateString without its shortcut for plain text: every value written segment by segment. */
+export function jsonTemplateFromSegments(s: BakeString): string {
   const out = templateSegments(s)
     .map((seg) => ("expr" in seg ? `\${${seg.expr}}` : seg.text.replace(/\r(?!\n)/g, () => '${"\\r"}')))
     .join("");
@@ -81,6 +87,17 @@ export function jsonTemplateString(s: BakeString): string {
 
 const JSON_TEMPLATE_WORK = /[{\r]|^\ufeff/;
 
+/** The text of a BakeString that holds no expression (a string, or a template of literal parts only). */
+function plainText(s: BakeString): string | undefined {
+  if (typeof s === "string") return s;
+  let text = "";
+  for (const part of s.template) {
+    if (typeof part !== "string") return undefined;
+    text += part;
+  }
+  return text;
+}
+
 /**
  * A quoted HCL string literal (a template) for this value. Literal text gets template escaping and then HCL
  * quoted-string escaping (`\\`, `\"`, `\n`, `\r`, `\t`, other control characters as `\uXXXX`); expressions are
@@ -89,7 +106,13 @@ const JSON_TEMPLATE_WORK = /[{\r]|^\ufeff/;
  */
 export function hclString(s: BakeString): string {
   // Plain text with no `{` and nothing to quote is written as it is (most values).
-  if (typeof s === "string" && !HCL_STRING_WORK.test(s)) return '"' + s + '"';
+  const text = plainText(s);
+  if (text !== undefined && !HCL_STRING_WORK.test(text)) return '"' + text + '"';
+  return hclStringFromSegments(s);
+}
+
+/** hclString without its shortcut for plain text: every value written segment by segment. */
+export function hclStringFromSegments(s: BakeString): string {
   let out = '"';
   for (const seg of templateSegments(s)) out += "expr" in seg ? `\${${seg.expr}}` : hclQuoteText(seg.text);
   return out + '"';

@@ -11,7 +11,7 @@ import { isKeptSshItem } from "../compose/keep-ssh";
 import type { KeptContextEntry } from "../compose/keep-contexts";
 import type { KeptVariables } from "../compose/keep";
 import { placeOf, type PlaceOf } from "../compose/positions";
-import { fail, type DiagnosticBag } from "../diagnostics";
+import { fail, type DiagnosticBag, type SourcePos } from "../diagnostics";
 import { dict, hasOwn, own } from "../dict";
 import { BUILD_KEYS, type Converting, type KeyConverter } from "./build-keys";
 import { compareCodeUnits } from "./escape";
@@ -269,7 +269,8 @@ export class TargetConverter implements KeyConverter {
   secrets(service: ComposeService & { build: ComposeBuild }, at: string): string[] {
     const out: string[] = [];
     service.build.secrets.forEach((ref, i) => {
-      const where = this.placeOf(`${at}.secrets.${i}`);
+      // Only warnings name the place: looked up when one is given (placeOf searches every file's positions).
+      const where = (): SourcePos | undefined => this.placeOf(`${at}.secrets.${i}`);
       const id = ref.target ?? ref.source;
       const secret = this.project.secrets[ref.source]!;
       for (const field of ["uid", "gid", "mode"] as const) {
@@ -277,7 +278,7 @@ export class TargetConverter implements KeyConverter {
           this.diagnostics.warn(
             "secret-attribute-dropped",
             `${at}.secrets.${i}.${field} is dropped: bake build secrets have no ${field}`,
-            this.placeOf(`${at}.secrets.${i}.${field}`) ?? where,
+            this.placeOf(`${at}.secrets.${i}.${field}`) ?? where(),
           );
         }
       }
@@ -285,7 +286,7 @@ export class TargetConverter implements KeyConverter {
         this.diagnostics.warn(
           "external-secret-skipped",
           `build secret "${ref.source}" of service "${service.name}" is external and is skipped, as docker compose does`,
-          where,
+          where(),
         );
         return;
       }
@@ -302,14 +303,14 @@ export class TargetConverter implements KeyConverter {
           this.diagnostics.warn(
             "secret-env-from-env-file",
             `build secret "${ref.source}" reads variable ${secret.environment}, which is set only in an env file: docker buildx bake reads its own environment, so export ${secret.environment} before running bake`,
-            where,
+            where(),
           );
         }
       } else {
         this.diagnostics.warn(
           "secret-without-source",
           `build secret "${ref.source}" has neither file nor environment and is skipped`,
-          where,
+          where(),
         );
       }
     });

@@ -134,6 +134,8 @@ export function applyXBake(t: BakeTarget, raw: unknown, ctx: XBakeContext): void
 
 /** The first of each group of items with the same key, in order. */
 export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  // One item (most services' tags: the image name alone) has no duplicate, and its key can cost a split.
+  if (items.length < 2) return [...items];
   const seen = new Set<string>();
   return items.filter((item) => {
     const k = key(item);

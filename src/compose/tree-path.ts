@@ -69,12 +69,6 @@ export class PathPattern {
     return path.length === this.segments.length && this.agrees(path);
   }
 
-  /** Whether the pattern may match `path` or a path below it. */
-  mayMatchBelow(path: TreePath): boolean {
-    if (path.length > this.segments.length) return false;
-    return this.agrees(path);
-  }
-
   /** The first `path.length` segments of the pattern accept `path`. */
   private agrees(path: TreePath): boolean {
     let p: TreePath = path;
@@ -109,10 +103,40 @@ export class PathTable<T> {
     return undefined;
   }
 
-  /** Whether some row may match `path` or a path below it. */
-  mayMatchBelow(path: TreePath): boolean {
-    for (let i = 0; i < this.rows.length; i++) if (this.rows[i]![0].mayMatchBelow(path)) return true;
-    return false;
+  /** Where a walk down a tree starts: at the root, every row may match below. */
+  cursor(): PathCursor<T> {
+    return new PathCursor(this.rows, 0);
+  }
+}
+
+/**
+ * A place in a walk down a tree, holding the rows of a PathTable that agree with the keys so far (in the table's
+ * order): each step narrows them by one key, instead of matching every pattern against the whole path again.
+ */
+export class PathCursor<T> {
+  private readonly children = new Map<string, PathCursor<T> | undefined>();
+
+  constructor(
+    private readonly rows: ReadonlyArray<readonly [PathPattern, T]>,
+    private readonly depth: number,
+  ) {}
+
+  /** The value of the first row whose pattern ends here (what PathTable.get gives for this path). */
+  get value(): T | undefined {
+    for (const row of this.rows) if (row[0].segments.length === this.depth) return row[1];
+    return undefined;
+  }
+
+  /** The cursor one `key` below, or undefined when no row matches there or further below. */
+  child(key: string): PathCursor<T> | undefined {
+    if (this.children.has(key)) return this.children.get(key);
+    const rows = this.rows.filter((row) => {
+      const s = row[0].segments[this.depth];
+      return s !== undefined && (s === "*" || s === key);
+    });
+    const next = rows.length === 0 ? undefined : new PathCursor(rows, this.depth + 1);
+    this.children.set(key, next);
+    return next;
   }
 }
 

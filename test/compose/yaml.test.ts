@@ -95,6 +95,21 @@ describe("YAML as compose-go reads it", () => {
     const pos = doc!.positions.get("services.web.build.context")!;
     expect(pos.file.lineCol(pos.offset!)).toEqual({ line: 4, column: 16 });
   });
+  test("a key tagged !reset counts as written: a later duplicate is an error", () =>
+    expectError(
+      "a: !reset 1\nb: 2\na: 3\n",
+      'compose.yaml:3:1: error: failed to parse /p/compose.yaml: line 3: mapping key "a" already defined at line 1 [yaml-duplicate-key]',
+    ));
+  test("a key written through an alias duplicates the same text", () =>
+    expectError(
+      "k: &k a\nm:\n  x: 0\n  a: 1\n  *k : 2\n",
+      'compose.yaml:5:3: error: failed to parse /p/compose.yaml: line 5: mapping key "a" already defined at line 4 [yaml-duplicate-key]',
+    ));
+  test("the line named is the key's first one, after a merge key", () =>
+    expectError(
+      "x: &x {a: 1}\nm:\n  <<: *x\n  a: 1\n  b: 2\n  a: 3\n",
+      'compose.yaml:6:3: error: failed to parse /p/compose.yaml: line 6: mapping key "a" already defined at line 4 [yaml-duplicate-key]',
+    ));
   test("duplicate keys are an error with both lines", () =>
     expectError(
       "a: 1\nb: 2\na: 3\n",

@@ -8,7 +8,7 @@
  * The model is not changed: lists are copied, and the mappings above them.
  */
 import { isMap, type PlainMap, type PlainValue } from "../raw";
-import { PathTable, TreePath } from "../tree-path";
+import { PathTable, type PathCursor } from "../tree-path";
 
 type Indexer = (item: PlainValue) => string | undefined;
 
@@ -103,19 +103,22 @@ const UNIQUE = new PathTable<Indexer>([
 ]);
 
 export function schemaView(model: PlainMap): PlainMap {
-  return visit(model, TreePath.root) as PlainMap;
+  return visit(model, UNIQUE.cursor()) as PlainMap;
 }
 
-function visit(value: PlainValue, path: TreePath): PlainValue {
+/** `at`: the rows of UNIQUE that agree with the path of `value`, some of which may match it or below it. */
+function visit(value: PlainValue, at: PathCursor<Indexer>): PlainValue {
   if (Array.isArray(value)) {
-    const rule = UNIQUE.get(path);
+    const rule = at.value;
     return rule ? unique(value, rule) : value;
   }
-  if (!isMap(value) || !UNIQUE.mayMatchBelow(path)) return value;
+  if (!isMap(value)) return value;
   let out: PlainMap | undefined;
   for (const k of Object.keys(value)) {
+    const below = at.child(k);
+    if (below === undefined) continue;
     const v = value[k]!;
-    const w = visit(v, path.child(k));
+    const w = visit(v, below);
     if (w !== v) {
       out ??= Object.assign(Object.create(null) as PlainMap, value);
       out[k] = w;

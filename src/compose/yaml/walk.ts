@@ -182,7 +182,8 @@ class DocumentWalker {
     this.offsets.set(path, node.offset);
     if (node.kind === MAP) {
       const out: PlainMap = Object.create(null) as PlainMap;
-      const written = new Map<string, number>(); // key → offset where it was written locally
+      // Keys written here so far are those of `out` (merged keys come after the loop), plus any tagged `!reset`.
+      let resetKeys: Set<string> | undefined;
       let merged: Array<YNode | null> | undefined;
       const entries = node.entries;
       for (let i = 0; i < entries.length; i += 2) {
@@ -193,19 +194,10 @@ class DocumentWalker {
           continue;
         }
         const key = this.keyOf(keyNode, path);
-        const keyOffset = keyNode && keyNode.offset >= 0 ? keyNode.offset : 0;
-        const previous = written.get(key);
-        if (previous !== undefined) {
-          const line = this.file.lineCol(keyOffset).line;
-          const prevLine = this.file.lineCol(previous).line;
-          fail(
-            "yaml-duplicate-key",
-            `failed to parse ${this.file.path}: line ${line}: mapping key "${key}" already defined at line ${prevLine}`,
-            this.pos(keyNode),
-          );
-        }
-        written.set(key, keyOffset);
-        this.setEntry(out, key, keyNode, entries[i + 1]!, joinPath(path, key));
+        if (key in out || resetKeys?.has(key)) this.duplicateKey(entries, i, key);
+        const valueNode = entries[i + 1]!;
+        if (valueNode?.tag === "!reset") (resetKeys ??= new Set()).add(key);
+        this.setEntry(out, key, keyNode, valueNode, joinPath(path, key));
       }
       // `<<` entries: a local key always wins; among merged mappings the first one to define a key wins.
       if (merged) {
@@ -237,6 +229,28 @@ class DocumentWalker {
     const value = (this.numberAsText?.(this.keys) && goNumberText(node)) || goScalar(node);
     if (this.expansionDepth > 0 && typeof value === "string") this.countExpanded(value.length, node);
     return value;
+  }
+
+  /** Refuses the key at `entries[at]` as go-yaml does, naming the line where the mapping first has `key`. */
+  private duplicateKey(entries: ReadonlyArray<YNode | null>, at: number, key: string): never {
+    const offsetOf = (n: YNode | null): number => (n && n.offset >= 0 ? n.offset : 0);
+    let previous = 0;
+    for (let j = 0; j < at; j += 2) {
+      const k = entries[j]!;
+      if (k?.kind === SCALAR && k.merge) continue;
+      const text = k?.kind === ALIAS ? k.target : k;
+      if (text?.kind === SCALAR && String(text.yaml) === key) {
+        previous = offsetOf(k);
+        break;
+      }
+    }
+    const line = this.file.lineCol(offsetOf(entries[at]!)).line;
+    const prevLine = this.file.lineCol(previous).line;
+    fail(
+      "yaml-duplicate-key",
+      `failed to parse ${this.file.path}: line ${line}: mapping key "${key}" already defined at line ${prevLine}`,
+      this.pos(entries[at]!),
+    );
   }
 
   /** Counts characters produced by alias expansion, and refuses the document past MAX_ALIAS_EXPANSION_CHARS. */
