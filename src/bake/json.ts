@@ -34,6 +34,107 @@ import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, jsonTemplateString, sort
  * once per level, as large strings that only a full collection frees (a 1,000-service file is about 1 MB).
  */
 export function emitJson(file: BakeFile, comment?: readonly string[]): string {
+  return emitJsonByStringify(file, comment) ?? emitJsonByPieces(file, comment);
+}
+
+/**
+ * The file as a tree of null-prototype objects in the order to write, through V8's own JSON.stringify (several
+ * times faster than writing it piece by piece before V8 optimises our code, which is most of a run). Undefined
+ * when the tree cannot say it: a key that is an array index (objects list those first, whatever their insertion
+ * order), or a string long enough for jsonQuote's shortcut to matter (issue #12's 10 MB value).
+ */
+export function emitJsonByStringify(file: BakeFile, comment?: readonly string[]): string | undefined {
+  let writable = true;
+  const key = (k: string): string => {
+    if (k.length >= LONG_STRING || INDEX_LIKE.test(k)) writable = false;
+    return k;
+  };
+  const raw = (v: string): string => {
+    if (v.length >= LONG_STRING) writable = false;
+    return v;
+  };
+  const text = (s: BakeString): string => raw(str(s));
+  const root = object();
+  if (comment && comment.length > 0) root["//"] = comment.map(raw);
+  const section = <T>(name: string, blocks: Record<string, T>, write: (block: T, name: string) => JsonTree) => {
+    const names = sortedKeys(blocks);
+    if (names.length === 0) return;
+    const members = object();
+    for (const n of names) members[key(n)] = write(blocks[n]!, n);
+    root[name] = members;
+  };
+  section("variable", file.variable, (v) => {
+    const o = object();
+    if (v.type !== undefined) o.type = v.type;
+    if (v.default !== undefined) o.default = v.default === null ? null : text(v.default);
+    if (v.description !== undefined) o.description = text(v.description);
+    if (v.validation !== undefined && v.validation.length > 0) {
+      o.validation = v.validation.map((rule) => {
+        const r = object();
+        r.condition = raw("${" + rule.condition + "}");
+        r.error_message = text(rule.error_message);
+        return r;
+      });
+    }
+    return o;
+  });
+  section("group", file.group, (g) => {
+    const o = object();
+    if (g.description !== undefined) o.description = text(g.description);
+    o.targets = g.targets.map(text);
+    return o;
+  });
+  section("target", file.target, (t, name) => {
+    checkTargetAttributes(name, t);
+    const o = object();
+    for (const attr of TARGET_ATTRIBUTE_ORDER) {
+      const value = t[attr];
+      if (value === undefined) continue;
+      switch (TARGET_ATTRIBUTE_KINDS[attr]) {
+        case "string":
+          o[attr] = text(value as BakeString);
+          break;
+        case "bool":
+          o[attr] = typeof value === "boolean" ? value : text(value as BakeString);
+          break;
+        case "list":
+          if ((value as BakeString[]).length > 0) o[attr] = (value as BakeString[]).map(text);
+          break;
+        case "map": {
+          if (isMapExpression(value as Record<string, BakeString> | BakeString)) {
+            o[attr] = text(value as BakeString);
+            break;
+          }
+          const map = value as Record<string, BakeString>;
+          const keys = sortedKeys(map);
+          if (keys.length === 0) break;
+          const m = object();
+          for (const k of keys) m[key(text(k))] = text(map[k]!);
+          o[attr] = m;
+          break;
+        }
+      }
+    }
+    return o;
+  });
+  return writable ? JSON.stringify(root, null, 2) + "\n" : undefined;
+}
+
+type JsonTree = string | boolean | null | JsonTree[] | { [key: string]: JsonTree };
+
+/** A null-prototype object: a key named `__proto__` is an own property like any other. */
+function object(): { [key: string]: JsonTree } {
+  return Object.create(null) as { [key: string]: JsonTree };
+}
+
+/** Keys that JavaScript objects order before all others: canonical non-negative integers (array indices). */
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/** Strings from this length go through jsonQuote's shortcut: megabytes of text are quoted faster there. */
+const LONG_STRING = 1 << 16;
+
+/** The file written piece by piece, in the layout of JSON.stringify(value, null, 2), for any file. */
+export function emitJsonByPieces(file: BakeFile, comment?: readonly string[]): string {
   const out: string[] = [];
   const top = new ObjectWriter(out, "");
   if (comment && comment.length > 0) {

@@ -8,8 +8,8 @@ import * as fs from "fs";
 import fc from "fast-check";
 import type { BakeFile, BakeString, BakeTarget } from "../../src/bake/model";
 import { TARGET_ATTRIBUTE_ORDER } from "../../src/bake/model";
-import { emitJson } from "../../src/bake/json";
-import { jsonTemplateString } from "../../src/bake/escape";
+import { emitJson, emitJsonByPieces, emitJsonByStringify } from "../../src/bake/json";
+import { TARGET_ATTRIBUTE_KINDS, jsonTemplateString } from "../../src/bake/escape";
 import { emitHcl } from "../../src/bake/hcl";
 import { hclToBakeJson } from "../support/hcl";
 
@@ -417,3 +417,108 @@ target "app" {
   pull      = true
 }
 `;
+
+describe("emitJson's two writers", () => {
+  // emitJson writes most files with V8's JSON.stringify and falls back to its piece-by-piece writer when a key
+  // is an array index or a string is long; both must give the same bytes wherever the first one answers.
+  const text = fc.string({
+    unit: fc.constantFrom(
+      "a",
+      "Z",
+      "0",
+      "7",
+      "$",
+      "%",
+      "{",
+      "}",
+      '"',
+      "\\",
+      "\r",
+      "\n",
+      "\ufeff",
+      "\u2028",
+      "é",
+      "🐳",
+      "\ud800",
+    ),
+    maxLength: 8,
+  });
+  const name = fc.oneof(
+    fc.constantFrom(
+      "a",
+      "web",
+      "__proto__",
+      "constructor",
+      "10",
+      "9",
+      "0",
+      "01",
+      "-1",
+      "1.5",
+      "x.y",
+      "k${q}",
+      "for",
+      "",
+    ),
+    text,
+  );
+  const bakeString: fc.Arbitrary<BakeString> = fc.oneof(
+    text,
+    fc
+      .array(fc.oneof(text, fc.constantFrom({ expr: "TAG" }, { expr: 'A == "" ? "x" : A' })), { maxLength: 3 })
+      .map((parts) => ({ template: parts })),
+  );
+  const kinds = {
+    string: bakeString,
+    bool: fc.oneof(fc.boolean(), bakeString),
+    list: fc.array(bakeString, { maxLength: 3 }),
+  };
+  const attribute = (attr: string): fc.Arbitrary<unknown> => {
+    const kind = (TARGET_ATTRIBUTE_KINDS as Record<string, keyof typeof kinds | "map">)[attr]!;
+    return kind === "map" ? fc.oneof(fc.dictionary(name, bakeString, { maxKeys: 3 }), bakeString) : kinds[kind];
+  };
+  const target = fc.record(Object.fromEntries(TARGET_ATTRIBUTE_ORDER.map((attr) => [attr, attribute(attr)])), {
+    requiredKeys: [],
+  }) as fc.Arbitrary<BakeTarget>;
+  const variable = fc.record(
+    {
+      type: fc.constant("string" as const),
+      default: fc.oneof(text, fc.constant(null)),
+      description: text,
+      validation: fc.array(fc.record({ condition: text, error_message: bakeString }), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
+  const group = fc.record(
+    { targets: fc.array(text, { maxLength: 3 }), description: text },
+    { requiredKeys: ["targets"] },
+  );
+  const file: fc.Arbitrary<BakeFile> = fc.record({
+    variable: fc.dictionary(name, variable, { maxKeys: 3 }),
+    group: fc.dictionary(name, group, { maxKeys: 2 }),
+    target: fc.dictionary(name, target, { maxKeys: 3 }),
+  });
+
+  test("write the same bytes", () => {
+    let stringified = 0;
+    fc.assert(
+      fc.property(file, fc.option(fc.array(text, { maxLength: 2 })), (f, comment) => {
+        const fast = emitJsonByStringify(f, comment ?? undefined);
+        if (fast === undefined) return;
+        stringified++;
+        expect(fast).toBe(emitJsonByPieces(f, comment ?? undefined));
+      }),
+      { numRuns: 2000 },
+    );
+    // Most random files have no index-like key: the comparison must not be vacuous.
+    expect(stringified).toBeGreaterThan(500);
+  });
+
+  test("leave a file with an index-like key or a long string to the piece-by-piece writer", () => {
+    expect(emitJsonByStringify({ variable: {}, group: {}, target: { "1": { context: "." } } })).toBeUndefined();
+    expect(emitJsonByStringify({ variable: {}, group: {}, target: { a: { args: { "10": "x" } } } })).toBeUndefined();
+    const long = "x".repeat(1 << 16);
+    expect(emitJsonByStringify({ variable: {}, group: {}, target: { a: { context: long } } })).toBeUndefined();
+    expect(emitJson({ variable: {}, group: {}, target: { a: { context: long } } })).toContain(`"context": "${long}"`);
+  });
+});
