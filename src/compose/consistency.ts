@@ -137,14 +137,14 @@ export function checkServiceConsistency(
       judged(`${base}.deploy.replicas`)
     )
       distinct(name, "scale", "deploy.replicas", where("scale"));
-    for (const place of ["scale", "deploy.replicas"]) {
+    for (const place of REPLICAS) {
       const v = place === "scale" ? raw.scale : isMap(raw.deploy) ? raw.deploy.replicas : undefined;
       if (typeof v === "number" && v < 0 && judged(`${base}.${place}`)) {
         fail("negative-scale", `services.${name}.${place}: must be greater than or equal to 0`, where(place));
       }
     }
     // A value set both ways must agree once decoded; a `limits`/`reservations` mapping without the key is 0.
-    for (const [key, group, field, decode] of DUPLICATED) {
+    for (const { key, group, field, decode } of DUPLICATED) {
       const own = decode(raw[key]);
       const section = resources?.[group];
       if (own === undefined || own === 0 || !isMap(section)) continue;
@@ -162,6 +162,8 @@ export function checkServiceConsistency(
     checkMounts(name, raw, where, judged, base);
   }
 }
+
+const REPLICAS = ["scale", "deploy.replicas"] as const;
 
 /** A number as compose-go decodes it, or undefined when unknown here (a kept variable, a decoding error). */
 type Decode = (v: PlainValue | undefined) => number | undefined;
@@ -183,11 +185,12 @@ const byteSize: Decode = (v) => {
 };
 
 /** compose-go's order: cpus, mem_limit, mem_reservation, pids_limit against deploy.resources. */
-const DUPLICATED: readonly (readonly [string, "limits" | "reservations", string, Decode])[] = [
-  ["cpus", "limits", "cpus", float32],
-  ["mem_limit", "limits", "memory", byteSize],
-  ["mem_reservation", "reservations", "memory", byteSize],
-  ["pids_limit", "limits", "pids", int],
+/** Objects, not tuples: walked for every service, where destructuring a tuple allocates in cold code. */
+const DUPLICATED: readonly { key: string; group: "limits" | "reservations"; field: string; decode: Decode }[] = [
+  { key: "cpus", group: "limits", field: "cpus", decode: float32 },
+  { key: "mem_limit", group: "limits", field: "memory", decode: byteSize },
+  { key: "mem_reservation", group: "reservations", field: "memory", decode: byteSize },
+  { key: "pids_limit", group: "limits", field: "pids", decode: int },
 ];
 
 function distinct(service: string, a: string, b: string, pos: SourcePos | undefined): never {
