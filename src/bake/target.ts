@@ -171,9 +171,17 @@ export class TargetConverter implements KeyConverter {
   /** Local paths relative to the output folder (or absolute on request); remote contexts unchanged. */
   localPath(abs: string): string {
     if (this.options.absolutePaths) return abs;
-    const rel = path.relative(this.options.outputDir, abs);
-    return rel === "" ? "." : rel.split(path.sep).join("/");
+    // Services share files (a secret, an ssh key, a Dockerfile folder): each is made relative once.
+    let local = this.localPaths.get(abs);
+    if (local === undefined) {
+      const rel = path.relative(this.options.outputDir, abs);
+      local = rel === "" ? "." : rel.split(path.sep).join("/");
+      this.localPaths.set(abs, local);
+    }
+    return local;
   }
+
+  private readonly localPaths = new Map<string, string>();
 
   contextPath(context: string): string {
     if (hasToken(context)) return this.keptPath(context);
