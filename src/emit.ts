@@ -55,8 +55,9 @@ export function outputFormatProblem(
 
 /** Writes the bake file; `comment` lines go first (HCL `#` lines, a JSON `"//"` key). */
 export function emit(bake: BakeFile, format: OutputFormat, comment?: readonly string[]): string {
-  checkOutputSize(bake);
+  // emitJson checks the size cap itself, while it builds the file (size.ts).
   if (format === "json") return emitJson(bake, comment);
+  checkOutputSize(bake);
   // Loaded on demand: handlebars is only needed for HCL output, and most runs should not pay for it.
   const hcl = require("./bake/hcl") as typeof import("./bake/hcl");
   return hcl.emitHcl(bake, comment);

@@ -24,33 +24,39 @@
 import type { BakeFile, BakeGroup, BakeString, BakeTarget, BakeVariable } from "./model";
 import { TARGET_ATTRIBUTE_ORDER, isMapExpression } from "./model";
 import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, jsonTemplateString, sortedKeys } from "./escape";
+import { MAX_OUTPUT_CHARS, checkOutputSize, outputTooLarge } from "./size";
 
 /**
  * `comment` lines go first under the key `"//"`: HCL's JSON syntax reads that key as a comment, so bake
- * ignores it (buildx 0.29.1; any other unknown top-level key would become a bake variable).
- *
- * The text is written as pieces, with no intermediate tree: each block (a variable, group or target) is joined
- * on its own, and the file once from its blocks. Joining every level into its parent would copy the whole text
- * once per level, as large strings that only a full collection frees (a 1,000-service file is about 1 MB).
+ * ignores it (buildx 0.29.1; any other unknown top-level key would become a bake variable). A file over the
+ * size cap is refused (size.ts) before it is written out.
  */
 export function emitJson(file: BakeFile, comment?: readonly string[]): string {
-  return emitJsonByStringify(file, comment) ?? emitJsonByPieces(file, comment);
+  const text = emitJsonByStringify(file, comment);
+  if (text !== undefined) return text;
+  checkOutputSize(file);
+  return emitJsonByPieces(file, comment);
 }
 
 /**
  * The file as a tree of null-prototype objects in the order to write, through V8's own JSON.stringify (several
  * times faster than writing it piece by piece before V8 optimises our code, which is most of a run). Undefined
  * when the tree cannot say it: a key that is an array index (objects list those first, whatever their insertion
- * order), or a string long enough for jsonQuote's shortcut to matter (issue #12's 10 MB value).
+ * order), or a string long enough for jsonQuote's shortcut to matter (issue #12's 10 MB value). Refuses a file
+ * over the size cap as it builds the tree, counting the strings that go in (the file is at least that long).
  */
 export function emitJsonByStringify(file: BakeFile, comment?: readonly string[]): string | undefined {
   let writable = true;
+  // The size cap (size.ts), counted on the strings as they go into the tree: the file is at least that long.
+  let total = 0;
   const key = (k: string): string => {
     if (k.length >= LONG_STRING || INDEX_LIKE.test(k)) writable = false;
+    if ((total += k.length) > MAX_OUTPUT_CHARS) outputTooLarge();
     return k;
   };
   const raw = (v: string): string => {
     if (v.length >= LONG_STRING) writable = false;
+    if ((total += v.length) > MAX_OUTPUT_CHARS) outputTooLarge();
     return v;
   };
   const text = (s: BakeString): string => raw(str(s));
@@ -133,7 +139,12 @@ const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 /** Strings from this length go through jsonQuote's shortcut: megabytes of text are quoted faster there. */
 const LONG_STRING = 1 << 16;
 
-/** The file written piece by piece, in the layout of JSON.stringify(value, null, 2), for any file. */
+/**
+ * The file written piece by piece, in the layout of JSON.stringify(value, null, 2), for any file. There is no
+ * intermediate tree: each block (a variable, group or target) is joined on its own, and the file once from its
+ * blocks. Joining every level into its parent would copy the whole text once per level, as large strings that
+ * only a full collection frees (a 1,000-service file is about 1 MB).
+ */
 export function emitJsonByPieces(file: BakeFile, comment?: readonly string[]): string {
   const out: string[] = [];
   const top = new ObjectWriter(out, "");

@@ -11,16 +11,19 @@ import { isMapExpression, type BakeFile, type BakeString, type BakeTarget } from
 /** Four times the largest Compose file compose2bake reads (16 MiB). */
 export const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
 
+/** The refusal of a bake file over MAX_OUTPUT_CHARS (here, and where an emitter counts as it goes: json.ts). */
+export function outputTooLarge(): never {
+  fail(
+    "output-too-large",
+    `the bake file would be larger than ${MAX_OUTPUT_CHARS} characters (extends or aliases repeat too much text)`,
+  );
+}
+
 export function checkOutputSize(bake: BakeFile): void {
   let total = 0;
   const add = (n: number): void => {
     total += n;
-    if (total > MAX_OUTPUT_CHARS) {
-      fail(
-        "output-too-large",
-        `the bake file would be larger than ${MAX_OUTPUT_CHARS} characters (extends or aliases repeat too much text)`,
-      );
-    }
+    if (total > MAX_OUTPUT_CHARS) outputTooLarge();
   };
   const str = (s: BakeString | undefined | null): void => {
     if (s === undefined || s === null) return;

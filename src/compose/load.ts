@@ -45,8 +45,8 @@ export interface LoadOptions {
    */
   readonly fs?: FileSystem;
   /**
-   * Called after each of the project's files is parsed, with its size in characters and how many values it holds
-   * (the CLI's memory hook).
+   * Called after each of the project's files is parsed, with its size in characters and how many values the walk
+   * reached, a value reached again through `<<` or an alias counting again (the CLI's memory hook).
    */
   readonly onFileParsed?: (file: string, size: number, values: number) => void;
   readonly projectDirectory?: string;
@@ -116,7 +116,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     options.onFileParsed?.(
       f,
       source.text.length,
-      parsed.reduce((n, d) => n + d.positions.size, 0),
+      parsed.reduce((n, d) => n + d.positions.recorded, 0),
     );
     return parsed;
   });

@@ -133,19 +133,20 @@ export function checkProject(project: ComposeProject): void {
       if (hasToken(value) || checkedByBake?.has(key) || !value.startsWith("service:")) continue;
       const ref = value.slice("service:".length);
       const target = own(project.services, ref);
-      const where = pos(`${at}.build.additional_contexts.${key}`) ?? pos(`${at}.build.additional_contexts`);
+      // Looked up only for an error: positions are built on first use (yaml/walk.ts).
+      const where = () => pos(`${at}.build.additional_contexts.${key}`) ?? pos(`${at}.build.additional_contexts`);
       if (!target || !target.active) {
         fail(
           "unknown-context-service",
           `service "${service.name}" declares unknown service "${ref}" as additional contexts ${key}`,
-          where,
+          where(),
         );
       }
       if (!target.build) {
         fail(
           "non-buildable-context-service",
           `service "${service.name}" declares non-buildable service "${ref}" as additional contexts ${key}`,
-          where,
+          where(),
         );
       }
     }

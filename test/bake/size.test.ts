@@ -1,8 +1,10 @@
 /**
  * checkOutputSize counts every place a bake file holds text: a model over the cap anywhere is refused, one just
- * under it is not. One 1 MiB string is shared by every value, so the models cost no memory.
+ * under it is not. One string is shared by every value, so the models cost little memory; the JSON emitter,
+ * which counts for itself, is held to the same cap.
  */
 import { MAX_OUTPUT_CHARS, checkOutputSize } from "../../src/bake/size";
+import { emitJson, emitJsonByStringify } from "../../src/bake/json";
 import type { BakeFile, BakeTarget } from "../../src/bake/model";
 
 const MIB = "x".repeat(1 << 20);
@@ -47,5 +49,27 @@ describe("checkOutputSize", () => {
   test("a file just under the cap passes", () => {
     const under = Array.from({ length: MAX_OUTPUT_CHARS / MIB.length - 1 }, () => MIB);
     expect(() => checkOutputSize(file({ target: { t: { tags: under } } }))).not.toThrow();
+  });
+});
+
+describe("the JSON emitter's own count", () => {
+  // emitJson counts the strings it writes when it writes through JSON.stringify (json.ts) instead of calling
+  // checkOutputSize: values under 64 KiB each, so that it takes that path, over the cap together.
+  const piece = "y".repeat(60_000);
+  const over = Array.from({ length: Math.ceil(MAX_OUTPUT_CHARS / piece.length) + 1 }, () => piece);
+
+  test.each<[string, BakeFile]>([
+    ["list items", file({ target: { t: { tags: over } } })],
+    ["map keys", file({ target: { t: { labels: Object.fromEntries(over.map((p, i) => [`${p}${i}`, ""])) } } })],
+    ["target names", file({ target: Object.fromEntries(over.map((p, i) => [`${p}${i}`, { context: "." }])) })],
+    ["variable defaults", file({ variable: Object.fromEntries(over.map((p, i) => [`V${i}`, { default: p }])) })],
+  ])("refuses %s over the cap", (_, model) => {
+    expect(() => emitJsonByStringify(model)).toThrow(TOO_LARGE);
+    expect(() => emitJson(model)).toThrow(TOO_LARGE);
+  });
+
+  test("writes a file just under the cap", () => {
+    const under = over.slice(0, Math.floor(MAX_OUTPUT_CHARS / piece.length) - 1);
+    expect(emitJsonByStringify(file({ target: { t: { tags: under } } }))).toContain(piece);
   });
 });

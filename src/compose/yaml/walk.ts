@@ -42,29 +42,91 @@ export interface ParsedDocument {
 export type NumberAsText = (keys: readonly string[]) => boolean;
 
 /**
- * A document's source positions by dotted path. Offsets are kept as numbers and a SourcePos is made when one is
- * asked for: a document has one per YAML value (84,000 in a 5,000-service file), and few are ever needed.
+ * The paths a walk reaches, as ids: each path is its parent's id and one key, so that reaching a value costs two
+ * array entries instead of a dotted string (most runs never ask for a position, and a 1,000-service file has
+ * 17,000 values). The dotted text is made when first asked for.
+ */
+export class WalkPaths {
+  private readonly parents: number[] = [-1];
+  private readonly keys: string[] = [""];
+  private texts: string[] | undefined;
+
+  /** The document itself: the path "". */
+  static readonly ROOT = 0;
+
+  child(parent: number, key: string): number {
+    this.parents.push(parent);
+    this.keys.push(key);
+    return this.parents.length - 1;
+  }
+
+  /** The dotted path (keys joined with `.`, "" for the document). */
+  text(id: number): string {
+    if (this.texts !== undefined && id < this.texts.length) return this.texts[id]!;
+    const parent = this.parents[id]!;
+    return parent < 0 ? this.keys[id]! : joinPath(this.text(parent), this.keys[id]!);
+  }
+
+  /** Every path's text, in id order (a parent always comes before its children). */
+  allTexts(): string[] {
+    const texts = (this.texts ??= []);
+    for (let id = texts.length; id < this.parents.length; id++) {
+      const parent = this.parents[id]!;
+      texts.push(parent < 0 ? this.keys[id]! : joinPath(texts[parent]!, this.keys[id]!));
+    }
+    return texts;
+  }
+}
+
+/**
+ * A document's source positions by dotted path. The walk records an offset per path id as it goes; the table by
+ * dotted path is built when a position is first asked for (an error, a warning), and a SourcePos only for the
+ * one asked: a document has one per YAML value (84,000 in a 5,000-service file), and few are ever needed.
  */
 export class DocumentPositions {
+  private readonly pathIds: number[] = [];
+  private readonly offsetList: number[] = [];
+  private byPath: Map<string, number> | undefined;
+
   constructor(
     private readonly file: SourceFile,
-    private readonly offsets: ReadonlyMap<string, number>,
+    private readonly paths: WalkPaths,
   ) {}
 
+  /** The offset of the value at path `id` (-1 where only the file is known); a later record of a path wins. */
+  record(id: number, offset: number): void {
+    this.pathIds.push(id);
+    this.offsetList.push(offset);
+  }
+
   get(path: string): SourcePos | undefined {
-    const offset = this.offsets.get(path);
+    const offset = this.offsets().get(path);
     if (offset === undefined) return undefined;
     return offset < 0 ? { file: this.file } : { file: this.file, offset };
   }
 
   /** How many values (keys' values and list items, nested ones included) have a position. */
   get size(): number {
-    return this.offsets.size;
+    return this.offsets().size;
+  }
+
+  /** How many positions the walk recorded (a path recorded twice, through `<<` or an alias, counts twice). */
+  get recorded(): number {
+    return this.offsetList.length;
   }
 
   /** Every path with its offset (-1 where only the file is known), in the order walked. */
   entries(): IterableIterator<[string, number]> {
-    return this.offsets.entries();
+    return this.offsets().entries();
+  }
+
+  private offsets(): Map<string, number> {
+    if (this.byPath === undefined) {
+      const texts = this.paths.allTexts();
+      this.byPath = new Map();
+      for (let i = 0; i < this.pathIds.length; i++) this.byPath.set(texts[this.pathIds[i]!]!, this.offsetList[i]!);
+    }
+    return this.byPath;
   }
 }
 
@@ -93,14 +155,16 @@ class DocumentWalker {
   private expandedChars = 0;
   /** The same, without the `<<: *mapping` merges that compose-go hands to go-yaml as the mapping itself. */
   private aliasDecodeDepth = 0;
-  /** Offset of every value by dotted path; -1 where only the file is known. */
-  private readonly offsets = new Map<string, number>();
+  /** The paths reached, by id (WalkPaths.ROOT is the document); `path` arguments below are such ids. */
+  private readonly paths = new WalkPaths();
+  /** Offset of every value by path; -1 where only the file is known. */
+  private readonly positions: DocumentPositions;
   private readonly resetPaths: string[][] = [];
   private readonly overridePaths: string[][] = [];
   /** Keys from the root to the node being walked. */
   private readonly keys: string[] = [];
   /** Anchored nodes being expanded right now, to detect an alias that refers to its own ancestor. */
-  private readonly expanding: Array<{ node: YNode; path: string; alias: YAlias }> = [];
+  private readonly expanding: Array<{ node: YNode; path: number; alias: YAlias }> = [];
   /** Sequences of mappings being merged through an alias right now (`<<: *seq`), for the same check. */
   private readonly mergedSequences: Array<{ node: YNode; path: string }> = [];
   /** Collections and aliases from the root to the node being walked. */
@@ -119,7 +183,9 @@ class DocumentWalker {
     private readonly stream: YStream,
     private readonly index: number,
     private readonly numberAsText: NumberAsText | undefined,
-  ) {}
+  ) {
+    this.positions = new DocumentPositions(file, this.paths);
+  }
 
   run(): ParsedDocument {
     const root = this.stream.roots[this.index] ?? null;
@@ -128,11 +194,11 @@ class DocumentWalker {
     if (!(root?.kind === MAP) && !(root?.kind === ALIAS && root.target?.kind === MAP)) {
       fail("yaml-top-level", "top-level object must be a mapping", this.pos(root));
     }
-    const value = this.walk(root, "") as PlainMap;
+    const value = this.walk(root, WalkPaths.ROOT) as PlainMap;
     return {
       file: this.file,
       value,
-      positions: new DocumentPositions(this.file, this.offsets),
+      positions: this.positions,
       resetPaths: this.resetPaths,
       overridePaths: this.overridePaths,
     };
@@ -143,7 +209,7 @@ class DocumentWalker {
   }
 
   /** `aliasDecoded`: false for the alias of a `<<: *mapping`, which compose-go hands go-yaml as the mapping. */
-  private walk(node: YNode, path: string, aliasDecoded = true): PlainValue {
+  private walk(node: YNode, path: number, aliasDecoded = true): PlainValue {
     if (this.depth >= MAX_DEPTH) fail("yaml-too-deep", tooDeep(this.file), this.pos(node));
     this.depth++;
     try {
@@ -173,13 +239,13 @@ class DocumentWalker {
     }
   }
 
-  private walkNode(node: YNode, path: string, aliasDecoded: boolean): PlainValue {
+  private walkNode(node: YNode, path: number, aliasDecoded: boolean): PlainValue {
     if (this.countingVisits && ++this.visits > MAX_NODE_VISITS) {
       fail("yaml-too-many-nodes", `compose file exceeds maximum node visit limit (${MAX_NODE_VISITS})`, this.pos(node));
     }
     if (node.kind === ALIAS) return this.walkAlias(node, path, aliasDecoded);
     this.countDecoded(node);
-    this.offsets.set(path, node.offset);
+    this.positions.record(path, node.offset);
     if (node.kind === MAP) {
       const out: PlainMap = Object.create(null) as PlainMap;
       // Keys written here so far are those of `out` (merged keys come after the loop), plus any tagged `!reset`.
@@ -197,7 +263,7 @@ class DocumentWalker {
         if (key in out || resetKeys?.has(key)) this.duplicateKey(entries, i, key);
         const valueNode = entries[i + 1]!;
         if (valueNode?.tag === "!reset") (resetKeys ??= new Set()).add(key);
-        this.setEntry(out, key, keyNode, valueNode, joinPath(path, key));
+        this.setEntry(out, key, keyNode, valueNode, this.paths.child(path, key));
       }
       // `<<` entries: a local key always wins; among merged mappings the first one to define a key wins.
       if (merged) {
@@ -219,7 +285,7 @@ class DocumentWalker {
         const key = String(out.length);
         this.keys.push(key);
         try {
-          out.push(itemNode === null ? null : this.walk(itemNode, joinPath(path, key)));
+          out.push(itemNode === null ? null : this.walk(itemNode, this.paths.child(path, key)));
         } finally {
           this.keys.pop();
         }
@@ -266,7 +332,7 @@ class DocumentWalker {
     }
   }
 
-  private setEntry(out: PlainMap, key: string, keyNode: YNode | null, valueNode: YNode | null, path: string): void {
+  private setEntry(out: PlainMap, key: string, keyNode: YNode | null, valueNode: YNode | null, path: number): void {
     this.keys.push(key);
     try {
       if (valueNode && valueNode.tag === "!reset") {
@@ -275,7 +341,7 @@ class DocumentWalker {
       }
       if (valueNode && valueNode.tag === "!override") this.overridePaths.push([...this.keys]);
       if (valueNode === null) {
-        this.offsets.set(path, keyNode ? keyNode.offset : -1);
+        this.positions.record(path, keyNode ? keyNode.offset : -1);
         out[key] = null;
         return;
       }
@@ -294,14 +360,14 @@ class DocumentWalker {
   }
 
   /** `decodedAsAlias`: false for `<<: *mapping`, which compose-go resolves before go-yaml decodes it. */
-  private walkAlias(alias: YAlias, path: string, decodedAsAlias: boolean): PlainValue {
+  private walkAlias(alias: YAlias, path: number, decodedAsAlias: boolean): PlainValue {
     const target = alias.target;
     if (!target) fail("yaml-unknown-anchor", `unknown anchor '${alias.name}' referenced`, this.pos(alias));
     const cycle = this.expanding.find((e) => e.node === target);
     if (cycle) {
       fail(
         "yaml-alias-cycle",
-        `cycle detected: node at path ${path || "."} references node at path ${cycle.path || "."}`,
+        `cycle detected: node at path ${this.paths.text(path) || "."} references node at path ${this.paths.text(cycle.path) || "."}`,
         this.pos(alias),
       );
     }
@@ -324,7 +390,7 @@ class DocumentWalker {
    * The mappings a `<<` value contributes, in priority order. `itemsPath` is where compose-go's cycle check places
    * the value's items: the merge key adds nothing to the path, each sequence item its index.
    */
-  private mergeSources(value: YNode | null, path: string, itemsPath = path): PlainMap[] {
+  private mergeSources(value: YNode | null, path: number, itemsPath?: string): PlainMap[] {
     const items: Array<YNode | null> = value?.kind === SEQ ? value.items : [value];
     const maps: PlainMap[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -333,7 +399,8 @@ class DocumentWalker {
       if (resolved?.kind === SEQ && item?.kind === ALIAS) {
         // `<<: *alias-to-a-sequence-of-mappings`: compose-go hands go-yaml the sequence itself. A sequence that
         // holds an alias to itself (`<<: &a [*a]`) is compose-go's cycle, never an endless expansion.
-        const itemPath = value?.kind === SEQ ? joinPath(itemsPath, String(i)) : itemsPath;
+        const itemsText = itemsPath ?? this.paths.text(path);
+        const itemPath = value?.kind === SEQ ? joinPath(itemsText, String(i)) : itemsText;
         const cycle = this.mergedSequences.find((e) => e.node === resolved);
         if (cycle) {
           fail(
@@ -364,7 +431,7 @@ class DocumentWalker {
     return maps;
   }
 
-  private keyOf(keyNode: YNode | null, path: string): string {
+  private keyOf(keyNode: YNode | null, path: number): string {
     const key = keyNode?.kind === ALIAS ? keyNode.target : keyNode;
     if (key?.kind === SCALAR && typeof goScalar(key) === "string") {
       const text = String(key.yaml);
@@ -372,6 +439,10 @@ class DocumentWalker {
       return text;
     }
     const shown = key?.kind === SCALAR ? String(key.yaml) : "a non-scalar";
-    fail("yaml-non-string-key", `non-string key in ${path || "top level"}: ${shown}`, this.pos(keyNode));
+    fail(
+      "yaml-non-string-key",
+      `non-string key in ${this.paths.text(path) || "top level"}: ${shown}`,
+      this.pos(keyNode),
+    );
   }
 }
