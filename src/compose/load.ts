@@ -239,18 +239,25 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
  * skipped: it normalises to "" and the project name is then an error.
  */
 function lastName(documents: readonly ParsedDocument[], lookup: Lookup, onUnset: (n: string) => void) {
-  let found: { raw: string; pos?: SourcePos } | undefined;
+  let found: { raw: string; doc: ParsedDocument } | undefined;
   for (const doc of documents) {
     const raw = doc.value?.name;
     if (raw === undefined || raw === null) continue;
     if (typeof raw !== "string") fail("schema", "name must be a string", doc.positions.get("name"));
-    if (raw !== "") found = { raw, pos: doc.positions.get("name") };
+    if (raw !== "") found = { raw, doc };
   }
   if (!found) return undefined;
+  // The place is looked up only for a message (positions are built on first use: yaml/walk.ts).
+  const { raw, doc } = found;
   try {
-    return { value: interpolate(found.raw, lookup, { onUnset }), pos: found.pos };
+    return {
+      value: interpolate(raw, lookup, { onUnset }),
+      get pos(): SourcePos | undefined {
+        return doc.positions.get("name");
+      },
+    };
   } catch (e) {
-    fail("interpolation", `error while interpolating name: ${(e as Error).message}`, found.pos);
+    fail("interpolation", `error while interpolating name: ${(e as Error).message}`, doc.positions.get("name"));
   }
 }
 

@@ -15,21 +15,24 @@ import type { PlaceOf } from "./positions";
 import { isMap, valueAt, writtenServices, type PlainMap, type PlainValue } from "./raw";
 import type { Judged } from "./written";
 
-/** One item's problem (compose-go's message), given the item, compose-go's text for its place and its position. */
+/**
+ * One item's problem (compose-go's message), given the item, compose-go's text for its place and its position;
+ * both are asked for only when needed (every item of every list is checked, and most have no problem).
+ */
 type Indexer = (
   item: PlainValue,
-  at: string,
-  pos: SourcePos | undefined,
+  at: () => string,
+  pos: () => SourcePos | undefined,
 ) => readonly [DiagnosticCode, string] | undefined;
 
 const keyValue: Indexer = (item, at) =>
-  typeof item === "string" ? undefined : ["schema", `${at}: unexpected type ${goTypeName(item)}`];
+  typeof item === "string" ? undefined : ["schema", `${at()}: unexpected type ${goTypeName(item)}`];
 
 const volume: Indexer = (item, at) => {
   if (isMap(item))
     return typeof item.target === "string"
       ? undefined
-      : ["invalid-volume", `service volume ${at} is missing a mount target`];
+      : ["invalid-volume", `service volume ${at()} is missing a mount target`];
   if (typeof item !== "string" || hasToken(item)) return undefined;
   const parsed = parseVolumeSpec(item);
   return "error" in parsed ? ["invalid-volume", parsed.error] : undefined;
@@ -37,20 +40,20 @@ const volume: Indexer = (item, at) => {
 
 const device: Indexer = (item, at) =>
   isMap(item) && typeof item.target !== "string"
-    ? ["invalid-device", `service device ${at} is missing a mount target`]
+    ? ["invalid-device", `service device ${at()} is missing a mount target`]
     : undefined;
 
 const port: Indexer = (item, at) =>
-  isMap(item) && !("target" in item) ? ["invalid-port", `service ports ${at} is missing a target port`] : undefined;
+  isMap(item) && !("target" in item) ? ["invalid-port", `service ports ${at()} is missing a target port`] : undefined;
 
 /** A port number or text; go-yaml's float64 is refused (`%!s(float64=1.5)`, Go's %s of a float). */
 const expose: Indexer = (item, at, pos) =>
-  typeof item === "number" && isGoFloat(item, pos)
-    ? ["invalid-port", `${at}: unsupported expose value %!s(float64=${goFloatText(item)})`]
+  typeof item === "number" && isGoFloat(item, pos())
+    ? ["invalid-port", `${at()}: unsupported expose value %!s(float64=${goFloatText(item)})`]
     : undefined;
 
 const envFile: Indexer = (item, at) =>
-  isMap(item) && !("path" in item) ? ["schema", `environment path attribute ${at} is missing`] : undefined;
+  isMap(item) && !("path" in item) ? ["schema", `environment path attribute ${at()} is missing`] : undefined;
 
 /** override/uncity.go's table below `services.<name>` (compose-go v2.9.1), in the order it is written. */
 const SERVICE_LISTS: readonly (readonly [string, Indexer])[] = [
@@ -91,9 +94,13 @@ export function checkUnicityIndexers(model: PlainMap, document: PlainMap, placeO
       const list = valueAt(service, keys);
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
-        const path = `services.${name}.${place}.${i}`;
-        const problem = indexer(item, `services.${name}.${place}.[${i}]`, placeOf(path));
-        if (problem !== undefined && judged(path)) fail(problem[0], problem[1], placeOf(path));
+        const path = () => `services.${name}.${place}.${i}`;
+        const problem = indexer(
+          item,
+          () => `services.${name}.${place}.[${i}]`,
+          () => placeOf(path()),
+        );
+        if (problem !== undefined && judged(path())) fail(problem[0], problem[1], placeOf(path()));
       });
     }
   }
