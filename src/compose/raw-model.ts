@@ -107,7 +107,7 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
     // The items of the lists merged with earlier documents' are placed where they were written.
     const mergedLists = new ListPositions(before, ctx.positions.snapshot());
     // compose-go validates the whole merged model after each document, the earlier ones in canonical form.
-    checkCanonicalEmptyNames(model, placeOf);
+    checkCanonicalEmptyNames(model, value, placeOf);
     model = mergeDocuments(model, value, placeOf, mergedLists.record);
     ctx.positions.add(mergedLists);
     // compose-go de-duplicates list items before the schema, refusing items it cannot key (unicity-checks.ts).
@@ -187,19 +187,26 @@ function checkKeptHostItems(document: PlainMap, kept: KeptVariables): void {
 
 /**
  * The earlier documents' `build.additional_contexts` lists and `build.ssh` lists are mappings by now to compose-go
- * (its canonical transform), and it validates the whole merged model after the next document: an item with an empty
- * name (`=./x`) is the key '' the schema refuses, whether or not that document touches the service. (Kept items
- * get this as a validation: keep-contexts-canonical.ts, `ssh-id`.)
+ * (its canonical transform), and it validates the whole merged model after the next document (`next`): an item
+ * with an empty name (`=./x`) is the key '' the schema refuses, whether or not that document touches the service.
+ * Except where `next` writes the service's `build.additional_contexts` (any value, null and `{}` included):
+ * compose-go merges the two as `K=V` lists, so the merged value is a list again, which the schema takes (checked
+ * with docker compose 2.40). An ssh mapping stays one. (Kept items get this as a validation:
+ * keep-contexts-canonical.ts, `ssh-id`.)
  */
-function checkCanonicalEmptyNames(model: PlainMap, placeOf: PlaceOf): void {
+function checkCanonicalEmptyNames(model: PlainMap, next: PlainMap, placeOf: PlaceOf): void {
   if (!isMap(model.services)) return;
+  const nextServices = isMap(next.services) ? next.services : undefined;
   for (const [name, service] of Object.entries(model.services)) {
     if (!isMap(service) || !isMap(service.build)) continue;
     const { additional_contexts: contexts, ssh } = service.build;
     const at = `services.${name}.build`;
     const refuse = (key: string, where: string): never =>
       fail("schema", `${at}.${key} additional properties '' not allowed`, placeOf(where) ?? placeOf(`${at}.${key}`));
-    if (Array.isArray(contexts))
+    const nextService = nextServices && hasOwn(nextServices, name) ? nextServices[name] : undefined;
+    const nextBuild = isMap(nextService) ? nextService.build : undefined;
+    const mergedAsList = isMap(nextBuild) && hasOwn(nextBuild, "additional_contexts");
+    if (Array.isArray(contexts) && !mergedAsList)
       contexts.forEach((item, i) => {
         if (typeof item === "string" && item.startsWith("=") && !hasToken(item))
           refuse("additional_contexts", `${at}.additional_contexts.${i}`);
@@ -433,7 +440,9 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     const load = () => loadRawModel(documents, dir, { ...ctx, env: env.values, includeStack: stack });
     const sub = ctx.kept ? ctx.kept.withScope(scope, load) : load();
     // The included project is canonical when the including document is validated (fuzz resolve seed 9403).
-    checkCanonicalEmptyNames(sub, (p) => ctx.positions.get(p));
+    // The including document cannot write an imported service (compose-go refuses the conflict): nothing merges
+    // the included lists back into lists.
+    checkCanonicalEmptyNames(sub, Object.create(null) as PlainMap, (p) => ctx.positions.get(p));
     const pathCtx = { workingDir: dir, home: ctx.home, keepPath: ctx.kept?.keepPath };
     const services: PlainMap = Object.create(null) as PlainMap;
     if (isMap(sub.services)) {
