@@ -69,30 +69,30 @@ export function emitJsonByStringify(file: BakeFile, comment?: readonly string[])
     for (const n of names) members[key(n)] = write(blocks[n]!, n);
     root[name] = members;
   };
+  // Objects whose keys are ours are plain (V8's JSON.stringify has a fast path for them); those keyed by the
+  // user's names are null-prototype (`object()`), so that a name like `__proto__` is an ordinary key.
   section("variable", file.variable, (v) => {
-    const o = object();
+    const o: { [key: string]: JsonTree } = {};
     if (v.type !== undefined) o.type = v.type;
     if (v.default !== undefined) o.default = v.default === null ? null : text(v.default);
     if (v.description !== undefined) o.description = text(v.description);
     if (v.validation !== undefined && v.validation.length > 0) {
-      o.validation = v.validation.map((rule) => {
-        const r = object();
-        r.condition = raw("${" + rule.condition + "}");
-        r.error_message = text(rule.error_message);
-        return r;
-      });
+      o.validation = v.validation.map((rule) => ({
+        condition: raw("${" + rule.condition + "}"),
+        error_message: text(rule.error_message),
+      }));
     }
     return o;
   });
   section("group", file.group, (g) => {
-    const o = object();
+    const o: { [key: string]: JsonTree } = {};
     if (g.description !== undefined) o.description = text(g.description);
     o.targets = g.targets.map(text);
     return o;
   });
   section("target", file.target, (t, name) => {
     checkTargetAttributes(name, t);
-    const o = object();
+    const o: { [key: string]: JsonTree } = {};
     for (const attr of TARGET_ATTRIBUTE_ORDER) {
       const value = t[attr];
       if (value === undefined) continue;

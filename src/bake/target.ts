@@ -29,6 +29,10 @@ export interface ConvertOptions {
   readonly absolutePaths?: boolean;
 }
 
+/** The converters of BUILD_KEYS in its order, listed once (every service runs them all). */
+const BUILD_KEY_CONVERTERS = (Object.keys(BUILD_KEYS) as Array<keyof ComposeBuild>)
+  .map((key) => BUILD_KEYS[key])
+  .filter((rule): rule is (c: Converting) => void => typeof rule === "function");
 export class TargetConverter implements KeyConverter {
   constructor(
     readonly project: ComposeProject,
@@ -99,10 +103,7 @@ export class TargetConverter implements KeyConverter {
   /** The target of one service: each build key converted by its row of BUILD_KEYS, in the table's order. */
   convertService(service: ComposeService & { build: ComposeBuild }): BakeTarget {
     const c: Converting = { cv: this, service, b: service.build, at: `services.${service.name}.build`, t: {} };
-    for (const key of Object.keys(BUILD_KEYS) as Array<keyof ComposeBuild>) {
-      const rule = BUILD_KEYS[key];
-      if (typeof rule === "function") rule(c);
-    }
+    for (let i = 0; i < BUILD_KEY_CONVERTERS.length; i++) BUILD_KEY_CONVERTERS[i]!(c);
     return c.t;
   }
 
