@@ -46,20 +46,41 @@ export function emitJson(file: BakeFile, comment?: readonly string[]): string {
  * over the size cap as it builds the tree, counting the strings that go in (the file is at least that long).
  */
 export function emitJsonByStringify(file: BakeFile, comment?: readonly string[]): string | undefined {
-  let writable = true;
+  try {
+    return stringifyTree(file, comment);
+  } catch (e) {
+    if (e === NOT_WRITABLE) return undefined;
+    throw e;
+  }
+}
+
+/** Thrown to stop building the tree as soon as it cannot say the file (the other writer then writes it all). */
+const NOT_WRITABLE = Symbol("not writable as a tree");
+const notWritable = (): never => {
+  throw NOT_WRITABLE;
+};
+
+function stringifyTree(file: BakeFile, comment: readonly string[] | undefined): string {
   // The size cap (size.ts), counted on the strings as they go into the tree: the file is at least that long.
   let total = 0;
   const key = (k: string): string => {
-    if (k.length >= LONG_STRING || INDEX_LIKE.test(k)) writable = false;
+    if (k.length >= LONG_STRING || INDEX_LIKE.test(k)) notWritable();
     if ((total += k.length) > MAX_OUTPUT_CHARS) outputTooLarge();
     return k;
   };
   const raw = (v: string): string => {
-    if (v.length >= LONG_STRING) writable = false;
+    if (v.length >= LONG_STRING) notWritable();
     if ((total += v.length) > MAX_OUTPUT_CHARS) outputTooLarge();
     return v;
   };
-  const text = (s: BakeString): string => raw(str(s));
+  // A value whose parts are already that long is given up before it is rendered (rendering only adds to it).
+  const text = (s: BakeString): string => {
+    let length = 0;
+    if (typeof s === "string") length = s.length;
+    else for (const part of s.template) length += typeof part === "string" ? part.length : part.expr.length;
+    if (length >= LONG_STRING) notWritable();
+    return raw(str(s));
+  };
   const root = object();
   if (comment && comment.length > 0) root["//"] = comment.map(raw);
   const section = <T>(name: string, blocks: Record<string, T>, write: (block: T, name: string) => JsonTree) => {
@@ -123,7 +144,7 @@ export function emitJsonByStringify(file: BakeFile, comment?: readonly string[])
     }
     return o;
   });
-  return writable ? JSON.stringify(root, null, 2) + "\n" : undefined;
+  return JSON.stringify(root, null, 2) + "\n";
 }
 
 type JsonTree = string | boolean | null | JsonTree[] | { [key: string]: JsonTree };
