@@ -60,14 +60,12 @@ export class WalkPaths {
     return this.parents.length - 1;
   }
 
-  /** The dotted path (keys joined with `.`, "" for the document). */
+  /** The dotted path (keys joined with `.`, "" for the document); asked only for messages. */
   text(id: number): string {
-    if (this.texts !== undefined && id < this.texts.length) return this.texts[id]!;
-    const parent = this.parents[id]!;
-    return parent < 0 ? this.keys[id]! : joinPath(this.text(parent), this.keys[id]!);
+    return this.allTexts()[id]!;
   }
 
-  /** Every path's text, in id order (a parent always comes before its children). */
+  /** Every path's text so far, in id order (a parent always comes before its children); extended when asked again. */
   allTexts(): string[] {
     const texts = (this.texts ??= []);
     for (let id = texts.length; id < this.parents.length; id++) {
