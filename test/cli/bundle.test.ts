@@ -20,8 +20,8 @@ interface Run {
   stderr: string;
 }
 
-function run(command: string[], cwd: string): Run {
-  const r = spawnSync(process.execPath, command, { cwd, env: fixedEnv({ GH_TOKEN: "t" }), encoding: "utf8" });
+function run(command: string[], cwd: string, env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, command, { cwd, env: fixedEnv({ GH_TOKEN: "t", ...env }), encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,6 +50,16 @@ describe.each(Object.entries(PROJECTS))("%s", (_name, files) => {
     expect(bundled).toEqual(run(["-e", TSC_CLI, "--", ...args], dir));
     expect(bundled.stderr).not.toContain("internal error");
   });
+});
+
+// The yaml package prints every token it parses to stdout when LOG_TOKENS (its Parser) or LOG_STREAM (its
+// Composer) is set: a bake file on stdout would start with the Compose file's text, and a CI log would show it.
+test.each(Object.entries(PROJECTS))("%s: the yaml package's debug variables change nothing", (_name, files) => {
+  const dir = tempProject(files);
+  for (const args of [[], ["--format", "hcl"], ["-o", "out.json"]]) {
+    const plain = run([BIN, ...args], dir);
+    expect(run([BIN, ...args], dir, { LOG_TOKENS: "1", LOG_STREAM: "1" })).toEqual(plain);
+  }
 });
 
 /** bin/ and the bundle copied to a fresh folder, the code cache replaced by `cache` (or removed). */
