@@ -178,6 +178,8 @@ export function parseWithYargs(argv: readonly string[], version: () => string): 
   let text = "";
   let parser = yargs()
     .scriptName("compose2bake")
+    // yargs would translate its own words by the machine's locale, around our English text: English everywhere.
+    .locale("en")
     .usage(
       "$0 [options] [SERVICE...]\n\nCompile the build side of a Docker Compose project into a docker buildx bake file.",
     )

@@ -93,6 +93,22 @@ describe("compose2bake CLI", () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  // yargs translates its own words (headings, "[Standard: []]", "Argument inconnu") by the machine's locale, which
+  // gave half-German help around our English text and error messages that differ from machine to machine.
+  test.each([["--help"], ["--nope"], ["--format", "yaml"]])("%s reads the same in any locale", (...args) => {
+    const cwd = tempProject(SIMPLE);
+    const plain = runCli(args, { cwd });
+    expect(plain.stdout + plain.stderr).not.toBe("");
+    const locales: Array<Record<string, string>> = [
+      { LANG: "de_DE.UTF-8" },
+      { LC_ALL: "fr_FR.UTF-8" },
+      { LANGUAGE: "ja", LC_MESSAGES: "ja_JP" },
+    ];
+    for (const locale of locales) {
+      expect(runCli(args, { cwd, env: fixedEnv(locale) })).toEqual(plain);
+    }
+  });
+
   test("positional SERVICE narrows the default group and enables its profiles", () => {
     const dir = tempProject({
       "compose.yaml":
