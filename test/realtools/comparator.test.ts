@@ -260,3 +260,31 @@ test("missing targets and group members are reported; groups other than default 
   ]);
   expect(diff(a, b, { groups: "default", targets: ["b"] })).toEqual([]);
 });
+
+// A name such as `__proto__` is an ordinary target, arg, label, secret or ssh id: the comparator once built its
+// tables as plain objects, where assigning `__proto__` set the prototype and the entry vanished from both sides.
+test("names that are members of every JavaScript object are compared like any other", () => {
+  // JSON text: in an object literal, `__proto__:` would set the prototype instead of making a key.
+  const print = (arg: string): BakePrint =>
+    JSON.parse(`{
+      "group": { "default": { "targets": ["__proto__", "constructor"] } },
+      "target": {
+        "__proto__": {
+          "context": ${JSON.stringify(root)},
+          "dockerfile": "Dockerfile",
+          "args": { "__proto__": "${arg}", "constructor": "b" },
+          "labels": { "__proto__": "l" },
+          "secret": [{ "id": "__proto__", "type": "env", "env": "T" }],
+          "ssh": [{ "id": "__proto__" }]
+        },
+        "constructor": { "context": ${JSON.stringify(root)}, "dockerfile": "Dockerfile" }
+      }
+    }`) as BakePrint;
+  const a = normaliseBakePrint(print("x"), root);
+  expect(Object.keys(a.targets).sort()).toEqual(["__proto__", "constructor"]);
+  const target = a.targets["__proto__"]!;
+  for (const field of ["args", "labels", "secret", "ssh"])
+    expect(Object.keys(target[field] as object)).toContain("__proto__");
+  expect(formatDifferences(compareBakes(a, normaliseBakePrint(print("y"), root)))).toContain("__proto__");
+  expect(compareBakes(a, normaliseBakePrint(print("x"), root))).toEqual([]);
+});

@@ -1,5 +1,6 @@
 /** Comparing two normalised bake files: the differences, less the ones a test documents as expected. */
 import { canonicalJson, parseCsv, type NormalisedBake, type NormalisedTarget } from "./normalise";
+import { dict } from "../../../src/dict";
 
 export interface Difference {
   /** Target name, or `group:<name>` for a group. */
@@ -115,7 +116,7 @@ function applyIgnores(name: string, t: NormalisedTarget, ignore: IgnoreRules): N
   }
   const labels = out.labels;
   if (ignore.labels?.length && isMap(labels)) {
-    const kept: { [k: string]: string | null } = {};
+    const kept = dict<string | null>();
     for (const [k, v] of Object.entries(labels)) {
       const dropped = ignore.labels.some((rule) => (rule.endsWith(".") ? k.startsWith(rule) : k === rule));
       if (!dropped) kept[k] = v;

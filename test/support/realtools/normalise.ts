@@ -1,6 +1,7 @@
 /** Normalising what `bake --print` writes, so two bake files that build the same thing compare equal. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { dict } from "../../../src/dict";
 import type { BakePrint, BakePrintTarget } from "./bake";
 
 /**
@@ -40,9 +41,9 @@ export interface NormalisedBake {
  * | anything else | canonical JSON text | - |
  */
 export function normaliseBakePrint(json: BakePrint, baseDir: string): NormalisedBake {
-  const groups: Record<string, string[]> = {};
+  const groups = dict<string[]>();
   for (const [name, g] of Object.entries(json.group ?? {})) groups[name] = uniqueSorted(g.targets ?? []);
-  const targets: Record<string, NormalisedTarget> = {};
+  const targets = dict<NormalisedTarget>();
   for (const [name, t] of Object.entries(json.target ?? {})) targets[name] = normaliseTarget(t, baseDir);
   return { groups, targets };
 }
@@ -159,7 +160,7 @@ function uniqueSorted(values: string[]): string[] {
 }
 
 function mapOf(value: unknown, f: (v: string | null) => string | null): { [key: string]: string | null } {
-  const out: { [key: string]: string | null } = {};
+  const out = dict<string | null>();
   if (value && typeof value === "object") {
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
@@ -228,7 +229,7 @@ function canonicalCsv(attrs: Record<string, string>, baseDir: string | undefined
 }
 
 function keyedSecrets(entries: unknown[], baseDir: string): { [id: string]: string } {
-  const out: { [id: string]: string } = {};
+  const out = dict<string>();
   for (const e of entries) {
     const a: Record<string, string> = {};
     if (e && typeof e === "object") {
@@ -248,7 +249,7 @@ function keyedSecrets(entries: unknown[], baseDir: string): { [id: string]: stri
 }
 
 function keyedSsh(entries: unknown[], baseDir: string): { [id: string]: string } {
-  const out: { [id: string]: string } = {};
+  const out = dict<string>();
   for (const e of entries) {
     let id: string;
     let paths: string[];
@@ -282,7 +283,7 @@ function keyedAttests(entries: unknown[]): { [type: string]: string } {
 }
 
 function keyedUlimits(entries: string[]): { [name: string]: string } {
-  const out: { [name: string]: string } = {};
+  const out = dict<string>();
   for (const e of entries) {
     const eq = e.indexOf("=");
     const name = eq < 0 ? e : e.slice(0, eq);
