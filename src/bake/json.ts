@@ -28,6 +28,7 @@ import type { BakeFile, BakeString } from "./model";
 import { TARGET_ATTRIBUTE_ORDER, isMapExpression } from "./model";
 import { TARGET_ATTRIBUTE_KINDS, checkTargetAttributes, jsonTemplateString, sortedKeys } from "./escape";
 import { MAX_OUTPUT_CHARS, outputTooLarge } from "./size";
+import { emptyDict } from "../dict";
 
 /**
  * `comment` lines go first under the key `"//"`: HCL's JSON syntax reads that key as a comment, so bake
@@ -134,7 +135,7 @@ function buildTree(
   /** A mapping keyed by the user's names, from its keys in order. */
   const userMap = (keys: readonly string[], keyOf: (k: string) => string, valueOf: (k: string) => JsonTree) => {
     if (!asObjects) return new Ordered(keys.map((k): [string, JsonTree] => [count(keyOf(k)), valueOf(k)]));
-    const o = Object.create(null) as { [key: string]: JsonTree };
+    const o = emptyDict<{ [key: string]: JsonTree }>();
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const shown = keyOf(k);

@@ -3,7 +3,7 @@
  * fill keys not set yet (compose-loading-reference.md §3.1). `--env-file` (or COMPOSE_ENV_FILES) replaces the
  * default `<dir>/.env`; among env files a later one overrides an earlier one.
  */
-import { dictCopy, own } from "../dict";
+import { dictCopy, own, emptyDict } from "../dict";
 import * as path from "../platform/path";
 import { fail, type SourcePos } from "../diagnostics";
 import { DotenvError, parseDotenv } from "./dotenv";
@@ -24,7 +24,7 @@ export function startEnvironment(
   processEnv: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): EnvironmentState {
-  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  const values: Record<string, string> = emptyDict<Record<string, string>>();
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) values[k] = v;
   if (values.PWD === undefined) values.PWD = cwd;
   return { values, fromFiles: new Set() };
@@ -117,7 +117,7 @@ export function liftComposeVariables(
 
 /** What one pass's env files set (an include's: never disabled), reading `options.environment` alone. */
 export function readEnvFileValues(options: EnvFileOptions): Map<string, string> {
-  return readEnvFiles({ values: Object.create(null) as Record<string, string>, fromFiles: new Set() }, options, false);
+  return readEnvFiles({ values: emptyDict<Record<string, string>>(), fromFiles: new Set() }, options, false);
 }
 
 /** The merged content of one pass's env files (a later file overrides an earlier one). */

@@ -15,7 +15,7 @@ import { isMap } from "./raw";
 import { expandUser, resolveRawServicePaths } from "./paths";
 import type { KeepPath } from "./keep-path";
 import type { PlainMap, PlainValue } from "./yaml";
-import { dict, hasOwn, own } from "../dict";
+import { dict, hasOwn, own, emptyDict } from "../dict";
 
 /** A file reached through `extends`: its documents merged, and the paths they tag `!reset` / `!override`. */
 export interface RawFile {
@@ -68,7 +68,7 @@ export function resolveExtends(
   trail: readonly string[] = [],
   only?: string,
 ): PlainMap {
-  const out: PlainMap = Object.create(null) as PlainMap;
+  const out: PlainMap = emptyDict<PlainMap>();
   // Services resolved here → how many services their chain has below them in this file, so that the limit does
   // not depend on the order the services are written in.
   const below = new Map<string, number>();
@@ -109,7 +109,7 @@ export function resolveExtends(
       below.set(name, 1);
       const abs = path.resolve(ctx.resourceDir, expandUser(file, ctx.home));
       const raw = ctx.readRaw(abs);
-      const other = isMap(raw.model.services) ? raw.model.services : (Object.create(null) as PlainMap);
+      const other = isMap(raw.model.services) ? raw.model.services : emptyDict<PlainMap>();
       if (!hasOwn(other, baseName)) {
         fail(
           "extends-not-found",
@@ -151,7 +151,7 @@ export function resolveExtends(
         { defaultContext: false },
       ) as PlainValue;
     }
-    const local: PlainMap = Object.create(null) as PlainMap;
+    const local: PlainMap = emptyDict<PlainMap>();
     for (const [k, v] of Object.entries(service)) if (k !== "extends") local[k] = v;
     out[name] = mergeService(name, base, local, ctx);
     return out[name]!;

@@ -1,6 +1,7 @@
 /** Interpolation of a whole document's values (interpolate.ts does one string). */
 import { interpolate, type InterpolateOptions, type Lookup } from "./interpolate";
 import { InterpolationError, InterpolationSyntaxError, RequiredVariableError } from "./interpolation-errors";
+import { emptyDict } from "../dict";
 
 /**
  * Interpolates every string value (never keys) of plain YAML-derived data. A list or mapping in which nothing
@@ -49,7 +50,7 @@ export function interpolateValue(
       const next = interpolateValue(item, childPath(path, key), lookup, options);
       if (next === item) continue;
       // Null prototype: a user key such as `__proto__` stays an ordinary entry, and `constructor` is never inherited.
-      out ??= Object.assign(Object.create(null) as Record<string, unknown>, map);
+      out ??= Object.assign(emptyDict<Record<string, unknown>>(), map);
       out[key] = next;
     }
     return out ?? value;

@@ -30,6 +30,7 @@ import { isKeptSshItem, isSshListItem } from "./keep-ssh";
 import { isContextListItem } from "./keep-contexts";
 import type { PlainMap } from "./raw";
 import type { SourcePos } from "../diagnostics";
+import { emptyDict } from "../dict";
 
 export type { KeptPath } from "./keep-path";
 
@@ -202,7 +203,7 @@ export class KeptVariables {
    * Compose's checks on the items as validations (unique; an item without `=` must be `default`).
    */
   readonly sshGroup = (items: readonly string[], service: string): PlainMap => {
-    const out: PlainMap = Object.create(null) as PlainMap;
+    const out: PlainMap = emptyDict<PlainMap>();
     const values: string[] = [];
     for (const item of items) {
       const piece = isKeptSshItem(item) ? this.split(item)[0] : undefined;
@@ -301,7 +302,7 @@ function keepAt(value: unknown, segs: string[], kept: KeptVariables, inList: boo
       segs.push(k);
       try {
         const next = keepAt(item, segs, kept, false);
-        if (next !== item) (out ??= Object.assign(Object.create(null) as Record<string, unknown>, map))[k] = next;
+        if (next !== item) (out ??= Object.assign(emptyDict<Record<string, unknown>>(), map))[k] = next;
       } finally {
         segs.pop();
       }

@@ -27,6 +27,7 @@ import { checkServiceDecoding } from "./decode-service";
 import { checkServiceConsistency } from "./consistency";
 import { judgedValues } from "./written";
 import { checkLabelFiles } from "./label-files";
+import { emptyDict } from "../dict";
 
 export interface LoadOptions {
   /** Folder that relative command-line paths are resolved from. */
@@ -175,15 +176,14 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   if (rawServices !== undefined && rawServices !== null && !isMap(rawServices)) {
     fail("schema", "services must be a mapping", positions.get("services"));
   }
-  const services: Record<string, ComposeService> = Object.create(null) as Record<string, ComposeService>;
+  const services: Record<string, ComposeService> = emptyDict<Record<string, ComposeService>>();
   const loaded = new Map<string, { raw: PlainMap; profiles: string[] }>();
   for (const [serviceName, rawService] of Object.entries(rawServices ?? {})) {
     const servicePath = `services.${serviceName}`;
     if (!/^[a-zA-Z0-9._-]+$/.test(serviceName)) {
       fail("schema", `services additional properties '${serviceName}' not allowed`, positions.get(servicePath));
     }
-    const raw: PlainMap =
-      rawService === null ? (Object.create(null) as PlainMap) : expectMap(rawService, servicePath, positions);
+    const raw: PlainMap = rawService === null ? emptyDict<PlainMap>() : expectMap(rawService, servicePath, positions);
     loaded.set(serviceName, { raw, profiles: stringList(raw.profiles, `${servicePath}.profiles`, positions) });
   }
 

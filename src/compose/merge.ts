@@ -13,7 +13,7 @@ import { fail } from "../diagnostics";
 import type { PlaceOf } from "./positions";
 import { buildMapping, isMap, type PlainMap, type PlainValue } from "./raw";
 import { PathTable, TreePath } from "./tree-path";
-import { dict, hasOwn, own } from "../dict";
+import { dict, hasOwn, own, emptyDict } from "../dict";
 import { isKeptSshItem } from "./keep-ssh";
 import { isKeptKeyItem } from "./keep-key-values";
 import { isKeptContextItem } from "./keep-contexts";
@@ -271,7 +271,7 @@ function mergeSsh(base: PlainValue, override: PlainValue, path: TreePath, m: Mer
     return [...base, ...override];
   }
   if (isMap(base) && isMap(override)) {
-    const out: PlainMap = Object.create(null) as PlainMap;
+    const out: PlainMap = emptyDict<PlainMap>();
     for (const [k, v] of Object.entries(base)) out[k] = v;
     // `{default: null}` over `{default: keys/id}` keeps the key: a null override keeps the base value.
     for (const [k, v] of Object.entries(override)) if (v !== null || !hasOwn(base, k)) out[k] = v;
@@ -304,7 +304,7 @@ export function canonicalizeSsh(
       service.build.ssh = keepGroup(items as string[], name);
       continue;
     }
-    const out: PlainMap = Object.create(null) as PlainMap;
+    const out: PlainMap = emptyDict<PlainMap>();
     for (const item of items as string[]) {
       const i = item.indexOf("=");
       if (i < 0) out[item] = null;

@@ -4,7 +4,7 @@
  * paths it tags `!reset`/`!override` in what was loaded before, resolve its `extends`, merge.
  */
 import * as path from "../platform/path";
-import { dictCopy, hasOwn, own } from "../dict";
+import { dictCopy, hasOwn, own, emptyDict } from "../dict";
 import { CompileError, SourceFile, fail } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { committedIncludeValues } from "./include-env";
@@ -59,7 +59,7 @@ export interface RawModelContext {
 }
 
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
-  let model: PlainMap = Object.create(null) as PlainMap;
+  let model: PlainMap = emptyDict<PlainMap>();
   const rawFiles = new Map<string, RawFile>();
   const placeOf: PlaceOf = (p) => ctx.positions.get(p);
   for (const doc of documents) {
@@ -311,7 +311,7 @@ function literalText(value: string): string | undefined {
 
 /** A file reached through `extends`: its documents interpolated and merged, nothing else. */
 function readRawFile(file: string, ctx: RawModelContext): RawFile {
-  let model: PlainMap = Object.create(null) as PlainMap;
+  let model: PlainMap = emptyDict<PlainMap>();
   const tagPaths: string[][] = [];
   // Its own extends are resolved later, service by service (extends.ts): their positions go under all its documents.
   const extended = new ExtendedPositions();
@@ -359,12 +359,12 @@ interface IncludeItem {
 function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string, ctx: RawModelContext): PlainMap {
   const include = value.include;
   if (include === undefined || include === null) return value;
-  const rest: PlainMap = Object.create(null) as PlainMap;
+  const rest: PlainMap = emptyDict<PlainMap>();
   for (const [k, v] of Object.entries(value)) if (k !== "include") rest[k] = v;
   if (!Array.isArray(include)) fail("schema", "include must be a array", doc.positions.get("include"));
 
   const stack = [...ctx.includeStack, doc.file.path];
-  const imported: PlainMap = Object.create(null) as PlainMap;
+  const imported: PlainMap = emptyDict<PlainMap>();
   include.forEach((raw, i) => {
     const where = `include.${i}`;
     const item = parseInclude(raw, where, doc);
@@ -442,15 +442,15 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     // The included project is canonical when the including document is validated (fuzz resolve seed 9403).
     // The including document cannot write an imported service (compose-go refuses the conflict): nothing merges
     // the included lists back into lists.
-    checkCanonicalEmptyNames(sub, Object.create(null) as PlainMap, (p) => ctx.positions.get(p));
+    checkCanonicalEmptyNames(sub, emptyDict<PlainMap>(), (p) => ctx.positions.get(p));
     const pathCtx = { workingDir: dir, home: ctx.home, keepPath: ctx.kept?.keepPath };
-    const services: PlainMap = Object.create(null) as PlainMap;
+    const services: PlainMap = emptyDict<PlainMap>();
     if (isMap(sub.services)) {
       for (const [name, service] of Object.entries(sub.services)) {
         services[name] = resolveRawServicePaths(service, pathCtx, { defaultContext: true }) as PlainValue;
       }
     }
-    const part: PlainMap = Object.create(null) as PlainMap;
+    const part: PlainMap = emptyDict<PlainMap>();
     // Only what the include defines: an include of empty files leaves an empty (so refused) project.
     if (sub.services !== undefined) part.services = services;
     if (sub.secrets !== undefined) part.secrets = resolveRawSecretPaths(sub.secrets, pathCtx) as PlainValue;
@@ -478,7 +478,7 @@ function importResources(source: PlainMap, target: PlainMap, conflict: (key: str
     const from = source[key];
     if (!isMap(from)) continue;
     const current = target[key];
-    const to: PlainMap = Object.assign(Object.create(null) as PlainMap, isMap(current) ? current : {});
+    const to: PlainMap = Object.assign(emptyDict<PlainMap>(), isMap(current) ? current : {});
     for (const [name, value] of Object.entries(from)) {
       if (hasOwn(to, name)) {
         if (deepEqual(to[name]!, value)) continue;

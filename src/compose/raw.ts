@@ -7,6 +7,7 @@
  * same names; the rest of compose/ takes them from here.
  */
 import type { PlainMap, PlainValue } from "./yaml";
+import { emptyDict } from "../dict";
 
 export type { PlainMap, PlainValue };
 
@@ -21,7 +22,7 @@ export function buildMapping(build: PlainValue): PlainValue {
 }
 
 function withContext(context: string): PlainMap {
-  const m = Object.create(null) as PlainMap;
+  const m = emptyDict<PlainMap>();
   m.context = context;
   return m;
 }

@@ -8,6 +8,7 @@
  * None of these places reaches bake; the cast values matter to the schema check that follows.
  */
 import { goBoolean, goQuote } from "./go-format";
+import { emptyDict } from "../dict";
 
 type Cast = "int" | "int64" | "float" | "float32" | "boolean";
 
@@ -147,7 +148,7 @@ export function applyTypeCasts(
         child,
       );
       // Null prototype, as every mapping the loader makes: a key such as `__proto__` stays an ordinary entry.
-      if (next !== map[key]) (out ??= Object.assign(Object.create(null) as Record<string, unknown>, map))[key] = next;
+      if (next !== map[key]) (out ??= Object.assign(emptyDict<Record<string, unknown>>(), map))[key] = next;
       ours.pop();
       theirs.pop();
       if (failure) break;

@@ -9,6 +9,7 @@
  */
 import { isMap, type PlainMap, type PlainValue } from "../raw";
 import { PathTable, type PathCursor } from "../tree-path";
+import { emptyDict } from "../../dict";
 
 type Indexer = (item: PlainValue) => string | undefined;
 
@@ -120,7 +121,7 @@ function visit(value: PlainValue, at: PathCursor<Indexer>): PlainValue {
     const v = value[k]!;
     const w = visit(v, below);
     if (w !== v) {
-      out ??= Object.assign(Object.create(null) as PlainMap, value);
+      out ??= Object.assign(emptyDict<PlainMap>(), value);
       out[k] = w;
     }
   }

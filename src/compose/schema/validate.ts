@@ -20,6 +20,7 @@ import { schemaPlaces, validate as generated } from "./compose-spec.generated";
 import { message, type Leaf } from "./messages";
 import { KeyPositions, position } from "./places";
 import { schemaView } from "./unicity";
+import { emptyDict } from "../../dict";
 
 interface AjvError {
   readonly instancePath: string;
@@ -63,13 +64,13 @@ export function validateComposeModel(model: PlainMap, positions: PositionTable):
  * would otherwise be checked 5,000 times over).
  */
 export function validateMergedDocument(model: PlainMap, document: PlainMap, positions: PositionTable): void {
-  const part: PlainMap = Object.create(null) as PlainMap;
+  const part: PlainMap = emptyDict<PlainMap>();
   for (const key of Object.keys(document)) {
     if (!(key in model)) continue;
     const merged = model[key]!;
     const written = document[key]!;
     if (RESOURCES.has(key) && isMap(merged) && isMap(written)) {
-      const names: PlainMap = Object.create(null) as PlainMap;
+      const names: PlainMap = emptyDict<PlainMap>();
       for (const name of Object.keys(written)) if (name in merged) names[name] = merged[name]!;
       part[key] = names;
     } else {

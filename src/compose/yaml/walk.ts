@@ -21,6 +21,7 @@ import {
   type YNode,
   type YStream,
 } from "./types";
+import { emptyDict } from "../../dict";
 
 export interface ParsedDocument {
   readonly file: SourceFile;
@@ -245,7 +246,7 @@ class DocumentWalker {
     this.countDecoded(node);
     this.positions.record(path, node.offset);
     if (node.kind === MAP) {
-      const out: PlainMap = Object.create(null) as PlainMap;
+      const out: PlainMap = emptyDict<PlainMap>();
       // Keys written here so far are those of `out` (merged keys come after the loop), plus any tagged `!reset`.
       let resetKeys: Set<string> | undefined;
       let merged: Array<YNode | null> | undefined;
