@@ -48,6 +48,7 @@ import {
 } from "./support/compose-config";
 import { findRealTools, whyNoRealTools } from "./support/realtools";
 import { pool } from "./support/pool";
+import { dict } from "../src/dict";
 
 const update = Boolean(process.env.UPDATE_GOLDEN);
 /** HOME for both loaders unless case.json sets one: a folder that does not exist, outside every scenario. */
@@ -146,7 +147,7 @@ function stableText(text: string, dir: string): string {
 
 function stableView(project: ComposeProject, dir: string) {
   const rel = (p: string) => relativeTo(dir, p);
-  const services: Record<string, unknown> = {};
+  const services = dict<unknown>();
   for (const [name, s] of Object.entries(project.services)) {
     services[name] = {
       active: s.active,
@@ -156,7 +157,7 @@ function stableView(project: ComposeProject, dir: string) {
       ...(s.build && { build: stableBuild(s.build, dir) }),
     };
   }
-  const secrets: Record<string, StableSecret> = {};
+  const secrets = dict<StableSecret>();
   for (const [name, s] of Object.entries(project.secrets)) {
     secrets[name] = {
       ...(s.file !== undefined && { file: rel(s.file) }),

@@ -20,6 +20,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { CaseOptions } from "./cases";
 import { commandLine, runAsync } from "./realtools";
+import { dict } from "../../src/dict";
 
 /** The loading options of a scenario's command line (its case.json `args`, read by cases.ts caseOptions). */
 export type ScenarioArgs = Omit<CaseOptions, "resolve" | "absolutePaths">;
@@ -145,7 +146,7 @@ type JsonMap = { [k: string]: Json };
 export function normaliseComposeConfig(text: string, format: "json" | "yaml", scenarioDir: string): ComposeView {
   const raw = (format === "json" ? JSON.parse(text) : parseYaml(text, { version: "1.2", schema: "core" })) as Json;
   const config = undoDollarEscapes(raw) as JsonMap;
-  const services: ComposeView["services"] = {};
+  const services: ComposeView["services"] = dict();
   for (const [name, s] of Object.entries(asMap(config.services))) {
     const service = asMap(s);
     const view: ComposeView["services"][string] = {};
@@ -155,7 +156,7 @@ export function normaliseComposeConfig(text: string, format: "json" | "yaml", sc
       view.build = normaliseBuild(asMap(service.build), scenarioDir);
     services[name] = view;
   }
-  const secrets: Record<string, StableSecret> = {};
+  const secrets = dict<StableSecret>();
   for (const [name, s] of Object.entries(asMap(config.secrets))) {
     const secret = asMap(s);
     const view: StableSecret = {};
@@ -202,7 +203,7 @@ function normaliseBuild(b: JsonMap, dir: string): StableBuild {
   set(out, "target", str("target"));
   if (b.shm_size !== undefined && b.shm_size !== null) out.shm_size = Number(b.shm_size);
   if (Array.isArray(b.extra_hosts) && b.extra_hosts.length > 0) {
-    const hosts: Record<string, string[]> = {};
+    const hosts = dict<string[]>();
     for (const item of b.extra_hosts.map(String)) {
       const eq = item.indexOf("=");
       (hosts[item.slice(0, eq)] ??= []).push(item.slice(eq + 1));

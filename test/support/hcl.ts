@@ -15,6 +15,7 @@
  */
 
 import { parse } from "@cdktf/hcl2json";
+import { dict } from "../../src/dict";
 
 const BLOCK_TYPES = ["variable", "group", "target"] as const;
 
@@ -23,11 +24,11 @@ export async function hclToBakeJson(text: string): Promise<unknown> {
   for (const key of Object.keys(raw)) {
     if (!(BLOCK_TYPES as readonly string[]).includes(key)) throw new Error(`unexpected top-level "${key}" in HCL`);
   }
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const type of BLOCK_TYPES) {
     const blocks = raw[type];
     if (blocks === undefined) continue;
-    const byName: Record<string, unknown> = {};
+    const byName = dict<unknown>();
     for (const [name, bodies] of Object.entries(blocks as Record<string, unknown>)) {
       if (!Array.isArray(bodies) || bodies.length !== 1) {
         throw new Error(`${type} "${name}" must be defined exactly once, got ${JSON.stringify(bodies)}`);
