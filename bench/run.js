@@ -24,6 +24,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { benchComposeYaml } = require("./project");
+const { withoutDebugHook } = require("../scripts/yaml-debug-hooks");
 
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "bin", "compose2bake.js");
@@ -33,10 +34,19 @@ const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 // The yaml package's part of our parse: its Parser (lexer and CST) over the file, all of it, and nothing else.
 // We compose our values from that CST (src/compose/yaml/cst.ts), not from the package's Document, so
-// parseAllDocuments (CST and Document) would measure work and memory that a run does not have.
-const YAML_ONLY =
-  `const { Parser } = require(${JSON.stringify(require.resolve("yaml", { paths: [root] }))});` +
-  'for (const token of new Parser().parse(require("fs").readFileSync("compose.yaml", "utf8")));';
+// parseAllDocuments (CST and Document) would measure work and memory that a run does not have. The Parser is
+// the one the bundle ships: its modules alone, without the debug hook that reads process.env for every token
+// (scripts/yaml-debug-hooks.js), from a patched copy of the package's dist folder in `dir`.
+function yamlOnlyScript(dir) {
+  const dist = path.dirname(require.resolve("yaml", { paths: [root] }));
+  fs.cpSync(dist, dir, { recursive: true });
+  const parser = path.join(dir, "parse", "parser.js");
+  fs.writeFileSync(parser, withoutDebugHook(parser, fs.readFileSync(parser, "utf8")));
+  return (
+    `const { Parser } = require(${JSON.stringify(parser)});` +
+    'for (const token of new Parser().parse(require("fs").readFileSync("compose.yaml", "utf8")));'
+  );
+}
 
 /** The benchmark's project of `n` services (bench/project.js) in a new temporary folder. */
 function generate(n) {
@@ -139,7 +149,9 @@ function main() {
   const node = process.execPath;
   const rows = [];
   let startup;
+  const yamlCopy = fs.mkdtempSync(path.join(os.tmpdir(), "c2b-bench-yaml-"));
   try {
+    const yamlOnly = yamlOnlyScript(yamlCopy);
     for (const n of sizes) {
       const dir = generate(n);
       const commands = {
@@ -147,7 +159,7 @@ function main() {
         oursHcl: { command: [node, cli, "--format", "hcl"], env },
       };
       // The floor under our figures: the yaml package alone parsing the file, with the options we use.
-      commands.yamlOnly = { command: [node, "-e", YAML_ONLY], env };
+      commands.yamlOnly = { command: [node, "-e", yamlOnly], env };
       if (t) {
         commands.compose = { command: [t.compose, "-p", "bench", "build", "--print"], env: t.env };
         commands.bake = {
@@ -176,6 +188,8 @@ function main() {
   } catch (e) {
     stopAgent(t);
     throw e;
+  } finally {
+    fs.rmSync(yamlCopy, { recursive: true, force: true });
   }
   const big = bigFile(env);
 

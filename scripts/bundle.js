@@ -15,6 +15,7 @@ const { wrap } = require("node:module");
 const path = require("node:path");
 const esbuild = require("esbuild");
 const Handlebars = require("handlebars");
+const { HOOKED_FILES, withoutDebugHook } = require("./yaml-debug-hooks");
 
 const root = path.resolve(__dirname, "..");
 const template = fs.readFileSync(path.join(root, "templates", "bake.hcl.hbs"), "utf8");
@@ -74,22 +75,11 @@ const precompiledTemplate = {
       loader: "js",
       resolveDir: root,
     }));
-    // The `yaml` package prints every token it parses to stdout when LOG_TOKENS (its Parser) or LOG_STREAM (its
-    // Composer) is set in the environment: a bake file written to stdout would start with the Compose file's
-    // text, with exit 0, and a CI log would show it. Its Parser also reads the variable for every token, and
-    // process.env is a lookup in C++ (about 20 ms of a 1,000-service run). The bundle leaves both hooks out; the
-    // build stops if the package's code no longer reads as expected (an upgrade must look at its debug hooks).
-    build.onLoad(
-      { filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ },
-      (args) => {
-        const text = fs.readFileSync(args.path, "utf8");
-        const hook = /parser\.js$/.test(args.path) ? "node_process.env.LOG_TOKENS" : "node_process.env.LOG_STREAM";
-        const parts = text.split(hook);
-        if (parts.length !== 2)
-          throw new Error(`${args.path}: expected ${hook} once, found it ${parts.length - 1} times`);
-        return { contents: parts.join("false"), loader: "js" };
-      },
-    );
+    // The `yaml` package's debug hooks (LOG_TOKENS, LOG_STREAM: they print the parsed file to stdout) are left out.
+    build.onLoad({ filter: HOOKED_FILES }, (args) => ({
+      contents: withoutDebugHook(args.path, fs.readFileSync(args.path, "utf8")),
+      loader: "js",
+    }));
     // The full handlebars compiler is never needed in the bundle: only its runtime.
     build.onResolve({ filter: /^handlebars$/ }, () => ({ path: require.resolve("handlebars/runtime") }));
   },
