@@ -55,6 +55,9 @@ export class ExpressionWriter {
     private readonly includeDefaults: ReadonlyMap<string, string> = new Map(),
   ) {}
 
+  /** The pieces of each reference rendered so far (see reference). */
+  private readonly rendered = new Map<TemplatePart, readonly Piece[]>();
+
   /** The template pieces for a value split into text and kept pieces. */
   value(split: ReadonlyArray<string | KeptPiece>): Piece[] {
     const template: Piece[] = [];
@@ -111,7 +114,7 @@ export class ExpressionWriter {
   }
 
   /** The template pieces for one reference at the top level of a value. */
-  reference(ref: KeptReference): Piece[] {
+  reference(ref: KeptReference): readonly Piece[] {
     const p = ref.part;
     if (ref.valueless) {
       if (!this.known.has(p.name)) return [{ expr: p.name }];
@@ -119,7 +122,14 @@ export class ExpressionWriter {
       // Unset: the arg is dropped, as Compose drops it.
       return [value === undefined ? { expr: "null" } : value];
     }
-    return this.pieces([p]);
+    // Once per parsed reference: a string repeated across services shares its parts (KeptVariables.template),
+    // and the pieces depend only on them and this writer.
+    let pieces = this.rendered.get(p);
+    if (pieces === undefined) {
+      pieces = this.pieces([p]);
+      this.rendered.set(p, pieces);
+    }
+    return pieces;
   }
 
   /** Template pieces for parts: literal text, and an expression per reference to a kept variable. */

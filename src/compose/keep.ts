@@ -147,6 +147,22 @@ export class KeptVariables {
 
   /** The include being loaded, while it is (see withScope). */
   private currentScope: IncludeScope | undefined;
+  /**
+   * Each distinct string's parts, parsed once: a project repeats the same references in every service
+   * (`${TAG:-latest}`), and the parts are never changed once parsed. Shared parts also let the expression
+   * writer render each reference once (ExpressionWriter.reference).
+   */
+  private readonly templates = new Map<string, TemplatePart[]>();
+
+  /** `parseTemplate(value)`, once per distinct value; throws InterpolationSyntaxError as it does. */
+  template(value: string): TemplatePart[] {
+    let parts = this.templates.get(value);
+    if (parts === undefined) {
+      parts = parseTemplate(value);
+      this.templates.set(value, parts);
+    }
+    return parts;
+  }
 
   get scope(): IncludeScope | undefined {
     return this.currentScope;
@@ -322,7 +338,7 @@ function keepString(value: string, segs: readonly string[], kept: KeptVariables,
   const path = () => segs.join(".");
   let parts: TemplatePart[];
   try {
-    parts = parseTemplate(value);
+    parts = kept.template(value);
   } catch (e) {
     if (e instanceof InterpolationSyntaxError) throw new InterpolationError(path(), e);
     throw e;

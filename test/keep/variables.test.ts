@@ -16,6 +16,8 @@ import {
   type Diagnostic,
 } from "../../src/index";
 import * as path from "node:path";
+import { InterpolationSyntaxError } from "../../src/compose/interpolate";
+import { KeptVariables } from "../../src/compose/keep";
 import { tempProject } from "../support/run";
 
 function keep(compose: string, options: { env?: Record<string, string>; files?: Record<string, string> } = {}) {
@@ -682,4 +684,36 @@ describe("variables from an included project's env file (issue #13, item 3)", ()
     });
     expect(r.bake.variable).toEqual({ V: { default: "outer" }, W: { default: "inner" } });
   });
+});
+
+// A string repeated across services is parsed once and each reference rendered once per writer
+// (KeptVariables.template, ExpressionWriter.reference): an included project whose env file sets the variable
+// has a writer of its own, and must not get the main project's rendering, nor give it its own.
+test("one string in many services and in an include with its own value: each written for its project", () => {
+  const build = (name: string) => `  ${name}:\n    build:\n      context: .\n      args:\n        X: "\${V:-d}"\n`;
+  const r = keep(
+    `include:\n  - path: sub/compose.yaml\n    env_file: sub/.env\nservices:\n${build("a")}${build("a2")}`,
+    {
+      files: { "sub/compose.yaml": `services:\n${build("b")}`, "sub/.env": "V=sub\n" },
+    },
+  );
+  const x = (t: string) => (r.bake.target[t]!.args as Record<string, BakeString>).X;
+  const main = { template: [{ expr: 'V == null || V == "" ? "d" : V' }] };
+  expect(x("a")).toEqual(main);
+  expect(x("a2")).toEqual(main);
+  expect(x("b")).toEqual({ template: [{ expr: 'V == "" ? "d" : (V == null ? "sub" : V)' }] });
+  expect(r.bake.variable.V).toEqual({ type: "string", default: null });
+});
+
+test("KeptVariables.template parses each distinct string once, and a bad one every time it is asked", () => {
+  const kept = new KeptVariables();
+  const parts = kept.template("a${V:-${W}}b");
+  expect(kept.template("a${V:-${W}}b")).toBe(parts);
+  expect(kept.template("a${V:-${W}}c")).not.toBe(parts);
+  expect(parts).toEqual([
+    { kind: "text", text: "a" },
+    expect.objectContaining({ kind: "var", name: "V", op: ":-", arg: [expect.objectContaining({ name: "W" })] }),
+    { kind: "text", text: "b" },
+  ]);
+  for (let i = 0; i < 2; i++) expect(() => kept.template("${V")).toThrow(InterpolationSyntaxError);
 });
