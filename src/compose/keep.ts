@@ -153,6 +153,8 @@ export class KeptVariables {
    * writer render each reference once (ExpressionWriter.reference).
    */
   private readonly templates = new Map<string, TemplatePart[]>();
+  /** The token of each bare reference (`{ part }`), by its parts and the include it was written in. */
+  private readonly bareTokens = new Map<TemplatePart, Map<IncludeScope | undefined, string>>();
 
   /** `parseTemplate(value)`, once per distinct value; throws InterpolationSyntaxError as it does. */
   template(value: string): TemplatePart[] {
@@ -180,10 +182,22 @@ export class KeptVariables {
   }
 
   token(ref: KeptPiece): string {
-    this.references.push(
-      ref.kind === undefined && this.currentScope !== undefined ? { ...ref, scope: this.currentScope } : ref,
-    );
-    return encodeToken(this.references.length - 1);
+    // A bare reference to parts already given a token in this scope is that token: a string repeated across
+    // services shares its parts (template), so it stays one string, split and rendered once downstream.
+    const bare = ref.kind === undefined && Object.keys(ref).length === 1;
+    const scope = this.currentScope;
+    if (bare) {
+      const known = this.bareTokens.get(ref.part)?.get(scope);
+      if (known !== undefined) return known;
+    }
+    this.references.push(ref.kind === undefined && scope !== undefined ? { ...ref, scope } : ref);
+    const token = encodeToken(this.references.length - 1);
+    if (bare) {
+      let byScope = this.bareTokens.get(ref.part);
+      if (byScope === undefined) this.bareTokens.set(ref.part, (byScope = new Map()));
+      byScope.set(scope, token);
+    }
+    return token;
   }
 
   /**

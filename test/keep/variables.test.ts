@@ -16,7 +16,7 @@ import {
   type Diagnostic,
 } from "../../src/index";
 import * as path from "node:path";
-import { InterpolationSyntaxError } from "../../src/compose/interpolate";
+import { InterpolationSyntaxError, type TemplatePart } from "../../src/compose/interpolate";
 import { KeptVariables } from "../../src/compose/keep";
 import { tempProject } from "../support/run";
 
@@ -716,4 +716,20 @@ test("KeptVariables.template parses each distinct string once, and a bad one eve
     { kind: "text", text: "b" },
   ]);
   for (let i = 0; i < 2; i++) expect(() => kept.template("${V")).toThrow(InterpolationSyntaxError);
+});
+
+test("a bare reference to the same parts in the same include is one token; anything else a token of its own", () => {
+  const kept = new KeptVariables();
+  const part = kept.template("${V:-d}")[0] as Extract<TemplatePart, { kind: "var" }>;
+  const token = kept.token({ part });
+  expect(kept.token({ part })).toBe(token);
+  const scope = { values: new Map([["V", "x"]]), source: "sub/compose.yaml" };
+  const scoped = kept.withScope(scope, () => kept.token({ part }));
+  expect(scoped).not.toBe(token);
+  expect(kept.withScope(scope, () => kept.token({ part }))).toBe(scoped);
+  expect(kept.split(scoped)).toEqual([{ part, scope }]);
+  // A reference with more to it (a value-less arg) is never merged with another.
+  expect(kept.token({ part, valueless: true })).not.toBe(kept.token({ part, valueless: true }));
+  // The same text parsed apart (another string) is other parts: other tokens, as before.
+  expect(kept.token({ part: kept.template("a${V:-d}")[1] as typeof part })).not.toBe(token);
 });
