@@ -115,6 +115,10 @@ export class PathTable<T> {
  */
 export class PathCursor<T> {
   private readonly children = new Map<string, PathCursor<T> | undefined>();
+  /** The segments rows name literally at this depth (not `*`); made on the first step down. */
+  private named: Set<string> | undefined;
+  /** The one cursor for every key no row names (the `*` rows): the services of a project share it. */
+  private wildcard: PathCursor<T> | undefined | null = null;
 
   constructor(
     private readonly rows: ReadonlyArray<readonly [PathPattern, T]>,
@@ -129,14 +133,26 @@ export class PathCursor<T> {
 
   /** The cursor one `key` below, or undefined when no row matches there or further below. */
   child(key: string): PathCursor<T> | undefined {
+    this.named ??= new Set(
+      this.rows.map((row) => row[0].segments[this.depth]).filter((s): s is string => s !== undefined && s !== "*"),
+    );
+    if (!this.named.has(key)) {
+      // The same rows for every such key: one cursor, and one walk below it, for all of them.
+      if (this.wildcard === null) this.wildcard = this.below(key);
+      return this.wildcard;
+    }
     if (this.children.has(key)) return this.children.get(key);
+    const next = this.below(key);
+    this.children.set(key, next);
+    return next;
+  }
+
+  private below(key: string): PathCursor<T> | undefined {
     const rows = this.rows.filter((row) => {
       const s = row[0].segments[this.depth];
       return s !== undefined && (s === "*" || s === key);
     });
-    const next = rows.length === 0 ? undefined : new PathCursor(rows, this.depth + 1);
-    this.children.set(key, next);
-    return next;
+    return rows.length === 0 ? undefined : new PathCursor(rows, this.depth + 1);
   }
 }
 

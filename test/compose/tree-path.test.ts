@@ -24,11 +24,17 @@ function mayMatchBelow(path: readonly string[]): boolean {
   });
 }
 
+/** One root for every run of the second property: the cursors it hands out (and shares) are walked again and again. */
+const sharedRoot = table.cursor();
+
 describe("PathCursor", () => {
-  test("a walk key by key agrees with PathTable.get and stops where no pattern can match", () =>
+  test.each([
+    ["a fresh cursor", () => table.cursor()],
+    ["one cursor walked again and again (shared steps for keys no row names)", () => sharedRoot],
+  ])("%s: a walk key by key agrees with PathTable.get and stops where no pattern can match", (_name, root) =>
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...KEYS, "networks", "labels"), { maxLength: 5 }), (keys) => {
-        let cursor: PathCursor<number> | undefined = table.cursor();
+      fc.property(fc.array(fc.constantFrom(...KEYS, "networks", "labels", "c", "svc0"), { maxLength: 5 }), (keys) => {
+        let cursor: PathCursor<number> | undefined = root();
         for (let i = 0; i < keys.length && cursor; i++) {
           cursor = cursor.child(keys[i]!);
           const path = keys.slice(0, i + 1);
@@ -37,16 +43,21 @@ describe("PathCursor", () => {
         }
       }),
       { numRuns: 3000 },
-    ));
+    ),
+  );
 
   test("the first row in the table's order wins", () => {
     const c = table.cursor().child("services")?.child("a")?.child("build")?.child("args");
     expect(c?.value).toBe(1);
   });
 
-  test("a cursor is reused for a key asked again", () => {
+  test("a cursor is reused for a key asked again, and shared by the keys no row names", () => {
     const root = table.cursor();
     expect(root.child("services")).toBe(root.child("services"));
     expect(root.child("services")?.child("x")?.child("nothing")).toBeUndefined();
+    const services = root.child("services")!;
+    expect(services.child("x")).toBe(services.child("y"));
+    expect(services.child("a")).not.toBe(services.child("x"));
+    expect(services.child("a")?.child("build")?.child("args")?.value).toBe(1);
   });
 });
