@@ -313,7 +313,11 @@ function targets(by, t) {
       const mine = [r.ours, r.oursHcl].filter((m) => m && m.rss !== undefined && !m.error).map((m) => m.rss);
       if (mine.length === 0 || !c || c.rss === undefined || c.error) continue;
       const peak = Math.max(...mine);
-      row(`${n} services: peak memory (JSON and HCL) at most compose's`, `${mb(peak)} vs ${mb(c.rss)}`, peak <= c.rss);
+      row(
+        `${n.toLocaleString("en")} services: peak memory (JSON and HCL) at most compose's`,
+        `${mb(peak)} vs ${mb(c.rss)}`,
+        peak <= c.rss,
+      );
     }
   }
   return out;
