@@ -157,6 +157,13 @@ function readEnvFiles(state: EnvironmentState, options: EnvFileOptions, disabled
       if (mustExist) fail("env-file-directory", `${abs} is a directory`, options.includeAt);
       continue;
     }
+    // A pipe, socket or device as `.env` or an include's env file (a committed symlink to `/dev/tty`) could make a
+    // hook wait forever: refused, but for `/dev/null` (empty). `--env-file` and COMPOSE_ENV_FILES may name any
+    // (`--env-file <(…)`).
+    if (!stat.isFile && (!mustExist || options.includeAt !== undefined)) {
+      if (options.fs.realpath(abs) === "/dev/null") continue;
+      fail("env-file-not-regular", `open ${abs}: not a regular file`, options.includeAt);
+    }
     let bytes: Uint8Array | undefined;
     options.inputs?.add(abs);
     try {

@@ -46,7 +46,8 @@ export interface ExtendsContext {
   readonly file: string;
   readonly placeOf: PlaceOf;
   /** Reads another file raw: parsed and interpolated documents merged into one mapping. */
-  readonly readRaw: (file: string) => RawFile;
+  /** The file at `file`, named by the `extends` at `place`. */
+  readonly readRaw: (file: string, place: SourcePos | undefined) => RawFile;
   /** `!reset` / `!override` paths of the document the services come from. */
   readonly tagPaths: readonly string[][];
 }
@@ -108,7 +109,7 @@ export function resolveExtends(
     } else {
       below.set(name, 1);
       const abs = path.resolve(ctx.resourceDir, expandUser(file, ctx.home));
-      const raw = ctx.readRaw(abs);
+      const raw = ctx.readRaw(abs, ctx.placeOf(where));
       const other = isMap(raw.model.services) ? raw.model.services : emptyDict<PlainMap>();
       if (!hasOwn(other, baseName)) {
         fail(

@@ -5,7 +5,7 @@
  */
 import * as path from "../platform/path";
 import { dictCopy, hasOwn, own, emptyDict } from "../dict";
-import { CompileError, SourceFile, fail } from "../diagnostics";
+import { CompileError, SourceFile, fail, type SourcePos } from "../diagnostics";
 import { applyEnvFiles } from "./environment";
 import { committedIncludeValues } from "./include-env";
 import { resolveExtends, type RawFile } from "./extends";
@@ -26,7 +26,7 @@ import { expandUser, resolveRawSecretPaths, resolveRawServicePaths } from "./pat
 import { decodeComposeSource } from "./yaml";
 import { MAX_FILE_BYTES, parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
 import { fsErrorText, statProblem } from "./discover";
-import { isDirectory, type FileSystem } from "../platform/file-system";
+import { isDirectory, isSpecialFile, type FileSystem } from "../platform/file-system";
 import { keepValue, type KeptVariables } from "./keep";
 import { isKeptSshItem } from "./keep-ssh";
 import { hasToken } from "./keep-token";
@@ -97,9 +97,9 @@ export function loadRawModel(documents: readonly ParsedDocument[], workingDir: s
         file: doc.file.path,
         placeOf,
         tagPaths: [...doc.resetPaths, ...doc.overridePaths],
-        readRaw: (file) => {
+        readRaw: (file, place) => {
           let raw = rawFiles.get(file);
-          if (!raw) rawFiles.set(file, (raw = readRawFile(file, ctx)));
+          if (!raw) rawFiles.set(file, (raw = readRawFile(file, ctx, place)));
           return raw;
         },
       });
@@ -215,6 +215,15 @@ function checkCanonicalEmptyNames(model: PlainMap, next: PlainMap, placeOf: Plac
   }
 }
 
+/**
+ * Refuses a Compose file that another file names (`include`, `extends`) when it is a pipe, socket or device: a
+ * committed symlink to `/dev/tty` or `/dev/stdin` would make a hook wait forever. Only `-f` may name one (`-f
+ * <(…)` is the user's own choice); docker compose reads any of them.
+ */
+function notRegular(file: string, place: SourcePos | undefined): never {
+  fail("compose-file-not-regular", `open ${file}: not a regular file`, place);
+}
+
 /** Names standard input in `-f -`, as in docker compose. */
 export const STDIN = "-";
 
@@ -309,8 +318,9 @@ function literalText(value: string): string | undefined {
   }
 }
 
-/** A file reached through `extends`: its documents interpolated and merged, nothing else. */
-function readRawFile(file: string, ctx: RawModelContext): RawFile {
+/** A file reached through `extends` (at `place`): its documents interpolated and merged, nothing else. */
+function readRawFile(file: string, ctx: RawModelContext, place: SourcePos | undefined): RawFile {
+  if (isSpecialFile(ctx.fs, file)) notRegular(file, place);
   let model: PlainMap = emptyDict<PlainMap>();
   const tagPaths: string[][] = [];
   // Its own extends are resolved later, service by service (extends.ts): their positions go under all its documents.
@@ -373,6 +383,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
       const problem = statProblem(ctx.fs, f);
       if (problem) fail("include-missing", `open ${f}: ${problem}`, doc.positions.get(where));
       if (isDirectory(ctx.fs, f)) fail("compose-file-directory", `read ${f}: is a directory`, doc.positions.get(where));
+      if (isSpecialFile(ctx.fs, f)) notRegular(f, doc.positions.get(where));
     }
     if (stack.includes(files[0]!)) {
       fail(

@@ -61,6 +61,15 @@ export function isFile(fs: FileSystem, p: string): boolean {
   return statOrUndefined(fs, p)?.isFile ?? false;
 }
 
+/**
+ * Whether `p` is there but neither a regular file nor a folder: a named pipe, a socket or a device (`/dev/tty`,
+ * `/dev/stdin`), whose reading may wait for a writer or a keyboard forever.
+ */
+export function isSpecialFile(fs: FileSystem, p: string): boolean {
+  const s = statOrUndefined(fs, p);
+  return s !== undefined && !s.isFile && !s.isDirectory;
+}
+
 export function isDirectory(fs: FileSystem, p: string): boolean {
   return statOrUndefined(fs, p)?.isDirectory ?? false;
 }

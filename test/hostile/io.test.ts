@@ -3,7 +3,7 @@
  * folder, under a file, in a read-only folder, at a FIFO or a symlink. docker compose 2.40.3's answers for the
  * env files are quoted; `-o` has no docker compose equivalent (shell `>` semantics are the model).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BIN, fixedEnv, runCli } from "../support/run";
@@ -128,6 +128,96 @@ describe("hostile env files", () => {
     const r = spawnSync(BIN, ["--env-file", "ci.env", "-o", OUTPUT], { cwd: dir, env: fixedEnv(), encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(dir, "INJECTED"))).toBe(false);
+  });
+});
+
+/** Runs the CLI with a deadline: a read that waits for a writer must fail the test, not hang the suite. */
+function runWithDeadline(dir: string, args: string[]) {
+  const r = spawnSync(process.execPath, ["--", BIN, ...args, "-o", OUTPUT], {
+    cwd: dir,
+    env: fixedEnv(),
+    encoding: "utf8",
+    timeout: 15_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function mkfifo(file: string): void {
+  const r = spawnSync("mkfifo", [file]);
+  if (r.status !== 0) throw new Error(`mkfifo ${file} failed`);
+}
+
+// Was: waiting forever for a writer. A committed symlink to `/dev/tty` or `/dev/stdin` does the same in a hook
+// run from a terminal; git cannot commit a FIFO, but a test can make one. Docker compose reads any of them.
+describe("pipes and devices named by the project's files are refused, never waited on", () => {
+  const BUILD = "services:\n  web:\n    build: .\n";
+  test.each<[string, Record<string, string>, string, string, "line" | "none"]>([
+    [".env", { "compose.yaml": BUILD }, ".env", "env-file-not-regular", "none"],
+    [
+      "an include",
+      { "compose.yaml": `include:\n  - ./p.yaml\n${BUILD}` },
+      "p.yaml",
+      "compose-file-not-regular",
+      "line",
+    ],
+    [
+      "an extends file",
+      { "compose.yaml": "services:\n  web:\n    build: .\n    extends:\n      file: ./p.yaml\n      service: x\n" },
+      "p.yaml",
+      "compose-file-not-regular",
+      "line",
+    ],
+    [
+      "an include's env_file",
+      {
+        "compose.yaml": `include:\n  - path: sub.yaml\n    env_file: ./p.env\n${BUILD}`,
+        "sub.yaml": "services:\n  sub:\n    build: .\n",
+      },
+      "p.env",
+      "env-file-not-regular",
+      "line",
+    ],
+  ])("%s", (_name, files, fifo, code, position) => {
+    const dir = hostileProject(files);
+    mkfifo(path.join(dir, fifo));
+    expectCleanFailure(runWithDeadline(dir, []), dir, {
+      position,
+      message: `open ${dir}/${fifo}: not a regular file [${code}]`,
+    });
+    expectOutputUntouched(dir);
+  });
+
+  test("`.env` linked to /dev/null reads as empty, as in docker compose", () => {
+    const dir = hostileProject(COMPOSE);
+    fs.symlinkSync("/dev/null", path.join(dir, ".env"));
+    const r = runWithDeadline(dir, ["--resolve"]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr: expect.stringMatching(/^compose2bake: wrote [^\n]*\n$/),
+    });
+    expect(argA(dir)).toBe("default");
+  });
+
+  // Env files are read more than once (COMPOSE_* variables first, as docker compose does), so `--env-file <(…)`
+  // reads as empty the second time, for docker compose as for us: only `-f` is shown here.
+  test("-f given on the command line may still be a pipe (`-f <(…)`)", async () => {
+    const dir = hostileProject({ "c.yaml": COMPOSE["compose.yaml"] });
+    mkfifo(path.join(dir, "compose.pipe"));
+    // The writer in the background, as a shell's process substitution would start it.
+    const writer = spawn("sh", ["-c", "cat c.yaml > compose.pipe"], { cwd: dir, stdio: "ignore" });
+    const cli = spawn(
+      process.execPath,
+      ["--", BIN, "-f", "compose.pipe", "--project-directory", dir, "--resolve", "-o", OUTPUT],
+      { cwd: dir, env: fixedEnv({ A: "from-env" }), stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    cli.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const deadline = setTimeout(() => cli.kill(), 15_000);
+    const status = await new Promise<number | null>((resolve) => cli.on("close", resolve));
+    clearTimeout(deadline);
+    writer.kill();
+    expect({ status, stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^compose2bake: wrote [^\n]*\n$/) });
+    expect(argA(dir)).toBe("from-env");
   });
 });
 
