@@ -37,10 +37,12 @@ export function nonEmpty(s: string | undefined): string | undefined {
  * Tables read for every service give the path split once (`["deploy", "resources", "limits"]`).
  */
 export function valueAt(raw: PlainMap, place: string | readonly string[]): PlainValue | undefined {
+  const keys = typeof place === "string" ? place.split(".") : place;
   let v: PlainValue | undefined = raw;
-  for (const key of typeof place === "string" ? place.split(".") : place) {
+  // Indexed: asked for many places of every service, mostly before V8 optimises it (a for-of step allocates).
+  for (let i = 0; i < keys.length; i++) {
     if (!isMap(v)) return undefined;
-    v = v[key];
+    v = v[keys[i]!];
   }
   return v;
 }
