@@ -53,6 +53,8 @@ export class ExpressionWriter {
      * variable is never unset here: `V == null ? "<value>" : V`.
      */
     private readonly includeDefaults: ReadonlyMap<string, string> = new Map(),
+    /** References written more than once (KeptVariables.sharedParts): rendered once each. */
+    private readonly sharedParts: ReadonlySet<TemplatePart> = new Set(),
   ) {}
 
   /** The pieces of each reference rendered so far (see reference). */
@@ -122,8 +124,10 @@ export class ExpressionWriter {
       // Unset: the arg is dropped, as Compose drops it.
       return [value === undefined ? { expr: "null" } : value];
     }
-    // Once per parsed reference: a string repeated across services shares its parts (KeptVariables.template),
-    // and the pieces depend only on them and this writer.
+    // Once per parsed reference written more than once: a string repeated across services shares its parts
+    // (KeptVariables.template), and the pieces depend only on them and this writer. Others are not remembered
+    // (a file of 10,000 distinct references would fill the table for nothing).
+    if (!this.sharedParts.has(p)) return this.pieces([p]);
     let pieces = this.rendered.get(p);
     if (pieces === undefined) {
       pieces = this.pieces([p]);

@@ -181,12 +181,13 @@ export function applyKeptVariables(
               splitOf,
               writerFor,
               new Map(names.map((n): [string, string] => [n, scope.values.get(n)!])),
+              kept.sharedParts,
             );
       scoped.set(scope, w);
     }
     return w;
   };
-  const expr: ExpressionWriter = new ExpressionWriter(nullable, known, splitOf, writerFor);
+  const expr: ExpressionWriter = new ExpressionWriter(nullable, known, splitOf, writerFor, undefined, kept.sharedParts);
 
   // Second pass: rewrite strings into templates.
   const rewrite = (s: BakeString, attr: string): BakeString => {

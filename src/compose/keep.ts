@@ -153,8 +153,11 @@ export class KeptVariables {
    * writer render each reference once (ExpressionWriter.reference).
    */
   private readonly templates = new Map<string, TemplatePart[]>();
-  /** The token of each bare reference (`{ part }`), by its parts and the include it was written in. */
-  private readonly bareTokens = new Map<TemplatePart, Map<IncludeScope | undefined, string>>();
+  /** The token of each bare reference (`{ part }`) by its parts: outside any include, then per include. */
+  private readonly bareTokens = new Map<TemplatePart, string>();
+  private readonly scopedBareTokens = new Map<IncludeScope, Map<TemplatePart, string>>();
+  /** The parts whose bare token was asked for more than once: the references worth rendering once (expression.ts). */
+  readonly sharedParts = new Set<TemplatePart>();
 
   /** `parseTemplate(value)`, once per distinct value; throws InterpolationSyntaxError as it does. */
   template(value: string): TemplatePart[] {
@@ -184,19 +187,22 @@ export class KeptVariables {
   token(ref: KeptPiece): string {
     // A bare reference to parts already given a token in this scope is that token: a string repeated across
     // services shares its parts (template), so it stays one string, split and rendered once downstream.
-    const bare = ref.kind === undefined && Object.keys(ref).length === 1;
     const scope = this.currentScope;
-    if (bare) {
-      const known = this.bareTokens.get(ref.part)?.get(scope);
-      if (known !== undefined) return known;
+    let bare: Map<TemplatePart, string> | undefined;
+    const part = ref.kind === undefined && Object.keys(ref).length === 1 ? ref.part : undefined;
+    if (part !== undefined) {
+      if (scope === undefined) bare = this.bareTokens;
+      else if ((bare = this.scopedBareTokens.get(scope)) === undefined)
+        this.scopedBareTokens.set(scope, (bare = new Map()));
+      const known = bare.get(part);
+      if (known !== undefined) {
+        this.sharedParts.add(part);
+        return known;
+      }
     }
     this.references.push(ref.kind === undefined && scope !== undefined ? { ...ref, scope } : ref);
     const token = encodeToken(this.references.length - 1);
-    if (bare) {
-      let byScope = this.bareTokens.get(ref.part);
-      if (byScope === undefined) this.bareTokens.set(ref.part, (byScope = new Map()));
-      byScope.set(scope, token);
-    }
+    if (part !== undefined) bare?.set(part, token);
     return token;
   }
 

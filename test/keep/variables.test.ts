@@ -722,7 +722,10 @@ test("a bare reference to the same parts in the same include is one token; anyth
   const kept = new KeptVariables();
   const part = kept.template("${V:-d}")[0] as Extract<TemplatePart, { kind: "var" }>;
   const token = kept.token({ part });
+  expect(kept.sharedParts.has(part)).toBe(false);
   expect(kept.token({ part })).toBe(token);
+  // Written twice: the expression writer renders it once (ExpressionWriter.reference); others are not remembered.
+  expect(kept.sharedParts.has(part)).toBe(true);
   const scope = { values: new Map([["V", "x"]]), source: "sub/compose.yaml" };
   const scoped = kept.withScope(scope, () => kept.token({ part }));
   expect(scoped).not.toBe(token);
