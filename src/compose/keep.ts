@@ -153,9 +153,8 @@ export class KeptVariables {
    * writer render each reference once (ExpressionWriter.reference).
    */
   private readonly templates = new Map<string, TemplatePart[]>();
-  /** The token of each bare reference (`{ part }`) by its parts: outside any include, then per include. */
-  private readonly bareTokens = new Map<TemplatePart, string>();
-  private readonly scopedBareTokens = new Map<IncludeScope, Map<TemplatePart, string>>();
+  /** The token of each bare reference (`{ part }`), by the include it was written in (none: undefined), then parts. */
+  private readonly bareTokens = new Map<IncludeScope | undefined, Map<TemplatePart, string>>();
   /** The parts whose bare token was asked for more than once: the references worth rendering once (expression.ts). */
   readonly sharedParts = new Set<TemplatePart>();
 
@@ -191,9 +190,8 @@ export class KeptVariables {
     let bare: Map<TemplatePart, string> | undefined;
     const part = ref.kind === undefined && Object.keys(ref).length === 1 ? ref.part : undefined;
     if (part !== undefined) {
-      if (scope === undefined) bare = this.bareTokens;
-      else if ((bare = this.scopedBareTokens.get(scope)) === undefined)
-        this.scopedBareTokens.set(scope, (bare = new Map()));
+      bare = this.bareTokens.get(scope);
+      if (bare === undefined) this.bareTokens.set(scope, (bare = new Map()));
       const known = bare.get(part);
       if (known !== undefined) {
         this.sharedParts.add(part);
