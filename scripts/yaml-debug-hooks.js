@@ -7,19 +7,23 @@
  * both hooks out, and the benchmark's yaml-only floor (bench/run.js) measures the Parser the same way.
  */
 const HOOKS = [
-  { file: /[\\/]parse[\\/]parser\.js$/, read: "node_process.env.LOG_TOKENS" },
-  { file: /[\\/]compose[\\/]composer\.js$/, read: "node_process.env.LOG_STREAM" },
+  { file: "parse/parser.js", read: "node_process.env.LOG_TOKENS" },
+  { file: "compose/composer.js", read: "node_process.env.LOG_STREAM" },
 ];
 
-/** Matches the yaml package's files that hold a debug hook. */
-const HOOKED_FILES = /[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/;
+/** Matches the yaml package's files that hold a debug hook (an esbuild filter: Go's regexp syntax). */
+const HOOKED_FILES = new RegExp(
+  `[\\\\/]node_modules[\\\\/]yaml[\\\\/]dist[\\\\/](${HOOKS.map((h) => h.file.replace(/[./]/g, (c) => (c === "/" ? "[\\\\/]" : "\\."))).join("|")})$`,
+);
 
 /**
- * `text` (the source of the file at `file`, in the yaml package's dist folder or a copy of it) with its debug hook read as `false`. Throws if the hook is not
- * there exactly once: a new version of the package must have its debug hooks looked at again.
+ * `text` (the source of the file at `file`, in the yaml package's dist folder or a copy of it) with its debug hook
+ * read as `false`. Throws if the hook is not there exactly once: a new version of the package must have its debug
+ * hooks looked at again.
  */
 function withoutDebugHook(file, text) {
-  const hook = HOOKS.find((h) => h.file.test(file));
+  const normal = file.replace(/\\/g, "/");
+  const hook = HOOKS.find((h) => normal.endsWith(`/${h.file}`));
   if (!hook) throw new Error(`${file}: not a yaml file with a debug hook`);
   const parts = text.split(hook.read);
   if (parts.length !== 2) throw new Error(`${file}: expected ${hook.read} once, found it ${parts.length - 1} times`);
