@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, UsageError, type Args } from "./args";
 import { collectGarbage } from "./collect-garbage";
+import { OptimizingCompiler } from "./optimizing-compiler";
 import { outputFormatProblem } from "../emit";
 import { writeStderr, writeStdout } from "./stdout";
 
@@ -33,6 +34,12 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * The run is the whole process (the `compose2bake` command), so it may tune V8 for itself: TurboFan
+   * (optimizing-compiler.ts) and a collection after a large file (collect-garbage.ts). Off for a caller that
+   * runs main() inside its own process, such as the tests.
+   */
+  readonly ownsProcess?: boolean;
 }
 
 const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
@@ -100,6 +107,7 @@ function processIO(): CliIO {
     env: process.env,
     stdout: writeStdout,
     stderr: writeStderr,
+    ownsProcess: true,
   };
 }
 
@@ -114,6 +122,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (args.output === "") throw new UsageError("-o/--output needs a file name (or - for stdout)");
   const toStdout = args.output === "-";
   if (toStdout && args.check) throw new UsageError("--check needs the file to compare with, not -o -");
+  const compiler = io.ownsProcess ? new OptimizingCompiler() : undefined;
   const options = withConfig(
     {
       cwd: io.cwd,
@@ -128,8 +137,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
       absolutePaths: args["absolute-paths"],
       variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
+      onFileRead: (_file, size) => compiler?.fileRead(size),
       onFileParsed: (_file, size, values) => {
-        if (size >= LARGE_FILE && values >= MANY_VALUES) collectGarbage();
+        compiler?.fileParsed(size, values);
+        if (io.ownsProcess && size >= LARGE_FILE && values >= MANY_VALUES) collectGarbage();
       },
     },
     found && toStdout ? { ...found, output: undefined } : found,

@@ -46,6 +46,11 @@ export interface LoadOptions {
    */
   readonly fs?: FileSystem;
   /**
+   * Called after each of the project's files is read and before it is parsed, with its size in characters (the
+   * CLI's compiler hook).
+   */
+  readonly onFileRead?: (file: string, size: number) => void;
+  /**
    * Called after each of the project's files is parsed, with its size in characters and how many values the walk
    * reached, a value reached again through `<<` or an alias counting again (the CLI's memory hook).
    */
@@ -113,6 +118,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin;
   const documents = files.flatMap((f) => {
     const source = readSource(fs, f, readStdin, inputs);
+    options.onFileRead?.(f, source.text.length);
     const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
     options.onFileParsed?.(
       f,
