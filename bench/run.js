@@ -36,15 +36,19 @@ const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 // We compose our values from that CST (src/compose/yaml/cst.ts), not from the package's Document, so
 // parseAllDocuments (CST and Document) would measure work and memory that a run does not have. The Parser is
 // the one the bundle ships: its modules alone, without the debug hook that reads process.env for every token
-// (scripts/yaml-debug-hooks.js), from a patched copy of the package's dist folder in `dir`.
+// (scripts/yaml-debug-hooks.js), from a patched copy of the package's dist folder in `dir`, and with V8's
+// optimizing compiler on or off as the CLI has it for a file of that size (src/cli/optimizing-compiler.ts).
 function yamlOnlyScript(dir) {
   const dist = path.dirname(require.resolve("yaml", { paths: [root] }));
   fs.cpSync(dist, dir, { recursive: true });
   const parser = path.join(dir, "parse", "parser.js");
   fs.writeFileSync(parser, withoutDebugHook(parser, fs.readFileSync(parser, "utf8")));
+  const compiler = path.join(root, "dist", "src", "cli", "optimizing-compiler.js");
   return (
     `const { Parser } = require(${JSON.stringify(parser)});` +
-    'for (const token of new Parser().parse(require("fs").readFileSync("compose.yaml", "utf8")));'
+    'const text = require("fs").readFileSync("compose.yaml", "utf8");' +
+    `new (require(${JSON.stringify(compiler)}).OptimizingCompiler)().fileRead(text.length);` +
+    "for (const token of new Parser().parse(text));"
   );
 }
 
@@ -235,7 +239,7 @@ function main() {
   out.push(...targets(by, t));
   out.push("", "## The YAML parse alone", "");
   out.push(
-    "What the `yaml` package's part of our parse alone costs on each file (its `Parser`, lexer and CST, over the whole file, in a fresh `node`, without our bundle: loading the bundle adds the start-up table's difference), next to the whole run:",
+    "What the `yaml` package's part of our parse alone costs on each file (its `Parser`, lexer and CST, over the whole file, in a fresh `node`, without our bundle: loading the bundle adds the start-up table's difference; with V8's optimizing compiler on or off as the CLI sets it for that size), next to the whole run:",
     "",
   );
   out.push(
