@@ -72,7 +72,17 @@ export class OptimizingCompiler {
   }
 }
 
+/**
+ * Whether this V8 has `--turbofan` (V8 11, Node 20, through V8 14): V8 prints "unrecognized flag" on stderr for a
+ * flag it lacks, so on another version the CLI changes nothing rather than write that on every run.
+ */
+export function knowsTurbofanFlag(v8Version: string): boolean {
+  const major = Number(v8Version.split(".")[0]);
+  return major >= 11 && major <= 14;
+}
+
 function setV8Flags(flags: string): void {
+  if (!knowsTurbofanFlag(process.versions.v8)) return;
   // Required here, not at load: a run on a small file never needs node:v8 (about 1.5 ms to load).
   (require("node:v8") as typeof V8).setFlagsFromString(flags);
 }

@@ -9,6 +9,7 @@ import {
   LARGE_VALUES,
   LONG_VALUES,
   OptimizingCompiler,
+  knowsTurbofanFlag,
 } from "../../src/cli/optimizing-compiler";
 import { compose2bake } from "../../src/index";
 import { BIN, fixedEnv, tempProject } from "../support/run";
@@ -109,6 +110,14 @@ function runTracingOptimizations(dir: string, args: string[] = []) {
     .filter((line) => line.includes("completed optimizing") && !line.includes("MAGLEV")).length;
   return { status: r.status, stderr: r.stderr, optimized };
 }
+
+test("the flag is only set on the V8 versions known to have it, never to print V8's unrecognized-flag error", () => {
+  expect(knowsTurbofanFlag("11.3.244.8-node.33")).toBe(true); // Node 20
+  expect(knowsTurbofanFlag("12.4.254.21-node.33")).toBe(true); // Node 22
+  expect(knowsTurbofanFlag("10.2.154.26-node.36")).toBe(false); // Node 18: the flag was --opt
+  expect(knowsTurbofanFlag("15.0.0")).toBe(false);
+  expect(knowsTurbofanFlag(process.versions.v8)).toBe(true); // what CI runs
+});
 
 describe("the command line", () => {
   test("a 100-service project is converted without optimizing a single function, and converted the same", () => {
