@@ -13,14 +13,13 @@ import { applyEnvFiles, defaultEnvFiles, liftComposeVariables, startEnvironment 
 import { expandUser } from "./paths";
 import { interpolate, type Lookup } from "./interpolate";
 import { isMap } from "./raw";
-import { loadRawModel, readSource, readStdinOf, STDIN } from "./raw-model";
+import { loadRawModel, parseProjectFile, readStdinOf, STDIN, type FileHooks } from "./raw-model";
 import { LayeredPositions } from "./positions";
 import type { ComposeProject, ComposeService, PositionTable } from "./model";
 import { normalizeBuild, type NormalizeContext } from "./normalize-build";
 import { normalizeSecrets } from "./normalize-secrets";
-import { COMPOSE_YAML_OPTIONS } from "./build-string-map";
 import { chooseProjectName } from "./project-name";
-import { parseComposeYaml, type ParsedDocument, type PlainMap, type PlainValue } from "./yaml";
+import type { ParsedDocument, PlainMap, PlainValue } from "./yaml";
 import { checkDependencies, checkProject, selectProfiles } from "./validate";
 import { KeptVariables } from "./keep";
 import { checkServiceDecoding } from "./decode-service";
@@ -46,12 +45,12 @@ export interface LoadOptions {
    */
   readonly fs?: FileSystem;
   /**
-   * Called after each of the project's files is read and before it is parsed, with its size in characters (the
-   * CLI's compiler hook).
+   * Called after each of the project's Compose files (loaded, included or extended) is read and before it is
+   * parsed, with its size in characters (the CLI's compiler hook).
    */
   readonly onFileRead?: (file: string, size: number) => void;
   /**
-   * Called after each of the project's files is parsed, with its size in characters and how many values the walk
+   * Called after each of the project's Compose files (loaded, included or extended) is parsed, with its size in characters and how many values the walk
    * reached, a value reached again through `<<` or an alias counting again (the CLI's memory hook).
    */
   readonly onFileParsed?: (file: string, size: number, values: number) => void;
@@ -116,17 +115,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   let stdin: Uint8Array | undefined | null = null;
   const readStdin = () =>
     stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin;
-  const documents = files.flatMap((f) => {
-    const source = readSource(fs, f, readStdin, inputs);
-    options.onFileRead?.(f, source.text.length);
-    const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
-    options.onFileParsed?.(
-      f,
-      source.text.length,
-      parsed.reduce((n, d) => n + d.positions.recorded, 0),
-    );
-    return parsed;
-  });
+  const hooks: FileHooks = { onFileRead: options.onFileRead, onFileParsed: options.onFileParsed };
+  const documents = files.flatMap((f) => parseProjectFile(fs, f, hooks, inputs, readStdin));
   if (documents.length === 0 || documents.every((d) => d.value === null)) {
     fail("empty-compose-file", "empty compose file", { file: documents[0]?.file ?? new SourceFile(files[0]!, "") });
   }
@@ -162,6 +152,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     kept,
     includedEnvFileVariables,
     inputs,
+    hooks,
   });
 
   // In keep mode a value-less build arg becomes a reference too: bake drops it when the variable is unset.

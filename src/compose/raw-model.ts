@@ -56,6 +56,14 @@ export interface RawModelContext {
   readonly includedEnvFileVariables?: Map<string, string>;
   /** Collects the absolute path of every file read (the CLI refuses to write over an input). */
   readonly inputs?: Set<string>;
+  /** Told about every Compose file the project reads: the loaded files, includes and extended files. */
+  readonly hooks?: FileHooks;
+}
+
+/** A caller's view of the Compose files a project reads (LoadOptions.onFileRead and onFileParsed). */
+export interface FileHooks {
+  readonly onFileRead?: (file: string, size: number) => void;
+  readonly onFileParsed?: (file: string, size: number, values: number) => void;
 }
 
 export function loadRawModel(documents: readonly ParsedDocument[], workingDir: string, ctx: RawModelContext): PlainMap {
@@ -231,7 +239,7 @@ export const STDIN = "-";
  * Reads and decodes a compose file (at most MAX_FILE_BYTES: `-f /dev/zero` must not read forever); `-` is
  * standard input, read by `readStdin`.
  */
-export function readSource(
+function readSource(
   fs: FileSystem,
   file: string,
   readStdin: () => Uint8Array | undefined = () => readStdinOf(fs),
@@ -256,6 +264,28 @@ export function readSource(
     });
   }
   return decodeComposeSource(file, bytes);
+}
+
+/**
+ * Reads and parses one of the project's Compose files (a loaded file, an include, an extended file), telling
+ * `hooks` its size before the parse and how many values the walk reached after it.
+ */
+export function parseProjectFile(
+  fs: FileSystem,
+  file: string,
+  hooks: FileHooks | undefined,
+  inputs?: Set<string>,
+  readStdin?: () => Uint8Array | undefined,
+): ParsedDocument[] {
+  const source = readSource(fs, file, readStdin, inputs);
+  hooks?.onFileRead?.(file, source.text.length);
+  const parsed = parseComposeYaml(source, COMPOSE_YAML_OPTIONS);
+  hooks?.onFileParsed?.(
+    file,
+    source.text.length,
+    parsed.reduce((n, d) => n + d.positions.recorded, 0),
+  );
+  return parsed;
 }
 
 /** Standard input through the file system, at most MAX_FILE_BYTES; a file system without one has none to give. */
@@ -331,7 +361,7 @@ function readRawFile(file: string, ctx: RawModelContext, place: SourcePos | unde
   positions.add(extended);
   positions.add(documents);
   positions.add(lists);
-  for (const doc of parseComposeYaml(readSource(ctx.fs, file, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS)) {
+  for (const doc of parseProjectFile(ctx.fs, file, ctx.hooks, ctx.inputs)) {
     if (doc.value === null) continue;
     documents.add(doc.positions);
     const value = interpolateDocument(doc, (n) => own(ctx.env, n), ctx.onUnset, ctx.kept);
@@ -427,9 +457,7 @@ function applyIncludes(value: PlainMap, doc: ParsedDocument, workingDir: string,
     for (const name of env.fromFiles) {
       if (!ctx.includedEnvFileVariables?.has(name)) ctx.includedEnvFileVariables?.set(name, env.values[name]!);
     }
-    const documents = files.flatMap((f) =>
-      parseComposeYaml(readSource(ctx.fs, f, undefined, ctx.inputs), COMPOSE_YAML_OPTIONS),
-    );
+    const documents = files.flatMap((f) => parseProjectFile(ctx.fs, f, ctx.hooks, ctx.inputs));
     // Keep mode: references in the include stand for its env files' values when the environment does not set
     // them. Read from the committed files alone (include-env.ts), whatever the environment holds now, so that the
     // output depends only on the files; an outer include's values win, as they are already set when this one's

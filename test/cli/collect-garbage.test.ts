@@ -42,3 +42,29 @@ test("a file large enough for the collection converts exactly as the library con
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(compose2bake({ cwd: dir, env: fixedEnv() }).text);
 });
+
+test("onFileRead and onFileParsed report included and extended files too, each once, read before parsed", () => {
+  const main =
+    "include:\n  - inc/compose.yaml\nservices:\n  web:\n    extends: { file: base.yaml, service: b }\n" +
+    "  api:\n    extends: { file: base.yaml, service: b }\n";
+  const inc = "services:\n  worker:\n    build: ./w\n";
+  const base = "services:\n  b:\n    build: ./b\n";
+  const dir = tempProject({ "compose.yaml": main, "inc/compose.yaml": inc, "base.yaml": base });
+  const seen: string[] = [];
+  compose2bake({
+    cwd: dir,
+    env: fixedEnv(),
+    onFileRead: (file, size) => seen.push(`read ${file.slice(dir.length + 1)} ${size}`),
+    onFileParsed: (file, size, values) => seen.push(`parsed ${file.slice(dir.length + 1)} ${size} ${values}`),
+  });
+  // base.yaml is read once for both services that extend it.
+  expect(seen).toEqual([
+    `read compose.yaml ${main.length}`,
+    // The document, include and its item, services, and for web and api: the service, extends, file, service.
+    `parsed compose.yaml ${main.length} 12`,
+    `read inc/compose.yaml ${inc.length}`,
+    `parsed inc/compose.yaml ${inc.length} 4`,
+    `read base.yaml ${base.length}`,
+    `parsed base.yaml ${base.length} 4`,
+  ]);
+});
