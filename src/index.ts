@@ -184,6 +184,7 @@ function projectInputs(
 // The public API: the one-call compiler, the three stages (load, convert, emit) with the customisation step
 // between the last two, compose2bake.toml, and the diagnostics. Everything else is internal.
 export { loadProject, type LoadOptions } from "./compose/load";
+export type { FileHooks } from "./compose/raw-model";
 export { convertProject, type ConvertOptions } from "./bake/convert";
 export { customizeBake, type BakeCustomization } from "./bake/customize";
 export { emit, type OutputFormat } from "./emit";

@@ -7,8 +7,9 @@
  * same time; from about 1,300 services (400 KB) on, its code wins (1,400 services: 467 ms with it, 534 without).
  *
  * So the CLI turns TurboFan off before the yaml parser starts on a project of COMPILE_LATER characters or more,
- * and back on as soon as what it has read is large: LARGE_INPUT characters, or LARGE_VALUES values (a small file
- * of anchors and aliases can expand to many). In between only V8's interpreter and its baseline compiler run.
+ * and back on as soon as what it has read is large: LARGE_INPUT characters, LARGE_VALUES values (a small file of
+ * anchors and aliases can expand to many), or a few long values (LONG_VALUES). In between only V8's interpreter
+ * and its baseline compiler run.
  * Below COMPILE_LATER nothing changes: the 3 KB file of 10 services gets little compiled, and loading `node:v8`
  * would cost more than that saves. The flag only decides whether V8 starts optimizing a function; V8 reads it
  * each time it considers one, and no function has been optimized yet when it is first set.

@@ -28,7 +28,7 @@ import { judgedValues } from "./written";
 import { checkLabelFiles } from "./label-files";
 import { emptyDict } from "../dict";
 
-export interface LoadOptions {
+export interface LoadOptions extends FileHooks {
   /** Folder that relative command-line paths are resolved from. */
   readonly cwd: string;
   /** The process environment (never read from `process` below the CLI). */
@@ -44,16 +44,6 @@ export interface LoadOptions {
    * inputs' real paths in compose2bake()). Default: Node's file system; memoryFileSystem() holds files in memory.
    */
   readonly fs?: FileSystem;
-  /**
-   * Called after each of the project's Compose files (loaded, included or extended) is read and before it is
-   * parsed, with its size in characters (the CLI's compiler hook).
-   */
-  readonly onFileRead?: (file: string, size: number) => void;
-  /**
-   * Called after each of the project's Compose files (loaded, included or extended) is parsed, with its size in characters and how many values the walk
-   * reached, a value reached again through `<<` or an alias counting again (the CLI's memory hook).
-   */
-  readonly onFileParsed?: (file: string, size: number, values: number) => void;
   readonly projectDirectory?: string;
   readonly projectName?: string;
   readonly envFiles?: readonly string[];
