@@ -37,17 +37,17 @@ const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 // parseAllDocuments (CST and Document) would measure work and memory that a run does not have. The Parser is
 // the one the bundle ships: its modules alone, without the debug hook that reads process.env for every token
 // (scripts/yaml-debug-hooks.js), from a patched copy of the package's dist folder in `dir`, and with V8's
-// optimizing compiler on or off as the CLI has it for a file of that size (src/cli/optimizing-compiler.ts).
+// optimizing compiler and young generation as the CLI sets them for a file of that size (src/cli/v8-tuning.ts).
 function yamlOnlyScript(dir) {
   const dist = path.dirname(require.resolve("yaml", { paths: [root] }));
   fs.cpSync(dist, dir, { recursive: true });
   const parser = path.join(dir, "parse", "parser.js");
   fs.writeFileSync(parser, withoutDebugHook(parser, fs.readFileSync(parser, "utf8")));
-  const compiler = path.join(root, "dist", "src", "cli", "optimizing-compiler.js");
+  const tuning = path.join(root, "dist", "src", "cli", "v8-tuning.js");
   return (
     `const { Parser } = require(${JSON.stringify(parser)});` +
     'const text = require("fs").readFileSync("compose.yaml", "utf8");' +
-    `new (require(${JSON.stringify(compiler)}).OptimizingCompiler)().fileRead(text.length);` +
+    `new (require(${JSON.stringify(tuning)}).V8Tuning)().fileRead(text.length);` +
     "for (const token of new Parser().parse(text));"
   );
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, UsageError, type Args } from "./args";
 import { collectGarbage } from "./collect-garbage";
-import { OptimizingCompiler } from "./optimizing-compiler";
+import { V8Tuning } from "./v8-tuning";
 import { outputFormatProblem } from "../emit";
 import { writeStderr, writeStdout } from "./stdout";
 
@@ -35,8 +35,8 @@ export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /**
-   * The run is the whole process (the `compose2bake` command), so it may tune V8 for itself: TurboFan
-   * (optimizing-compiler.ts) and a collection after a large file (collect-garbage.ts). Off for a caller that
+   * The run is the whole process (the `compose2bake` command), so it may tune V8 for itself: TurboFan and the
+   * young generation (v8-tuning.ts), and a collection after a large file (collect-garbage.ts). Off for a caller that
    * runs main() inside its own process, such as the tests.
    */
   readonly ownsProcess?: boolean;
@@ -122,7 +122,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (args.output === "") throw new UsageError("-o/--output needs a file name (or - for stdout)");
   const toStdout = args.output === "-";
   if (toStdout && args.check) throw new UsageError("--check needs the file to compare with, not -o -");
-  const compiler = io.ownsProcess ? new OptimizingCompiler() : undefined;
+  const tuning = io.ownsProcess ? new V8Tuning() : undefined;
   const options = withConfig(
     {
       cwd: io.cwd,
@@ -137,9 +137,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       outputFile: args.output && !toStdout ? path.resolve(io.cwd, args.output) : undefined,
       absolutePaths: args["absolute-paths"],
       variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
-      onFileRead: (_file, size) => compiler?.fileRead(size),
+      onFileRead: (_file, size) => tuning?.fileRead(size),
       onFileParsed: (_file, size, values) => {
-        compiler?.fileParsed(size, values);
+        tuning?.fileParsed(size, values);
         if (io.ownsProcess && size >= LARGE_FILE && values >= MANY_VALUES) collectGarbage();
       },
     },

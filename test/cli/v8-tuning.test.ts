@@ -1,4 +1,7 @@
-/** The CLI's TurboFan policy (src/cli/optimizing-compiler.ts): when it turns V8's optimizing compiler off and on. */
+/**
+ * The CLI's V8 tuning (src/cli/v8-tuning.ts): when it turns V8's optimizing compiler off and on, and keeps the young
+ * generation small.
+ */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as v8 from "node:v8";
@@ -8,82 +11,85 @@ import {
   LARGE_INPUT,
   LARGE_VALUES,
   LONG_VALUES,
-  OptimizingCompiler,
-  knowsTurbofanFlag,
-} from "../../src/cli/optimizing-compiler";
+  V8Tuning,
+  knowsTuningFlags,
+} from "../../src/cli/v8-tuning";
 import { compose2bake } from "../../src/index";
 import { BIN, fixedEnv, tempProject } from "../support/run";
 
-// main() with ownsProcess must reach V8 through this mock: the test process keeps its own TurboFan.
+// main() with ownsProcess must reach V8 through this mock: the test process keeps its own V8 flags.
 jest.mock("node:v8", () => ({ ...jest.requireActual<typeof v8>("node:v8"), setFlagsFromString: jest.fn() }));
 const setFlagsFromString = v8.setFlagsFromString as jest.MockedFunction<typeof v8.setFlagsFromString>;
 
 /** The flags the policy sets while a run reads `files`: [characters, values] each. */
 function flagsFor(files: Array<[number, number]>): string[] {
   const set: string[] = [];
-  const compiler = new OptimizingCompiler((flags) => set.push(flags));
+  const tuning = new V8Tuning((flags) => set.push(flags));
   for (const [size, values] of files) {
-    compiler.fileRead(size);
-    compiler.fileParsed(size, values);
+    tuning.fileRead(size);
+    tuning.fileParsed(size, values);
   }
   return set;
 }
 
-describe("OptimizingCompiler", () => {
+const SMALL = "--no-turbofan --semi-space-growth-factor=1 --no-parallel-scavenge";
+const LARGE = "--turbofan --semi-space-growth-factor=2 --parallel-scavenge";
+
+describe("V8Tuning", () => {
   test("a small project leaves V8 as it is", () => {
     expect(flagsFor([[COMPILE_LATER - 1, 200]])).toEqual([]);
   });
 
-  test("a middle-sized project runs without TurboFan, set once, before its first file is parsed", () => {
+  test("a middle-sized project runs without TurboFan and with a small young generation, set once, before its first file is parsed", () => {
     const set: string[] = [];
-    const compiler = new OptimizingCompiler((flags) => set.push(flags));
-    compiler.fileRead(30_000);
-    expect(set).toEqual(["--no-turbofan"]);
-    compiler.fileParsed(30_000, 1_700);
-    compiler.fileRead(2_000);
-    compiler.fileParsed(2_000, 100);
-    expect(set).toEqual(["--no-turbofan"]);
+    const tuning = new V8Tuning((flags) => set.push(flags));
+    tuning.fileRead(30_000);
+    expect(set).toEqual([SMALL]);
+    tuning.fileParsed(30_000, 1_700);
+    tuning.fileRead(2_000);
+    tuning.fileParsed(2_000, 100);
+    expect(set).toEqual([SMALL]);
   });
 
   test("a project already large at its first file leaves V8 as it is", () => {
     expect(flagsFor([[LARGE_INPUT, 20_000]])).toEqual([]);
   });
 
-  test("TurboFan is back on once the files read reach LARGE_INPUT", () => {
+  test("V8's defaults are back once the files read reach LARGE_INPUT", () => {
     expect(
       flagsFor([
         [100_000, 5_000],
         [LARGE_INPUT - 100_000, 15_000],
       ]),
-    ).toEqual(["--no-turbofan", "--turbofan"]);
+    ).toEqual([SMALL, LARGE]);
     expect(
       flagsFor([
         [100_000, 5_000],
         [LARGE_INPUT - 100_001, 15_000],
       ]),
-    ).toEqual(["--no-turbofan"]);
+    ).toEqual([SMALL]);
   });
 
-  test("TurboFan is back on once the walk reaches LARGE_VALUES (anchors and aliases)", () => {
-    expect(flagsFor([[20_000, LARGE_VALUES]])).toEqual(["--no-turbofan", "--turbofan"]);
-    expect(flagsFor([[20_000, LARGE_VALUES - 1]])).toEqual(["--no-turbofan"]);
+  test("V8's defaults are back once the walk reaches LARGE_VALUES (anchors and aliases)", () => {
+    expect(flagsFor([[20_000, LARGE_VALUES]])).toEqual([SMALL, LARGE]);
+    expect(flagsFor([[20_000, LARGE_VALUES - 1]])).toEqual([SMALL]);
   });
 
-  test("TurboFan is back on when the files hold a few long values", () => {
-    expect(flagsFor([[LONG_VALUES * 40, 40]])).toEqual(["--no-turbofan", "--turbofan"]);
-    expect(flagsFor([[LONG_VALUES * 40, 41]])).toEqual(["--no-turbofan"]);
+  test("V8's defaults are back when the files hold a few long values", () => {
+    expect(flagsFor([[LONG_VALUES * 40, 40]])).toEqual([SMALL, LARGE]);
+    expect(flagsFor([[LONG_VALUES * 40, 41]])).toEqual([SMALL]);
     // An empty file (no value at all) counts as one value.
-    expect(flagsFor([[LONG_VALUES * 20, 0]])).toEqual(["--no-turbofan", "--turbofan"]);
+    expect(flagsFor([[LONG_VALUES * 20, 0]])).toEqual([SMALL, LARGE]);
   });
 
-  test("once back on, it stays on", () => {
+  test("once back to V8's defaults, it stays there", () => {
     expect(
       flagsFor([
         [10_000, 500],
         [LARGE_INPUT, 20_000],
         [10_000, 500],
       ]),
-    ).toEqual(["--no-turbofan", "--turbofan"]);
+    ).toEqual([SMALL, LARGE]);
   });
 });
 
@@ -114,12 +120,46 @@ function convertTracingOptimizations(dir: string, targets: number): number {
     .length;
 }
 
-test("the flag is only set on the V8 versions known to have it, never to print V8's unrecognized-flag error", () => {
-  expect(knowsTurbofanFlag("11.3.244.8-node.33")).toBe(true); // Node 20
-  expect(knowsTurbofanFlag("12.4.254.21-node.33")).toBe(true); // Node 22
-  expect(knowsTurbofanFlag("10.2.154.26-node.36")).toBe(false); // Node 18: the flag was --opt
-  expect(knowsTurbofanFlag("15.0.0")).toBe(false);
-  expect(knowsTurbofanFlag(process.versions.v8)).toBe(true); // what CI runs
+test("the flags are only set on the V8 versions known to have them, never to print V8's unrecognized-flag error", () => {
+  expect(knowsTuningFlags("11.3.244.8-node.33")).toBe(true); // Node 20
+  expect(knowsTuningFlags("12.4.254.21-node.33")).toBe(true); // Node 22
+  expect(knowsTuningFlags("14.1.146.11-node.25")).toBe(true); // Node 25
+  expect(knowsTuningFlags("10.2.154.26-node.36")).toBe(false); // Node 18: the flag was --opt
+  expect(knowsTuningFlags("15.0.0")).toBe(false);
+  expect(knowsTuningFlags(process.versions.v8)).toBe(true); // what CI runs
+});
+
+/**
+ * The young generation's size in a fresh `node` that sets `flags` at run time (as the CLI does, after start-up),
+ * then keeps 40 MB of small objects alive: before and after, in bytes.
+ */
+function newSpaceGrowth(flags: string | undefined): { before: number; after: number } {
+  const script = [
+    'const v8 = require("node:v8");',
+    'const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size;',
+    "const before = size();",
+    "if (process.argv[1]) v8.setFlagsFromString(process.argv[1]);",
+    "const keep = [];",
+    'for (let i = 0; i < 500000; i++) keep.push({ i, s: "value " + i });',
+    "console.log(JSON.stringify({ before, after: size(), kept: keep.length }));",
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["-e", script, "--", flags ?? ""], { encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as { before: number; after: number };
+}
+
+test("V8 reads the young generation's flags at run time: the new space stays small instead of growing", () => {
+  // What the policy relies on. V8 raises a growth factor below 2 to 2 when it reads its command line, but takes the
+  // value set at run time as it is; if a V8 ever applied that minimum here too, the flags would do nothing, and
+  // this test says so. Without them, V8 doubles the new space while objects survive, from 1 MB (Node 20 to 24) or
+  // 0.5 MB (Node 25) to 32 or 64 MB...
+  const MB = 1024 * 1024;
+  expect(newSpaceGrowth(undefined).after).toBeGreaterThanOrEqual(16 * MB);
+  // ... and with them, set after start-up, it stops at 2 MB.
+  expect(newSpaceGrowth(SMALL).after).toBeLessThanOrEqual(2 * MB);
+  // Setting V8's defaults back lets it grow again.
+  expect(newSpaceGrowth(`${SMALL} ${LARGE}`).after).toBeGreaterThanOrEqual(16 * MB);
 });
 
 describe("the command line", () => {
@@ -146,9 +186,9 @@ describe("the command line", () => {
     expect(status).toBe(0);
     expect(out.join("")).toContain('"svc99"');
     expect(setFlagsFromString).not.toHaveBeenCalled();
-    // ... and the same run as the process's owner turns TurboFan off.
+    // ... and the same run as the process's owner sets the middle-sized project's flags.
     const io = { cwd: dir, env: fixedEnv(), stdout: () => {}, stderr: () => {}, ownsProcess: true };
     expect(await main([], io)).toBe(0);
-    expect(setFlagsFromString.mock.calls).toEqual([["--no-turbofan"]]);
+    expect(setFlagsFromString.mock.calls).toEqual([[SMALL]]);
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * How V8 runs the command line (the library never changes V8's flags): its optimizing compiler and its young
+ * generation, set from the size of what the run reads. Measured on Node 20, 2 cores (bench/README.md, "The
+ * optimizing compiler" and "The young generation").
+ *
+ * TurboFan. A run is short, and on most projects TurboFan costs more than it wins: its compilations take memory of
+ * their own (compiler zones, the compiler's pages of the `node` binary) and compete with the run for a small
+ * machine's cores. Without it, 100 services take 72 instead of 103 ms and peak at 50 instead of 60 MB, 1,000
+ * services 85 instead of 101 MB in the same time; from about 1,300 services (400 KB) on, its code wins (1,400
+ * services: 467 ms with it, 534 without).
+ *
+ * The young generation. V8 doubles its new space each time many objects survive a scavenge, and the `yaml`
+ * Parser's CST survives until the document ends: at 1,000 services the new space grows to its 32 MB maximum,
+ * whose pages the rest of the run then uses. Kept at its first 2 MB, scavenges are more frequent but each is
+ * small, the survivors go to the old space at once, and on one thread (a helper's start costs more than it shares
+ * of so small a scavenge): 1,000 services peak at 63 instead of 86 MB, 100 services at 48 instead of 51, in the
+ * same time or less. On a large project the larger new space is faster (5,000 services: 1.05 s against 1.09 s, for
+ * 13 MB more), so V8's defaults come back with TurboFan.
+ *
+ * So the CLI sets SMALL_RUN_FLAGS before the yaml parser starts on a project of COMPILE_LATER characters or more,
+ * and LARGE_RUN_FLAGS (V8's defaults) as soon as what it has read is large: LARGE_INPUT characters, LARGE_VALUES
+ * values (a small file of anchors and aliases can expand to many), or a few long values (LONG_VALUES). In between
+ * only V8's interpreter and its baseline compiler run.
+ * Below COMPILE_LATER nothing changes: the 3 KB file of 10 services gets little compiled, and loading `node:v8`
+ * would cost more than that saves. V8 reads each of these flags when it next uses it (whether to optimize a
+ * function, how far to grow the new space, how many threads scavenge); no function has been optimized yet when
+ * they are first set, and the code cache, already accepted, is kept.
+ */
+import type * as V8 from "node:v8";
+
+/** From this many characters read, SMALL_RUN_FLAGS are set (10 services: 3 KB; 15 services: 4.7 KB, 5 ms faster). */
+export const COMPILE_LATER = 4 * 1024;
+/** From this many characters read in all, LARGE_RUN_FLAGS are set (1,200 services: 360 KB; 1,400: 430 KB). */
+export const LARGE_INPUT = 384 * 1024;
+/** ... or from this many values reached by the walk, `<<` and aliases counting again (1,200 services: 20,000). */
+export const LARGE_VALUES = 24_000;
+
+/**
+ * ... or once the files parsed hold this many characters per value: the work is then in scanning a few long
+ * strings (a 188 KB label key, 2,000 nested `${…}`), the loops TurboFan speeds up most (a 234 KB key: 70 ms with
+ * it, 86 ms without), not in a large tree. The bench's projects have 18.
+ */
+export const LONG_VALUES = 256;
+
+/** A middle-sized project: no TurboFan, and a young generation that stays at its first size, scavenged on one thread. */
+export const SMALL_RUN_FLAGS = "--no-turbofan --semi-space-growth-factor=1 --no-parallel-scavenge";
+/** A large one: V8's defaults (the same on V8 11 to 14). */
+export const LARGE_RUN_FLAGS = "--turbofan --semi-space-growth-factor=2 --parallel-scavenge";
+
+export type SetFlags = (flags: string) => void;
+
+/** Follows what a run reads and sets V8's flags when the input crosses COMPILE_LATER or the large marks. */
+export class V8Tuning {
+  private characters = 0;
+  private parsedCharacters = 0;
+  private values = 0;
+  private state: "untouched" | "small" | "large" = "untouched";
+
+  constructor(private readonly setFlags: SetFlags = setV8Flags) {}
+
+  /** A Compose file of `size` characters was read and is about to be parsed. */
+  fileRead(size: number): void {
+    this.characters += size;
+    this.update();
+  }
+
+  /** The file of `size` characters read last was parsed; the walk reached `values` values. */
+  fileParsed(size: number, values: number): void {
+    this.parsedCharacters += size;
+    this.values += values;
+    this.update();
+  }
+
+  private update(): void {
+    const large =
+      this.characters >= LARGE_INPUT ||
+      this.values >= LARGE_VALUES ||
+      this.parsedCharacters >= LONG_VALUES * Math.max(this.values, 1);
+    if (large) {
+      // Never changed (a first file already large) or small until now: V8's defaults.
+      if (this.state === "small") this.set(LARGE_RUN_FLAGS, "large");
+      return;
+    }
+    if (this.state === "untouched" && this.characters >= COMPILE_LATER) this.set(SMALL_RUN_FLAGS, "small");
+  }
+
+  private set(flags: string, state: "small" | "large"): void {
+    this.setFlags(flags);
+    this.state = state;
+  }
+}
+
+/**
+ * Whether this V8 has the flags set here (`--turbofan` appeared in V8 11, Node 20; each is in V8 11 to 14, Node 20
+ * to 25, with the same defaults): V8 prints "unrecognized flag" on stderr for a flag it lacks, so on another
+ * version the CLI changes nothing rather than write that on every run.
+ */
+export function knowsTuningFlags(v8Version: string): boolean {
+  const major = Number(v8Version.split(".")[0]);
+  return major >= 11 && major <= 14;
+}
+
+function setV8Flags(flags: string): void {
+  if (!knowsTuningFlags(process.versions.v8)) return;
+  // Required here, not at load: a run on a small file never needs node:v8 (about 1.5 ms to load).
+  (require("node:v8") as typeof V8).setFlagsFromString(flags);
+}
