@@ -239,7 +239,7 @@ function main() {
   out.push(...targets(by, t));
   out.push("", "## The YAML parse alone", "");
   out.push(
-    "What the `yaml` package's part of our parse alone costs on each file (its `Parser`, lexer and CST, over the whole file, in a fresh `node`, without our bundle: loading the bundle adds the start-up table's difference; with V8's optimizing compiler on or off as the CLI sets it for that size), next to the whole run:",
+    "What the `yaml` package's part of our parse alone costs on each file (its `Parser`, lexer and CST, over the whole file, in a fresh `node`, without our bundle: loading the bundle adds the start-up table's difference; with V8's optimizing compiler and young generation set as the CLI sets them for that size), next to the whole run:",
     "",
   );
   out.push(
