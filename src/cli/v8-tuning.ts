@@ -104,6 +104,10 @@ export function knowsTuningFlags(v8Version: string): boolean {
 
 function setV8Flags(flags: string): void {
   if (!knowsTuningFlags(process.versions.v8)) return;
-  // Required here, not at load: a run on a small file never needs node:v8 (about 1.5 ms to load).
-  (require("node:v8") as typeof V8).setFlagsFromString(flags);
+  try {
+    // Required here, not at load: a run on a small file never needs node:v8 (about 1.5 ms to load).
+    (require("node:v8") as typeof V8).setFlagsFromString(flags);
+  } catch {
+    // A runtime that imitates Node's API without this function: the tuning is only ever an optimisation.
+  }
 }

@@ -191,4 +191,19 @@ describe("the command line", () => {
     expect(await main([], io)).toBe(0);
     expect(setFlagsFromString.mock.calls).toEqual([[SMALL]]);
   });
+
+  test("a runtime whose v8.setFlagsFromString throws converts as usual", async () => {
+    setFlagsFromString.mockClear();
+    setFlagsFromString.mockImplementationOnce(() => {
+      throw new Error("v8.setFlagsFromString is not implemented");
+    });
+    const dir = tempProject({ "compose.yaml": services(100) });
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { cwd: dir, env: fixedEnv(), stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) };
+    expect(await main([], { ...io, ownsProcess: true })).toBe(0);
+    expect(setFlagsFromString).toHaveBeenCalledTimes(1);
+    expect(err).toEqual([]);
+    expect(out.join("")).toBe(compose2bake({ cwd: dir, env: fixedEnv() }).text);
+  });
 });
