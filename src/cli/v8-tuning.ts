@@ -13,8 +13,8 @@
  * Parser's CST survives until the document ends: at 1,000 services the new space grows to its 32 MB maximum,
  * whose pages the rest of the run then uses. A growth factor of 1 keeps it at 2 MB (V8 raises a factor below 2 to
  * 2 when it reads its command line, but takes one set at run time as it is; test/cli/v8-tuning.test.ts checks
- * that it still does). Scavenges are then more frequent but each is small, the survivors go to the old space at
- * once, and one thread does each (a helper's start costs more than it shares of so small a scavenge): 1,000
+ * that it still does). Scavenges are then more frequent but each is small, the survivors reach the old space
+ * within two of them, and one thread does each (a helper's start costs more than it shares of so small a scavenge): 1,000
  * services peak at 63 instead of 86 MB, 100 services at 47 instead of 51, in the same time or less. On a large
  * project the larger new space is faster (5,000 services: 1.05 s against 1.09 s, for 14 MB more), so V8's
  * defaults come back with TurboFan.
