@@ -2,8 +2,9 @@
  * A full garbage collection on demand, for the command line only (the library never changes V8's flags).
  * Parsing a large Compose file leaves tens of megabytes of the `yaml` package's garbage (its CST and Document)
  * that V8, growing the heap lazily in a short run, would otherwise keep until exit: collecting it once after a
- * file of 128 KB or more lowers the run's peak memory by 3 to 15% for no measurable time (see bench/README.md). `--expose-gc` set at run time only adds `gc` to contexts created afterwards, so the function
- * is taken from a fresh one. If V8 ever refuses, this is a no-op.
+ * file of 128 KB or more lowers the run's peak memory by 3 to 15% for no measurable time (see bench/README.md;
+ * v8-tuning.ts decides when). `--expose-gc` set at run time only adds `gc` to contexts created afterwards, so the
+ * function is taken from a fresh one. If V8 ever refuses, this is a no-op.
  */
 import type * as V8 from "node:v8";
 import type * as Vm from "node:vm";

@@ -8,7 +8,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, UsageError, type Args } from "./args";
-import { collectGarbage } from "./collect-garbage";
 import { V8Tuning } from "./v8-tuning";
 import { outputFormatProblem } from "../emit";
 import { writeStderr, writeStdout } from "./stdout";
@@ -36,27 +35,13 @@ export interface CliIO {
   readonly stderr: (text: string) => void;
   /**
    * The run is the whole process (the `compose2bake` command), so it may tune V8 for itself: TurboFan and the
-   * young generation (v8-tuning.ts), and a collection after a large file (collect-garbage.ts). Off for a caller that
+   * young generation, and a collection after a large file (v8-tuning.ts). Off for a caller that
    * runs main() inside its own process, such as the tests.
    */
   readonly ownsProcess?: boolean;
 }
 
 const EXIT = { ok: 0, stale: 1, invalid: 2, internal: 3 } as const;
-
-/**
- * From this size (in characters) a parsed file's garbage is worth a collection (collect-garbage.ts): from about
- * 400 services on (at 500 services 99 → 90 MB peak, at 1,000 105 → 102 MB, no CPU time measurably added); at 100
- * services (30 KB) it frees nothing that the rest of the run would otherwise add to the peak.
- */
-const LARGE_FILE = 128 * 1024;
-/**
- * ... and from this many values: the garbage is the parser's tree, which grows with the values, not the bytes. A
- * large file of a few long values (a 234 KB label key, a 10 MB arg) leaves little to collect, and there the
- * collection (a new V8 context to take `gc` from, then a full mark) was most of what the run cost beyond Node's
- * start. 400 services hold about 6,700.
- */
-const MANY_VALUES = 5_000;
 
 /**
  * `--check`'s diff gives up past this many changed lines (jsdiff's maxEditLength: its work grows with the text's
@@ -138,10 +123,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       absolutePaths: args["absolute-paths"],
       variables: args.resolve === undefined ? undefined : args.resolve ? "resolve" : "keep",
       onFileRead: (_file, size) => tuning?.fileRead(size),
-      onFileParsed: (_file, size, values) => {
-        tuning?.fileParsed(size, values);
-        if (io.ownsProcess && size >= LARGE_FILE && values >= MANY_VALUES) collectGarbage();
-      },
+      onFileParsed: (_file, size, values) => tuning?.fileParsed(size, values),
     },
     found && toStdout ? { ...found, output: undefined } : found,
   );

@@ -14,8 +14,9 @@
  * whose pages the rest of the run then uses. A growth factor of 1 keeps it at 2 MB (V8 raises a factor below 2 to
  * 2 when it reads its command line, but takes one set at run time as it is; test/cli/v8-tuning.test.ts checks
  * that it still does). Scavenges are then more frequent but each is small, the survivors reach the old space
- * within two of them, and one thread does each (a helper's start costs more than it shares of so small a scavenge): 1,000
- * services peak at 63 instead of 86 MB, 100 services at 47 instead of 51, in the same time or less. On a large
+ * within two of them, and one thread does each (a helper's start costs more than it shares of so small a
+ * scavenge): 1,000 services peak at 63 instead of 86 MB, 100 services at 47 instead of 51, in the same time or
+ * less. On a large
  * project the larger new space is faster (5,000 services: 1.05 s against 1.09 s, for 14 MB more), so V8's
  * defaults come back with TurboFan.
  *
@@ -27,8 +28,12 @@
  * would cost more than that saves. V8 reads each of these flags when it next uses it (whether to optimize a
  * function, how far to grow the new space, how many threads scavenge); no function has been optimized yet when
  * they are first set, and the code cache, already accepted, is kept.
+ *
+ * After a file of LARGE_FILE characters and MANY_VALUES values is parsed, one full collection
+ * (collect-garbage.ts) returns the parser's garbage before the rest of the run adds to the peak.
  */
 import type * as V8 from "node:v8";
+import { collectGarbage } from "./collect-garbage";
 
 /** From this many characters read, SMALL_RUN_FLAGS are set (10 services: 3 KB; 15 services: 4.7 KB, 5 ms faster). */
 export const COMPILE_LATER = 4 * 1024;
@@ -49,16 +54,37 @@ export const SMALL_RUN_FLAGS = "--no-turbofan --semi-space-growth-factor=1 --no-
 /** A large one: V8's defaults (the same on V8 11 to 14). */
 export const LARGE_RUN_FLAGS = "--turbofan --semi-space-growth-factor=2 --parallel-scavenge";
 
+/**
+ * From this size (in characters) a parsed file's garbage is worth a collection: from about 400 services on (at 500
+ * services 99 → 90 MB peak, at 1,000 105 → 102 MB, no CPU time measurably added; with the small young generation,
+ * 1,000 services 69 → 63 MB); at 100 services (30 KB) it frees nothing that the rest of the run would otherwise
+ * add to the peak.
+ */
+export const LARGE_FILE = 128 * 1024;
+/**
+ * ... and from this many values: the garbage is the parser's tree, which grows with the values, not the bytes. A
+ * large file of a few long values (a 234 KB label key, a 10 MB arg) leaves little to collect, and there the
+ * collection (a new V8 context to take `gc` from, then a full mark) was most of what the run cost beyond Node's
+ * start. 400 services hold about 6,700.
+ */
+export const MANY_VALUES = 5_000;
+
 export type SetFlags = (flags: string) => void;
 
-/** Follows what a run reads and sets V8's flags when the input crosses COMPILE_LATER or the large marks. */
+/**
+ * Follows what a run reads: sets V8's flags when the input crosses COMPILE_LATER or the large marks, and collects
+ * after a large file.
+ */
 export class V8Tuning {
   private characters = 0;
   private parsedCharacters = 0;
   private values = 0;
   private state: "untouched" | "small" | "large" = "untouched";
 
-  constructor(private readonly setFlags: SetFlags = setV8Flags) {}
+  constructor(
+    private readonly setFlags: SetFlags = setV8Flags,
+    private readonly collect: () => void = collectGarbage,
+  ) {}
 
   /** A Compose file of `size` characters was read and is about to be parsed. */
   fileRead(size: number): void {
@@ -71,6 +97,7 @@ export class V8Tuning {
     this.parsedCharacters += size;
     this.values += values;
     this.update();
+    if (size >= LARGE_FILE && values >= MANY_VALUES) this.collect();
   }
 
   private update(): void {

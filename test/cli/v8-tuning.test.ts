@@ -11,6 +11,8 @@ import {
   LARGE_INPUT,
   LARGE_VALUES,
   LONG_VALUES,
+  LARGE_FILE,
+  MANY_VALUES,
   V8Tuning,
   knowsTuningFlags,
 } from "../../src/cli/v8-tuning";
@@ -24,7 +26,10 @@ const setFlagsFromString = v8.setFlagsFromString as jest.MockedFunction<typeof v
 /** The flags the policy sets while a run reads `files`: [characters, values] each. */
 function flagsFor(files: Array<[number, number]>): string[] {
   const set: string[] = [];
-  const tuning = new V8Tuning((flags) => set.push(flags));
+  const tuning = new V8Tuning(
+    (flags) => set.push(flags),
+    () => undefined,
+  );
   for (const [size, values] of files) {
     tuning.fileRead(size);
     tuning.fileParsed(size, values);
@@ -42,7 +47,10 @@ describe("V8Tuning", () => {
 
   test("a middle-sized project runs without TurboFan and with a small young generation, set once, before its first file is parsed", () => {
     const set: string[] = [];
-    const tuning = new V8Tuning((flags) => set.push(flags));
+    const tuning = new V8Tuning(
+      (flags) => set.push(flags),
+      () => undefined,
+    );
     tuning.fileRead(30_000);
     expect(set).toEqual([SMALL]);
     tuning.fileParsed(30_000, 1_700);
@@ -80,6 +88,22 @@ describe("V8Tuning", () => {
     expect(flagsFor([[LONG_VALUES * 40, 41]])).toEqual([SMALL]);
     // An empty file (no value at all) counts as one value.
     expect(flagsFor([[LONG_VALUES * 20, 0]])).toEqual([SMALL, LARGE]);
+  });
+
+  test("a file with both LARGE_FILE characters and MANY_VALUES values is followed by one collection", () => {
+    const collections: number[] = [];
+    const tuning = new V8Tuning(
+      () => undefined,
+      () => collections.push(collections.length),
+    );
+    tuning.fileRead(LARGE_FILE - 1);
+    tuning.fileParsed(LARGE_FILE - 1, MANY_VALUES); // not large enough
+    tuning.fileRead(LARGE_FILE);
+    tuning.fileParsed(LARGE_FILE, MANY_VALUES - 1); // a few long values: little to collect
+    expect(collections).toHaveLength(0);
+    tuning.fileRead(LARGE_FILE);
+    tuning.fileParsed(LARGE_FILE, MANY_VALUES);
+    expect(collections).toHaveLength(1);
   });
 
   test("once back to V8's defaults, it stays there", () => {
