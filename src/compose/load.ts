@@ -105,8 +105,8 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
   let stdin: Uint8Array | undefined | null = null;
   const readStdin = () =>
     stdin === null ? (stdin = options.readStdin ? options.readStdin() : readStdinOf(fs)) : stdin;
-  const hooks: FileHooks = { onFileRead: options.onFileRead, onFileParsed: options.onFileParsed };
-  const documents = files.flatMap((f) => parseProjectFile(fs, f, hooks, inputs, readStdin));
+  // LoadOptions is itself the FileHooks.
+  const documents = files.flatMap((f) => parseProjectFile(fs, f, options, inputs, readStdin));
   if (documents.length === 0 || documents.every((d) => d.value === null)) {
     fail("empty-compose-file", "empty compose file", { file: documents[0]?.file ?? new SourceFile(files[0]!, "") });
   }
@@ -142,7 +142,7 @@ export function loadProject(options: LoadOptions, diagnostics: DiagnosticBag, in
     kept,
     includedEnvFileVariables,
     inputs,
-    hooks,
+    hooks: options,
   });
 
   // In keep mode a value-less build arg becomes a reference too: bake drops it when the variable is unset.

@@ -62,11 +62,11 @@ export interface RawModelContext {
 
 /** A caller's view of the Compose files a project reads: loaded, included and extended ones (LoadOptions). */
 export interface FileHooks {
-  /** Called after each file is read and before it is parsed, with its size in characters (the CLI's compiler hook). */
+  /** Called after each file is read and before it is parsed, with its size in characters (the CLI's V8 tuning). */
   readonly onFileRead?: (file: string, size: number) => void;
   /**
    * Called after each file is parsed, with its size in characters and how many values the walk reached, a value
-   * reached again through `<<` or an alias counting again (the CLI's compiler and memory hooks).
+   * reached again through `<<` or an alias counting again (the CLI's V8 tuning and collection).
    */
   readonly onFileParsed?: (file: string, size: number, values: number) => void;
 }
